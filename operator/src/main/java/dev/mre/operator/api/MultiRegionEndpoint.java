@@ -1,0 +1,48 @@
+package dev.mre.operator.api;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * An Amazon SES v2 multi-region endpoint (a "global endpoint"), declared as a Kubernetes object.
+ * The CRD in {@code crds/} is generated from this class and the classes it references.
+ */
+@Group(MultiRegionEndpoint.GROUP)
+@Version(MultiRegionEndpoint.VERSION)
+@Kind("MultiRegionEndpoint")
+@Plural("multiregionendpoints")
+@Singular("multiregionendpoint")
+@ShortNames("mre")
+@Categories({"ses", "aws"})
+@ValidationRule(value = "has(self.spec)", message = "spec is required")
+@AdditionalPrinterColumn(name = "Endpoint ID", jsonPath = ".status.endpointId", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "SES Status", jsonPath = ".status.endpointStatus", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Primary", jsonPath = ".status.primaryRegion", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Secondary", jsonPath = ".spec.details.routesDetails[0].region", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class MultiRegionEndpoint extends CustomResource<MultiRegionEndpointSpec, MultiRegionEndpointStatus>
+        implements Namespaced {
+
+    public static final String GROUP = "ses.mre.dev";
+    public static final String VERSION = "v1alpha1";
+    /** Prefix of every label, annotation, finalizer and AWS tag this operator owns. */
+    public static final String PREFIX = GROUP + "/";
+    public static final String FINALIZER = PREFIX + "finalizer";
+    /** AWS tag that marks an endpoint as managed by one object: {@code <cluster-id>/<namespace>/<name>}. */
+    public static final String OWNER_TAG = PREFIX + "owner";
+
+    @Override
+    protected MultiRegionEndpointStatus initStatus() {
+        return new MultiRegionEndpointStatus();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.mre.operator.aws;
+
+import dev.mre.operator.aws.SesFailure.Kind;
+import java.util.Set;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/** Maps AWS SDK exceptions to {@link SesFailure}: by AWS error code first (as the SDK does), then HTTP status. */
+final class AwsErrors {
+
+    private static final Set<String> THROTTLING = Set.of("TooManyRequestsException", "Throttling",
+            "ThrottlingException", "ThrottledException", "RequestLimitExceeded", "SlowDown", "RequestThrottled");
+    private static final Set<String> ACCESS = Set.of("AccessDeniedException", "AccessDenied",
+            "UnrecognizedClientException", "InvalidSignatureException", "SignatureDoesNotMatch",
+            "InvalidClientTokenId", "MissingAuthenticationTokenException", "ExpiredToken", "ExpiredTokenException",
+            "IncompleteSignature", "InvalidAccessKeyId", "AuthFailure");
+
+    private AwsErrors() {}
+
+    static SesFailure classify(SdkException e) {
+        if (e instanceof AwsServiceException ase) {
+            String code = ase.awsErrorDetails() == null ? null : ase.awsErrorDetails().errorCode();
+            String text = ase.awsErrorDetails() == null ? null : ase.awsErrorDetails().errorMessage();
+            int status = ase.statusCode();
+            String c = code == null ? "HTTP" + status : code;
+            String message = text == null ? "HTTP " + status : text;
+            return new SesFailure(kindOf(code, status), c, message, e);
+        }
+        if (e instanceof SdkClientException && e.getMessage() != null
+                && e.getMessage().contains("Unable to load credentials")) {
+            // no credentials at all is a configuration problem: a human must act
+            return new SesFailure(Kind.ACCESS_DENIED, "NoCredentials", firstLine(e.getMessage()), e);
+        }
+        return new SesFailure(Kind.UNAVAILABLE, e.getClass().getSimpleName(), firstLine(e.getMessage()), e);
+    }
+
+    static Kind kindOf(String code, int status) {
+        if (code != null) {
+            if (THROTTLING.contains(code)) return Kind.THROTTLED;
+            if (ACCESS.contains(code)) return Kind.ACCESS_DENIED;
+            switch (code) {
+                case "NotFoundException": return Kind.NOT_FOUND;
+                case "AlreadyExistsException": return Kind.ALREADY_EXISTS;
+                case "LimitExceededException": return Kind.LIMIT_EXCEEDED;
+                case "ConcurrentModificationException": return Kind.UNAVAILABLE;
+                case "BadRequestException": return Kind.BAD_REQUEST;
+                default: break;
+            }
+        }
+        if (status == 429) return Kind.THROTTLED;
+        if (status == 401 || status == 403) return Kind.ACCESS_DENIED;
+        if (status == 404) return Kind.NOT_FOUND;
+        if (status >= 500 || status == 0) return Kind.UNAVAILABLE;
+        return Kind.BAD_REQUEST;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

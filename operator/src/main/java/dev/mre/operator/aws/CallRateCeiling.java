@@ -1,0 +1,34 @@
+package dev.mre.operator.aws;
+
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import java.time.Duration;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+
+/**
+ * A fixed ceiling on SES HTTP attempts per second for the whole operator, shared by every region's client.
+ * It runs before each transmission, so SDK retries count too. The SDK's adaptive retry mode lowers the rate
+ * further when SES throttles; this ceiling keeps a thousand objects from ever starting a storm.
+ */
+final class CallRateCeiling implements ExecutionInterceptor {
+
+    private final RateLimiter limiter;
+
+    CallRateCeiling(double callsPerSecond) {
+        // express fractional rates (0.5/s) as whole permits over a longer period
+        int permits = (int) Math.max(1, Math.round(callsPerSecond));
+        Duration period = Duration.ofNanos((long) (1_000_000_000L * permits / callsPerSecond));
+        this.limiter = RateLimiter.of("ses-calls", RateLimiterConfig.custom()
+                .limitForPeriod(permits)
+                .limitRefreshPeriod(period)
+                .timeoutDuration(Duration.ofMinutes(10))
+                .build());
+    }
+
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes executionAttributes) {
+        RateLimiter.waitForPermission(limiter);
+    }
+}

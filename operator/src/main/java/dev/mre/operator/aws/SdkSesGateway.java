@@ -1,0 +1,122 @@
+package dev.mre.operator.aws;
+
+import dev.mre.operator.config.OperatorConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.regions.PartitionMetadata;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sesv2.model.CreateMultiRegionEndpointResponse;
+import software.amazon.awssdk.services.sesv2.model.GetMultiRegionEndpointResponse;
+import software.amazon.awssdk.services.sesv2.model.NotFoundException;
+import software.amazon.awssdk.services.sesv2.model.Route;
+import software.amazon.awssdk.services.sesv2.model.RouteDetails;
+import software.amazon.awssdk.services.sesv2.model.Tag;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/** The only class that calls the AWS SDK. */
+public final class SdkSesGateway implements SesGateway {
+
+    private final SesClients clients;
+    private volatile String accountId;
+
+    public SdkSesGateway(OperatorConfig config, List<ExecutionInterceptor> extraInterceptors) {
+        List<ExecutionInterceptor> interceptors = new ArrayList<>();
+        interceptors.add(new CallRateCeiling(config.maxCallRate()));
+        interceptors.addAll(extraInterceptors);
+        this.clients = new SesClients(config, interceptors);
+    }
+
+    @Override
+    public Optional<ObservedEndpoint> get(String region, String endpointName) {
+        try {
+            GetMultiRegionEndpointResponse r = clients.ses(region).getMultiRegionEndpoint(b -> b.endpointName(endpointName));
+            List<String> regions = r.routes() == null ? List.of() : r.routes().stream().map(Route::region).toList();
+            return Optional.of(new ObservedEndpoint(r.endpointName(), r.endpointId(), r.statusAsString(), regions,
+                    r.createdTimestamp(), r.lastUpdatedTimestamp()));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw AwsErrors.classify(e);
+        }
+    }
+
+    @Override
+    public Created create(String region, String endpointName, String secondaryRegion, Map<String, String> tags) {
+        CreateMultiRegionEndpointResponse r = call(() -> clients.ses(region).createMultiRegionEndpoint(b -> b
+                .endpointName(endpointName)
+                .details(d -> d.routesDetails(RouteDetails.builder().region(secondaryRegion).build()))
+                .tags(toSdk(tags))));
+        return new Created(r.endpointId(), r.statusAsString());
+    }
+
+    @Override
+    public String delete(String region, String endpointName) {
+        return call(() -> clients.ses(region).deleteMultiRegionEndpoint(b -> b.endpointName(endpointName)))
+                .statusAsString();
+    }
+
+    @Override
+    public Map<String, String> listTags(String region, String arn) {
+        Map<String, String> tags = new HashMap<>();
+        call(() -> clients.ses(region).listTagsForResource(b -> b.resourceArn(arn)))
+                .tags().forEach(t -> tags.put(t.key(), t.value()));
+        return tags;
+    }
+
+    @Override
+    public void tag(String region, String arn, Map<String, String> tags) {
+        call(() -> clients.ses(region).tagResource(b -> b.resourceArn(arn).tags(toSdk(tags))));
+    }
+
+    @Override
+    public void untag(String region, String arn, Set<String> keys) {
+        call(() -> clients.ses(region).untagResource(b -> b.resourceArn(arn).tagKeys(keys)));
+    }
+
+    @Override
+    public String arn(String region, String endpointName) {
+        String partition = PartitionMetadata.of(Region.of(region)).id();
+        return "arn:" + partition + ":ses:" + region + ":" + accountId() + ":multi-region-endpoint/" + endpointName;
+    }
+
+    /** The caller's account, from STS GetCallerIdentity on first use; a failure is retried on the next use. */
+    String accountId() {
+        String id = accountId;
+        if (id == null) {
+            synchronized (this) {
+                if (accountId == null) {
+                    try (StsClient sts = clients.sts()) {
+                        accountId = call(sts::getCallerIdentity).account();
+                    }
+                }
+                id = accountId;
+            }
+        }
+        return id;
+    }
+
+    @Override
+    public void close() {
+        clients.close();
+    }
+
+    private static List<Tag> toSdk(Map<String, String> tags) {
+        return tags.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+    }
+
+    private static <T> T call(Supplier<T> sdkCall) {
+        try {
+            return sdkCall.get();
+        } catch (SdkException e) {
+            throw AwsErrors.classify(e);
+        }
+    }
+}

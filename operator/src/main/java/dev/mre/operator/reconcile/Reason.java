@@ -1,0 +1,34 @@
+package dev.mre.operator.reconcile;
+
+/**
+ * Why an object is where it is. Each reason belongs to one kstatus state, which decides the three conditions:
+ * READY sets Ready=True, PROGRESSING sets Reconciling=True, STALLED sets Stalled=True.
+ */
+public enum Reason {
+    Creating(State.PROGRESSING),
+    Available(State.READY),
+    Deleting(State.PROGRESSING),
+    Recreating(State.PROGRESSING),
+    Throttled(State.PROGRESSING),
+    AwsUnavailable(State.PROGRESSING),
+    DeletedOutOfBand(State.PROGRESSING),
+    AccessDenied(State.STALLED),
+    InvalidSpec(State.STALLED),
+    EndpointNameConflict(State.STALLED),
+    QuotaExceeded(State.STALLED),
+    ProvisioningFailed(State.STALLED);
+
+    public enum State { READY, PROGRESSING, STALLED }
+
+    private final State state;
+
+    Reason(State state) { this.state = state; }
+
+    public State state() { return state; }
+
+    /** Kubernetes Event type for a transition into this reason. */
+    public String eventType() {
+        return state == State.STALLED || this == Throttled || this == AwsUnavailable || this == DeletedOutOfBand
+                ? "Warning" : "Normal";
+    }
+}

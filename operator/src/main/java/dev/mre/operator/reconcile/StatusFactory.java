@@ -1,0 +1,91 @@
+package dev.mre.operator.reconcile;
+
+import dev.mre.operator.api.MultiRegionEndpointStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds the next status from the previous one and a decision; the single place where conditions are made.
+ * A condition's lastTransitionTime changes only when its status changes, so a reconciliation that learns
+ * nothing new produces an equal status and the reconciler writes nothing.
+ */
+public final class StatusFactory {
+
+    public static final String READY = "Ready";
+    public static final String RECONCILING = "Reconciling";
+    public static final String STALLED = "Stalled";
+
+    private StatusFactory() {}
+
+    /**
+     * @param facts the endpoint as now known; null keeps the previous endpoint fields
+     *              ({@link Decision.Track#LAST_KNOWN}); use {@link #clearEndpoint} for {@link Decision.Track#NONE}
+     */
+    public static MultiRegionEndpointStatus next(MultiRegionEndpointStatus previous, String endpointName,
+                                                 String primaryRegion, long generation, Reason reason,
+                                                 String message, Integer failedProvisioningAttempts,
+                                                 EndpointFacts facts, boolean clearEndpoint, Instant now) {
+        MultiRegionEndpointStatus s = new MultiRegionEndpointStatus();
+        s.setObservedGeneration(generation);
+        s.setEndpointName(endpointName);
+        s.setPrimaryRegion(primaryRegion);
+        s.setFailedProvisioningAttempts(failedProvisioningAttempts);
+        if (facts != null) {
+            s.setEndpointId(facts.endpointId());
+            s.setEndpointStatus(facts.endpointStatus());
+            s.setRegions(facts.regions().isEmpty() ? null : facts.regions());
+            s.setCreatedTimestamp(format(facts.created()));
+            s.setLastUpdatedTimestamp(format(facts.lastUpdated()));
+            s.setArn(facts.arn());
+        } else if (!clearEndpoint) {
+            s.setEndpointId(previous.getEndpointId());
+            s.setEndpointStatus(previous.getEndpointStatus());
+            s.setRegions(previous.getRegions());
+            s.setCreatedTimestamp(previous.getCreatedTimestamp());
+            s.setLastUpdatedTimestamp(previous.getLastUpdatedTimestamp());
+            s.setArn(previous.getArn());
+        }
+        String nowText = format(now);
+        List<Condition> conditions = new ArrayList<>(3);
+        conditions.add(condition(previous, READY, reason.state() == Reason.State.READY, reason, message, generation, nowText));
+        conditions.add(condition(previous, RECONCILING, reason.state() == Reason.State.PROGRESSING, reason, message,
+                generation, nowText));
+        conditions.add(condition(previous, STALLED, reason.state() == Reason.State.STALLED, reason, message,
+                generation, nowText));
+        s.setConditions(conditions);
+        return s;
+    }
+
+    public static Optional<Condition> condition(MultiRegionEndpointStatus status, String type) {
+        if (status == null || status.getConditions() == null) {
+            return Optional.empty();
+        }
+        return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
+    private static Condition condition(MultiRegionEndpointStatus previous, String type, boolean isTrue, Reason reason,
+                                       String message, long generation, String now) {
+        String status = isTrue ? "True" : "False";
+        String since = condition(previous, type)
+                .filter(c -> status.equals(c.getStatus()) && c.getLastTransitionTime() != null)
+                .map(Condition::getLastTransitionTime)
+                .orElse(now);
+        return new ConditionBuilder()
+                .withType(type)
+                .withStatus(status)
+                .withReason(reason.name())
+                .withMessage(message)
+                .withObservedGeneration(generation)
+                .withLastTransitionTime(since)
+                .build();
+    }
+
+    static String format(Instant t) {
+        return t == null ? null : t.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}
