@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.Operator;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import org.slf4j.LoggerFactory;
 
 /** Starts the operator with settings from the environment (see README, "Configuration"). */
@@ -34,7 +35,7 @@ public final class Main {
                 config.sesEndpoint() == null ? "AWS" : config.sesEndpoint(), config.resyncPeriod(),
                 config.maxCallRate(), config.adaptiveRateLimit(), config.clusterId());
         KubernetesClient client = new KubernetesClientBuilder().build();
-        SesGateway ses = new SdkSesGateway(config, List.of());
+        SesGateway ses = new SdkSesGateway(config, DefaultCredentialsProvider.builder().build(), List.of());
         Operator operator = OperatorApp.create(client, config, ses, Clock.systemUTC(),
                 Timing.defaults(config.resyncPeriod()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

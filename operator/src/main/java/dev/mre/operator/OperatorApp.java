@@ -23,6 +23,9 @@ public final class OperatorApp {
         Operator operator = new Operator(o -> o
                 .withKubernetesClient(client)
                 .withCloseClientOnStop(false)
+                // JSON patches for the finalizer and status: the status is wholly ours, so server-side apply
+                // buys nothing here, and plain patches work on every API server and on the fabric8 mock server
+                .withUseSSAToPatchPrimaryResource(false)
                 .withConcurrentReconciliationThreads(config.reconcileThreads()));
         var reconciler = new MultiRegionEndpointReconciler(ses, new EventRecorder(client, clock),
                 new RetryBackoff(() -> ThreadLocalRandom.current().nextDouble()), clock, timing,

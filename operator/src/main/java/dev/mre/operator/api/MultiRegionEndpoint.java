@@ -40,9 +40,4 @@ public class MultiRegionEndpoint extends CustomResource<MultiRegionEndpointSpec,
     public static final String FINALIZER = PREFIX + "finalizer";
     /** AWS tag that marks an endpoint as managed by one object: {@code <cluster-id>/<namespace>/<name>}. */
     public static final String OWNER_TAG = PREFIX + "owner";
-
-    @Override
-    protected MultiRegionEndpointStatus initStatus() {
-        return new MultiRegionEndpointStatus();
-    }
 }

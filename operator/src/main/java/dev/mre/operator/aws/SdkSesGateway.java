@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.PartitionMetadata;
@@ -26,11 +27,16 @@ public final class SdkSesGateway implements SesGateway {
     private final SesClients clients;
     private volatile String accountId;
 
-    public SdkSesGateway(OperatorConfig config, List<ExecutionInterceptor> extraInterceptors) {
+    /**
+     * @param credentials where AWS credentials come from: the SDK's default chain in production (env, profile,
+     *                    IRSA web identity, EKS Pod Identity, instance metadata)
+     */
+    public SdkSesGateway(OperatorConfig config, AwsCredentialsProvider credentials,
+                         List<ExecutionInterceptor> extraInterceptors) {
         List<ExecutionInterceptor> interceptors = new ArrayList<>();
         interceptors.add(new CallRateCeiling(config.maxCallRate()));
         interceptors.addAll(extraInterceptors);
-        this.clients = new SesClients(config, interceptors);
+        this.clients = new SesClients(config, credentials, interceptors);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -26,19 +27,21 @@ final class SesClients implements AutoCloseable {
     static final int SDK_MAX_ATTEMPTS = 3;
 
     private final OperatorConfig config;
+    private final AwsCredentialsProvider credentials;
     private final SdkHttpClient http;
     private final List<ExecutionInterceptor> interceptors;
     private final Map<String, SesV2Client> byRegion = new ConcurrentHashMap<>();
 
-    SesClients(OperatorConfig config, List<ExecutionInterceptor> interceptors) {
+    SesClients(OperatorConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
         this.config = config;
+        this.credentials = credentials;
         this.interceptors = List.copyOf(interceptors);
         this.http = Apache5HttpClient.builder().maxConnections(64).build();
     }
 
     SesV2Client ses(String region) {
         return byRegion.computeIfAbsent(region, r -> {
-            var b = SesV2Client.builder().region(Region.of(r)).httpClient(http).overrideConfiguration(overrides());
+            var b = SesV2Client.builder().region(Region.of(r)).httpClient(http).credentialsProvider(credentials).overrideConfiguration(overrides());
             if (config.sesEndpoint() != null) {
                 b.endpointOverride(config.sesEndpoint());
             }
@@ -49,6 +52,7 @@ final class SesClients implements AutoCloseable {
     /** STS is used once (GetCallerIdentity for the account ID); built per call and closed. */
     StsClient sts() {
         var b = StsClient.builder().region(Region.of(config.defaultRegion())).httpClient(http)
+                .credentialsProvider(credentials)
                 .overrideConfiguration(o -> o.retryStrategy(retryStrategy()));
         URI sts = config.stsEndpoint();
         if (sts != null) {

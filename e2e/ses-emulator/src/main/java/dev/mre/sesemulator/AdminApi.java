@@ -1,0 +1,113 @@
+package dev.mre.sesemulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.time.Instant;
+
+/**
+ * The control API under {@code /_emulator/}: no signature, no rate limit, no faults, so tests and
+ * humans can always look inside. JSON in lower camel case with ISO-8601 times (unlike the SES wire format,
+ * this is for reading, not for the SDK).
+ */
+final class AdminApi {
+
+    static final String PREFIX = "/_emulator";
+
+    private final SesEmulator emulator;
+
+    AdminApi(SesEmulator emulator) {
+        this.emulator = emulator;
+    }
+
+    void handle(HttpExchange exchange, IncomingRequest request) throws IOException {
+        String path = request.rawPath();
+        String key = request.method() + " " + (path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+        try {
+            switch (key) {
+                case "GET /_emulator/health" -> reply(exchange, 200, Json.object().put("status", "UP").put("endpoint", emulator.endpoint().toString()));
+                case "GET /_emulator/state" -> reply(exchange, 200, state());
+                case "GET /_emulator/calls" -> reply(exchange, 200, calls("true".equalsIgnoreCase(request.queryParameter("log"))));
+                case "GET /_emulator/settings" -> reply(exchange, 200, SettingsCodec.toJson(emulator.settings()));
+                case "POST /_emulator/settings" -> {
+                    JsonNode update = request.body().length == 0 ? Json.object() : Json.MAPPER.readTree(request.body());
+                    SettingsCodec.apply(emulator.settings(), update);
+                    reply(exchange, 200, SettingsCodec.toJson(emulator.settings()));
+                }
+                case "POST /_emulator/reset" -> {
+                    boolean alsoSettings = "true".equalsIgnoreCase(request.queryParameter("settings"));
+                    emulator.reset();
+                    if (alsoSettings) {
+                        emulator.resetSettings();
+                    }
+                    reply(exchange, 200, Json.object().put("reset", true).put("settings", alsoSettings));
+                }
+                default -> reply(exchange, 404, Json.object().put("message", "unknown admin call " + key
+                        + "; try GET /_emulator/health, /state, /calls[?log=true], /settings, POST /settings, POST /reset[?settings=true]"));
+            }
+        } catch (IllegalArgumentException | IOException e) {
+            reply(exchange, 400, Json.object().put("message", e.getMessage()));
+        }
+    }
+
+    private ObjectNode state() {
+        ObjectNode out = Json.object();
+        out.put("now", emulator.clock().instant().toString());
+        ArrayNode list = out.putArray("endpoints");
+        for (EndpointView e : emulator.endpoints()) {
+            ObjectNode item = list.addObject();
+            item.put("accountId", e.accountId());
+            item.put("region", e.region());
+            item.put("endpointName", e.endpointName());
+            item.put("endpointId", e.endpointId());
+            item.put("status", e.status().name());
+            ArrayNode regions = item.putArray("regions");
+            e.regions().forEach(regions::add);
+            ObjectNode tags = item.putObject("tags");
+            e.tags().forEach(tags::put);
+            item.put("createdTimestamp", e.createdTimestamp().toString());
+            item.put("lastUpdatedTimestamp", e.lastUpdatedTimestamp().toString());
+            item.put("arn", e.arn());
+        }
+        return out;
+    }
+
+    private ObjectNode calls(boolean withLog) {
+        CallStats stats = emulator.calls();
+        ObjectNode out = Json.object();
+        out.put("total", stats.total());
+        ObjectNode byOperation = out.putObject("byOperation");
+        stats.byOperation().forEach((op, outcomes) -> {
+            ObjectNode o = byOperation.putObject(op);
+            outcomes.forEach(o::put);
+        });
+        ObjectNode byOutcome = out.putObject("byOutcome");
+        stats.byOutcome().forEach(byOutcome::put);
+        if (withLog) {
+            ArrayNode log = out.putArray("log");
+            for (CallRecord c : stats.log()) {
+                log.addObject()
+                        .put("time", iso(c.time()))
+                        .put("operation", c.operation())
+                        .put("region", c.region())
+                        .put("accountId", c.accountId())
+                        .put("endpointName", c.endpointName())
+                        .put("accessKeyId", c.accessKeyId())
+                        .put("outcome", c.outcome())
+                        .put("httpStatus", c.httpStatus())
+                        .put("requestId", c.requestId());
+            }
+        }
+        return out;
+    }
+
+    private static String iso(Instant t) {
+        return t == null ? null : t.toString();
+    }
+
+    private static void reply(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        HttpResponses.json(exchange, status, body, null);
+    }
+}

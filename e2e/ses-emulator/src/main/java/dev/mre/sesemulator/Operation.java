@@ -1,0 +1,67 @@
+package dev.mre.sesemulator;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The operations the emulator answers; {@link #wireName()} is the AWS operation name used in counters, logs and settings. */
+public enum Operation {
+    CREATE_MULTI_REGION_ENDPOINT("CreateMultiRegionEndpoint", Service.SES),
+    GET_MULTI_REGION_ENDPOINT("GetMultiRegionEndpoint", Service.SES),
+    DELETE_MULTI_REGION_ENDPOINT("DeleteMultiRegionEndpoint", Service.SES),
+    LIST_MULTI_REGION_ENDPOINTS("ListMultiRegionEndpoints", Service.SES),
+    TAG_RESOURCE("TagResource", Service.SES),
+    UNTAG_RESOURCE("UntagResource", Service.SES),
+    LIST_TAGS_FOR_RESOURCE("ListTagsForResource", Service.SES),
+    GET_CALLER_IDENTITY("GetCallerIdentity", Service.STS),
+    /** A request no route matched; counted so that a client calling something unexpected is visible. */
+    UNKNOWN("Unknown", Service.SES);
+
+    /** The AWS service an operation belongs to: decides the signing name and the error wire format. */
+    public enum Service {
+        SES("ses"), STS("sts");
+
+        private final String signingName;
+
+        Service(String signingName) {
+            this.signingName = signingName;
+        }
+
+        public String signingName() {
+            return signingName;
+        }
+    }
+
+    private final String wireName;
+    private final Service service;
+
+    Operation(String wireName, Service service) {
+        this.wireName = wireName;
+        this.service = service;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public Service service() {
+        return service;
+    }
+
+    /** Accepts the wire name ({@code CreateMultiRegionEndpoint}), an IAM action ({@code ses:CreateMultiRegionEndpoint}) or the enum name. */
+    public static Optional<Operation> parse(String text) {
+        String name = text.trim();
+        int colon = name.indexOf(':');
+        if (colon >= 0) {
+            name = name.substring(colon + 1);
+        }
+        String wanted = name;
+        return Arrays.stream(values())
+                .filter(op -> op.wireName.equalsIgnoreCase(wanted) || op.name().equalsIgnoreCase(wanted))
+                .findFirst();
+    }
+
+    @Override
+    public String toString() {
+        return wireName;
+    }
+}

@@ -1,0 +1,281 @@
+package dev.mre.sesemulator;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * An in-process stand-in for the SES v2 multi-region endpoint API and STS GetCallerIdentity, speaking the
+ * real wire protocols over HTTP on 127.0.0.1, so the real AWS SDK can be pointed at it with
+ * {@code endpointOverride(emulator.endpoint())}.
+ *
+ * <pre>{@code
+ * try (SesEmulator emu = SesEmulator.builder().port(0).clock(clock).build().start()) {
+ *     emu.settings().createDelay(Duration.ZERO);
+ *     ... SesV2Client.builder().endpointOverride(emu.endpoint()) ...
+ *     emu.endpoints(); emu.calls().count("CreateMultiRegionEndpoint");
+ * }
+ * }</pre>
+ */
+public final class SesEmulator implements AutoCloseable {
+
+    private final String host;
+    private final int requestedPort;
+    private final int threads;
+    private final Clock clock;
+    private final Settings settings;
+    private final Settings initialSettings;
+    private final Map<String, Credentials> credentials = new ConcurrentHashMap<>();
+    private final Credentials primaryCredentials;
+    private final EndpointStore store = new EndpointStore();
+    private final CallStats calls = new CallStats();
+    private final RateLimiter rateLimiter;
+
+    private HttpServer server;
+    private ExecutorService executor;
+    private URI endpoint;
+
+    private SesEmulator(Builder b) {
+        this.host = b.host;
+        this.requestedPort = b.port;
+        this.threads = b.threads;
+        this.clock = b.clock;
+        this.settings = b.settings;
+        this.initialSettings = b.settings.copy();
+        List<Credentials> all = b.credentials.isEmpty() ? List.of(Credentials.defaults()) : b.credentials;
+        all.forEach(c -> credentials.put(c.accessKeyId(), c));
+        this.primaryCredentials = all.get(0);
+        this.rateLimiter = new RateLimiter(settings, System::nanoTime);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds and starts serving; answers {@code this} for chaining. */
+    public synchronized SesEmulator start() {
+        if (server != null) {
+            throw new IllegalStateException("already started");
+        }
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, requestedPort), 128);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot bind " + host + ":" + requestedPort, e);
+        }
+        executor = Executors.newFixedThreadPool(threads, daemonThreads());
+        server.setExecutor(executor);
+        server.createContext("/", new RequestPipeline(settings, clock, new SigV4Verifier(credentials::get), rateLimiter,
+                new FaultInjector(settings), new SesOperations(store, settings), calls, new AdminApi(this)));
+        server.start();
+        endpoint = URI.create("http://" + hostForUri() + ":" + server.getAddress().getPort());
+        return this;
+    }
+
+    /** Stops serving immediately; open connections are closed. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (server == null) {
+            return;
+        }
+        server.stop(0);
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server = null;
+    }
+
+    /** {@code http://127.0.0.1:PORT}: give it to {@code endpointOverride}. */
+    public synchronized URI endpoint() {
+        if (endpoint == null) {
+            throw new IllegalStateException("not started");
+        }
+        return endpoint;
+    }
+
+    public int port() {
+        return endpoint().getPort();
+    }
+
+    /** The live settings; a change applies to the next request. */
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Changes several settings together, serialized with admin-API updates. */
+    public SesEmulator updateSettings(Consumer<Settings> change) {
+        synchronized (settings) {
+            change.accept(settings);
+        }
+        return this;
+    }
+
+    /** Every endpoint of every account and region, with the status as of now (ordered by account, region, name). */
+    public List<EndpointView> endpoints() {
+        return store.snapshot(clock.instant());
+    }
+
+    /** The endpoints whose primary region is {@code region}, of any account. */
+    public List<EndpointView> endpoints(String region) {
+        return endpoints().stream().filter(e -> e.region().equals(region)).toList();
+    }
+
+    /** One endpoint of the primary account, as Get would see it in {@code region}. */
+    public Optional<EndpointView> findEndpoint(String region, String endpointName) {
+        return findEndpoint(primaryCredentials.accountId(), region, endpointName);
+    }
+
+    public Optional<EndpointView> findEndpoint(String accountId, String region, String endpointName) {
+        return store.get(new EndpointStore.Scope(accountId, region), endpointName, clock.instant());
+    }
+
+    /** The ARN of an endpoint of the primary account (SES returns none; callers build it like this). */
+    public String arn(String region, String endpointName) {
+        return Arns.endpointArn(region, primaryCredentials.accountId(), endpointName);
+    }
+
+    public CallStats calls() {
+        return calls;
+    }
+
+    /** Forgets all endpoints, counters, the call log and the rate-limit buckets; settings stay. */
+    public void reset() {
+        store.clear();
+        calls.clear();
+        rateLimiter.clear();
+    }
+
+    /** Puts every setting back to what it was when the emulator was built. */
+    public void resetSettings() {
+        synchronized (settings) {
+            settings.assign(initialSettings);
+            settings.seed(initialSettings.seed());
+        }
+    }
+
+    /** The first configured credentials (the defaults unless the builder set others). */
+    public Credentials primaryCredentials() {
+        return primaryCredentials;
+    }
+
+    public String accessKeyId() {
+        return primaryCredentials.accessKeyId();
+    }
+
+    public String secretAccessKey() {
+        return primaryCredentials.secretAccessKey();
+    }
+
+    public String accountId() {
+        return primaryCredentials.accountId();
+    }
+
+    /** Every accepted access key. */
+    public List<Credentials> credentials() {
+        return List.copyOf(credentials.values());
+    }
+
+    /** Accepts one more access key from now on (a key id already known is replaced). */
+    public SesEmulator addCredentials(Credentials more) {
+        credentials.put(more.accessKeyId(), more);
+        return this;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    private String hostForUri() {
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "ses-emulator-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Configuration before start; every option has a default that works for a test. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 0;
+        private int threads = 32;
+        private Clock clock = Clock.systemUTC();
+        private final Settings settings = new Settings();
+        private final List<Credentials> credentials = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** Interface to bind (default 127.0.0.1). */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host);
+            return this;
+        }
+
+        /** Port to bind; 0 (default) picks a free one, see {@link SesEmulator#endpoint()}. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Request-handling threads (default 32: injected latency keeps threads busy). */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1");
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Drives endpoint lifecycles and timestamps (default: system UTC); a {@link MutableClock} lets a test
+         * step through CREATING -> READY without sleeping. Signature times are always checked against the
+         * real system clock, because SDKs sign with the real time.
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /** Adds accepted credentials; the first added becomes the primary ones and replaces the defaults. */
+        public Builder credentials(String accessKeyId, String secretAccessKey, String accountId) {
+            return credentials(new Credentials(accessKeyId, secretAccessKey, accountId));
+        }
+
+        public Builder credentials(Credentials c) {
+            credentials.add(Objects.requireNonNull(c));
+            return this;
+        }
+
+        /** Initial settings, e.g. {@code s -> s.createDelay(Duration.ZERO).seed(42L)}. */
+        public Builder settings(Consumer<Settings> initial) {
+            initial.accept(settings);
+            return this;
+        }
+
+        public SesEmulator build() {
+            return new SesEmulator(this);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.mre.operator.scenarios;
+
+import static dev.mre.operator.scenarios.OperatorHarness.mre;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.mre.operator.reconcile.Timing;
+import dev.mre.sesemulator.Operation;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 50 objects while SES accepts one request per second: every object converges, no endpoint is created twice,
+ * and the operator does not hot-loop on 429s. Prints the SES calls made against the minimum convergence needs
+ * (and writes them to target/throttling-storm.txt). The production timing is used, not the fast test timing.
+ */
+@EnableKubernetesMockClient(crud = true)
+class ThrottlingStormTest {
+
+    static final int OBJECTS = 50;
+    KubernetesClient client;
+    OperatorHarness h;
+
+    @AfterEach
+    void stop() {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    @Test
+    void fiftyObjectsAtOneRequestPerSecondAllBecomeReadyWithoutAStorm() throws Exception {
+        h = new OperatorHarness(client, s -> s.rateLimit(1).burst(1).createDelay(Duration.ofSeconds(1)));
+        h.timing(Timing.defaults(Duration.ofMinutes(10))).start();
+        long start = System.nanoTime();
+        IntStream.range(0, OBJECTS).forEach(i -> h.create(mre("storm", "ep-" + i, s -> {})));
+        await().atMost(Duration.ofMinutes(12)).pollInterval(Duration.ofSeconds(2)).until(() ->
+                IntStream.range(0, OBJECTS).allMatch(i -> "Available".equals(h.reason("storm", "ep-" + i))));
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        var calls = h.ses.calls();
+        long creates = calls.count(Operation.CREATE_MULTI_REGION_ENDPOINT);
+        long throttled = calls.countOutcome("TooManyRequestsException");
+        long sesCalls = calls.total() - calls.count(Operation.GET_CALLER_IDENTITY);
+        long accepted = sesCalls - throttled;
+        long minimum = 3L * OBJECTS; // Get (NotFound), Create, Get (READY) per object
+        String report = String.format(
+                "throttling storm: %d objects, SES at 1 request/s%n"
+                        + "  all Ready after %.0f s (lower bound %d s)%n"
+                        + "  SES requests: %d (accepted %d, answered 429: %d); minimum needed %d; ratio %.2f%n"
+                        + "  by operation: %s%n",
+                OBJECTS, seconds, minimum, sesCalls, accepted, throttled, minimum, (double) accepted / minimum,
+                calls.byOperation());
+        System.out.println(report);
+        Files.writeString(Path.of("target/throttling-storm.txt"), report);
+
+        assertThat(h.ses.endpoints()).hasSize(OBJECTS);
+        assertThat(creates - calls.count(Operation.CREATE_MULTI_REGION_ENDPOINT, "TooManyRequestsException"))
+                .as("accepted creates: one per object, never two").isEqualTo(OBJECTS);
+        assertThat(accepted).as("accepted SES calls stay near the minimum (no polling storm)").isLessThan(3 * minimum);
+        assertThat(throttled).as("429s stay bounded: the operator slows down instead of hammering")
+                .isLessThan(2 * sesCalls / 3);
+    }
+}
