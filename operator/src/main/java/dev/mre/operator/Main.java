@@ -3,15 +3,23 @@ package dev.mre.operator;
 import dev.mre.operator.aws.SdkSesGateway;
 import dev.mre.operator.aws.SesGateway;
 import dev.mre.operator.config.OperatorConfig;
+import dev.mre.operator.ops.OpsServer;
+import dev.mre.operator.ops.SesCallMetrics;
 import dev.mre.operator.reconcile.Timing;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
 /** Starts the operator with settings from the environment (see README, "Configuration"). */
 public final class Main {
@@ -20,7 +28,8 @@ public final class Main {
 
     private Main() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
+        long startNanos = System.nanoTime();
         OperatorConfig config;
         try {
             config = OperatorConfig.fromEnv();
@@ -30,22 +39,53 @@ public final class Main {
             return;
         }
         LOG.info("starting: default region {}, namespaces {}, SES endpoint {}, resync {}, max {} SES calls/s,"
-                        + " adaptive limiting {}, cluster id {}", config.defaultRegion(),
+                        + " adaptive limiting {}, cluster id {}, leader election {}", config.defaultRegion(),
                 config.watchNamespaces().isEmpty() ? "all" : config.watchNamespaces(),
                 config.sesEndpoint() == null ? "AWS" : config.sesEndpoint(), config.resyncPeriod(),
-                config.maxCallRate(), config.adaptiveRateLimit(), config.clusterId());
+                config.maxCallRate(), config.adaptiveRateLimit(), config.clusterId(), config.ops().leaderElection());
+
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
         KubernetesClient client = new KubernetesClientBuilder().build();
-        SesGateway ses = new SdkSesGateway(config, DefaultCredentialsProvider.builder().build(), List.of());
+        SesGateway ses = new SdkSesGateway(config, DefaultCredentialsProvider.builder().build(),
+                List.of(new SesCallMetrics(registry)));
+        AtomicBoolean leading = new AtomicBoolean();
         Operator operator = OperatorApp.create(client, config, ses, Clock.systemUTC(),
-                Timing.defaults(config.resyncPeriod()));
+                Timing.defaults(config.resyncPeriod()), registry, leading);
+        AtomicBoolean stopping = new AtomicBoolean();
+        OpsServer ops = config.ops().port() < 0 ? null : new OpsServer(config.ops().port(),
+                () -> !stopping.get() && operator.getRuntimeInfo().isStarted(),
+                () -> readiness(config, operator, leading, stopping),
+                registry);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // graceful: stop taking work, let running reconciliations finish (JOSDK waits), then close clients
+            stopping.set(true);
             LOG.info("stopping");
             operator.stop();
             ses.close();
             client.close();
+            if (ops != null) {
+                ops.close();
+            }
         }, "shutdown"));
         operator.start();
-        LOG.info("started");
+        LOG.info("started in {} ms{}", (System.nanoTime() - startNanos) / 1_000_000,
+                ops == null ? "" : "; health, readiness and metrics on port " + ops.port());
     }
 
+    /** Null when ready; otherwise why not. A standby replica is ready: it must not block rollouts. */
+    public static String readiness(OperatorConfig config, Operator operator, AtomicBoolean leading, AtomicBoolean stopping) {
+        if (stopping.get()) {
+            return "stopping";
+        }
+        if (!operator.getRuntimeInfo().isStarted()) {
+            return "starting";
+        }
+        if (config.ops().leaderElection() && !leading.get()) {
+            return null;
+        }
+        return operator.getRuntimeInfo().allEventSourcesAreHealthy() ? null
+                : "informers not healthy: " + operator.getRuntimeInfo().unhealthyEventSources().keySet();
+    }
 }

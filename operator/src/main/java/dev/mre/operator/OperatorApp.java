@@ -2,34 +2,63 @@ package dev.mre.operator;
 
 import dev.mre.operator.aws.SesGateway;
 import dev.mre.operator.config.OperatorConfig;
+import dev.mre.operator.ops.EndpointStatusGauge;
 import dev.mre.operator.reconcile.EventRecorder;
 import dev.mre.operator.reconcile.MultiRegionEndpointReconciler;
 import dev.mre.operator.reconcile.RetryBackoff;
 import dev.mre.operator.reconcile.Timing;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Wires the operator: JOSDK + the reconciler + the SES gateway. Used by {@link Main} and by tests. */
+/** Wires the operator: JOSDK + the reconciler + the SES gateway + metrics. Used by {@link Main} and by tests. */
 public final class OperatorApp {
 
     private OperatorApp() {}
 
-    /** Registers the reconciler on a new (not yet started) JOSDK operator. */
+    /** Registers the reconciler on a new (not yet started) JOSDK operator, without metrics export. */
     public static Operator create(KubernetesClient client, OperatorConfig config, SesGateway ses, Clock clock,
                                   Timing timing) {
-        Operator operator = new Operator(o -> o
-                .withKubernetesClient(client)
-                .withCloseClientOnStop(false)
-                // JSON patches for the finalizer and status: the status is wholly ours, so server-side apply
-                // buys nothing here, and plain patches work on every API server and on the fabric8 mock server
-                .withUseSSAToPatchPrimaryResource(false)
-                .withConcurrentReconciliationThreads(config.reconcileThreads()));
+        return create(client, config, ses, clock, timing, new SimpleMeterRegistry(), new AtomicBoolean());
+    }
+
+    /**
+     * @param leading set while this replica holds the leader Lease (always false without leader election)
+     */
+    public static Operator create(KubernetesClient client, OperatorConfig config, SesGateway ses, Clock clock,
+                                  Timing timing, MeterRegistry registry, AtomicBoolean leading) {
+        Operator operator = new Operator(o -> {
+            o.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    // JSON patches for the finalizer and status: the status is wholly ours, so server-side apply
+                    // buys nothing here, and plain patches work on every API server and on the fabric8 mock server
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withConcurrentReconciliationThreads(config.reconcileThreads())
+                    // no per-object meters: a thousand objects must not mean a thousand time series
+                    .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+            if (config.ops().leaderElection()) {
+                o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
+                        OperatorConfig.Ops.LEASE_NAME, config.ops().leaseNamespace(),
+                        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                        config.ops().identity(),
+                        new LeaderCallbacks(() -> leading.set(true), () -> leading.set(false), leader -> {}),
+                        // a replica that loses the Lease exits and restarts clean: never two actors at once
+                        true));
+            }
+        });
         var reconciler = new MultiRegionEndpointReconciler(ses, new EventRecorder(client, clock),
-                new RetryBackoff(() -> ThreadLocalRandom.current().nextDouble()), clock, timing,
-                config.defaultRegion(), config.clusterId());
+                new EndpointStatusGauge(registry), new RetryBackoff(() -> ThreadLocalRandom.current().nextDouble()),
+                clock, timing, config.defaultRegion(), config.clusterId());
         operator.register(reconciler, c -> {
             if (!config.watchNamespaces().isEmpty()) {
                 c.settingNamespaces(config.watchNamespaces());

@@ -22,10 +22,34 @@ import java.util.stream.Collectors;
  * @param adaptiveRateLimit slow down operator-wide when SES throttles (the SDK's adaptive retry mode)
  * @param clusterId identifies this cluster in the ownership tag; must differ between clusters sharing an account
  * @param reconcileThreads concurrent reconciliations
+ * @param ops where /healthz, /readyz and /metrics are served, and leader election
  */
 public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, URI sesEndpoint, URI stsEndpoint,
                              Duration resyncPeriod, double maxCallRate, boolean adaptiveRateLimit, String clusterId,
-                             int reconcileThreads) {
+                             int reconcileThreads, Ops ops) {
+
+    /**
+     * @param port port of the operations HTTP server; -1 disables it, 0 picks a free port
+     * @param leaderElection only the holder of the Lease reconciles (for more than one replica)
+     * @param leaseNamespace namespace of the Lease
+     * @param identity this replica's name in the Lease (the pod name)
+     * @param logFormat text or json (read by logback.xml; checked here so a typo fails at start)
+     */
+    public record Ops(int port, boolean leaderElection, String leaseNamespace, String identity, String logFormat) {
+        public static final String LEASE_NAME = "ses-mre-operator-leader";
+
+        public static Ops defaults() {
+            return new Ops(8080, false, null, "local", "text");
+        }
+    }
+
+    /** The same settings without the operations server and leader election (embedded use, tests). */
+    public OperatorConfig(String defaultRegion, Set<String> watchNamespaces, URI sesEndpoint, URI stsEndpoint,
+                          Duration resyncPeriod, double maxCallRate, boolean adaptiveRateLimit, String clusterId,
+                          int reconcileThreads) {
+        this(defaultRegion, watchNamespaces, sesEndpoint, stsEndpoint, resyncPeriod, maxCallRate, adaptiveRateLimit,
+                clusterId, reconcileThreads, new Ops(-1, false, null, "local", "text"));
+    }
 
     public static final String DEFAULT_REGION = "SES_MRE_DEFAULT_REGION";
     public static final String WATCH_NAMESPACES = "SES_MRE_WATCH_NAMESPACES";
@@ -36,6 +60,10 @@ public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, 
     public static final String ADAPTIVE_RATE_LIMIT = "SES_MRE_ADAPTIVE_RATE_LIMIT";
     public static final String CLUSTER_ID = "SES_MRE_CLUSTER_ID";
     public static final String RECONCILE_THREADS = "SES_MRE_RECONCILE_THREADS";
+    public static final String OPS_PORT = "SES_MRE_OPS_PORT";
+    public static final String LEADER_ELECTION = "SES_MRE_LEADER_ELECTION";
+    public static final String LEADER_ELECTION_NAMESPACE = "SES_MRE_LEADER_ELECTION_NAMESPACE";
+    public static final String LOG_FORMAT = "SES_MRE_LOG_FORMAT";
 
     private static final Pattern CLUSTER_ID_PATTERN = Pattern.compile("^[A-Za-z0-9._-]{1,63}$");
 
@@ -71,7 +99,27 @@ public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, 
                 number(env, MAX_CALL_RATE, "10"),
                 bool(env, ADAPTIVE_RATE_LIMIT, "true"),
                 firstNonBlank(env.get(CLUSTER_ID), "default"),
-                (int) number(env, RECONCILE_THREADS, "16"));
+                (int) number(env, RECONCILE_THREADS, "16"),
+                ops(env));
+    }
+
+    private static Ops ops(Map<String, String> env) {
+        double port = number(env, OPS_PORT, "8080");
+        if (port < -1 || port > 65535 || port != Math.floor(port)) {
+            throw new IllegalArgumentException(OPS_PORT + ": must be a port number (or -1 to disable), got " + port);
+        }
+        boolean election = bool(env, LEADER_ELECTION, "false");
+        String leaseNamespace = firstNonBlank(env.get(LEADER_ELECTION_NAMESPACE), env.get("POD_NAMESPACE"));
+        if (election && leaseNamespace == null) {
+            throw new IllegalArgumentException(LEADER_ELECTION_NAMESPACE + ": required when " + LEADER_ELECTION
+                    + " is true (or set POD_NAMESPACE)");
+        }
+        String format = env.getOrDefault(LOG_FORMAT, "text").trim();
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new IllegalArgumentException(LOG_FORMAT + ": must be text or json, got '" + format + "'");
+        }
+        String identity = firstNonBlank(env.get("POD_NAME"), env.get("HOSTNAME"), "ses-mre-operator");
+        return new Ops((int) port, election, leaseNamespace, identity, format);
     }
 
     static Set<String> namespaces(String csv) {

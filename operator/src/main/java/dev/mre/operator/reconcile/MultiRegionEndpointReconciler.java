@@ -35,16 +35,19 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
 
     private final SesGateway ses;
     private final EventRecorder events;
+    private final EndpointStatusListener statusListener;
     private final RetryBackoff backoff;
     private final Clock clock;
     private final Timing timing;
     private final String defaultRegion;
     private final String clusterId;
 
-    public MultiRegionEndpointReconciler(SesGateway ses, EventRecorder events, RetryBackoff backoff, Clock clock,
-                                         Timing timing, String defaultRegion, String clusterId) {
+    public MultiRegionEndpointReconciler(SesGateway ses, EventRecorder events, EndpointStatusListener statusListener,
+                                         RetryBackoff backoff, Clock clock, Timing timing, String defaultRegion,
+                                         String clusterId) {
         this.ses = ses;
         this.events = events;
+        this.statusListener = statusListener;
         this.backoff = backoff;
         this.clock = clock;
         this.timing = timing;
@@ -56,6 +59,7 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
     public UpdateControl<MultiRegionEndpoint> reconcile(MultiRegionEndpoint mre, Context<MultiRegionEndpoint> ctx) {
         try (var ignored = LogKeys.put(mre)) {
             Result r = run(mre, false);
+            statusListener.observed(mre.getMetadata().getUid(), r.status().getEndpointStatus());
             UpdateControl<MultiRegionEndpoint> control;
             if (r.status().equals(previousStatus(mre))) {
                 control = UpdateControl.noUpdate();
@@ -76,6 +80,7 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
             Result r = run(mre, true);
             if (r.release()) {
                 backoff.forget(mre.getMetadata().getUid());
+                statusListener.forget(mre.getMetadata().getUid());
                 return DeleteControl.defaultDelete();
             }
             if (!r.status().equals(previousStatus(mre))) {

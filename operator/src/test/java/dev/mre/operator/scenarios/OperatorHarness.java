@@ -11,6 +11,7 @@ import dev.mre.operator.api.Tag;
 import dev.mre.operator.aws.SdkSesGateway;
 import dev.mre.operator.aws.SesGateway;
 import dev.mre.operator.config.OperatorConfig;
+import dev.mre.operator.ops.SesCallMetrics;
 import dev.mre.operator.reconcile.StatusFactory;
 import dev.mre.operator.reconcile.Timing;
 import dev.mre.sesemulator.SesEmulator;
@@ -26,6 +27,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -49,6 +53,7 @@ final class OperatorHarness implements AutoCloseable {
     private SesGateway gateway;
     private Timing timing = FAST;
     private double maxCallRate = 50;
+    final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     OperatorHarness(KubernetesClient client, Consumer<dev.mre.sesemulator.Settings> emulatorSettings) {
         this.client = client;
@@ -95,10 +100,15 @@ final class OperatorHarness implements AutoCloseable {
 
     /** Starts the operator; {@code wrap} may decorate the real gateway (for example to crash after a call). */
     OperatorHarness start(AwsCredentialsProvider credentials, UnaryOperator<SesGateway> wrap) {
-        gateway = wrap.apply(new SdkSesGateway(config(), credentials, List.of()));
-        operator = OperatorApp.create(client, config(), gateway, Clock.systemUTC(), timing);
+        gateway = wrap.apply(new SdkSesGateway(config(), credentials, List.of(new SesCallMetrics(registry))));
+        operator = OperatorApp.create(client, config(), gateway, Clock.systemUTC(), timing, registry,
+                new AtomicBoolean());
         operator.start();
         return this;
+    }
+
+    Operator operator() {
+        return operator;
     }
 
     void stopOperator() {

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# Local Kubernetes control plane (etcd + kube-apiserver) for the e2e tests.
+#
+#   testenv.sh build              build kube-apiserver, etcd, helm, testenv (cached per version)
+#   testenv.sh up                 build if needed, start in the background, wait for /readyz;
+#                                 stdout: "testenv ready: KUBECONFIG=<path>"
+#   testenv.sh down               stop it (and any leftover etcd/kube-apiserver of the work dir)
+#   testenv.sh restart-apiserver  restart only kube-apiserver (same port/certs/kubeconfig, etcd kept)
+#   testenv.sh status             exit 0 iff running and /readyz ok
+#   testenv.sh env                "export KUBECONFIG=..." lines (eval "$(testenv.sh env)")
+#   testenv.sh kubeconfig         print the kubeconfig path (written by up)
+#   testenv.sh tools-dir          print the folder holding the built binaries (helm is there)
+#   testenv.sh versions           print the pinned versions
+#
+# Env: TESTENV_TOOLS_DIR (binaries), TESTENV_WORK_DIR (state), KUBEBUILDER_ASSETS
+# (prebuilt kube-apiserver+etcd), TESTENV_APISERVER_PORT, TESTENV_TIMEOUT, GO,
+# TESTENV_NICE. All progress goes to stderr; see README.md.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+
+# Pinned versions: the go.mod files are the single source of truth.
+modver() { # modver <go.mod> <module path>
+  awk -v m="$2" '$1 == m && $2 ~ /^v/ { print $2; exit } $1 == "require" && $2 == m { print $3; exit }' "$1"
+}
+K8S_VERSION="$(modver "$HERE/tools/kube/go.mod" k8s.io/kubernetes)"
+ETCD_VERSION="$(modver "$HERE/tools/etcd/go.mod" go.etcd.io/etcd/server/v3)"
+HELM_VERSION="$(modver "$HERE/tools/helm/go.mod" helm.sh/helm/v3)"
+
+TOOLS_DIR="${TESTENV_TOOLS_DIR:-$REPO/.tools/testenv/k8s-${K8S_VERSION#v}_etcd-${ETCD_VERSION#v}_helm-${HELM_VERSION#v}/bin}"
+WORK_DIR="${TESTENV_WORK_DIR:-$REPO/.work/testenv}"
+NICE="${TESTENV_NICE:-15}"
+
+log() { echo "testenv: $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+go_cmd() {
+  if [[ -n "${GO:-}" ]]; then echo "$GO"
+  elif command -v go >/dev/null 2>&1; then command -v go
+  elif [[ -x /usr/local/go/bin/go ]]; then echo /usr/local/go/bin/go
+  else die "no Go toolchain found (set GO=/path/to/go)"; fi
+}
+
+# Content key of a build: version + hash of the module files (+ sources).
+build_key() { # build_key <version> <files...>
+  local v="$1"; shift
+  echo "$v $(cat "$@" | sha256sum | cut -c1-16)"
+}
+
+is_built() { # is_built <name> <key>
+  [[ -x "$TOOLS_DIR/$1" && -f "$TOOLS_DIR/.stamps/$1" && "$(cat "$TOOLS_DIR/.stamps/$1")" == "$2" ]]
+}
+
+# Module metadata from the Go module cache, for version ldflags.
+mod_time() { # mod_time <module dir> <module path>
+  (cd "$1" && "$GOBIN_" list -m -f '{{if .Time}}{{.Time.UTC.Format "2006-01-02T15:04:05Z"}}{{end}}' "$2" 2>/dev/null) || true
+}
+mod_commit() { # mod_commit <module dir> <module path> <version>: VCS hash if the proxy recorded one
+  local info
+  info="$(cd "$1" && "$GOBIN_" env GOMODCACHE)/cache/download/$2/@v/$3.info"
+  [[ -f "$info" ]] && sed -n 's/.*"Hash":"\([0-9a-f]*\)".*/\1/p' "$info" || true
+}
+
+secs() { date +%s; }
+
+# go_build <name> <module dir> <package> <version> <key> <ldflags> <first-time note>
+go_build() {
+  local name="$1" dir="$2" pkg="$3" version="$4" key="$5" ldflags="$6" note="$7"
+  local t0 t1 t2 hb
+  log "building $name $version ($note)..."
+  t0=$(secs)
+  # 1. download the modules the package needs (go build would do it too; separate for timing)
+  local dl="$TOOLS_DIR/.$name.download.log"
+  if ! (cd "$dir" && "$GOBIN_" list -deps "$pkg" >/dev/null 2>"$dl"); then
+    cat "$dl" >&2; die "module download for $name failed"
+  fi
+  t1=$(secs)
+  log "  $name: modules ready in $((t1 - t0))s ($(grep -c 'downloading' "$dl" || true) downloaded); compiling..."
+  # heartbeat so CI logs show progress during long compiles
+  ( while sleep 60; do log "  ... still compiling $name ($(( $(secs) - t1 ))s)"; done ) &
+  hb=$!
+  if ! (cd "$dir" && CGO_ENABLED=0 nice -n "$NICE" "$GOBIN_" build -trimpath -buildvcs=false \
+          -ldflags "$ldflags" -o "$TOOLS_DIR/.$name.tmp" "$pkg"); then
+    kill "$hb" 2>/dev/null || true; wait "$hb" 2>/dev/null || true
+    die "building $name failed"
+  fi
+  kill "$hb" 2>/dev/null || true; wait "$hb" 2>/dev/null || true
+  mv -f "$TOOLS_DIR/.$name.tmp" "$TOOLS_DIR/$name"
+  echo "$key" > "$TOOLS_DIR/.stamps/$name"
+  t2=$(secs)
+  log "  $name: compiled in $((t2 - t1))s (total $((t2 - t0))s)"
+}
+
+use_assets() { # KUBEBUILDER_ASSETS with both kube-apiserver and etcd?
+  [[ -n "${KUBEBUILDER_ASSETS:-}" && -x "$KUBEBUILDER_ASSETS/kube-apiserver" && -x "$KUBEBUILDER_ASSETS/etcd" ]]
+}
+
+cmd_build() {
+  mkdir -p "$TOOLS_DIR/.stamps"
+  # one builder at a time per tools dir (parallel make / test JVMs)
+  exec 9>"$TOOLS_DIR/.lock"
+  flock 9 2>/dev/null || true
+
+  local t0 kkey ekey hkey rkey built=0
+  t0=$(secs)
+  kkey="$(build_key "$K8S_VERSION" "$HERE/tools/kube/go.mod" "$HERE/tools/kube/go.sum")"
+  ekey="$(build_key "$ETCD_VERSION" "$HERE/tools/etcd/go.mod" "$HERE/tools/etcd/go.sum")"
+  hkey="$(build_key "$HELM_VERSION" "$HERE/tools/helm/go.mod" "$HERE/tools/helm/go.sum")"
+  rkey="$(build_key "$K8S_VERSION" "$HERE/runner/go.mod" "$HERE/runner/go.sum" "$HERE"/runner/*.go)"
+
+  local need_kube=1 need_etcd=1
+  if use_assets; then need_kube=0; need_etcd=0; fi
+  is_built kube-apiserver "$kkey" && need_kube=0
+  is_built etcd "$ekey" && need_etcd=0
+  if (( need_kube + need_etcd )) || ! is_built helm "$hkey" || ! is_built testenv "$rkey"; then
+    GOBIN_="$(go_cmd)"
+    log "tools dir $TOOLS_DIR ($("$GOBIN_" env GOVERSION))"
+  fi
+
+  if (( need_kube )); then
+    local minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}"
+    local date commit x="" p
+    date="$(mod_time "$HERE/tools/kube" k8s.io/kubernetes)"
+    commit="$(mod_commit "$HERE/tools/kube" k8s.io/kubernetes "$K8S_VERSION")"
+    for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+      x+=" -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor"
+      x+=" -X $p.gitTreeState=clean -X $p.buildDate=${date:-1970-01-01T00:00:00Z} -X $p.gitCommit=$commit"
+    done
+    go_build kube-apiserver "$HERE/tools/kube" k8s.io/kubernetes/cmd/kube-apiserver "$K8S_VERSION" "$kkey" \
+      "-s -w$x" "first time, several minutes"
+    built=1
+  fi
+  if (( need_etcd )); then
+    local ecommit
+    ecommit="$(mod_commit "$HERE/tools/etcd" go.etcd.io/etcd/server/v3 "$ETCD_VERSION")"
+    go_build etcd "$HERE/tools/etcd" go.etcd.io/etcd/server/v3 "$ETCD_VERSION" "$ekey" \
+      "-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=${ecommit:0:9}" "first time, a minute or two"
+    built=1
+  fi
+  if ! is_built helm "$hkey"; then
+    local hcommit hv="helm.sh/helm/v3"
+    hcommit="$(mod_commit "$HERE/tools/helm" helm.sh/helm/v3 "$HELM_VERSION")"
+    # as helm's Makefile: version, commit, tree state, and the k8s version it targets
+    go_build helm "$HERE/tools/helm" helm.sh/helm/v3/cmd/helm "$HELM_VERSION" "$hkey" \
+      "-s -w -X $hv/internal/version.version=$HELM_VERSION -X $hv/internal/version.gitCommit=$hcommit \
+-X $hv/internal/version.gitTreeState=clean \
+-X $hv/pkg/lint/rules.k8sVersionMajor=1 -X $hv/pkg/lint/rules.k8sVersionMinor=33 \
+-X $hv/pkg/chartutil.k8sVersionMajor=1 -X $hv/pkg/chartutil.k8sVersionMinor=33" \
+      "first time, a few minutes"
+    built=1
+  fi
+  if ! is_built testenv "$rkey"; then
+    go_build testenv "$HERE/runner" . "runner" "$rkey" "-s -w" "envtest runner"
+    built=1
+  fi
+  if (( built )); then
+    log "build done in $(( $(secs) - t0 ))s: $TOOLS_DIR"
+  fi
+  exec 9>&- # release the lock; must not leak into the background runner
+}
+
+runner() {
+  [[ -x "$TOOLS_DIR/testenv" ]] || { log "not built: run $0 build"; return 3; }
+  "$TOOLS_DIR/testenv" "$@" --work-dir "$WORK_DIR"
+}
+
+cmd_up() {
+  cmd_build
+  local args=(up --detach)
+  if use_assets; then
+    log "using kube-apiserver and etcd from KUBEBUILDER_ASSETS=$KUBEBUILDER_ASSETS"
+    args+=(--kube-apiserver "$KUBEBUILDER_ASSETS/kube-apiserver" --etcd "$KUBEBUILDER_ASSETS/etcd")
+  else
+    args+=(--kube-apiserver "$TOOLS_DIR/kube-apiserver" --etcd "$TOOLS_DIR/etcd")
+  fi
+  runner "${args[@]}"
+}
+
+cmd_env() {
+  runner env
+  echo "export TESTENV_TOOLS_DIR='$TOOLS_DIR'"
+  echo "export HELM='$TOOLS_DIR/helm'"
+}
+
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}" >&2; }
+
+case "${1:-}" in
+  build) cmd_build ;;
+  up) cmd_up ;;
+  down) if [[ -x "$TOOLS_DIR/testenv" ]]; then runner down; else log "not running (not built)"; fi ;;
+  restart-apiserver) runner restart-apiserver ;;
+  status) runner status ;;
+  env) cmd_env ;;
+  kubeconfig) echo "$WORK_DIR/kubeconfig" ;;
+  tools-dir) echo "$TOOLS_DIR" ;;
+  versions) echo "kubernetes $K8S_VERSION, etcd $ETCD_VERSION, helm $HELM_VERSION" ;;
+  -h|--help|help) usage ;;
+  *) usage; exit 2 ;;
+esac

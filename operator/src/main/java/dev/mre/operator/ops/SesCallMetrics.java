@@ -1,0 +1,50 @@
+package dev.mre.operator.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+
+/**
+ * Counts every SES HTTP attempt by operation and outcome (HTTP status class or AWS error code), and throttled
+ * attempts separately. Labels are bounded (a handful of operations and codes), never per object.
+ */
+public final class SesCallMetrics implements ExecutionInterceptor {
+
+    static final String CALLS = "ses_mre_ses_calls";
+    static final String THROTTLES = "ses_mre_ses_throttles";
+
+    private final MeterRegistry registry;
+
+    public SesCallMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+        String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        int status = context.httpResponse().statusCode();
+        Optional<String> errorType = context.httpResponse().firstMatchingHeader("x-amzn-ErrorType")
+                .map(v -> v.contains(":") ? v.substring(0, v.indexOf(':')) : v);
+        String outcome = status < 300 ? "success" : errorType.orElse("HTTP" + status);
+        Counter.builder(CALLS).description("SES HTTP attempts by operation and outcome")
+                .tag("operation", operation).tag("outcome", outcome).register(registry).increment();
+        if (status == 429 || "TooManyRequestsException".equals(outcome)) {
+            Counter.builder(THROTTLES).description("SES attempts answered with throttling")
+                    .tag("operation", operation).register(registry).increment();
+        }
+    }
+
+    @Override
+    public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+        if (context.httpResponse().isEmpty()) {
+            // no HTTP answer at all (connection refused, reset, timeout)
+            Counter.builder(CALLS).description("SES HTTP attempts by operation and outcome")
+                    .tag("operation", attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))
+                    .tag("outcome", "transport_error").register(registry).increment();
+        }
+    }
+}
