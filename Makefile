@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN ?= ./mvnw -B -ntp
 REPO := $(abspath .)
 
-.PHONY: help build test unit crds clean
+.PHONY: help build test unit crds clean demo demo-test
 
 help: ## list targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -20,6 +20,14 @@ test: unit ## every test the project has
 crds: ## regenerate crds/ and the chart's crds/ from the Java model
 	$(MVN) -pl operator -am -DskipTests install -q
 	$(MVN) -pl operator test -Dtest=CrdDriftTest -Dcrd.update=true -Dsurefire.failIfNoSpecifiedTests=false
+
+demo: ## local control plane + SES emulator + operator; applies examples/ and shows them becoming Ready
+	@bash hack/demo.sh
+
+demo-test: ## runs the demo unattended: exits 0 once every example is Ready
+	@DEMO_KEEP_RUNNING=false DEMO_WORK_DIR=$(REPO)/.work/demo-test bash hack/demo.sh > $(REPO)/.work/demo-test.log 2>&1 \
+	  || { tail -50 $(REPO)/.work/demo-test.log; exit 1; }
+	@echo "demo-test: all examples Ready"
 
 clean: ## remove build output
 	$(MVN) -q clean
