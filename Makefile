@@ -2,6 +2,9 @@
 SHELL := /bin/bash
 MVN ?= ./mvnw -B -ntp
 REPO := $(abspath .)
+# kubectl and helm of the pinned Kubernetes release, built by e2e/testenv (make testenv-build), come first on PATH
+TESTENV_TOOLS := $(shell bash e2e/testenv/testenv.sh tools-dir 2>/dev/null)
+export PATH := $(TESTENV_TOOLS):$(PATH)
 
 .PHONY: help build test unit crds clean demo demo-test
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make demo: the operator's main job on embedded defaults, no cluster and no AWS account needed.
-#   1. build the jars (Maven) and the local control plane (kube-apiserver + etcd + helm, from Go modules; cached)
+#   1. build the jars (Maven) and the local control plane (kube-apiserver, etcd, kubectl, helm from Go modules; cached)
 #   2. start the control plane and the SES emulator on 127.0.0.1
 #   3. helm install the chart's CRD, ServiceAccount and RBAC (deployment.enabled=false: the operator runs here)
 #   4. start the operator as that ServiceAccount (a real token, not admin), pointed at the emulator
@@ -38,7 +38,8 @@ EMULATOR_JAR=$(ls e2e/ses-emulator/target/ses-emulator-*-all.jar)
 
 say "building the local control plane (first run compiles kube-apiserver, etcd and helm: about 6 minutes)"
 bash e2e/testenv/testenv.sh build
-HELM=$(bash e2e/testenv/testenv.sh tools-dir)/helm
+export PATH="$(bash e2e/testenv/testenv.sh tools-dir):$PATH"   # kubectl and helm of the pinned release
+HELM=helm
 
 say "starting kube-apiserver and etcd on 127.0.0.1"
 ADMIN_KUBECONFIG=$(bash e2e/testenv/testenv.sh up | sed -n 's/^testenv ready: KUBECONFIG=//p')

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Local Kubernetes control plane (etcd + kube-apiserver) for the e2e tests.
 #
-#   testenv.sh build              build kube-apiserver, etcd, helm, testenv (cached per version)
+#   testenv.sh build              build kube-apiserver, kubectl, etcd, helm, testenv (cached per version)
 #   testenv.sh up                 build if needed, start in the background, wait for /readyz;
 #                                 stdout: "testenv ready: KUBECONFIG=<path>"
 #   testenv.sh down               stop it (and any leftover etcd/kube-apiserver of the work dir)
@@ -129,6 +129,18 @@ cmd_build() {
     done
     go_build kube-apiserver "$HERE/tools/kube" k8s.io/kubernetes/cmd/kube-apiserver "$K8S_VERSION" "$kkey" \
       "-s -w$x" "first time, several minutes"
+    built=1
+  fi
+  if ! is_built kubectl "$kkey"; then
+    # kubectl of the same release, so the suites never depend on what a machine happens to have installed
+    local kminor="${K8S_VERSION#v1.}" kx="" kp
+    kminor="${kminor%%.*}"
+    for kp in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+      kx+=" -X $kp.gitVersion=$K8S_VERSION -X $kp.gitMajor=1 -X $kp.gitMinor=$kminor -X $kp.gitTreeState=clean"
+    done
+    GOBIN_="${GOBIN_:-$(go_cmd)}"
+    go_build kubectl "$HERE/tools/kube" k8s.io/kubernetes/cmd/kubectl "$K8S_VERSION" "$kkey" "-s -w$kx" \
+      "first time, a minute or two"
     built=1
   fi
   if (( need_etcd )); then
