@@ -17,7 +17,11 @@ build: ## compile and package the operator jar and the SES emulator jar (no test
 unit: ## unit, emulator-conformance and reconciler tests (Maven: every module's tests, CRD drift check)
 	$(MVN) verify
 
-test: unit ## every test the project has
+test: ## every test the project has
+	$(MAKE) unit
+	$(MAKE) gitops-test
+	$(MAKE) helm-test
+	$(MAKE) demo-test
 	@echo "make test: all suites passed"
 
 crds: ## regenerate crds/ and the chart's crds/ from the Java model
@@ -36,3 +40,5 @@ clean: ## remove build output
 	$(MVN) -q clean
 
 -include e2e/testenv/testenv.mk
+-include helm/chart.mk
+-include gitops/gitops.mk

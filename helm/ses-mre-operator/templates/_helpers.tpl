@@ -1,0 +1,91 @@
+{{/* Name of the chart (or nameOverride). */}}
+{{- define "ses-mre-operator.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Full name: release-chart, or the release name when it already contains the chart name. */}}
+{{- define "ses-mre-operator.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* chart-version, for the helm.sh/chart label. */}}
+{{- define "ses-mre-operator.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Standard labels of every object. */}}
+{{- define "ses-mre-operator.labels" -}}
+helm.sh/chart: {{ include "ses-mre-operator.chart" . }}
+{{ include "ses-mre-operator.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
+app.kubernetes.io/component: operator
+app.kubernetes.io/part-of: ses-mre-operator
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/* Labels that select the operator's pods (immutable in the Deployment selector). */}}
+{{- define "ses-mre-operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "ses-mre-operator.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/* ServiceAccount the operator runs as. */}}
+{{- define "ses-mre-operator.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "ses-mre-operator.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* Image reference; the tag defaults to the chart's appVersion. */}}
+{{- define "ses-mre-operator.image" -}}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- end }}
+
+{{/* "true" when extraEnv defines the variable named in .name (so the chart does not set it twice). */}}
+{{- define "ses-mre-operator.extraEnvHas" -}}
+{{- $found := false }}
+{{- range .root.Values.extraEnv }}
+{{- if eq .name $.name }}{{ $found = true }}{{ end }}
+{{- end }}
+{{- $found }}
+{{- end }}
+
+{{/*
+The rules the operator needs on its resources (and nothing else): read and patch MultiRegionEndpoints,
+write their status, release their finalizer, and record Events.
+*/}}
+{{- define "ses-mre-operator.rules" -}}
+- apiGroups: ["ses.mre.dev"]
+  resources: ["multiregionendpoints"]
+  verbs: ["get", "list", "watch", "patch", "update"]
+- apiGroups: ["ses.mre.dev"]
+  resources: ["multiregionendpoints/status"]
+  verbs: ["get", "patch", "update"]
+- apiGroups: ["ses.mre.dev"]
+  resources: ["multiregionendpoints/finalizers"]
+  verbs: ["update"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+{{- end }}
+
+{{/* Fails rendering on combinations the schema cannot express. */}}
+{{- define "ses-mre-operator.validate" -}}
+{{- if and (gt (int .Values.replicaCount) 1) (not .Values.leaderElection.enabled) }}
+{{- fail "replicaCount > 1 requires leaderElection.enabled=true: without it every replica would reconcile the same objects" }}
+{{- end }}
+{{- if and .Values.metrics.serviceMonitor.enabled (not .Values.metrics.service.enabled) }}
+{{- fail "metrics.serviceMonitor.enabled=true requires metrics.service.enabled=true (the ServiceMonitor scrapes that Service)" }}
+{{- end }}
+{{- end }}
