@@ -21,6 +21,7 @@ test: ## every test the project has
 	$(MAKE) unit
 	$(MAKE) gitops-test
 	$(MAKE) helm-test
+	$(MAKE) e2e
 	$(MAKE) demo-test
 	@echo "make test: all suites passed"
 
@@ -42,3 +43,4 @@ clean: ## remove build output
 -include e2e/testenv/testenv.mk
 -include helm/chart.mk
 -include gitops/gitops.mk
+-include e2e/suite/e2e.mk

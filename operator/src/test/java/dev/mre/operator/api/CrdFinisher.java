@@ -74,6 +74,13 @@ public final class CrdFinisher {
         sorted.sort((a, b) -> Integer.compare(COLUMN_ORDER.indexOf(a.get("name").asText()),
                 COLUMN_ORDER.indexOf(b.get("name").asText())));
         columns.removeAll();
-        sorted.forEach(columns::add);
+        // priority 0 is the API server's default; it drops it, so a committed 0 would make every
+        // `kubectl apply -f crds/` report "configured"
+        sorted.forEach(c -> {
+            if (c.path("priority").asInt(-1) == 0) {
+                ((ObjectNode) c).remove("priority");
+            }
+            columns.add(c);
+        });
     }
 }

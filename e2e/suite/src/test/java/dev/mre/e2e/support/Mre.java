@@ -1,0 +1,133 @@
+package dev.mre.e2e.support;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A MultiRegionEndpoint manifest as a user would write it (YAML), built fluently. */
+public final class Mre {
+
+    private final String namespace;
+    private final String name;
+    private String endpointName;
+    private String region;
+    private String secondary = "eu-west-1";
+    private final Map<String, String> tags = new LinkedHashMap<>();
+    private String deletionPolicy;
+    private String adoptionPolicy;
+
+    private Mre(String namespace, String name) {
+        this.namespace = namespace;
+        this.name = name;
+    }
+
+    public static Mre of(String namespace, String name) {
+        return new Mre(namespace, name);
+    }
+
+    /** An independent copy, to edit. */
+    public Mre copy() {
+        Mre c = new Mre(namespace, name);
+        c.endpointName = endpointName;
+        c.region = region;
+        c.secondary = secondary;
+        c.tags.putAll(tags);
+        c.deletionPolicy = deletionPolicy;
+        c.adoptionPolicy = adoptionPolicy;
+        return c;
+    }
+
+    @Override
+    public String toString() {
+        return namespace + "/" + name;
+    }
+
+    public Mre endpointName(String v) {
+        endpointName = v;
+        return this;
+    }
+
+    public Mre region(String v) {
+        region = v;
+        return this;
+    }
+
+    public Mre secondary(String v) {
+        secondary = v;
+        return this;
+    }
+
+    public Mre tag(String key, String value) {
+        tags.put(key, value);
+        return this;
+    }
+
+    public Mre deletionPolicy(String v) {
+        deletionPolicy = v;
+        return this;
+    }
+
+    public Mre adoptionPolicy(String v) {
+        adoptionPolicy = v;
+        return this;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    /** The endpoint name the operator must use: spec.endpointName, else metadata.name. */
+    public String effectiveEndpointName() {
+        return endpointName != null ? endpointName : name;
+    }
+
+    public String effectiveRegion() {
+        return region != null ? region : E2eEnvironment.DEFAULT_REGION;
+    }
+
+    public String secondary() {
+        return secondary;
+    }
+
+    public Map<String, String> tags() {
+        return Map.copyOf(tags);
+    }
+
+    public String yaml() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("apiVersion: ses.mre.dev/v1alpha1\nkind: MultiRegionEndpoint\nmetadata:\n")
+                .append("  name: ").append(name).append('\n')
+                .append("  namespace: ").append(namespace).append('\n')
+                .append("spec:\n");
+        if (endpointName != null) {
+            sb.append("  endpointName: ").append(endpointName).append('\n');
+        }
+        if (region != null) {
+            sb.append("  region: ").append(region).append('\n');
+        }
+        sb.append("  details:\n    routesDetails:\n      - region: ").append(secondary).append('\n');
+        if (!tags.isEmpty()) {
+            sb.append("  tags:\n");
+            tags.forEach((k, v) -> sb.append("    - key: \"").append(k).append("\"\n      value: \"").append(v).append("\"\n"));
+        }
+        if (deletionPolicy != null) {
+            sb.append("  deletionPolicy: ").append(deletionPolicy).append('\n');
+        }
+        if (adoptionPolicy != null) {
+            sb.append("  adoptionPolicy: ").append(adoptionPolicy).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Several manifests as one multi-document YAML file. */
+    public static String documents(Iterable<Mre> all) {
+        StringBuilder sb = new StringBuilder();
+        for (Mre m : all) {
+            sb.append("---\n").append(m.yaml());
+        }
+        return sb.toString();
+    }
+}
