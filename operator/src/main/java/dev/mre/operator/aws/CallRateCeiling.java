@@ -17,11 +17,11 @@ final class CallRateCeiling implements ExecutionInterceptor {
     private final RateLimiter limiter;
 
     CallRateCeiling(double callsPerSecond) {
-        // express fractional rates (0.5/s) as whole permits over a longer period
-        int permits = (int) Math.max(1, Math.round(callsPerSecond));
-        Duration period = Duration.ofNanos((long) (1_000_000_000L * permits / callsPerSecond));
+        // one permit per 1/rate seconds: calls are spread evenly instead of leaving in bursts at the start of
+        // each second, which would meet SES's token bucket all at once
+        Duration period = Duration.ofNanos((long) (1_000_000_000L / callsPerSecond));
         this.limiter = RateLimiter.of("ses-calls", RateLimiterConfig.custom()
-                .limitForPeriod(permits)
+                .limitForPeriod(1)
                 .limitRefreshPeriod(period)
                 .timeoutDuration(Duration.ofMinutes(10))
                 .build());

@@ -79,7 +79,7 @@ public final class Decider {
         return switch (failure.kind()) {
             case THROTTLED -> new Decision(Step.WAIT, Reason.Throttled,
                     "SES throttled the operator (" + aws + "); retrying with backoff",
-                    Track.LAST_KNOWN, timing.errorBackoff(attempt), failures);
+                    Track.LAST_KNOWN, timing.throttleBackoff(attempt), failures);
             case UNAVAILABLE, NOT_FOUND -> new Decision(Step.WAIT, Reason.AwsUnavailable,
                     "SES call failed (" + aws + "); retrying with backoff",
                     Track.LAST_KNOWN, timing.errorBackoff(attempt), failures);

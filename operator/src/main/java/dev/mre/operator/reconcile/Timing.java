@@ -12,16 +12,19 @@ import java.time.Duration;
  * @param createGrace how long a just-created endpoint may be invisible to Get before it counts as deleted
  * @param errorBackoffBase first retry after a transient error (doubles per attempt)
  * @param errorBackoffMax cap of the transient-error backoff
+ * @param throttleBackoffMax cap of the backoff after throttling: lower, because the operator-wide rate limiter
+ *                           already slows every call down, so a long per-object wait would only leave SES idle
  * @param stalledRetryMin first retry of a stalled state that may heal by itself (credentials, quota)
  * @param stalledRetryMax cap of that retry, and of the FAILED-recreate backoff
  */
 public record Timing(Duration pollMin, Duration pollMax, Duration resync, Duration createGrace,
-                     Duration errorBackoffBase, Duration errorBackoffMax,
+                     Duration errorBackoffBase, Duration errorBackoffMax, Duration throttleBackoffMax,
                      Duration stalledRetryMin, Duration stalledRetryMax) {
 
     public static Timing defaults(Duration resync) {
         return new Timing(Duration.ofSeconds(2), Duration.ofSeconds(30), resync, Duration.ofSeconds(60),
-                Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(1), Duration.ofHours(1));
+                Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofMinutes(1),
+                Duration.ofHours(1));
     }
 
     /** Next poll of an endpoint in transition: half the time waited so far, within [pollMin, pollMax]. */
@@ -33,6 +36,11 @@ public record Timing(Duration pollMin, Duration pollMax, Duration resync, Durati
     /** Backoff before retry number {@code attempt} (1-based) after a transient error. */
     public Duration errorBackoff(int attempt) {
         return exponential(errorBackoffBase, attempt, errorBackoffMax);
+    }
+
+    /** Backoff before retry number {@code attempt} (1-based) after SES throttled this object. */
+    public Duration throttleBackoff(int attempt) {
+        return exponential(errorBackoffBase, attempt, throttleBackoffMax);
     }
 
     /** Backoff before retry number {@code attempt} of a stalled state, and before recreating a FAILED endpoint. */

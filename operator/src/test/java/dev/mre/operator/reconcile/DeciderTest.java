@@ -216,7 +216,8 @@ class DeciderTest {
         return Stream.of(
                 arguments(Kind.THROTTLED, 1, Reason.Throttled, Duration.ofSeconds(1)),
                 arguments(Kind.THROTTLED, 4, Reason.Throttled, Duration.ofSeconds(8)),
-                arguments(Kind.THROTTLED, 30, Reason.Throttled, T.errorBackoffMax()),
+                arguments(Kind.THROTTLED, 30, Reason.Throttled, T.throttleBackoffMax()),
+                arguments(Kind.UNAVAILABLE, 30, Reason.AwsUnavailable, T.errorBackoffMax()),
                 arguments(Kind.UNAVAILABLE, 2, Reason.AwsUnavailable, Duration.ofSeconds(2)),
                 arguments(Kind.NOT_FOUND, 1, Reason.AwsUnavailable, Duration.ofSeconds(1)),
                 arguments(Kind.ALREADY_EXISTS, 1, Reason.Creating, T.pollMin()),

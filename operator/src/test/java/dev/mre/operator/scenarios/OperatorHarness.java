@@ -44,8 +44,8 @@ final class OperatorHarness implements AutoCloseable {
 
     /** Short intervals so scenarios take seconds; the decision logic is the production one. */
     static final Timing FAST = new Timing(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(3),
-            Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(1),
-            Duration.ofSeconds(4));
+            Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(5),
+            Duration.ofSeconds(1), Duration.ofSeconds(4));
 
     final KubernetesClient client;
     final SesEmulator ses;
@@ -53,6 +53,7 @@ final class OperatorHarness implements AutoCloseable {
     private SesGateway gateway;
     private Timing timing = FAST;
     private double maxCallRate = 50;
+    private boolean adaptive = true;
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     OperatorHarness(KubernetesClient client, Consumer<dev.mre.sesemulator.Settings> emulatorSettings) {
@@ -80,6 +81,11 @@ final class OperatorHarness implements AutoCloseable {
         return this;
     }
 
+    OperatorHarness adaptive(boolean on) {
+        this.adaptive = on;
+        return this;
+    }
+
     OperatorHarness maxCallRate(double rate) {
         this.maxCallRate = rate;
         return this;
@@ -87,7 +93,7 @@ final class OperatorHarness implements AutoCloseable {
 
     OperatorConfig config() {
         return new OperatorConfig("us-east-1", Set.of(), ses.endpoint(), ses.endpoint(), timing.resync(),
-                maxCallRate, true, "test-cluster", 8);
+                maxCallRate, adaptive, "test-cluster", 8);
     }
 
     AwsCredentialsProvider credentials() {

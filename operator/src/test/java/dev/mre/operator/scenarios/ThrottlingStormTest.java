@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class ThrottlingStormTest {
 
-    static final int OBJECTS = 50;
+    // -Dstorm.objects / -Dstorm.rate / -Dstorm.adaptive / -Dstorm.ceiling for experiments; the defaults are the test
+    static final int OBJECTS = Integer.getInteger("storm.objects", 50);
+    static final double RATE = Double.parseDouble(System.getProperty("storm.rate", "1"));
     KubernetesClient client;
     OperatorHarness h;
 
@@ -36,8 +38,12 @@ class ThrottlingStormTest {
 
     @Test
     void fiftyObjectsAtOneRequestPerSecondAllBecomeReadyWithoutAStorm() throws Exception {
-        h = new OperatorHarness(client, s -> s.rateLimit(1).burst(1).createDelay(Duration.ofSeconds(1)));
-        h.timing(Timing.defaults(Duration.ofMinutes(10))).start();
+        h = new OperatorHarness(client, s -> s.rateLimit(RATE).burst((int) Math.max(1, RATE)).quota(10 * OBJECTS)
+                .createDelay(Duration.ofSeconds(1)));
+        h.timing(Timing.defaults(Duration.ofMinutes(10)))
+                .maxCallRate(Double.parseDouble(System.getProperty("storm.ceiling", "50")))
+                .adaptive(Boolean.parseBoolean(System.getProperty("storm.adaptive", "true")))
+                .start();
         long start = System.nanoTime();
         IntStream.range(0, OBJECTS).forEach(i -> h.create(mre("storm", "ep-" + i, s -> {})));
         await().atMost(Duration.ofMinutes(12)).pollInterval(Duration.ofSeconds(2)).until(() ->
@@ -51,11 +57,11 @@ class ThrottlingStormTest {
         long accepted = sesCalls - throttled;
         long minimum = 3L * OBJECTS; // Get (NotFound), Create, Get (READY) per object
         String report = String.format(
-                "throttling storm: %d objects, SES at 1 request/s%n"
-                        + "  all Ready after %.0f s (lower bound %d s)%n"
+                "throttling storm: %d objects, SES at %.1f request/s%n"
+                        + "  all Ready after %.0f s (lower bound %.0f s)%n"
                         + "  SES requests: %d (accepted %d, answered 429: %d); minimum needed %d; ratio %.2f%n"
                         + "  by operation: %s%n",
-                OBJECTS, seconds, minimum, sesCalls, accepted, throttled, minimum, (double) accepted / minimum,
+                OBJECTS, RATE, seconds, minimum / RATE, sesCalls, accepted, throttled, minimum, (double) accepted / minimum,
                 calls.byOperation());
         System.out.println(report);
         Files.writeString(Path.of("target/throttling-storm.txt"), report);
