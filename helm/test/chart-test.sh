@@ -130,7 +130,7 @@ OPERATOR_RULES = [
     (("ses.mre.dev",), ("multiregionendpoints/finalizers",), ("update",)),
     (("",), ("events",), ("create", "patch")),
 ]
-LEASE_RULES = [(("coordination.k8s.io",), ("leases",), ("get", "create", "update"))]
+LEASE_RULES = [(("coordination.k8s.io",), ("leases",), ("get", "create", "update", "patch"))]
 STANDARD_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version",
                    "app.kubernetes.io/managed-by", "helm.sh/chart"]
 expr = sys.argv[2]
@@ -183,7 +183,7 @@ expect default "ClusterRole + ClusterRoleBinding, no namespaced operator Role" \
 expect default "ClusterRole has exactly the operator's rules" 'rules(one("ClusterRole")) == OPERATOR_RULES'
 expect default "ClusterRoleBinding binds the ServiceAccount" \
   'one("ClusterRoleBinding")["subjects"] == [{"kind": "ServiceAccount", "name": "rel-ses-mre-operator", "namespace": "ops"}] and one("ClusterRoleBinding")["roleRef"]["name"] == one("ClusterRole")["metadata"]["name"]'
-expect default "leader election Role: leases get/create/update in the release namespace only" \
+expect default "leader election Role: leases get/create/update/patch in the release namespace only" \
   'rules(one("Role")) == LEASE_RULES and one("Role")["metadata"]["namespace"] == "ops" and one("RoleBinding")["subjects"][0]["name"] == "rel-ses-mre-operator"'
 expect default "Deployment, Service (port ops), ServiceAccount; no PDB/ServiceMonitor/NetworkPolicy" \
   'kinds() == ["ClusterRole", "ClusterRoleBinding", "Deployment", "Role", "RoleBinding", "Service", "ServiceAccount"] and one("Service")["spec"]["ports"] == [{"name": "ops", "port": 8080, "protocol": "TCP", "targetPort": "ops"}]'
@@ -443,7 +443,7 @@ check "can-i update multiregionendpoints.ses.mre.dev/status: yes" can yes "$SA" 
 check "can-i update multiregionendpoints.ses.mre.dev/finalizers: yes" can yes "$SA" update multiregionendpoints.ses.mre.dev --subresource=finalizers -n "$OTHER"
 check "can-i create events: yes" can yes "$SA" create events -n "$OTHER"
 check "can-i patch events: yes" can yes "$SA" patch events -n "$OTHER"
-for verb in get create update; do
+for verb in get create update patch; do
   check "can-i $verb leases.coordination.k8s.io in the release namespace: yes" can yes "$SA" "$verb" leases.coordination.k8s.io -n "$NS"
 done
 check "can-i get secrets: no" can no "$SA" get secrets -n "$NS"
