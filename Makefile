@@ -44,3 +44,4 @@ clean: ## remove build output
 -include helm/chart.mk
 -include gitops/gitops.mk
 -include e2e/suite/e2e.mk
+-include e2e/suite/perf.mk

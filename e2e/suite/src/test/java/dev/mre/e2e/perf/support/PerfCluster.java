@@ -1,0 +1,185 @@
+package dev.mre.e2e.perf.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mre.e2e.support.Cmd;
+import dev.mre.e2e.support.Json;
+import dev.mre.e2e.support.Kubectl;
+import dev.mre.e2e.support.Progress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A fresh local control plane of its own (e2e/testenv in its own TESTENV_WORK_DIR, so the e2e suite's and the
+ * demo's clusters are never touched), with the CRD applied by kubectl, the chart's ServiceAccount + RBAC installed
+ * by helm (deployment.enabled=false) and a token kubeconfig for that ServiceAccount: how the operator runs in a
+ * cluster, minus the Pod. {@link #close()} stops the control plane.
+ */
+public final class PerfCluster implements AutoCloseable {
+
+    public static final String SYSTEM_NAMESPACE = "ses-mre-system";
+    public static final String RELEASE = "ses-mre-operator";
+    public static final String CRD_NAME = "multiregionendpoints.ses.mre.dev";
+    public static final String LEASE_NAME = "ses-mre-operator-leader";
+
+    public final Path repo;
+    public final Path work;
+    public final Path testenvWork;
+    public Kubectl kubectl;
+    public Path adminKubeconfig;
+    public Path operatorKubeconfig;
+    public String serviceAccount;
+    private Path helm;
+    private boolean closed;
+
+    private PerfCluster(Path repo, Path work, Path testenvWork) {
+        this.repo = repo;
+        this.work = work;
+        this.testenvWork = testenvWork;
+    }
+
+    /** testenv down + up (a new etcd, nothing left from earlier runs), CRD, chart RBAC, ServiceAccount token. */
+    public static PerfCluster startFresh(Path repo, Path work, Path testenvWork, boolean leaderElection) {
+        PerfCluster c = new PerfCluster(repo, work, testenvWork);
+        ChildProcesses.stopAllOnExit(c::close);
+        try {
+            c.doStart(leaderElection);
+            return c;
+        } catch (RuntimeException | Error e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private void doStart(boolean leaderElection) {
+        Progress.step("control plane: testenv.sh down + up (TESTENV_WORK_DIR=" + testenvWork + ")", () -> {
+            Files.createDirectories(work);
+            testenv(Duration.ofMinutes(2), "down");
+            Cmd.Result up = testenv(Duration.ofMinutes(40), "up").orThrow();
+            String line = up.stdout().lines().filter(l -> l.startsWith("testenv ready: KUBECONFIG=")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no KUBECONFIG in: " + up.output()));
+            adminKubeconfig = Path.of(line.substring("testenv ready: KUBECONFIG=".length()).trim());
+        });
+        String kubectlBin = Optional.ofNullable(System.getenv("KUBECTL")).filter(s -> !s.isBlank()).orElse("kubectl");
+        kubectl = new Kubectl(kubectlBin, adminKubeconfig, repo);
+        helm = Optional.ofNullable(System.getenv("HELM")).filter(s -> !s.isBlank()).map(Path::of)
+                .orElseGet(() -> Path.of(testenv(Duration.ofSeconds(30), "tools-dir").orThrow().stdout().trim(), "helm"));
+        Progress.step("CRD: kubectl apply -f crds/", () -> {
+            kubectl.ok("apply", "-f", "crds/");
+            kubectl.ok("wait", "--for=condition=Established", "crd/" + CRD_NAME, "--timeout=60s");
+        });
+        Progress.step("RBAC: helm install " + RELEASE + " (deployment.enabled=false"
+                + (leaderElection ? ", leaderElection.enabled=true" : "") + ")", () -> {
+            List<String> args = new ArrayList<>(List.of("install", RELEASE, "helm/ses-mre-operator", "-n",
+                    SYSTEM_NAMESPACE, "--create-namespace", "--set", "deployment.enabled=false"));
+            if (leaderElection) {
+                args.addAll(List.of("--set", "leaderElection.enabled=true"));
+            }
+            args.addAll(List.of("--wait", "--timeout", "2m"));
+            helm(args.toArray(String[]::new)).orThrow();
+            String manifest = helm("get", "manifest", RELEASE, "-n", SYSTEM_NAMESPACE).orThrow().stdout();
+            List<String> sas = Json.yamlDocuments(manifest).stream()
+                    .filter(d -> "ServiceAccount".equals(Json.text(d, "kind"))).map(d -> Json.text(d, "metadata.name"))
+                    .toList();
+            if (sas.size() != 1) {
+                throw new AssertionError("expected one ServiceAccount in the release, found " + sas);
+            }
+            serviceAccount = sas.get(0);
+        });
+        Progress.step("operator identity: kubectl create token " + serviceAccount, this::writeOperatorKubeconfig);
+    }
+
+    public Cmd.Result testenv(Duration timeout, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("bash", repo.resolve("e2e/testenv/testenv.sh").toString()));
+        cmd.addAll(List.of(args));
+        Cmd.Result r = Cmd.of(cmd).env("TESTENV_WORK_DIR", testenvWork.toString()).dir(repo).timeout(timeout).run();
+        Progress.command(r);
+        return r;
+    }
+
+    /** {@code testenv.sh restart-apiserver}: kube-apiserver stops and starts again (etcd, port and certs kept). */
+    public Duration restartApiserver() {
+        long t0 = System.nanoTime();
+        testenv(Duration.ofMinutes(3), "restart-apiserver").orThrow();
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    public Cmd.Result helm(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(helm.toString());
+        cmd.addAll(List.of(args));
+        cmd.add("--kubeconfig");
+        cmd.add(adminKubeconfig.toString());
+        Path home = work.resolve("helm-home");
+        Cmd.Result r = Cmd.of(cmd).dir(repo).timeout(Duration.ofMinutes(3))
+                .env("HELM_CACHE_HOME", home.resolve("cache").toString())
+                .env("HELM_CONFIG_HOME", home.resolve("config").toString())
+                .env("HELM_DATA_HOME", home.resolve("data").toString())
+                .run();
+        Progress.command(r);
+        return r;
+    }
+
+    private void writeOperatorKubeconfig() throws IOException {
+        String token = kubectl.quiet("create", "token", serviceAccount, "-n", SYSTEM_NAMESPACE, "--duration=12h")
+                .orThrow().stdout().trim();
+        JsonNode admin = Json.parse(kubectl.quiet("config", "view", "--raw", "--minify", "-o", "json").orThrow().stdout());
+        JsonNode cluster = admin.path("clusters").get(0).path("cluster");
+        String server = cluster.path("server").asText();
+        String ca = cluster.path("certificate-authority-data").asText("");
+        if (ca.isEmpty() && cluster.has("certificate-authority")) {
+            ca = Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(cluster.path("certificate-authority").asText())));
+        }
+        String yaml = """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: testenv, cluster: {server: "%s", certificate-authority-data: "%s"}}]
+                users: [{name: %s, user: {token: "%s"}}]
+                contexts: [{name: operator, context: {cluster: testenv, user: %s, namespace: %s}}]
+                current-context: operator
+                """.formatted(server, ca, serviceAccount, token, serviceAccount, SYSTEM_NAMESPACE);
+        operatorKubeconfig = work.resolve("operator.kubeconfig");
+        Files.deleteIfExists(operatorKubeconfig);
+        Files.createFile(operatorKubeconfig, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(operatorKubeconfig, yaml);
+        Progress.log("  operator kubeconfig %s: server %s, ServiceAccount %s/%s (bearer token)", operatorKubeconfig,
+                server, SYSTEM_NAMESPACE, serviceAccount);
+    }
+
+    /** Writes a multi-document manifest of {@code n} objects named {@code <prefix>-0000...} and returns its path. */
+    public Path writeObjects(String namespace, String prefix, int n, String fileName) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            sb.append("---\napiVersion: ses.mre.dev/v1alpha1\nkind: MultiRegionEndpoint\nmetadata:\n  name: ")
+                    .append(objectName(prefix, i)).append("\n  namespace: ").append(namespace)
+                    .append("\nspec:\n  details:\n    routesDetails:\n      - region: eu-west-1\n")
+                    .append("  tags:\n    - {key: team, value: ").append(prefix).append("}\n");
+        }
+        Path f = work.resolve(fileName);
+        Files.writeString(f, sb.toString());
+        return f;
+    }
+
+    public static String objectName(String prefix, int i) {
+        return String.format("%s-%04d", prefix, i);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            testenv(Duration.ofMinutes(2), "down");
+        } catch (RuntimeException | Error e) {
+            Progress.log("testenv down failed (continuing): %s", e);
+        }
+    }
+}
