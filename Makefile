@@ -23,6 +23,7 @@ test: ## every test the project has
 	$(MAKE) helm-test
 	$(MAKE) e2e
 	$(MAKE) demo-test
+	$(MAKE) perf-smoke
 	@echo "make test: all suites passed"
 
 crds: ## regenerate crds/ and the chart's crds/ from the Java model

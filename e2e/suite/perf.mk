@@ -28,6 +28,9 @@ BENCH_DOC ?= docs/benchmarks.md
 BENCH_SMOKE_OBJECTS ?= 20
 # extra words in the report's section name (one section per object count and label)
 BENCH_SECTION ?=
+# extra -D settings for every run, e.g. -Dbench.testenvWorkDir=... (see BenchmarkRun / ChaosRun)
+BENCH_EXTRA ?=
+CHAOS_EXTRA ?=
 
 CHAOS_OBJECTS ?= 200
 CHAOS_SMOKE_OBJECTS ?= 30
@@ -53,7 +56,7 @@ EMULATOR_JAR := e2e/ses-emulator/target/ses-emulator-0.1.0-SNAPSHOT-all.jar
 # the runs use copies of the jars taken at the start, so that a rebuild meanwhile cannot mix two builds
 snapshot_jars = mkdir -p $(1) && cp $(OPERATOR_JAR) $(1)/operator.jar && cp $(EMULATOR_JAR) $(1)/emulator.jar
 
-# $(call bench_runs,variant,objects,runs,doc): one Maven invocation per run (no surefire fork timeout can cut a
+# $(call bench_runs,variant,objects,runs,doc,extra -D flags): one Maven invocation per run (no surefire fork timeout can cut a
 # long benchmark), modes interleaved so that machine noise spreads evenly, then the report.
 define bench_runs
 	@set -u; rc=0; results=$(abspath $(PERF_TARGET))/bench/$(1)/N$(2); rm -rf "$$results"; mkdir -p "$$results"; \
@@ -63,7 +66,8 @@ define bench_runs
 	  echo "==== bench $(1): $(2) objects, mode $$mode, run $$run of $(3), steady state $$steady ===="; \
 	  $(PERF_MVN) -f $(PERF_POM) test -Dtest=BenchmarkRun $(PERF_SUREFIRE) -Dbench.variant=$(1) \
 	    -Dbench.objects=$(2) -Dbench.rate=$(BENCH_RATE) -Dbench.createDelay=$(BENCH_CREATE_DELAY) \
-	    -Dbench.mode=$$mode -Dbench.run=$$run -Dbench.steady=$$steady -Dbench.results="$$results" || rc=1; \
+	    -Dbench.mode=$$mode -Dbench.run=$$run -Dbench.steady=$$steady -Dbench.results="$$results" $(5) $(BENCH_EXTRA) \
+	    || rc=1; \
 	done; done; \
 	$(PERF_MVN) -f $(PERF_POM) test -Dtest=BenchmarkReport $(PERF_SUREFIRE) -Dbench.results="$$results" \
 	  -Dbench.doc=$(abspath $(4)) -Dbench.section="$(BENCH_SECTION)" || rc=1; \
@@ -74,20 +78,22 @@ bench: perf-build ## benchmark: BENCH_OBJECTS (500) at once, SES at BENCH_RATE/s
 	$(call bench_runs,full,$(BENCH_OBJECTS),$(BENCH_RUNS),$(BENCH_DOC))
 
 bench-smoke: perf-build ## small benchmark (20 objects, 1 run per mode): checks the benchmark runs
-	$(call bench_runs,smoke,$(BENCH_SMOKE_OBJECTS),1,$(PERF_TARGET)/bench/smoke/benchmarks.md)
+	$(call bench_runs,smoke,$(BENCH_SMOKE_OBJECTS),1,$(PERF_TARGET)/bench/smoke/benchmarks.md,-Dbench.idleSeconds=5)
 
 chaos: perf-build ## chaos run: 200 objects, SES faults, 5 leader SIGKILLs, apiserver restart; docs/reliability.md
 	@$(call snapshot_jars,$(abspath $(PERF_TARGET))/chaos/full/jars)
 	$(PERF_MVN) -f $(PERF_POM) test -Dtest=ChaosRun $(PERF_SUREFIRE) -Dchaos.variant=full \
 	  -Dchaos.objects=$(CHAOS_OBJECTS) -Dchaos.seed=$(CHAOS_SEED) -Dchaos.doc=$(abspath $(CHAOS_DOC)) \
-	  -Dchaos.work=$(abspath $(PERF_TARGET))/chaos/full/work -Dchaos.leasePatchWorkaround=$(CHAOS_LEASE_PATCH_WORKAROUND)
+	  -Dchaos.work=$(abspath $(PERF_TARGET))/chaos/full/work -Dchaos.leasePatchWorkaround=$(CHAOS_LEASE_PATCH_WORKAROUND) \
+	  $(CHAOS_EXTRA)
 
 chaos-smoke: perf-build ## reduced chaos run (30 objects); report in e2e/suite/target/chaos/smoke/
 	@$(call snapshot_jars,$(abspath $(PERF_TARGET))/chaos/smoke/jars)
 	$(PERF_MVN) -f $(PERF_POM) test -Dtest=ChaosRun $(PERF_SUREFIRE) -Dchaos.variant=smoke \
 	  -Dchaos.objects=$(CHAOS_SMOKE_OBJECTS) -Dchaos.seed=$(CHAOS_SEED) \
 	  -Dchaos.doc=$(abspath $(PERF_TARGET))/chaos/smoke/reliability.md \
-	  -Dchaos.work=$(abspath $(PERF_TARGET))/chaos/smoke/work -Dchaos.leasePatchWorkaround=$(CHAOS_LEASE_PATCH_WORKAROUND)
+	  -Dchaos.work=$(abspath $(PERF_TARGET))/chaos/smoke/work -Dchaos.leasePatchWorkaround=$(CHAOS_LEASE_PATCH_WORKAROUND) \
+	  $(CHAOS_EXTRA)
 
 perf-smoke: ## bench-smoke + chaos-smoke (part of make test)
 	$(MAKE) -f $(firstword $(MAKEFILE_LIST)) --no-print-directory bench-smoke

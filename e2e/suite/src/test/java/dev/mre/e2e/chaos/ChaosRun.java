@@ -4,6 +4,7 @@ import static dev.mre.e2e.perf.support.Stats.f;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mre.e2e.perf.support.ChildProcesses;
 import dev.mre.e2e.perf.support.EmulatorCalls;
 import dev.mre.e2e.perf.support.EmulatorCalls.Counters;
 import dev.mre.e2e.perf.support.GeneratedDoc;
@@ -119,6 +120,8 @@ class ChaosRun {
     private final Map<String, Incarnation> current = new LinkedHashMap<>();
     private final List<String> unplannedExits = new ArrayList<>();
     private volatile boolean supervising = true;
+    private boolean adaptive = true;
+    private final List<String> timeline = new ArrayList<>();
 
     @Test
     void chaos_run() throws Exception {
@@ -130,15 +133,19 @@ class ChaosRun {
         // off by default: the chart's RBAC is tested as shipped. On: a Role granting "patch" on Leases is added, the
         // verb fabric8's LeaseLock needs to renew or take over the Lease (see the report when it is missing)
         boolean leasePatch = Params.bool("chaos.leasePatchWorkaround", false);
+        // the operator's defaults unless told otherwise: SES_MRE_ADAPTIVE_RATE_LIMIT=false keeps the fixed ceiling
+        // and per-object backoff but not the SDK's adaptive rate (a diagnostic variant, reported as such)
+        adaptive = Params.bool("chaos.adaptive", true);
         Path doc = Path.of(Params.str("chaos.doc", repo.resolve("e2e/suite/target/chaos/" + variant + "/reliability.md").toString()));
         work = Path.of(Params.str("chaos.work", repo.resolve("e2e/suite/target/chaos/" + variant + "/work").toString()));
-        Path testenvWork = Path.of(Params.str("chaos.testenvWorkDir", repo.resolve(".work/testenv-chaos").toString()));
+        Path testenvWork = Path.of(Params.str("chaos.testenvWorkDir", repo.resolve(".work/testenv-chaos-" + variant).toString()));
         jar = Machine.jar("chaos.operatorJar", work.resolveSibling("jars/operator.jar"),
                 repo.resolve("operator/target/ses-mre-operator-0.1.0-SNAPSHOT-all.jar"));
         Path emulatorJar = Machine.jar("chaos.emulatorJar", work.resolveSibling("jars/emulator.jar"),
                 repo.resolve("e2e/ses-emulator/target/ses-emulator-0.1.0-SNAPSHOT-all.jar"));
         boolean smoke = variant.equals("smoke");
-        Duration convergeTimeout = Params.duration("chaos.timeout", Duration.ofMinutes(smoke ? 6 : 20));
+        // per phase (create, delete); both together stay under the e2e pom's 40 min surefire fork timeout
+        Duration convergeTimeout = Params.duration("chaos.timeout", Duration.ofMinutes(smoke ? 6 : 16));
         double gapMin = smoke ? 2 : 3;
         double gapMax = smoke ? 8 : 20;
         Random rnd = new Random(seed);
@@ -206,6 +213,9 @@ class ChaosRun {
                 supervisor = new Thread(this::supervise, "chaos-supervisor");
                 supervisor.setDaemon(true);
                 supervisor.start();
+                Thread sampler = new Thread(() -> sampleTimeline(watch, calls), "chaos-timeline");
+                sampler.setDaemon(true);
+                sampler.start();
 
                 // ---- create phase: kills and the apiserver restart at seeded random points ----
                 List<String> createPhase = new ArrayList<>();
@@ -215,6 +225,7 @@ class ChaosRun {
                 }
                 createPhase.add(rnd.nextInt(createPhase.size() + 1), "apiserver");
                 t0 = System.currentTimeMillis();
+                timelineStart = t0;
                 cluster.kubectl.run(Duration.ofMinutes(5), "apply", "-f", objects.toString()).orThrow();
                 int killNo = 0;
                 try {
@@ -402,6 +413,10 @@ class ChaosRun {
                     + "(get, create, update) does not allow the PATCH fabric8's LeaseLock sends to renew or take over the Lease; "
                     + "without it no standby can ever take over (see the run without the workaround).\n\n");
         }
+        if (!adaptive) {
+            sb.append("**Diagnostic variant:** the replicas ran with `SES_MRE_ADAPTIVE_RATE_LIMIT=false` (fixed ceiling of 10 "
+                    + "calls/s and per-object backoff kept; the AWS SDK's adaptive rate limiting off).\n\n");
+        }
         if (aborted != null) {
             sb.append("**Run aborted:** ").append(aborted).append(". Invariants that need a converged run were not evaluated.\n\n");
         }
@@ -428,6 +443,10 @@ class ChaosRun {
                 .append(" s; lease duration ").append(leaseDuration).append(" s, retry period 2 s |\n");
         sb.append("| call log | ").append(log.size()).append(" calls merged from the emulator's log")
                 .append(Boolean.TRUE.equals(figures.get("callLogComplete")) ? " (complete)" : " (**gaps possible**)").append(" |\n\n");
+        synchronized (timeline) {
+            sb.append("Progress every 30 s after the apply (SES calls per second over the last 30 s, all and answered = not "
+                    + "429/500/dropped): ").append(timeline.isEmpty() ? "–" : String.join("; ", timeline)).append(".\n\n");
+        }
         sb.append("### Disruptions\n\n| # | what | phase | at (s after apply) | Ready / objects then | killed | new leader "
                 + "| takeover (s) | first SES call of the new leader (s after kill) | note |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (Event e : events) {
@@ -446,7 +465,8 @@ class ChaosRun {
         }
         String body = sb.toString();
         Progress.log("chaos report:\n%s", body);
-        GeneratedDoc.writeSection(doc, "chaos N=" + n + (leasePatch ? " with the Lease patch workaround" : ""), body, skeleton());
+        GeneratedDoc.writeSection(doc, "chaos N=" + n + (leasePatch ? " with the Lease patch workaround" : "")
+                + (adaptive ? "" : " adaptive off"), body, skeleton());
         Json.JSON.writerWithDefaultPrettyPrinter().writeValue(work.resolve("figures.json").toFile(), Map.of(
                 "figures", figures, "events", events, "checks", checks));
         Progress.log("written: %s", doc);
@@ -485,10 +505,42 @@ class ChaosRun {
         env.put("AWS_ACCESS_KEY_ID", inc.accessKey);
         env.put("AWS_SECRET_ACCESS_KEY", secret(no));
         env.put("AWS_REGION", "us-east-1");
+        if (!adaptive) {
+            env.put("SES_MRE_ADAPTIVE_RATE_LIMIT", "false");
+        }
         inc.op = OperatorInstance.start(inc.pod, jar, work.resolve("operator-" + inc.pod + ".log"), env);
         incarnations.add(inc);
         current.put(slot, inc);
         return inc;
+    }
+
+    private volatile long timelineStart;
+
+    /** Every 30 s after the apply: objects, Ready objects, SES calls per second (all / answered) since the last sample. */
+    private void sampleTimeline(MreWatch watch, EmulatorCalls calls) {
+        Counters last = null;
+        while (supervising) {
+            try {
+                Thread.sleep(30_000);
+                if (timelineStart == 0) {
+                    continue;
+                }
+                Counters now = calls.counters();
+                Counters d = last == null ? now : now.minus(last);
+                long answered = d.total() - d.outcome("TooManyRequestsException") - d.outcome("InternalServiceErrorException")
+                        - d.outcome("ConnectionDropped") - d.outcome("ResponseDropped");
+                synchronized (timeline) {
+                    timeline.add(String.format("%.0f s: %d/%d Ready, %.1f calls/s (%.1f answered)",
+                            (System.currentTimeMillis() - timelineStart) / 1000.0, watch.readyCount(), watch.size(),
+                            d.total() / 30.0, answered / 30.0));
+                }
+                last = now;
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // the emulator is gone at the end
+            }
+        }
     }
 
     /** What a Deployment's kubelet would do: a replica that exits on its own is started again (as a new Pod). */
@@ -500,7 +552,7 @@ class ChaosRun {
                 synchronized (this) {
                     for (Map.Entry<String, Incarnation> e : current.entrySet()) {
                         Incarnation inc = e.getValue();
-                        if (!inc.op.alive() && !inc.op.killedByUs()) {
+                        if (!inc.op.alive() && !inc.op.killedByUs() && !ChildProcesses.shuttingDown()) {
                             inc.endedAt = Instant.now();
                             inc.end = "exited on its own (" + inc.op.exitCode().orElse(-1) + ")";
                             unplannedExits.add(inc.pod + " exit " + inc.op.exitCode().orElse(-1) + " at " + inc.endedAt);

@@ -137,8 +137,8 @@ class BenchmarkReport {
             }
         }
         row(sb, byMode, "SES calls per endpoint answered (not 429/5xx)", r -> r.path("successfulCallsPerEndpoint").asDouble(), 2, "");
-        textRow(sb, byMode, "429 answers received (count, % of calls)", l -> spread(vals(l, r -> r.path("throttled").asDouble()), 0)
-                + " (" + spread(vals(l, r -> r.path("throttledPercent").asDouble()), 1) + " %)", "≤ 2 % of calls");
+        row(sb, byMode, "429 answers received", r -> r.path("throttled").asDouble(), 0, "");
+        row(sb, byMode, "· as % of all SES calls", r -> r.path("throttledPercent").asDouble(), 1, "≤ 2 %");
         textRow(sb, byMode, "apply → first Create call, p50 / p99 (s)", l -> spread(vals(l, r -> r.path("applyToFirstCreate").path("p50").asDouble()), 1)
                 + " / " + spread(vals(l, r -> r.path("applyToFirstCreate").path("p99").asDouble()), 1), "");
         textRow(sb, byMode, "apply → first successful Create, p50 / p99 (s)", l -> spread(vals(l, r -> r.path("applyToFirstSuccessfulCreate").path("p50").asDouble()), 1)
@@ -147,10 +147,10 @@ class BenchmarkReport {
                 + " / " + spread(vals(l, r -> r.path("applyToReady").path("p99").asDouble()), 1), "");
         row(sb, byMode, "answered SES calls/s while converging", r -> r.path("successfulCallRate").asDouble(), 2, "≤ " + rate + " (the limit)");
         row(sb, byMode, "peak RSS, VmHWM (MiB)", r -> r.path("rssPeakMiB").asDouble(), 0, "≤ 256 MiB with 1,000 objects");
-        row(sb, byMode, "RSS 15 s after all Ready, VmRSS (MiB)", r -> r.path("rssIdleMiB").asDouble(), 0, "");
+        row(sb, byMode, "RSS when idle after all Ready, VmRSS (MiB)", r -> r.path("rssIdleMiB").asDouble(), 0, "");
         row(sb, byMode, "heap used, highest 1 s sample (MiB)", r -> r.path("heapPeakSampledMiB").asDouble(), 0, "");
-        row(sb, byMode, "heap used 15 s after all Ready (MiB)", r -> r.path("heapIdleMiB").asDouble(), 0, "");
-        row(sb, byMode, "heap committed 15 s after all Ready (MiB)", r -> r.path("heapCommittedIdleMiB").asDouble(Double.NaN), 0, "");
+        row(sb, byMode, "heap used when idle after all Ready (MiB)", r -> r.path("heapIdleMiB").asDouble(), 0, "");
+        row(sb, byMode, "heap committed when idle after all Ready (MiB)", r -> r.path("heapCommittedIdleMiB").asDouble(Double.NaN), 0, "");
         row(sb, byMode, "· non-heap used (metaspace, code cache) (MiB)", r -> r.path("nonHeapIdleMiB").asDouble(Double.NaN), 0, "");
         row(sb, byMode, "live JVM threads", r -> r.path("threadsIdle").asDouble(Double.NaN), 0, "");
         row(sb, byMode, "max heap (MiB)", r -> r.path("heapMaxMiB").asDouble(), 0, "");

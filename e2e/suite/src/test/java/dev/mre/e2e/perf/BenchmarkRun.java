@@ -68,7 +68,7 @@ class BenchmarkRun {
         Path results = Path.of(Params.str("bench.results",
                 repo.resolve("e2e/suite/target/bench/" + variant + "/N" + n).toString()));
         Path work = results.resolveSibling(results.getFileName() + "-work").resolve(mode + "-" + run);
-        Path testenvWork = Path.of(Params.str("bench.testenvWorkDir", repo.resolve(".work/testenv-bench").toString()));
+        Path testenvWork = Path.of(Params.str("bench.testenvWorkDir", repo.resolve(".work/testenv-bench-" + variant).toString()));
         Path jar = Machine.jar("bench.operatorJar", results.getParent().resolve("jars/operator.jar"),
                 repo.resolve("operator/target/ses-mre-operator-0.1.0-SNAPSHOT-all.jar"));
         Path emulatorJar = Machine.jar("bench.emulatorJar", results.getParent().resolve("jars/emulator.jar"),
@@ -190,7 +190,9 @@ class BenchmarkRun {
                     checkEndpoints(calls.state(), log, n, calls.complete(), conv, problems);
 
                     // idle after convergence (nothing to do until the 10 min resync): memory settles
-                    Thread.sleep(15_000);
+                    int idleSeconds = Params.integer("bench.idleSeconds", 15);
+                    r.put("idleSeconds", idleSeconds);
+                    Thread.sleep(1000L * idleSeconds);
                     ResourceSampler.Reading idle = sampler.read();
                     r.put("rssIdleMiB", idle.rssMiB());
                     r.put("rssPeakMiB", idle.hwmMiB());

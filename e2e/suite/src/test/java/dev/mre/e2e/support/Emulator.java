@@ -63,9 +63,14 @@ public final class Emulator implements AutoCloseable {
             if (!p.isAlive()) {
                 throw new IllegalStateException("SES emulator exited (" + p.exitValue() + "):\n" + Files.readString(log));
             }
+            // the log is appended to across restarts: the LAST "listening on" line is this process's
             Matcher m = LISTENING.matcher(Files.readString(log));
-            if (m.find()) {
-                Emulator emu = new Emulator(p, log, URI.create(m.group(1)));
+            String url = null;
+            while (m.find()) {
+                url = m.group(1);
+            }
+            if (url != null) {
+                Emulator emu = new Emulator(p, log, URI.create(url));
                 emu.health();
                 return emu;
             }

@@ -13,8 +13,14 @@ public final class ChildProcesses {
 
     private static final List<Runnable> CLEANUPS = new ArrayList<>();
     private static boolean installed;
+    private static volatile boolean shuttingDown;
 
     private ChildProcesses() {}
+
+    /** True once the JVM is stopping: start no new process. */
+    public static boolean shuttingDown() {
+        return shuttingDown;
+    }
 
     public static synchronized void stopAllOnExit(Runnable extraCleanup) {
         if (extraCleanup != null) {
@@ -25,6 +31,7 @@ public final class ChildProcesses {
         }
         installed = true;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            shuttingDown = true;
             List<ProcessHandle> children = ProcessHandle.current().children().toList();
             children.forEach(ProcessHandle::destroy);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -57,6 +57,9 @@ public final class OperatorInstance implements AutoCloseable {
      * KUBECONFIG and JVM option variables of this JVM are removed first). SES_MRE_OPS_PORT is added.
      */
     public static OperatorInstance start(String name, Path jar, Path log, Map<String, String> env) throws IOException {
+        if (ChildProcesses.shuttingDown()) {
+            throw new IllegalStateException("the JVM is stopping: operator " + name + " not started");
+        }
         int port = freePort();
         Files.createDirectories(log.getParent());
         Files.writeString(log, String.format("%n===== perf: operator %s start at %s =====%n", name, Instant.now()),

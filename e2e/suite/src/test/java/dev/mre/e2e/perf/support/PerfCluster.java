@@ -37,6 +37,7 @@ public final class PerfCluster implements AutoCloseable {
     public String serviceAccount;
     private Path helm;
     private boolean closed;
+    private String ownPid;
 
     private PerfCluster(Path repo, Path work, Path testenvWork) {
         this.repo = repo;
@@ -65,6 +66,7 @@ public final class PerfCluster implements AutoCloseable {
             String line = up.stdout().lines().filter(l -> l.startsWith("testenv ready: KUBECONFIG=")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no KUBECONFIG in: " + up.output()));
             adminKubeconfig = Path.of(line.substring("testenv ready: KUBECONFIG=".length()).trim());
+            ownPid = testenvPid();
         });
         String kubectlBin = Optional.ofNullable(System.getenv("KUBECTL")).filter(s -> !s.isBlank()).orElse("kubectl");
         kubectl = new Kubectl(kubectlBin, adminKubeconfig, repo);
@@ -152,6 +154,15 @@ public final class PerfCluster implements AutoCloseable {
                 server, SYSTEM_NAMESPACE, serviceAccount);
     }
 
+    private String testenvPid() {
+        try {
+            Path f = testenvWork.resolve("testenv.pid");
+            return Files.exists(f) ? Files.readString(f).trim() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Writes a multi-document manifest of {@code n} objects named {@code <prefix>-0000...} and returns its path. */
     public Path writeObjects(String namespace, String prefix, int n, String fileName) throws IOException {
         StringBuilder sb = new StringBuilder();
@@ -176,6 +187,13 @@ public final class PerfCluster implements AutoCloseable {
             return;
         }
         closed = true;
+        String pid = testenvPid();
+        if (ownPid == null || !ownPid.equals(pid)) {
+            // someone else has (re)started a control plane in this work dir since: not ours to stop
+            Progress.log("  control plane in %s is not the one this run started (pid %s, ours %s): left alone", testenvWork,
+                    pid, ownPid);
+            return;
+        }
         try {
             testenv(Duration.ofMinutes(2), "down");
         } catch (RuntimeException | Error e) {
