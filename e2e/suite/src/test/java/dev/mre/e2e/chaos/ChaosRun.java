@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mre.e2e.perf.support.ChildProcesses;
+import dev.mre.e2e.perf.support.Dirs;
 import dev.mre.e2e.perf.support.EmulatorCalls;
 import dev.mre.e2e.perf.support.EmulatorCalls.Counters;
 import dev.mre.e2e.perf.support.GeneratedDoc;
@@ -149,6 +150,7 @@ class ChaosRun {
         double gapMin = smoke ? 2 : 3;
         double gapMax = smoke ? 8 : 20;
         Random rnd = new Random(seed);
+        Dirs.deleteTree(work); // logs are appended to: start clean
         Files.createDirectories(work);
 
         // faults (choices, reported): each SES call draws at most one of drop / 429 / 500 in this order, then maybe

@@ -3,6 +3,7 @@ package dev.mre.e2e.perf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mre.e2e.perf.support.Dirs;
 import dev.mre.e2e.perf.support.EmulatorCalls;
 import dev.mre.e2e.perf.support.EmulatorCalls.Counters;
 import dev.mre.e2e.perf.support.Machine;
@@ -77,6 +78,7 @@ class BenchmarkRun {
         Duration timeout = Params.duration("bench.timeout",
                 Duration.ofSeconds((long) Math.min(33 * 60, Math.max(600, 12 * lowerBound))));
         Files.createDirectories(results);
+        Dirs.deleteTree(work); // logs are appended to: nothing of an earlier run may be read as this one's
         Files.createDirectories(work);
 
         Progress.log("==== benchmark %s: %d objects, SES limited to %d calls/s (burst %d), provisioning %s, mode %s, run %d%s ====",
@@ -223,6 +225,9 @@ class BenchmarkRun {
                     op.close();
                 }
             }
+        } catch (RuntimeException | Error e) {
+            problems.add("run failed: " + e);
+            throw e;
         } finally {
             r.put("problems", problems);
             r.put("finishedAt", Instant.now().toString());
