@@ -22,8 +22,8 @@ public final class GeneratedDoc {
         String end = "<!-- END GENERATED: " + id + " -->";
         String section = begin + "\n" + body.strip() + "\n" + end;
         String text = Files.exists(file) ? Files.readString(file) : skeleton;
-        int b = text.indexOf("<!-- BEGIN GENERATED: " + id + " ");
-        int e = text.indexOf(end);
+        int b = text.indexOf("<!-- BEGIN GENERATED: " + id + " (written");
+        int e = b < 0 ? -1 : text.indexOf(end, b);
         if (b >= 0 && e > b) {
             text = text.substring(0, b) + section + text.substring(e + end.length());
         } else {
