@@ -1,7 +1,6 @@
 package dev.mre.operator;
 
 import dev.mre.operator.aws.SdkSesGateway;
-import dev.mre.operator.aws.SesGateway;
 import dev.mre.operator.config.OperatorConfig;
 import dev.mre.operator.ops.OpsServer;
 import dev.mre.operator.ops.SesCallMetrics;
@@ -48,8 +47,9 @@ public final class Main {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         KubernetesClient client = new KubernetesClientBuilder().build();
-        SesGateway ses = new SdkSesGateway(config, DefaultCredentialsProvider.builder().build(),
+        SdkSesGateway ses = new SdkSesGateway(config, DefaultCredentialsProvider.builder().build(),
                 List.of(new SesCallMetrics(registry)));
+        SesCallMetrics.rateGauge(registry, ses::callRate);
         AtomicBoolean leading = new AtomicBoolean();
         Operator operator = OperatorApp.create(client, config, ses, Clock.systemUTC(),
                 Timing.defaults(config.resyncPeriod()), registry, leading);

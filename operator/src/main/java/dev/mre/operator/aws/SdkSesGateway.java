@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.sts.StsClient;
 public final class SdkSesGateway implements SesGateway {
 
     private final SesClients clients;
+    private final CallPacer pacer;
     private volatile String accountId;
 
     /**
@@ -34,9 +35,16 @@ public final class SdkSesGateway implements SesGateway {
     public SdkSesGateway(OperatorConfig config, AwsCredentialsProvider credentials,
                          List<ExecutionInterceptor> extraInterceptors) {
         List<ExecutionInterceptor> interceptors = new ArrayList<>();
-        interceptors.add(new CallRateCeiling(config.maxCallRate()));
+        this.pacer = new CallPacer(config.maxCallRate(),
+                config.adaptiveRateLimit() ? new AdaptiveCallRate(config.maxCallRate()) : null);
+        interceptors.add(pacer);
         interceptors.addAll(extraInterceptors);
         this.clients = new SesClients(config, credentials, interceptors);
+    }
+
+    /** SES calls per second the operator allows itself now (the ceiling, or less after throttling). */
+    public double callRate() {
+        return pacer.rate();
     }
 
     @Override

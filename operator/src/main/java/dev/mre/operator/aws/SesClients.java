@@ -19,8 +19,9 @@ import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * One SES client per region, built on first use and kept; one HTTP connection pool shared by all of them.
- * Retries: the SDK's adaptive mode (client-side rate limiting that backs off when SES throttles) or the
- * standard mode when adaptive limiting is switched off; few attempts, since the reconciler owns the long backoff.
+ * Retries: the SDK's standard mode (exponential backoff with jitter, a retry quota) with few attempts, since the
+ * reconciler owns the long backoff; the operator-wide rate is {@link CallPacer}'s, not the SDK's adaptive mode
+ * (see {@link AdaptiveCallRate} for why).
  */
 final class SesClients implements AutoCloseable {
 
@@ -68,8 +69,7 @@ final class SesClients implements AutoCloseable {
     }
 
     private RetryStrategy retryStrategy() {
-        RetryMode mode = config.adaptiveRateLimit() ? RetryMode.ADAPTIVE_V2 : RetryMode.STANDARD;
-        return AwsRetryStrategy.forRetryMode(mode).toBuilder().maxAttempts(SDK_MAX_ATTEMPTS).build();
+        return AwsRetryStrategy.forRetryMode(RetryMode.STANDARD).toBuilder().maxAttempts(SDK_MAX_ATTEMPTS).build();
     }
 
     @Override

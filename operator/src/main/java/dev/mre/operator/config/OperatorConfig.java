@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * @param stsEndpoint STS endpoint override; defaults to sesEndpoint
  * @param resyncPeriod READY endpoints are re-read this often
  * @param maxCallRate ceiling of SES calls per second for the whole operator (every region together)
- * @param adaptiveRateLimit slow down operator-wide when SES throttles (the SDK's adaptive retry mode)
+ * @param adaptiveRateLimit slow down operator-wide below the ceiling when SES throttles (AdaptiveCallRate)
  * @param clusterId identifies this cluster in the ownership tag; must differ between clusters sharing an account
  * @param reconcileThreads concurrent reconciliations
  * @param ops where /healthz, /readyz and /metrics are served, and leader election

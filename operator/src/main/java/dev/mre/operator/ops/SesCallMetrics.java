@@ -1,8 +1,10 @@
 package dev.mre.operator.ops;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
+import java.util.function.DoubleSupplier;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -16,11 +18,18 @@ public final class SesCallMetrics implements ExecutionInterceptor {
 
     static final String CALLS = "ses_mre_ses_calls";
     static final String THROTTLES = "ses_mre_ses_throttles";
+    static final String CALL_RATE = "ses_mre_ses_call_rate_limit";
 
     private final MeterRegistry registry;
 
     public SesCallMetrics(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    /** The SES calls per second the operator allows itself now: the ceiling, lower while SES throttles. */
+    public static void rateGauge(MeterRegistry registry, DoubleSupplier callsPerSecond) {
+        Gauge.builder(CALL_RATE, callsPerSecond, DoubleSupplier::getAsDouble).description("SES calls per second the operator allows itself now")
+                .register(registry);
     }
 
     @Override

@@ -135,7 +135,7 @@ class ChaosRun {
         // verb fabric8's LeaseLock needs to renew or take over the Lease (see the report when it is missing)
         boolean leasePatch = Params.bool("chaos.leasePatchWorkaround", false);
         // the operator's defaults unless told otherwise: SES_MRE_ADAPTIVE_RATE_LIMIT=false keeps the fixed ceiling
-        // and per-object backoff but not the SDK's adaptive rate (a diagnostic variant, reported as such)
+        // and per-object backoff but not the adaptive rate below it (a diagnostic variant, reported as such)
         adaptive = Params.bool("chaos.adaptive", true);
         Path doc = Path.of(Params.str("chaos.doc", repo.resolve("e2e/suite/target/chaos/" + variant + "/reliability.md").toString()));
         work = Path.of(Params.str("chaos.work", repo.resolve("e2e/suite/target/chaos/" + variant + "/work").toString()));
@@ -417,7 +417,7 @@ class ChaosRun {
         }
         if (!adaptive) {
             sb.append("**Diagnostic variant:** the replicas ran with `SES_MRE_ADAPTIVE_RATE_LIMIT=false` (fixed ceiling of 10 "
-                    + "calls/s and per-object backoff kept; the AWS SDK's adaptive rate limiting off).\n\n");
+                    + "calls/s and per-object backoff kept; the operator's adaptive rate below the ceiling off).\n\n");
         }
         if (aborted != null) {
             sb.append("**Run aborted:** ").append(aborted).append(". Invariants that need a converged run were not evaluated.\n\n");

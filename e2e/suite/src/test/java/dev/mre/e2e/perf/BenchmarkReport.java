@@ -107,14 +107,18 @@ class BenchmarkReport {
                 .append("`: every SES call of the account and region draws from one token bucket of ").append(rate)
                 .append("/s, burst ").append(rate).append(") and the operator jar as its own process under the chart's "
                         + "ServiceAccount token, with `JAVA_TOOL_OPTIONS=").append(first.path("javaToolOptions").asText())
-                .append("` (what the chart's `-XX:MaxRAMPercentage=75` gives under its 512Mi memory limit: a 384 MiB heap, "
-                        + "same GC choice), 16 reconcile threads, resync 10 min. All ").append(n)
+                .append(first.path("javaToolOptions").asText().contains("UseSerialGC")
+                        ? "` (what the chart's `-XX:MaxRAMPercentage=75` gives under its 512Mi memory limit: a 384 MiB heap and, "
+                                + "below 1792 MiB, the Serial GC)"
+                        : "` (the chart's heap size under its 512Mi limit, but **not its GC**: this JVM kept G1, which costs about "
+                                + "40 MiB more than the Serial GC a 512Mi container gets, so RSS here is overstated)")
+                .append(", 16 reconcile threads, resync 10 min. All ").append(n)
                 .append(" objects are applied at once with `kubectl apply -f` of one multi-document file (client-side "
                         + "apply); time runs from the start of that command to the watch event of the last object "
-                        + "becoming Ready for its generation. Mode **adaptive** = the operator's defaults (AWS SDK adaptive "
-                        + "retry mode + operator-wide ceiling `SES_MRE_MAX_CALL_RATE=10`); mode **off** = "
-                        + "`SES_MRE_ADAPTIVE_RATE_LIMIT=false SES_MRE_MAX_CALL_RATE=100000`: standard retry mode, only each "
-                        + "object's own backoff. ")
+                        + "becoming Ready for its generation. Mode **adaptive** = the operator's defaults (operator-wide "
+                        + "pacing at the ceiling `SES_MRE_MAX_CALL_RATE=10`, lowered while SES throttles); mode **off** = "
+                        + "`SES_MRE_ADAPTIVE_RATE_LIMIT=false SES_MRE_MAX_CALL_RATE=100000`: no operator-wide limit, only each "
+                        + "object's own backoff (and the SDK's standard retries, as in both modes). ")
                 .append(runs.size() / Math.max(1, byMode.size())).append(" run(s) per mode, interleaved; figures are "
                         + "median (min..max).\n\n");
 

@@ -43,8 +43,8 @@ import org.junit.jupiter.api.Test;
  * bench.results   folder of the JSON results (e2e/suite/target/bench/&lt;variant&gt;/N&lt;objects&gt;)
  * </pre>
  *
- * Modes: {@code adaptive} is the operator's defaults (SDK adaptive retry mode, operator-wide ceiling
- * SES_MRE_MAX_CALL_RATE=10); {@code per-object} switches operator-wide limiting off
+ * Modes: {@code adaptive} is the operator's defaults (operator-wide pacing at the ceiling
+ * SES_MRE_MAX_CALL_RATE=10, lowered while SES throttles); {@code per-object} switches operator-wide limiting off
  * (SES_MRE_ADAPTIVE_RATE_LIMIT=false, SES_MRE_MAX_CALL_RATE=100000): only each object's own backoff remains.
  */
 @Tag("bench")
