@@ -1,13 +1,9 @@
 package dev.mre.e2e.support;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +37,7 @@ public final class E2eEnvironment implements AutoCloseable {
     public Kubectl operatorKubectl;
     public Path adminKubeconfig;
     public Path operatorKubeconfig;
-    public Path helm;
+    public Helm helm;
     public Emulator emulator;
     public OperatorProcess operator;
     public String serviceAccount;
@@ -130,8 +126,8 @@ public final class E2eEnvironment implements AutoCloseable {
         });
         String kubectlBin = Optional.ofNullable(System.getenv("KUBECTL")).filter(s -> !s.isBlank()).orElse("kubectl");
         kubectl = new Kubectl(kubectlBin, adminKubeconfig, repo);
-        helm = Optional.ofNullable(System.getenv("HELM")).filter(s -> !s.isBlank()).map(Path::of)
-                .orElseGet(() -> Path.of(testenv(Duration.ofSeconds(30), "tools-dir").orThrow().stdout().trim(), "helm"));
+        helm = new Helm(Helm.binary(() -> testenv(Duration.ofSeconds(30), "tools-dir").orThrow().stdout()),
+                adminKubeconfig, repo, work.resolve("helm-home"));
         kubectl.ok("version");
 
         if (testenvWasRunning) {
@@ -144,14 +140,15 @@ public final class E2eEnvironment implements AutoCloseable {
         });
 
         Progress.step("2. RBAC: helm install " + RELEASE + " helm/ses-mre-operator (deployment.enabled=false)", () -> {
-            helm("install", RELEASE, "helm/ses-mre-operator", "-n", SYSTEM_NAMESPACE, "--create-namespace",
+            helm.run("install", RELEASE, "helm/ses-mre-operator", "-n", SYSTEM_NAMESPACE, "--create-namespace",
                     "--set", "deployment.enabled=false", "--wait", "--timeout", "2m").orThrow();
-            serviceAccount = serviceAccountOfRelease();
+            serviceAccount = helm.serviceAccountOf(RELEASE, SYSTEM_NAMESPACE);
             Progress.log("  ServiceAccount of the release: %s/%s", SYSTEM_NAMESPACE, serviceAccount);
         });
 
         Progress.step("2. operator identity: kubectl create token + a kubeconfig for the ServiceAccount",
-                this::writeOperatorKubeconfig);
+                () -> operatorKubeconfig = TokenKubeconfig.write(kubectl, serviceAccount, SYSTEM_NAMESPACE, "4h",
+                        work.resolve("operator.kubeconfig")));
         operatorKubectl = kubectl.withKubeconfig(operatorKubeconfig);
 
         Progress.step("SES emulator: java -jar ses-emulator-*-all.jar --port 0", () -> {
@@ -193,73 +190,6 @@ public final class E2eEnvironment implements AutoCloseable {
         return r;
     }
 
-    public Cmd.Result helm(String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(helm.toString());
-        cmd.addAll(List.of(args));
-        cmd.add("--kubeconfig");
-        cmd.add(adminKubeconfig.toString());
-        Path home = work.resolve("helm-home");
-        Cmd.Result r = Cmd.of(cmd).dir(repo).timeout(Duration.ofMinutes(3))
-                .env("HELM_CACHE_HOME", home.resolve("cache").toString())
-                .env("HELM_CONFIG_HOME", home.resolve("config").toString())
-                .env("HELM_DATA_HOME", home.resolve("data").toString())
-                .run();
-        Progress.command(r);
-        return r;
-    }
-
-    private String serviceAccountOfRelease() {
-        String manifest = helm("get", "manifest", RELEASE, "-n", SYSTEM_NAMESPACE).orThrow().stdout();
-        List<String> names = Json.yamlDocuments(manifest).stream()
-                .filter(d -> "ServiceAccount".equals(Json.text(d, "kind")))
-                .map(d -> Json.text(d, "metadata.name")).toList();
-        if (names.size() != 1) {
-            throw new AssertionError("expected exactly one ServiceAccount in the release, found " + names);
-        }
-        return names.get(0);
-    }
-
-    private void writeOperatorKubeconfig() throws IOException {
-        String token = kubectl.quiet("create", "token", serviceAccount, "-n", SYSTEM_NAMESPACE, "--duration=4h")
-                .orThrow().stdout().trim();
-        Progress.log("  $ kubectl create token %s -n %s --duration=4h  → a token of %d characters", serviceAccount,
-                SYSTEM_NAMESPACE, token.length());
-        JsonNode admin = Json.parse(kubectl.quiet("config", "view", "--raw", "--minify", "-o", "json").orThrow().stdout());
-        JsonNode cluster = admin.path("clusters").get(0).path("cluster");
-        String server = cluster.path("server").asText();
-        String ca = cluster.path("certificate-authority-data").asText("");
-        if (ca.isEmpty() && cluster.has("certificate-authority")) {
-            ca = Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(cluster.path("certificate-authority").asText())));
-        }
-        String yaml = """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                  - name: testenv
-                    cluster:
-                      server: %s
-                      certificate-authority-data: %s
-                users:
-                  - name: %s
-                    user:
-                      token: %s
-                contexts:
-                  - name: operator
-                    context:
-                      cluster: testenv
-                      user: %s
-                      namespace: %s
-                current-context: operator
-                """.formatted(server, ca, serviceAccount, token, serviceAccount, SYSTEM_NAMESPACE);
-        operatorKubeconfig = work.resolve("operator.kubeconfig");
-        Files.deleteIfExists(operatorKubeconfig);
-        Files.createFile(operatorKubeconfig, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(operatorKubeconfig, yaml);
-        Progress.log("  wrote %s (server %s, user %s with a bearer token, no client certificate)", operatorKubeconfig,
-                server, serviceAccount);
-    }
-
     /** On a reused control plane: objects of an earlier (aborted) run, whose operator is gone, and the release. */
     private void removeLeftovers() {
         Cmd.Result list = kubectl.run("get", "multiregionendpoints.ses.mre.dev", "-A", "-o",
@@ -271,8 +201,8 @@ public final class E2eEnvironment implements AutoCloseable {
                 kubectl.run("delete", "mre", p[1], "-n", p[0], "--ignore-not-found", "--wait=false");
             }
         }
-        if (helm("status", RELEASE, "-n", SYSTEM_NAMESPACE).ok()) {
-            helm("uninstall", RELEASE, "-n", SYSTEM_NAMESPACE, "--wait").orThrow();
+        if (helm.run("status", RELEASE, "-n", SYSTEM_NAMESPACE).ok()) {
+            helm.run("uninstall", RELEASE, "-n", SYSTEM_NAMESPACE, "--wait").orThrow();
         }
     }
 

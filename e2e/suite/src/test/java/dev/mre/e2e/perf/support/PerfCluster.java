@@ -1,17 +1,15 @@
 package dev.mre.e2e.perf.support;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.mre.e2e.support.Cmd;
-import dev.mre.e2e.support.Json;
+import dev.mre.e2e.support.Helm;
 import dev.mre.e2e.support.Kubectl;
 import dev.mre.e2e.support.Progress;
+import dev.mre.e2e.support.TokenKubeconfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,7 +33,7 @@ public final class PerfCluster implements AutoCloseable {
     public Path adminKubeconfig;
     public Path operatorKubeconfig;
     public String serviceAccount;
-    private Path helm;
+    private Helm helm;
     private boolean closed;
     private String ownPid;
 
@@ -70,8 +68,8 @@ public final class PerfCluster implements AutoCloseable {
         });
         String kubectlBin = Optional.ofNullable(System.getenv("KUBECTL")).filter(s -> !s.isBlank()).orElse("kubectl");
         kubectl = new Kubectl(kubectlBin, adminKubeconfig, repo);
-        helm = Optional.ofNullable(System.getenv("HELM")).filter(s -> !s.isBlank()).map(Path::of)
-                .orElseGet(() -> Path.of(testenv(Duration.ofSeconds(30), "tools-dir").orThrow().stdout().trim(), "helm"));
+        helm = new Helm(Helm.binary(() -> testenv(Duration.ofSeconds(30), "tools-dir").orThrow().stdout()),
+                adminKubeconfig, repo, work.resolve("helm-home"));
         Progress.step("CRD: kubectl apply -f crds/", () -> {
             kubectl.ok("apply", "-f", "crds/");
             kubectl.ok("wait", "--for=condition=Established", "crd/" + CRD_NAME, "--timeout=60s");
@@ -84,17 +82,12 @@ public final class PerfCluster implements AutoCloseable {
                 args.addAll(List.of("--set", "leaderElection.enabled=true"));
             }
             args.addAll(List.of("--wait", "--timeout", "2m"));
-            helm(args.toArray(String[]::new)).orThrow();
-            String manifest = helm("get", "manifest", RELEASE, "-n", SYSTEM_NAMESPACE).orThrow().stdout();
-            List<String> sas = Json.yamlDocuments(manifest).stream()
-                    .filter(d -> "ServiceAccount".equals(Json.text(d, "kind"))).map(d -> Json.text(d, "metadata.name"))
-                    .toList();
-            if (sas.size() != 1) {
-                throw new AssertionError("expected one ServiceAccount in the release, found " + sas);
-            }
-            serviceAccount = sas.get(0);
+            helm.run(args.toArray(String[]::new)).orThrow();
+            serviceAccount = helm.serviceAccountOf(RELEASE, SYSTEM_NAMESPACE);
         });
-        Progress.step("operator identity: kubectl create token " + serviceAccount, this::writeOperatorKubeconfig);
+        Progress.step("operator identity: kubectl create token " + serviceAccount,
+                () -> operatorKubeconfig = TokenKubeconfig.write(kubectl, serviceAccount, SYSTEM_NAMESPACE, "12h",
+                        work.resolve("operator.kubeconfig")));
     }
 
     public Cmd.Result testenv(Duration timeout, String... args) {
@@ -110,48 +103,6 @@ public final class PerfCluster implements AutoCloseable {
         long t0 = System.nanoTime();
         testenv(Duration.ofMinutes(3), "restart-apiserver").orThrow();
         return Duration.ofNanos(System.nanoTime() - t0);
-    }
-
-    public Cmd.Result helm(String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(helm.toString());
-        cmd.addAll(List.of(args));
-        cmd.add("--kubeconfig");
-        cmd.add(adminKubeconfig.toString());
-        Path home = work.resolve("helm-home");
-        Cmd.Result r = Cmd.of(cmd).dir(repo).timeout(Duration.ofMinutes(3))
-                .env("HELM_CACHE_HOME", home.resolve("cache").toString())
-                .env("HELM_CONFIG_HOME", home.resolve("config").toString())
-                .env("HELM_DATA_HOME", home.resolve("data").toString())
-                .run();
-        Progress.command(r);
-        return r;
-    }
-
-    private void writeOperatorKubeconfig() throws IOException {
-        String token = kubectl.quiet("create", "token", serviceAccount, "-n", SYSTEM_NAMESPACE, "--duration=12h")
-                .orThrow().stdout().trim();
-        JsonNode admin = Json.parse(kubectl.quiet("config", "view", "--raw", "--minify", "-o", "json").orThrow().stdout());
-        JsonNode cluster = admin.path("clusters").get(0).path("cluster");
-        String server = cluster.path("server").asText();
-        String ca = cluster.path("certificate-authority-data").asText("");
-        if (ca.isEmpty() && cluster.has("certificate-authority")) {
-            ca = Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(cluster.path("certificate-authority").asText())));
-        }
-        String yaml = """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: testenv, cluster: {server: "%s", certificate-authority-data: "%s"}}]
-                users: [{name: %s, user: {token: "%s"}}]
-                contexts: [{name: operator, context: {cluster: testenv, user: %s, namespace: %s}}]
-                current-context: operator
-                """.formatted(server, ca, serviceAccount, token, serviceAccount, SYSTEM_NAMESPACE);
-        operatorKubeconfig = work.resolve("operator.kubeconfig");
-        Files.deleteIfExists(operatorKubeconfig);
-        Files.createFile(operatorKubeconfig, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(operatorKubeconfig, yaml);
-        Progress.log("  operator kubeconfig %s: server %s, ServiceAccount %s/%s (bearer token)", operatorKubeconfig,
-                server, SYSTEM_NAMESPACE, serviceAccount);
     }
 
     private String testenvPid() {
