@@ -5,6 +5,7 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import java.time.Duration;
+import java.util.List;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -56,7 +57,7 @@ final class CallPacer implements ExecutionInterceptor {
             synchronized (this) {
                 if (next != appliedRate) {
                     appliedRate = next;
-                    bucket.replaceConfiguration(new BucketConfiguration(java.util.List.of(bandwidth(next))),
+                    bucket.replaceConfiguration(new BucketConfiguration(List.of(bandwidth(next))),
                             TokensInheritanceStrategy.AS_IS);
                 }
             }

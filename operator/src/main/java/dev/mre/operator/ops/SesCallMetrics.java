@@ -28,7 +28,11 @@ public final class SesCallMetrics implements ExecutionInterceptor {
 
     /** The SES calls per second the operator allows itself now: the ceiling, lower while SES throttles. */
     public static void rateGauge(MeterRegistry registry, DoubleSupplier callsPerSecond) {
-        Gauge.builder(CALL_RATE, callsPerSecond, DoubleSupplier::getAsDouble).description("SES calls per second the operator allows itself now")
+        // strong reference: a gauge holds its state object weakly, and nothing else holds this supplier (a method
+        // reference made at the call site), so after the first GC the gauge would read NaN
+        Gauge.builder(CALL_RATE, callsPerSecond, DoubleSupplier::getAsDouble)
+                .description("SES calls per second the operator allows itself now")
+                .strongReference(true)
                 .register(registry);
     }
 
