@@ -6,7 +6,7 @@ REPO := $(abspath .)
 TESTENV_TOOLS := $(shell bash e2e/testenv/testenv.sh tools-dir 2>/dev/null)
 export PATH := $(TESTENV_TOOLS):$(PATH)
 
-.PHONY: help build test unit crds clean demo demo-test
+.PHONY: help build test unit generate crds clean demo demo-test
 
 help: ## list targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -26,9 +26,12 @@ test: ## every test the project has
 	$(MAKE) perf-smoke
 	@echo "make test: all suites passed"
 
-crds: ## regenerate crds/ and the chart's crds/ from the Java model
+generate: ## regenerate what is generated from the Java model: crds/, the chart's crds/, README's settings table
 	$(MVN) -pl operator -am -DskipTests install -q
-	$(MVN) -pl operator test -Dtest=CrdDriftTest -Dcrd.update=true -Dsurefire.failIfNoSpecifiedTests=false
+	$(MVN) -pl operator test -Dtest='CrdDriftTest,SettingsTableTest' -Dcrd.update=true -Dsettings.update=true \
+	  -Dsurefire.failIfNoSpecifiedTests=false
+
+crds: generate ## the same as make generate
 
 demo: ## local control plane + SES emulator + operator; applies examples/ and shows them becoming Ready
 	@bash hack/demo.sh

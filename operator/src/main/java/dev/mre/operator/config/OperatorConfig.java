@@ -10,23 +10,36 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Operator settings, read from environment variables (the Helm chart sets them). AWS credentials are not
- * here: they come from the AWS SDK's default chain (env, profile, IRSA web identity, Pod Identity, IMDS).
+ * Operator settings, read from environment variables (the Helm chart sets them; {@link Setting} lists them all).
+ * AWS credentials are not here: they come from the AWS SDK's default chain (env, profile, IRSA web identity, Pod
+ * Identity, IMDS).
  *
  * @param defaultRegion primary region of objects without spec.region
  * @param watchNamespaces namespaces to watch; empty means all
  * @param sesEndpoint SES (and STS) endpoint override, for the emulator or a VPC endpoint; null for AWS
  * @param stsEndpoint STS endpoint override; defaults to sesEndpoint
+ * @param allowedRegions regions objects may use (primary and secondary); empty means any
+ * @param endpointNamePrefix whether endpoint names must start with the object's namespace
  * @param resyncPeriod READY endpoints are re-read this often
  * @param maxCallRate ceiling of SES calls per second for the whole operator (every region together)
  * @param adaptiveRateLimit slow down operator-wide below the ceiling when SES throttles (AdaptiveCallRate)
- * @param clusterId identifies this cluster in the ownership tag; must differ between clusters sharing an account
+ * @param clusterId identifies this cluster in the ownership tag; null means "the kube-system namespace's UID"
+ * @param migrateLegacyOwnerTags take back endpoints whose owner tag has the old {@code cluster/namespace/name} form
  * @param reconcileThreads concurrent reconciliations
  * @param ops where /healthz, /readyz and /metrics are served, and leader election
  */
 public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, URI sesEndpoint, URI stsEndpoint,
-                             Duration resyncPeriod, double maxCallRate, boolean adaptiveRateLimit, String clusterId,
-                             int reconcileThreads, Ops ops) {
+                             Set<String> allowedRegions, NamePrefix endpointNamePrefix, Duration resyncPeriod,
+                             double maxCallRate, boolean adaptiveRateLimit, String clusterId,
+                             boolean migrateLegacyOwnerTags, int reconcileThreads, Ops ops) {
+
+    /** {@link Setting#ENDPOINT_NAME_PREFIX}: what an endpoint name must start with. */
+    public enum NamePrefix {
+        /** Any name. */
+        NONE,
+        /** {@code <namespace>-}: teams sharing an account cannot take each other's names. */
+        NAMESPACE
+    }
 
     /**
      * @param port port of the operations HTTP server; -1 disables it, 0 picks a free port
@@ -37,46 +50,32 @@ public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, 
      */
     public record Ops(int port, boolean leaderElection, String leaseNamespace, String identity, String logFormat) {
         public static final String LEASE_NAME = "ses-mre-operator-leader";
-
-        public static Ops defaults() {
-            return new Ops(8080, false, null, "local", "text");
-        }
     }
 
-    /** The same settings without the operations server and leader election (embedded use, tests). */
-    public OperatorConfig(String defaultRegion, Set<String> watchNamespaces, URI sesEndpoint, URI stsEndpoint,
-                          Duration resyncPeriod, double maxCallRate, boolean adaptiveRateLimit, String clusterId,
-                          int reconcileThreads) {
-        this(defaultRegion, watchNamespaces, sesEndpoint, stsEndpoint, resyncPeriod, maxCallRate, adaptiveRateLimit,
-                clusterId, reconcileThreads, new Ops(-1, false, null, "local", "text"));
-    }
-
-    public static final String DEFAULT_REGION = "SES_MRE_DEFAULT_REGION";
-    public static final String WATCH_NAMESPACES = "SES_MRE_WATCH_NAMESPACES";
-    public static final String SES_ENDPOINT = "SES_MRE_SES_ENDPOINT";
-    public static final String STS_ENDPOINT = "SES_MRE_STS_ENDPOINT";
-    public static final String RESYNC_PERIOD = "SES_MRE_RESYNC_PERIOD";
-    public static final String MAX_CALL_RATE = "SES_MRE_MAX_CALL_RATE";
-    public static final String ADAPTIVE_RATE_LIMIT = "SES_MRE_ADAPTIVE_RATE_LIMIT";
-    public static final String CLUSTER_ID = "SES_MRE_CLUSTER_ID";
-    public static final String RECONCILE_THREADS = "SES_MRE_RECONCILE_THREADS";
-    public static final String OPS_PORT = "SES_MRE_OPS_PORT";
-    public static final String LEADER_ELECTION = "SES_MRE_LEADER_ELECTION";
-    public static final String LEADER_ELECTION_NAMESPACE = "SES_MRE_LEADER_ELECTION_NAMESPACE";
-    public static final String LOG_FORMAT = "SES_MRE_LOG_FORMAT";
-
+    /** Same rule as the CRD's pattern for names: it goes into an AWS tag value and into log lines. */
     private static final Pattern CLUSTER_ID_PATTERN = Pattern.compile("^[A-Za-z0-9._-]{1,63}$");
+    private static final Pattern REGION_PATTERN = Pattern.compile(
+            dev.mre.operator.api.MultiRegionEndpointSpec.REGION_PATTERN);
 
     public OperatorConfig {
         watchNamespaces = Set.copyOf(watchNamespaces);
+        allowedRegions = Set.copyOf(allowedRegions);
         if (maxCallRate <= 0) {
-            throw new IllegalArgumentException(MAX_CALL_RATE + ": must be > 0, got " + maxCallRate);
+            throw new IllegalArgumentException(Setting.MAX_CALL_RATE.env + ": must be > 0, got " + maxCallRate);
         }
-        if (!CLUSTER_ID_PATTERN.matcher(clusterId).matches()) {
-            throw new IllegalArgumentException(CLUSTER_ID + ": must match " + CLUSTER_ID_PATTERN + ", got '" + clusterId + "'");
+        if (clusterId != null && !CLUSTER_ID_PATTERN.matcher(clusterId).matches()) {
+            throw new IllegalArgumentException(Setting.CLUSTER_ID.env + ": must match " + CLUSTER_ID_PATTERN
+                    + ", got '" + clusterId + "'");
         }
         if (reconcileThreads < 1) {
-            throw new IllegalArgumentException(RECONCILE_THREADS + ": must be >= 1, got " + reconcileThreads);
+            throw new IllegalArgumentException(Setting.RECONCILE_THREADS.env + ": must be >= 1, got "
+                    + reconcileThreads);
+        }
+        for (String r : allowedRegions) {
+            if (!REGION_PATTERN.matcher(r).matches()) {
+                throw new IllegalArgumentException(Setting.ALLOWED_REGIONS.env + ": '" + r
+                        + "' is not an AWS region name (" + REGION_PATTERN + ")");
+            }
         }
     }
 
@@ -84,46 +83,75 @@ public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, 
         return from(System.getenv());
     }
 
-    /** Reads the settings from {@code env}; a bad value fails with a message naming the variable. */
+    /** Reads the settings from {@code env}; a bad value fails with a message naming the variable and the rule. */
     public static OperatorConfig from(Map<String, String> env) {
-        String region = firstNonBlank(env.get(DEFAULT_REGION), env.get("AWS_REGION"), env.get("AWS_DEFAULT_REGION"),
-                "us-east-1");
-        URI ses = uri(env, SES_ENDPOINT);
-        URI sts = env.containsKey(STS_ENDPOINT) ? uri(env, STS_ENDPOINT) : ses;
+        String region = firstNonBlank(env.get(Setting.DEFAULT_REGION.env), env.get("AWS_REGION"),
+                env.get("AWS_DEFAULT_REGION"), "us-east-1");
+        boolean insecure = bool(env, Setting.ALLOW_INSECURE_ENDPOINT);
+        URI ses = endpoint(env, Setting.SES_ENDPOINT, insecure);
+        URI sts = env.containsKey(Setting.STS_ENDPOINT.env) ? endpoint(env, Setting.STS_ENDPOINT, insecure) : ses;
         return new OperatorConfig(
                 region,
-                namespaces(env.getOrDefault(WATCH_NAMESPACES, "")),
+                list(env, Setting.WATCH_NAMESPACES),
                 ses,
                 sts,
-                duration(env, RESYNC_PERIOD, "10m"),
-                number(env, MAX_CALL_RATE, "10"),
-                bool(env, ADAPTIVE_RATE_LIMIT, "true"),
-                firstNonBlank(env.get(CLUSTER_ID), "default"),
-                (int) number(env, RECONCILE_THREADS, "16"),
+                list(env, Setting.ALLOWED_REGIONS),
+                namePrefix(env),
+                duration(env, Setting.RESYNC_PERIOD),
+                number(env, Setting.MAX_CALL_RATE),
+                bool(env, Setting.ADAPTIVE_RATE_LIMIT),
+                firstNonBlank(env.get(Setting.CLUSTER_ID.env)),
+                bool(env, Setting.MIGRATE_LEGACY_OWNER_TAGS),
+                integer(env, Setting.RECONCILE_THREADS),
                 ops(env));
     }
 
-    private static Ops ops(Map<String, String> env) {
-        double port = number(env, OPS_PORT, "8080");
-        if (port < -1 || port > 65535 || port != Math.floor(port)) {
-            throw new IllegalArgumentException(OPS_PORT + ": must be a port number (or -1 to disable), got " + port);
-        }
-        boolean election = bool(env, LEADER_ELECTION, "false");
-        String leaseNamespace = firstNonBlank(env.get(LEADER_ELECTION_NAMESPACE), env.get("POD_NAMESPACE"));
-        if (election && leaseNamespace == null) {
-            throw new IllegalArgumentException(LEADER_ELECTION_NAMESPACE + ": required when " + LEADER_ELECTION
-                    + " is true (or set POD_NAMESPACE)");
-        }
-        String format = env.getOrDefault(LOG_FORMAT, "text").trim();
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new IllegalArgumentException(LOG_FORMAT + ": must be text or json, got '" + format + "'");
-        }
-        String identity = firstNonBlank(env.get("POD_NAME"), env.get("HOSTNAME"), "ses-mre-operator");
-        return new Ops((int) port, election, leaseNamespace, identity, format);
+    /** A copy with the cluster id found at start (when the setting left it to the kube-system namespace). */
+    public OperatorConfig withClusterId(String id) {
+        return new OperatorConfig(defaultRegion, watchNamespaces, sesEndpoint, stsEndpoint, allowedRegions,
+                endpointNamePrefix, resyncPeriod, maxCallRate, adaptiveRateLimit, id, migrateLegacyOwnerTags,
+                reconcileThreads, ops);
     }
 
-    static Set<String> namespaces(String csv) {
-        return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    private static Ops ops(Map<String, String> env) {
+        int port = integer(env, Setting.OPS_PORT);
+        if (port < -1 || port > 65535) {
+            throw new IllegalArgumentException(Setting.OPS_PORT.env + ": must be a port number (or -1 to disable),"
+                    + " got " + port);
+        }
+        boolean election = bool(env, Setting.LEADER_ELECTION);
+        String leaseNamespace = firstNonBlank(env.get(Setting.LEADER_ELECTION_NAMESPACE.env), env.get("POD_NAMESPACE"));
+        if (election && leaseNamespace == null) {
+            throw new IllegalArgumentException(Setting.LEADER_ELECTION_NAMESPACE.env + ": required when "
+                    + Setting.LEADER_ELECTION.env + " is true (or set POD_NAMESPACE)");
+        }
+        String format = raw(env, Setting.LOG_FORMAT);
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new IllegalArgumentException(Setting.LOG_FORMAT.env + ": must be text or json, got '" + format + "'");
+        }
+        String identity = firstNonBlank(env.get("POD_NAME"), env.get("HOSTNAME"), "ses-mre-operator");
+        return new Ops(port, election, leaseNamespace, identity, format);
+    }
+
+    private static NamePrefix namePrefix(Map<String, String> env) {
+        String v = raw(env, Setting.ENDPOINT_NAME_PREFIX);
+        return switch (v) {
+            case "none" -> NamePrefix.NONE;
+            case "namespace" -> NamePrefix.NAMESPACE;
+            default -> throw new IllegalArgumentException(Setting.ENDPOINT_NAME_PREFIX.env
+                    + ": must be none or namespace, got '" + v + "'");
+        };
+    }
+
+    /** The variable's value, trimmed, or the setting's default. */
+    private static String raw(Map<String, String> env, Setting s) {
+        String v = env.get(s.env);
+        return v == null ? s.defaultValue : v.trim();
+    }
+
+    private static Set<String> list(Map<String, String> env, Setting s) {
+        return Arrays.stream(raw(env, s).split(",")).map(String::trim).filter(x -> !x.isEmpty())
+                .collect(Collectors.toSet());
     }
 
     private static final Pattern SIMPLE_DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
@@ -148,45 +176,66 @@ public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, 
         }
     }
 
-    private static Duration duration(Map<String, String> env, String name, String dflt) {
-        Duration d = parseDuration(name, env.getOrDefault(name, dflt));
+    private static Duration duration(Map<String, String> env, Setting s) {
+        Duration d = parseDuration(s.env, raw(env, s));
         if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + ": must be positive, got " + d);
+            throw new IllegalArgumentException(s.env + ": must be positive, got " + d);
         }
         return d;
     }
 
-    private static double number(Map<String, String> env, String name, String dflt) {
-        String v = env.getOrDefault(name, dflt).trim();
+    private static double number(Map<String, String> env, Setting s) {
+        String v = raw(env, s);
         try {
             return Double.parseDouble(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + ": not a number: '" + v + "'");
+            throw new IllegalArgumentException(s.env + ": not a number: '" + v + "'");
         }
     }
 
-    private static boolean bool(Map<String, String> env, String name, String dflt) {
-        String v = env.getOrDefault(name, dflt).trim().toLowerCase();
+    private static int integer(Map<String, String> env, Setting s) {
+        String v = raw(env, s);
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(s.env + ": not a whole number: '" + v + "'");
+        }
+    }
+
+    private static boolean bool(Map<String, String> env, Setting s) {
+        String v = raw(env, s).toLowerCase();
         if (!v.equals("true") && !v.equals("false")) {
-            throw new IllegalArgumentException(name + ": must be true or false, got '" + v + "'");
+            throw new IllegalArgumentException(s.env + ": must be true or false, got '" + v + "'");
         }
         return Boolean.parseBoolean(v);
     }
 
-    private static URI uri(Map<String, String> env, String name) {
-        String v = env.get(name);
+    /**
+     * An https URL, or http only when {@code allowInsecure}: credentials and the ownership tags travel on this
+     * connection, so plain http is for an emulator on the same machine, never for AWS.
+     */
+    private static URI endpoint(Map<String, String> env, Setting s, boolean allowInsecure) {
+        String v = env.get(s.env);
         if (v == null || v.isBlank()) {
             return null;
         }
+        URI u;
         try {
-            URI u = URI.create(v.trim());
-            if (u.getScheme() == null || u.getHost() == null) {
-                throw new IllegalArgumentException("no scheme or host");
-            }
-            return u;
+            u = URI.create(v.trim());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + ": not an absolute URL: '" + v + "'");
+            throw new IllegalArgumentException(s.env + ": not an absolute URL: '" + v + "'");
         }
+        if (u.getScheme() == null || u.getHost() == null) {
+            throw new IllegalArgumentException(s.env + ": not an absolute URL: '" + v + "'");
+        }
+        if (u.getScheme().equals("http") && !allowInsecure) {
+            throw new IllegalArgumentException(s.env + ": plain http is refused ('" + v + "'); use https, or set "
+                    + Setting.ALLOW_INSECURE_ENDPOINT.env + "=true for a local emulator");
+        }
+        if (!u.getScheme().equals("http") && !u.getScheme().equals("https")) {
+            throw new IllegalArgumentException(s.env + ": must be an https URL, got '" + v + "'");
+        }
+        return u;
     }
 
     private static String firstNonBlank(String... values) {

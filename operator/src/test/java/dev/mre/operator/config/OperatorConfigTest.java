@@ -22,7 +22,10 @@ class OperatorConfigTest {
         assertThat(c.resyncPeriod()).isEqualTo(Duration.ofMinutes(10));
         assertThat(c.maxCallRate()).isEqualTo(10);
         assertThat(c.adaptiveRateLimit()).isTrue();
-        assertThat(c.clusterId()).isEqualTo("default");
+        assertThat(c.clusterId()).as("read from the kube-system namespace at start").isNull();
+        assertThat(c.migrateLegacyOwnerTags()).isTrue();
+        assertThat(c.allowedRegions()).isEmpty();
+        assertThat(c.endpointNamePrefix()).isEqualTo(OperatorConfig.NamePrefix.NONE);
         assertThat(c.ops().port()).isEqualTo(8080);
         assertThat(c.ops().leaderElection()).isFalse();
     }
@@ -33,6 +36,10 @@ class OperatorConfigTest {
                 Map.entry("AWS_REGION", "eu-west-1"),
                 Map.entry("SES_MRE_WATCH_NAMESPACES", " a, b ,,"),
                 Map.entry("SES_MRE_SES_ENDPOINT", "http://127.0.0.1:4566"),
+                Map.entry("SES_MRE_ALLOW_INSECURE_ENDPOINT", "true"),
+                Map.entry("SES_MRE_ALLOWED_REGIONS", "us-east-1, eu-west-1"),
+                Map.entry("SES_MRE_ENDPOINT_NAME_PREFIX", "namespace"),
+                Map.entry("SES_MRE_MIGRATE_LEGACY_OWNER_TAGS", "false"),
                 Map.entry("SES_MRE_RESYNC_PERIOD", "PT30S"),
                 Map.entry("SES_MRE_MAX_CALL_RATE", "2.5"),
                 Map.entry("SES_MRE_ADAPTIVE_RATE_LIMIT", "false"),
@@ -49,6 +56,10 @@ class OperatorConfigTest {
         assertThat(c.adaptiveRateLimit()).isFalse();
         assertThat(c.ops().leaseNamespace()).isEqualTo("ses-system");
         assertThat(c.ops().identity()).isEqualTo("op-0");
+        assertThat(c.clusterId()).isEqualTo("prod-eu");
+        assertThat(c.allowedRegions()).containsExactlyInAnyOrder("us-east-1", "eu-west-1");
+        assertThat(c.endpointNamePrefix()).isEqualTo(OperatorConfig.NamePrefix.NAMESPACE);
+        assertThat(c.migrateLegacyOwnerTags()).isFalse();
     }
 
     @ParameterizedTest
@@ -59,6 +70,12 @@ class OperatorConfigTest {
             "SES_MRE_MAX_CALL_RATE|0|SES_MRE_MAX_CALL_RATE: must be > 0",
             "SES_MRE_ADAPTIVE_RATE_LIMIT|yes|SES_MRE_ADAPTIVE_RATE_LIMIT: must be true or false",
             "SES_MRE_SES_ENDPOINT|not a url|SES_MRE_SES_ENDPOINT: not an absolute URL",
+            "SES_MRE_SES_ENDPOINT|http://ses.example|SES_MRE_SES_ENDPOINT: plain http is refused",
+            "SES_MRE_STS_ENDPOINT|http://sts.example|SES_MRE_STS_ENDPOINT: plain http is refused",
+            "SES_MRE_SES_ENDPOINT|ftp://ses.example|SES_MRE_SES_ENDPOINT: must be an https URL",
+            "SES_MRE_ALLOWED_REGIONS|us-east-1,moon|SES_MRE_ALLOWED_REGIONS: 'moon' is not an AWS region name",
+            "SES_MRE_ENDPOINT_NAME_PREFIX|team|SES_MRE_ENDPOINT_NAME_PREFIX: must be none or namespace",
+            "SES_MRE_RECONCILE_THREADS|2.5|SES_MRE_RECONCILE_THREADS: not a whole number",
             "SES_MRE_CLUSTER_ID|a/b|SES_MRE_CLUSTER_ID: must match",
             "SES_MRE_OPS_PORT|70000|SES_MRE_OPS_PORT: must be a port number",
             "SES_MRE_LOG_FORMAT|xml|SES_MRE_LOG_FORMAT: must be text or json",
