@@ -1,23 +1,40 @@
 package dev.mre.operator.reconcile;
 
 import dev.mre.operator.api.MultiRegionEndpoint;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
-import java.util.UUID;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes a Kubernetes Event for each condition transition. An Event that cannot be written is only logged. */
+/**
+ * Writes a Kubernetes Event for each condition transition, aggregated the way client-go's event correlator does
+ * it: one Event per object and reason, whose count and last timestamp grow when the reason comes back, so an
+ * object that flaps between two states keeps two Events instead of writing a new one per flap. The Event's name
+ * is derived from the object's UID and the reason, so a restarted operator continues the same Event. An Event
+ * that cannot be written is only logged.
+ */
 public class EventRecorder {
 
     static final String COMPONENT = "ses-mre-operator";
+    /** Events whose count is remembered; older ones are read back from the API server when they recur. */
+    private static final int REMEMBERED = 4096;
     private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
 
     private final KubernetesClient client;
     private final Clock clock;
+    private final Map<String, Integer> counts = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
 
     public EventRecorder(KubernetesClient client, Clock clock) {
         this.client = client;
@@ -25,33 +42,88 @@ public class EventRecorder {
     }
 
     public void record(MultiRegionEndpoint mre, Reason reason, String message) {
-        String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+        record(mre, reason, message, true);
+    }
+
+    private void record(MultiRegionEndpoint mre, Reason reason, String message, boolean retryExpired) {
         var meta = mre.getMetadata();
+        String name = eventName(meta.getName(), meta.getUid(), reason);
+        String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+        var events = client.v1().events().inNamespace(meta.getNamespace());
         try {
-            client.v1().events().inNamespace(meta.getNamespace()).resource(new EventBuilder()
-                    .withNewMetadata()
-                    .withName(meta.getName() + "." + UUID.randomUUID().toString().substring(0, 13).replace("-", ""))
-                    .withNamespace(meta.getNamespace())
-                    .endMetadata()
-                    .withInvolvedObject(new ObjectReferenceBuilder()
-                            .withApiVersion(mre.getApiVersion())
-                            .withKind(mre.getKind())
-                            .withName(meta.getName())
-                            .withNamespace(meta.getNamespace())
-                            .withUid(meta.getUid())
-                            .withResourceVersion(meta.getResourceVersion())
-                            .build())
-                    .withType(reason.eventType())
-                    .withReason(reason.name())
-                    .withMessage(message)
-                    .withFirstTimestamp(now)
-                    .withLastTimestamp(now)
-                    .withCount(1)
-                    .withNewSource().withComponent(COMPONENT).endSource()
-                    .withReportingComponent(COMPONENT)
-                    .build()).create();
+            Integer known;
+            synchronized (counts) {
+                known = counts.get(name);
+            }
+            if (known == null) {
+                try {
+                    events.resource(newEvent(mre, name, reason, message, now)).create();
+                    remember(name, 1);
+                    return;
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409) {
+                        throw e;
+                    }
+                    // written before this operator started: continue its count
+                    Event existing = events.withName(name).get();
+                    known = existing == null || existing.getCount() == null ? 0 : existing.getCount();
+                }
+            }
+            int count = known + 1;
+            Event patched = events.withName(name).edit(ev -> new EventBuilder(ev).withCount(count)
+                    .withLastTimestamp(now).withMessage(message).build());
+            remember(name, patched == null ? count : patched.getCount());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404 && retryExpired) {
+                // the Event expired (the API server keeps Events for an hour): start a new one
+                forget(name);
+                record(mre, reason, message, false);
+                return;
+            }
+            LOG.warn("could not record event {} for {}/{}: {}", reason, meta.getNamespace(), meta.getName(),
+                    e.getMessage());
         } catch (RuntimeException e) {
-            LOG.warn("could not record event {} for {}/{}: {}", reason, meta.getNamespace(), meta.getName(), e.getMessage());
+            LOG.warn("could not record event {} for {}/{}: {}", reason, meta.getNamespace(), meta.getName(),
+                    e.getMessage());
+        }
+    }
+
+    /** {@code <object name>.<hash of UID and reason>}: stable across restarts, unique per object and reason. */
+    static String eventName(String objectName, String uid, Reason reason) {
+        return objectName + "." + OwnerTag.sha256Hex(uid + "/" + reason.name()).substring(0, 16);
+    }
+
+    private Event newEvent(MultiRegionEndpoint mre, String name, Reason reason, String message, String now) {
+        var meta = mre.getMetadata();
+        return new EventBuilder()
+                .withNewMetadata().withName(name).withNamespace(meta.getNamespace()).endMetadata()
+                .withInvolvedObject(new ObjectReferenceBuilder()
+                        .withApiVersion(mre.getApiVersion())
+                        .withKind(mre.getKind())
+                        .withName(meta.getName())
+                        .withNamespace(meta.getNamespace())
+                        .withUid(meta.getUid())
+                        .build())
+                .withType(reason.eventType())
+                .withReason(reason.name())
+                .withMessage(message)
+                .withFirstTimestamp(now)
+                .withLastTimestamp(now)
+                .withCount(1)
+                .withNewSource().withComponent(COMPONENT).endSource()
+                .withReportingComponent(COMPONENT)
+                .build();
+    }
+
+    private void remember(String name, int count) {
+        synchronized (counts) {
+            counts.put(name, count);
+        }
+    }
+
+    private void forget(String name) {
+        synchronized (counts) {
+            counts.remove(name);
         }
     }
 }
