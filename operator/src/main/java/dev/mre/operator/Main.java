@@ -41,7 +41,8 @@ public final class Main {
                         + " adaptive limiting {}, cluster id {}, leader election {}", config.defaultRegion(),
                 config.watchNamespaces().isEmpty() ? "all" : config.watchNamespaces(),
                 config.sesEndpoint() == null ? "AWS" : config.sesEndpoint(), config.resyncPeriod(),
-                config.maxCallRate(), config.adaptiveRateLimit(), config.clusterId(), config.ops().leaderElection());
+                config.maxCallRate(), config.adaptiveRateLimit(),
+                config.clusterId() == null ? "(kube-system UID)" : config.clusterId(), config.ops().leaderElection());
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -51,8 +52,17 @@ public final class Main {
                 List.of(new SesCallMetrics(registry)));
         SesCallMetrics.rateGauge(registry, ses::callRate);
         AtomicBoolean leading = new AtomicBoolean();
-        Operator operator = OperatorApp.create(client, config, ses, Clock.systemUTC(),
-                Timing.defaults(config.resyncPeriod()), registry, leading);
+        Operator operator;
+        try {
+            operator = OperatorApp.create(client, config, ses, Clock.systemUTC(),
+                    Timing.defaults(config.resyncPeriod(), config.resyncPeriod()), registry, leading);
+        } catch (IllegalStateException e) {
+            System.err.println("ses-mre-operator: cannot start: " + e.getMessage());
+            ses.close();
+            client.close();
+            System.exit(2);
+            return;
+        }
         AtomicBoolean stopping = new AtomicBoolean();
         OpsServer ops = config.ops().port() < 0 ? null : new OpsServer(config.ops().port(),
                 () -> !stopping.get() && operator.getRuntimeInfo().isStarted(),

@@ -2,6 +2,13 @@ package dev.mre.operator;
 
 import dev.mre.operator.aws.SesGateway;
 import dev.mre.operator.config.OperatorConfig;
+import dev.mre.operator.config.Setting;
+import dev.mre.operator.reconcile.OwnerTag;
+import dev.mre.operator.reconcile.SpecValidator;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.mre.operator.ops.EndpointStatusGauge;
 import dev.mre.operator.reconcile.EventRecorder;
 import dev.mre.operator.reconcile.MultiRegionEndpointReconciler;
@@ -22,7 +29,39 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** Wires the operator: JOSDK + the reconciler + the SES gateway + metrics. Used by {@link Main} and by tests. */
 public final class OperatorApp {
 
+    private static final Logger LOG = LoggerFactory.getLogger(OperatorApp.class);
+
     private OperatorApp() {}
+
+    /**
+     * This cluster's identity in the ownership tag: the setting, or else the UID of the kube-system namespace,
+     * which every cluster has and no two clusters share. Fails with a message saying what to do when neither is
+     * available (so two clusters never share a default by accident).
+     */
+    static MultiRegionEndpointReconciler.Ownership ownership(KubernetesClient client, OperatorConfig config) {
+        String clusterId = config.clusterId();
+        if (clusterId == null) {
+            Namespace kubeSystem;
+            try {
+                kubeSystem = client.namespaces().withName("kube-system").get();
+            } catch (KubernetesClientException e) {
+                throw new IllegalStateException(Setting.CLUSTER_ID.env + " is not set and the UID of the kube-system"
+                        + " namespace, its default, could not be read (" + e.getCode() + " " + e.getStatus().getReason()
+                        + "): grant 'get' on namespaces/kube-system or set " + Setting.CLUSTER_ID.env, e);
+            }
+            if (kubeSystem == null || kubeSystem.getMetadata().getUid() == null) {
+                throw new IllegalStateException(Setting.CLUSTER_ID.env + " is not set and this cluster has no"
+                        + " kube-system namespace to take its default from: set " + Setting.CLUSTER_ID.env);
+            }
+            clusterId = kubeSystem.getMetadata().getUid();
+            LOG.info("cluster id {} (the kube-system namespace's UID; {} overrides it)", clusterId,
+                    Setting.CLUSTER_ID.env);
+        }
+        // the legacy owner tag used the configured cluster id, or "default" when none was set
+        String legacy = !config.migrateLegacyOwnerTags() ? null
+                : config.clusterId() != null ? config.clusterId() : OwnerTag.LEGACY_DEFAULT_CLUSTER_ID;
+        return new MultiRegionEndpointReconciler.Ownership(clusterId, legacy);
+    }
 
     /** Registers the reconciler on a new (not yet started) JOSDK operator, without metrics export. */
     public static Operator create(KubernetesClient client, OperatorConfig config, SesGateway ses, Clock clock,
@@ -58,7 +97,9 @@ public final class OperatorApp {
         });
         var reconciler = new MultiRegionEndpointReconciler(ses, new EventRecorder(client, clock),
                 new EndpointStatusGauge(registry), new RetryBackoff(() -> ThreadLocalRandom.current().nextDouble()),
-                clock, timing, config.defaultRegion(), config.clusterId());
+                clock, timing,
+                new SpecValidator.Rules(config.defaultRegion(), config.allowedRegions(), config.endpointNamePrefix()),
+                ownership(client, config));
         operator.register(reconciler, c -> {
             if (!config.watchNamespaces().isEmpty()) {
                 c.settingNamespaces(config.watchNamespaces());

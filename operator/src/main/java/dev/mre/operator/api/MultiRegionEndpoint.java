@@ -24,6 +24,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames("mre")
 @Categories({"ses", "aws"})
 @ValidationRule(value = "has(self.spec)", message = "spec is required")
+@ValidationRule(value = "!has(self.spec) || has(self.spec.endpointName) || (size(self.metadata.name) <= 64"
+        + " && self.metadata.name.matches('" + MultiRegionEndpoint.NAME_RULE + "'))",
+        message = "metadata.name is the endpoint name when spec.endpointName is absent, so it must be 1 to 64"
+                + " characters of letters, digits, '_' and '-' (no '.'); or set spec.endpointName",
+        reason = "FieldValueInvalid")
 @AdditionalPrinterColumn(name = "Endpoint ID", jsonPath = ".status.endpointId", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "SES Status", jsonPath = ".status.endpointStatus", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Primary", jsonPath = ".status.primaryRegion", type = AdditionalPrinterColumn.Type.STRING)
@@ -38,6 +43,17 @@ public class MultiRegionEndpoint extends CustomResource<MultiRegionEndpointSpec,
     /** Prefix of every label, annotation, finalizer and AWS tag this operator owns. */
     public static final String PREFIX = GROUP + "/";
     public static final String FINALIZER = PREFIX + "finalizer";
-    /** AWS tag that marks an endpoint as managed by one object: {@code <cluster-id>/<namespace>/<name>}. */
+    /** {@link MultiRegionEndpointSpec#NAME_PATTERN} in CEL's string syntax (RE2 inside a single-quoted string). */
+    static final String NAME_RULE = "^[\\\\w\\\\-_]+$";
+    /**
+     * AWS tag that marks an endpoint as managed by one object: {@code <cluster-id>/<namespace-uid>/<name>}. The
+     * namespace's UID, not its name, so that a namespace deleted and created again under the same name does not
+     * inherit the endpoints its predecessor retained.
+     */
     public static final String OWNER_TAG = PREFIX + "owner";
+    /**
+     * AWS tag, set by whoever owns an endpoint on the AWS side, that lets exactly one object adopt it:
+     * {@code <namespace>/<name>} of that object. Without it, {@code adoptionPolicy: Adopt} adopts nothing.
+     */
+    public static final String ADOPTABLE_TAG = PREFIX + "adoptable";
 }

@@ -44,6 +44,8 @@ public class MultiRegionEndpointSpec {
     public static final String NAME_PATTERN = "^[\\w\\-_]+$";
     /** AWS region names such as us-east-1, ap-southeast-2, us-gov-west-1, cn-north-1. */
     public static final String REGION_PATTERN = "^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$";
+    /** Longer than any AWS region name; also bounds the cost of the CEL rules that compare regions. */
+    public static final int MAX_REGION_LENGTH = 32;
 
     @JsonPropertyDescription("Name of the SES multi-region endpoint, unique per AWS account and primary region."
             + " Optional: defaults to metadata.name. 1 to 64 characters of letters, digits, '_' and '-'."
@@ -56,6 +58,7 @@ public class MultiRegionEndpointSpec {
             + " (for example us-east-1). Optional: defaults to the operator's default region"
             + " (reported in status.primaryRegion). Immutable.")
     @Pattern(REGION_PATTERN)
+    @Size(max = MAX_REGION_LENGTH)
     private String region;
 
     @JsonPropertyDescription("Routing details of the endpoint: the secondary region. Immutable.")
@@ -72,8 +75,11 @@ public class MultiRegionEndpointSpec {
             + " Delete (default) deletes it, Retain leaves it in AWS.")
     private DeletionPolicy deletionPolicy;
 
-    @JsonPropertyDescription("What happens when an endpoint of that name already exists and is not managed by"
-            + " any object: Never (default) reports a conflict, Adopt takes it over when its routes match.")
+    @JsonPropertyDescription("What happens when an endpoint of that name already exists and no object manages it"
+            + " (no " + MultiRegionEndpoint.OWNER_TAG + " tag): Never (default) reports a conflict; Adopt takes it over,"
+            + " but only if its routes match the spec and whoever owns it in AWS has tagged it "
+            + MultiRegionEndpoint.ADOPTABLE_TAG + "=<namespace>/<name> of this object (the tag is removed on adoption)."
+            + " An endpoint owned by another object is never taken over.")
     private AdoptionPolicy adoptionPolicy;
 
     public MultiRegionEndpointSpec() {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import java.util.Objects;
 
 /** Mirrors SES {@code RouteDetails}. */
@@ -13,6 +14,7 @@ public class RouteDetails {
     @JsonPropertyDescription("The secondary AWS region of the endpoint, for example eu-west-1.")
     @Required
     @Pattern(MultiRegionEndpointSpec.REGION_PATTERN)
+    @Size(max = MultiRegionEndpointSpec.MAX_REGION_LENGTH)
     private String region;
 
     public RouteDetails() {}

@@ -2,6 +2,7 @@ package dev.mre.operator.aws;
 
 import dev.mre.operator.aws.SesFailure.Kind;
 import java.util.Set;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -25,14 +26,14 @@ final class AwsErrors {
             int status = ase.statusCode();
             String c = code == null ? "HTTP" + status : code;
             String message = text == null ? "HTTP " + status : text;
-            return new SesFailure(kindOf(code, status), c, message, e);
+            return new SesFailure(kindOf(code, status), c, redact(message), e);
         }
         if (e instanceof SdkClientException && e.getMessage() != null
                 && e.getMessage().contains("Unable to load credentials")) {
             // no credentials at all is a configuration problem: a human must act
-            return new SesFailure(Kind.ACCESS_DENIED, "NoCredentials", firstLine(e.getMessage()), e);
+            return new SesFailure(Kind.ACCESS_DENIED, "NoCredentials", redact(firstLine(e.getMessage())), e);
         }
-        return new SesFailure(Kind.UNAVAILABLE, e.getClass().getSimpleName(), firstLine(e.getMessage()), e);
+        return new SesFailure(Kind.UNAVAILABLE, e.getClass().getSimpleName(), redact(firstLine(e.getMessage())), e);
     }
 
     static Kind kindOf(String code, int status) {
@@ -54,6 +55,22 @@ final class AwsErrors {
         if (status >= 500 || status == 0) return Kind.UNAVAILABLE;
         return Kind.BAD_REQUEST;
     }
+
+    /**
+     * AWS text as it may appear in an object's status and Events, which every tenant with read access sees: no ARN
+     * (it names accounts, roles and users), no account number, one line, at most {@link #MAX_MESSAGE} characters.
+     */
+    static String redact(String text) {
+        String t = firstLine(text);
+        t = ARN.matcher(t).replaceAll("<arn>");
+        t = ACCOUNT.matcher(t).replaceAll("<account>");
+        t = t.strip();
+        return t.length() <= MAX_MESSAGE ? t : t.substring(0, MAX_MESSAGE - 3) + "...";
+    }
+
+    static final int MAX_MESSAGE = 200;
+    private static final Pattern ARN = Pattern.compile("arn:[A-Za-z0-9-]+:[^\\s\"',;]*");
+    private static final Pattern ACCOUNT = Pattern.compile("(?<![0-9])[0-9]{12}(?![0-9])");
 
     private static String firstLine(String s) {
         if (s == null) return "";

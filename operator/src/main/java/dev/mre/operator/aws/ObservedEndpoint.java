@@ -4,20 +4,21 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * An endpoint as SES GetMultiRegionEndpoint reports it.
+ * An endpoint as SES reports it (GetMultiRegionEndpoint or ListMultiRegionEndpoints).
  *
- * @param status SES status text as received (CREATING, READY, FAILED, DELETING, or a value newer than this SDK)
+ * @param statusText SES's status text as received, shown in the object's status even when {@link #status} is
+ *                   {@link EndpointStatus#UNKNOWN}
  * @param regions primary and secondary regions, in the order SES returned them (order is not documented)
  */
-public record ObservedEndpoint(String name, String endpointId, String status, List<String> regions,
-                               Instant createdTimestamp, Instant lastUpdatedTimestamp) {
-
-    public static final String CREATING = "CREATING";
-    public static final String READY = "READY";
-    public static final String FAILED = "FAILED";
-    public static final String DELETING = "DELETING";
+public record ObservedEndpoint(String name, String endpointId, EndpointStatus status, String statusText,
+                               List<String> regions, Instant createdTimestamp, Instant lastUpdatedTimestamp) {
 
     public ObservedEndpoint {
         regions = regions == null ? List.of() : List.copyOf(regions);
+    }
+
+    public ObservedEndpoint(String name, String endpointId, EndpointStatus status, List<String> regions,
+                            Instant createdTimestamp, Instant lastUpdatedTimestamp) {
+        this(name, endpointId, status, status.name(), regions, createdTimestamp, lastUpdatedTimestamp);
     }
 }

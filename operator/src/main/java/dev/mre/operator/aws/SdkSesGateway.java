@@ -48,12 +48,14 @@ public final class SdkSesGateway implements SesGateway {
     }
 
     @Override
-    public Optional<ObservedEndpoint> get(String region, String endpointName) {
+    public Optional<ObservedEndpoint> get(EndpointRef endpoint) {
         try {
-            GetMultiRegionEndpointResponse r = clients.ses(region).getMultiRegionEndpoint(b -> b.endpointName(endpointName));
+            GetMultiRegionEndpointResponse r = clients.ses(endpoint.region())
+                    .getMultiRegionEndpoint(b -> b.endpointName(endpoint.name()));
             List<String> regions = r.routes() == null ? List.of() : r.routes().stream().map(Route::region).toList();
-            return Optional.of(new ObservedEndpoint(r.endpointName(), r.endpointId(), r.statusAsString(), regions,
-                    r.createdTimestamp(), r.lastUpdatedTimestamp()));
+            return Optional.of(new ObservedEndpoint(r.endpointName(), r.endpointId(),
+                    EndpointStatus.of(r.statusAsString()), r.statusAsString(), regions, r.createdTimestamp(),
+                    r.lastUpdatedTimestamp()));
         } catch (NotFoundException e) {
             return Optional.empty();
         } catch (SdkException e) {
@@ -62,42 +64,43 @@ public final class SdkSesGateway implements SesGateway {
     }
 
     @Override
-    public Created create(String region, String endpointName, String secondaryRegion, Map<String, String> tags) {
-        CreateMultiRegionEndpointResponse r = call(() -> clients.ses(region).createMultiRegionEndpoint(b -> b
-                .endpointName(endpointName)
+    public Created create(EndpointRef endpoint, String secondaryRegion, Map<String, String> tags) {
+        CreateMultiRegionEndpointResponse r = call(() -> clients.ses(endpoint.region()).createMultiRegionEndpoint(b -> b
+                .endpointName(endpoint.name())
                 .details(d -> d.routesDetails(RouteDetails.builder().region(secondaryRegion).build()))
                 .tags(toSdk(tags))));
-        return new Created(r.endpointId(), r.statusAsString());
+        return new Created(r.endpointId(), EndpointStatus.of(r.statusAsString()));
     }
 
     @Override
-    public String delete(String region, String endpointName) {
-        return call(() -> clients.ses(region).deleteMultiRegionEndpoint(b -> b.endpointName(endpointName)))
-                .statusAsString();
+    public EndpointStatus delete(EndpointRef endpoint) {
+        return EndpointStatus.of(call(() -> clients.ses(endpoint.region())
+                .deleteMultiRegionEndpoint(b -> b.endpointName(endpoint.name()))).statusAsString());
     }
 
     @Override
-    public Map<String, String> listTags(String region, String arn) {
+    public Map<String, String> listTags(EndpointRef endpoint) {
         Map<String, String> tags = new HashMap<>();
-        call(() -> clients.ses(region).listTagsForResource(b -> b.resourceArn(arn)))
+        call(() -> clients.ses(endpoint.region()).listTagsForResource(b -> b.resourceArn(arn(endpoint))))
                 .tags().forEach(t -> tags.put(t.key(), t.value()));
         return tags;
     }
 
     @Override
-    public void tag(String region, String arn, Map<String, String> tags) {
-        call(() -> clients.ses(region).tagResource(b -> b.resourceArn(arn).tags(toSdk(tags))));
+    public void tag(EndpointRef endpoint, Map<String, String> tags) {
+        call(() -> clients.ses(endpoint.region()).tagResource(b -> b.resourceArn(arn(endpoint)).tags(toSdk(tags))));
     }
 
     @Override
-    public void untag(String region, String arn, Set<String> keys) {
-        call(() -> clients.ses(region).untagResource(b -> b.resourceArn(arn).tagKeys(keys)));
+    public void untag(EndpointRef endpoint, Set<String> keys) {
+        call(() -> clients.ses(endpoint.region()).untagResource(b -> b.resourceArn(arn(endpoint)).tagKeys(keys)));
     }
 
     @Override
-    public String arn(String region, String endpointName) {
-        String partition = PartitionMetadata.of(Region.of(region)).id();
-        return "arn:" + partition + ":ses:" + region + ":" + accountId() + ":multi-region-endpoint/" + endpointName;
+    public String arn(EndpointRef endpoint) {
+        String partition = PartitionMetadata.of(Region.of(endpoint.region())).id();
+        return "arn:" + partition + ":ses:" + endpoint.region() + ":" + accountId() + ":multi-region-endpoint/"
+                + endpoint.name();
     }
 
     /** The caller's account, from STS GetCallerIdentity on first use; a failure is retried on the next use. */

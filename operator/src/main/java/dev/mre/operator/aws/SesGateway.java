@@ -11,29 +11,29 @@ import java.util.Set;
 public interface SesGateway extends AutoCloseable {
 
     /** GetMultiRegionEndpoint; empty when SES answers NotFound. */
-    Optional<ObservedEndpoint> get(String region, String endpointName);
+    Optional<ObservedEndpoint> get(EndpointRef endpoint);
 
-    /** CreateMultiRegionEndpoint in {@code region} (the primary) with one secondary route. */
-    Created create(String region, String endpointName, String secondaryRegion, Map<String, String> tags);
+    /** CreateMultiRegionEndpoint in the endpoint's (primary) region with one secondary route. */
+    Created create(EndpointRef endpoint, String secondaryRegion, Map<String, String> tags);
 
     /** DeleteMultiRegionEndpoint; returns the status SES reports (normally DELETING). */
-    String delete(String region, String endpointName);
+    EndpointStatus delete(EndpointRef endpoint);
 
     /** ListTagsForResource on the endpoint's ARN. */
-    Map<String, String> listTags(String region, String arn);
+    Map<String, String> listTags(EndpointRef endpoint);
 
     /** TagResource with the given tags (added or overwritten). */
-    void tag(String region, String arn, Map<String, String> tags);
+    void tag(EndpointRef endpoint, Map<String, String> tags);
 
     /** UntagResource with the given keys. */
-    void untag(String region, String arn, Set<String> keys);
+    void untag(EndpointRef endpoint, Set<String> keys);
 
-    /** The endpoint's ARN, built from the caller's account (STS GetCallerIdentity, asked once). */
-    String arn(String region, String endpointName);
+    /** The endpoint's ARN (for display), built from the caller's account (STS GetCallerIdentity, asked once). */
+    String arn(EndpointRef endpoint);
 
     @Override
     default void close() {}
 
     /** What CreateMultiRegionEndpoint answered. */
-    record Created(String endpointId, String status) {}
+    record Created(String endpointId, EndpointStatus status) {}
 }

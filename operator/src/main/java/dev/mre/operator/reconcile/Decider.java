@@ -1,17 +1,15 @@
 package dev.mre.operator.reconcile;
 
-import static dev.mre.operator.aws.ObservedEndpoint.CREATING;
-import static dev.mre.operator.aws.ObservedEndpoint.DELETING;
-import static dev.mre.operator.aws.ObservedEndpoint.FAILED;
-import static dev.mre.operator.aws.ObservedEndpoint.READY;
-
 import dev.mre.operator.api.AdoptionPolicy;
 import dev.mre.operator.api.DeletionPolicy;
 import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.MultiRegionEndpointStatus;
+import dev.mre.operator.aws.EndpointStatus;
 import dev.mre.operator.aws.ObservedEndpoint;
 import dev.mre.operator.aws.SesFailure;
-import dev.mre.operator.reconcile.Decision.Track;
+import dev.mre.operator.reconcile.Observation.KnownTags;
+import dev.mre.operator.reconcile.Plan.Report;
+import dev.mre.operator.reconcile.Plan.Track;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -23,92 +21,127 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The pure decision step: observed SES state + desired endpoint + last status -> next step. No I/O, no clock
- * of its own, no randomness: every branch is table-tested in {@code DeciderTest}.
+ * The pure decision step: what SES shows + what the object asks for + its last status -> one plan (an SES call,
+ * a status, when to look again). No I/O, no clock of its own, no randomness: every branch is table-tested in
+ * {@code DeciderTest}.
+ *
+ * <p>Ownership is judged from the endpoint's owner tag only, as SES reported it or as the operator itself wrote it
+ * for that endpoint id ({@link KnownTags}); the object's status is writable by anyone with rights on the status
+ * subresource, so it only ever serves display and cheap observation. A Delete, TagResource or UntagResource goes
+ * out only right after the owner tag was read from SES and matched ({@link #proofGate}).
  */
 public final class Decider {
 
     /**
      * Everything a decision depends on.
      *
+     * @param desired the endpoint the object asks for; null when the spec cannot even address one
+     * @param violations what is wrong with the spec (empty when valid)
      * @param previous the object's current status (never null; empty for a new object)
      * @param deleting the object has a deletion timestamp
+     * @param failure the SES call of this reconciliation that failed, null when none did
+     * @param attempt consecutive failed SES calls of this object, this one included (0 without a failure)
+     * @param firstTagSweep when the tags of this object's endpoint are due for a drift check if the operator has
+     *                      not read them since it started (spread over the tag resync period)
      */
-    public record Input(DesiredEndpoint desired, MultiRegionEndpointStatus previous, long generation,
-                        Observation observation, boolean deleting, Instant now, Timing timing) {}
+    public record Input(DesiredEndpoint desired, List<String> violations, MultiRegionEndpointStatus previous,
+                        long generation, Observation observation, boolean deleting, SesFailure failure, int attempt,
+                        Instant now, Timing timing, Instant firstTagSweep) {
 
-    /** Who an observed endpoint belongs to, as far as this object can tell. */
+        public Input {
+            violations = List.copyOf(violations);
+        }
+
+        Input withObservation(Observation o) {
+            return new Input(desired, violations, previous, generation, o, deleting, failure, attempt, now, timing,
+                    firstTagSweep);
+        }
+    }
+
+    /** Who an observed endpoint belongs to, as far as its tags tell. */
     enum Ownership { OURS, UNMANAGED, OTHER, UNKNOWN }
 
     private Decider() {}
 
-    public static Decision decide(Input in) {
+    public static Plan decide(Input in) {
+        if (in.failure() != null) {
+            return onFailure(in);
+        }
         if (in.deleting()) {
-            return decideDeletion(in);
+            return proofGate(in, decideDeletion(in));
+        }
+        if (!in.violations().isEmpty()) {
+            // never call AWS for an invalid spec; a spec edit brings the object back
+            return new Plan(Step.WAIT, new Report(Reason.InvalidSpec, "Invalid spec: " + String.join("; ",
+                    in.violations()), Track.LAST_KNOWN, in.previous().getFailedProvisioningAttempts()), null);
         }
         if (in.observation() instanceof Observation.Present present) {
-            return onPresent(in, present);
+            return proofGate(in, onPresent(in, present));
         }
         return onAbsent(in);
     }
 
     /**
-     * Whether the tags must be read before deciding: to learn who owns an endpoint this object has not
-     * recorded, and to catch tag drift on READY, except on the first READY after our own Create with an
-     * unchanged spec (the tags went in with the Create call, so reading them would be a wasted SES call).
+     * A plan that would delete or retag an endpoint is sent only with the owner tag just read from SES and
+     * matching this object; anything less turns it into "read the tags first" (the caller then decides again).
      */
-    public static boolean needsTags(MultiRegionEndpointStatus previous, long generation, ObservedEndpoint ep,
-                                    boolean deleting) {
-        if (!recordedAsOurs(previous, ep)) {
-            return true;
+    private static Plan proofGate(Input in, Plan plan) {
+        if (!plan.step().needsProofOfOwnership()) {
+            return plan;
         }
-        if (deleting || !READY.equals(ep.status())) {
-            return false;
-        }
-        boolean firstReadyAfterOurCreate = CREATING.equals(previous.getEndpointStatus())
-                && reasonOf(previous) == Reason.Creating
-                && Objects.equals(previous.getObservedGeneration(), generation);
-        return !firstReadyAfterOurCreate;
+        Observation.Present present = (Observation.Present) in.observation();
+        KnownTags tags = present.tags();
+        boolean proven = tags != null && tags.fresh() && (ownership(in.desired(), tags) == Ownership.OURS
+                // adoption: the only change allowed to an endpoint that is not ours yet is taking it over
+                || plan.step() instanceof Step.SyncTags && adoptableByUs(in.desired(), tags));
+        return proven ? plan : plan.withStep(Step.READ_TAGS);
     }
 
-    /** What to report after a failed SES call; {@code attempt} counts consecutive failures of this object. */
-    public static Decision onFailure(SesFailure failure, int attempt, MultiRegionEndpointStatus previous,
-                                     Timing timing) {
+    private static boolean adoptableByUs(DesiredEndpoint d, KnownTags tags) {
+        return d.adoptionPolicy() == AdoptionPolicy.Adopt && ownership(d, tags) == Ownership.UNMANAGED
+                && d.adoptable().equals(tags.tags().get(MultiRegionEndpoint.ADOPTABLE_TAG));
+    }
+
+    // ---- failures ----------------------------------------------------------------------------------
+
+    /** What to report after a failed SES call. AWS's text arrives already stripped of ARNs and account ids. */
+    private static Plan onFailure(Input in) {
+        SesFailure failure = in.failure();
+        MultiRegionEndpointStatus previous = in.previous();
+        Timing timing = in.timing();
+        int attempt = Math.max(1, in.attempt());
+        if (failure.isTransient() && reasonOf(previous) == Reason.Available
+                && Objects.equals(previous.getObservedGeneration(), in.generation()) && !in.deleting()) {
+            // nothing a user cares about changed: keep the status (and kstatus Current) and retry later
+            Duration backoff = failure.kind() == SesFailure.Kind.THROTTLED ? timing.throttleBackoff(attempt)
+                    : timing.errorBackoff(attempt);
+            return new Plan(Step.WAIT, Plan.KEEP, backoff);
+        }
         String aws = failure.errorCode() + ": " + failure.getMessage();
         Integer failures = previous.getFailedProvisioningAttempts();
         return switch (failure.kind()) {
-            case THROTTLED -> new Decision(Step.WAIT, Reason.Throttled,
-                    "SES throttled the operator (" + aws + "); retrying with backoff",
-                    Track.LAST_KNOWN, timing.throttleBackoff(attempt), failures);
-            case UNAVAILABLE, NOT_FOUND -> new Decision(Step.WAIT, Reason.AwsUnavailable,
-                    "SES call failed (" + aws + "); retrying with backoff",
-                    Track.LAST_KNOWN, timing.errorBackoff(attempt), failures);
-            case ALREADY_EXISTS -> new Decision(Step.WAIT, Reason.Creating,
-                    "SES already has an endpoint of this name (" + aws + "); looking at it again",
-                    Track.LAST_KNOWN, timing.pollMin(), failures);
-            case ACCESS_DENIED -> new Decision(Step.WAIT, Reason.AccessDenied,
-                    "AWS refused the operator's identity (" + aws + "); fix the credentials or IAM policy",
-                    Track.LAST_KNOWN, timing.stalledRetry(attempt), failures);
-            case LIMIT_EXCEEDED -> new Decision(Step.WAIT, Reason.QuotaExceeded,
-                    "SES endpoint quota exhausted (" + aws + "); delete unused endpoints or raise the quota",
-                    Track.LAST_KNOWN, timing.stalledRetry(attempt), failures);
-            case BAD_REQUEST -> new Decision(Step.WAIT, Reason.InvalidSpec,
-                    "SES refused the request (" + aws + ")", Track.LAST_KNOWN, timing.resync(), failures);
+            case THROTTLED -> waiting(Reason.Throttled, "SES throttled the operator (" + aws + "); retrying with backoff",
+                    failures, timing.throttleBackoff(attempt));
+            case UNAVAILABLE, NOT_FOUND -> waiting(Reason.AwsUnavailable, "SES call failed (" + aws
+                    + "); retrying with backoff", failures, timing.errorBackoff(attempt));
+            case ALREADY_EXISTS -> waiting(Reason.Creating, "SES already has an endpoint of this name (" + aws
+                    + "); looking at it again", failures, timing.pollMin());
+            case ACCESS_DENIED -> waiting(Reason.AccessDenied, "AWS refused the operator's identity (" + aws
+                    + "); fix the credentials or IAM policy", failures, timing.stalledRetry(attempt));
+            case LIMIT_EXCEEDED -> waiting(Reason.QuotaExceeded, "SES endpoint quota exhausted (" + aws
+                    + "); delete unused endpoints or raise the quota", failures, timing.stalledRetry(attempt));
+            case BAD_REQUEST -> waiting(Reason.InvalidSpec, "SES refused the request (" + aws + ")", failures,
+                    timing.resync());
         };
     }
 
-    /**
-     * A transient failure while the object is already Ready for its current generation changes nothing a
-     * user cares about: keep the status (and kstatus Current) and just retry later.
-     */
-    public static boolean keepsStatusOn(SesFailure failure, MultiRegionEndpointStatus previous, long generation) {
-        return failure.isTransient() && reasonOf(previous) == Reason.Available
-                && Objects.equals(previous.getObservedGeneration(), generation);
+    private static Plan waiting(Reason reason, String message, Integer failures, Duration requeue) {
+        return new Plan(Step.WAIT, new Report(reason, message, Track.LAST_KNOWN, failures), requeue);
     }
 
     // ---- the object exists -------------------------------------------------------------------------
 
-    private static Decision onAbsent(Input in) {
+    private static Plan onAbsent(Input in) {
         MultiRegionEndpointStatus prev = in.previous();
         DesiredEndpoint d = in.desired();
         if (prev.getEndpointId() == null) {
@@ -116,109 +149,146 @@ public final class Decider {
                     + d.secondaryRegion());
         }
         Reason prevReason = reasonOf(prev);
-        if (CREATING.equals(prev.getEndpointStatus()) && prevReason == Reason.Creating
-                && waited(in, "Reconciling").compareTo(in.timing().createGrace()) < 0) {
+        if ("CREATING".equals(prev.getEndpointStatus()) && prevReason == Reason.Creating
+                && waited(in, StatusFactory.RECONCILING).compareTo(in.timing().createGrace()) < 0) {
             // SES may not show an endpoint right after Create answered: not a deletion yet
-            return new Decision(Step.WAIT, Reason.Creating, creatingMessage(d), Track.LAST_KNOWN,
-                    in.timing().poll(waited(in, "Reconciling")), prev.getFailedProvisioningAttempts());
+            return new Plan(Step.WAIT, new Report(Reason.Creating, creatingMessage(d), Track.LAST_KNOWN,
+                    prev.getFailedProvisioningAttempts()), in.timing().poll(waited(in, StatusFactory.RECONCILING)));
         }
         if (prevReason == Reason.DeletedOutOfBand || prevReason == Reason.Recreating
                 || prevReason == Reason.ProvisioningFailed) {
             return create(in, "Recreating endpoint '" + d.name() + "' in " + d.primaryRegion());
         }
-        return new Decision(Step.WAIT, Reason.DeletedOutOfBand,
-                "Endpoint '" + d.name() + "' (" + prev.getEndpointId() + ") was deleted outside this operator;"
-                        + " recreating it", Track.LAST_KNOWN, in.timing().pollMin(),
-                prev.getFailedProvisioningAttempts());
+        return new Plan(Step.WAIT, new Report(Reason.DeletedOutOfBand, "Endpoint '" + d.name() + "' ("
+                + prev.getEndpointId() + ") was deleted outside this operator; recreating it", Track.LAST_KNOWN,
+                prev.getFailedProvisioningAttempts()), in.timing().pollMin());
     }
 
-    private static Decision create(Input in, String message) {
-        return new Decision(Step.CREATE, Reason.Creating, message, Track.OBSERVED,
-                in.timing().pollMin(), in.previous().getFailedProvisioningAttempts());
+    private static Plan create(Input in, String message) {
+        return new Plan(Step.CREATE, new Report(Reason.Creating, message, Track.OBSERVED,
+                in.previous().getFailedProvisioningAttempts()), in.timing().pollMin());
     }
 
-    private static Decision onPresent(Input in, Observation.Present present) {
+    private static Plan onPresent(Input in, Observation.Present present) {
         ObservedEndpoint ep = present.endpoint();
         DesiredEndpoint d = in.desired();
-        Ownership owner = ownership(in.previous(), d, present);
-        switch (owner) {
+        switch (ownership(d, present.tags())) {
             case OURS:
                 return owned(in, ep, present.tags());
             case OTHER:
-                return conflict(in, "Endpoint '" + d.name() + "' in " + d.primaryRegion() + " is managed by "
-                        + present.tags().get(MultiRegionEndpoint.OWNER_TAG) + " (tag " + MultiRegionEndpoint.OWNER_TAG
-                        + "); this object will not touch it");
+                return conflict(in, "Endpoint '" + d.name() + "' in " + d.primaryRegion() + " is owned by another"
+                        + " object (tag " + MultiRegionEndpoint.OWNER_TAG + "); this object will not touch it."
+                        + " Choose another spec.endpointName");
             case UNMANAGED:
-                if (d.adoptionPolicy() != AdoptionPolicy.Adopt) {
-                    return conflict(in, "Endpoint '" + d.name() + "' already exists in " + d.primaryRegion()
-                            + " and no object manages it; set spec.adoptionPolicy: Adopt to take it over");
-                }
-                if (!routesMatch(ep, d)) {
-                    return conflict(in, "Endpoint '" + d.name() + "' exists with regions " + sorted(ep.regions())
-                            + " but the spec asks for " + sorted(List.of(d.primaryRegion(), d.secondaryRegion()))
-                            + "; not adopted");
-                }
-                // adopt: apply our tags (the ownership tag among them); the endpoint is ours from now on
-                Decision next = owned(in, ep, Map.of());
-                Step sync = tagSync(d.tags(), present.tags());
-                return new Decision(sync, next.reason(), next.message(), Track.OBSERVED, next.requeueAfter(),
-                        next.failedProvisioningAttempts());
+                return adoption(in, ep, present.tags());
             default:
-                throw new IllegalStateException("tags of '" + d.name() + "' must be read to decide ownership");
+                // the status only says which endpoint this object showed last: good enough to keep showing it
+                // while nothing needs proof, never to act on it
+                return recordedInStatus(in.previous(), ep) ? owned(in, ep, null) : readTags(in);
         }
     }
 
-    private static Decision owned(Input in, ObservedEndpoint ep, Map<String, String> tags) {
+    /** An endpoint that no object's owner tag claims: adopted only where its AWS owner allowed exactly this object. */
+    private static Plan adoption(Input in, ObservedEndpoint ep, KnownTags tags) {
+        DesiredEndpoint d = in.desired();
+        String allow = MultiRegionEndpoint.ADOPTABLE_TAG + "=" + d.adoptable();
+        if (d.adoptionPolicy() != AdoptionPolicy.Adopt) {
+            return conflict(in, "Endpoint '" + d.name() + "' already exists in " + d.primaryRegion() + " and no"
+                    + " object manages it. To take it over, set spec.adoptionPolicy: Adopt and have its owner in AWS"
+                    + " tag it " + allow);
+        }
+        if (!adoptableByUs(d, tags)) {
+            return conflict(in, "Endpoint '" + d.name() + "' already exists in " + d.primaryRegion() + " and no"
+                    + " object manages it, but it is not marked for adoption by this object: its owner in AWS must"
+                    + " tag it " + allow);
+        }
+        if (!routesMatch(ep, d)) {
+            return conflict(in, "Endpoint '" + d.name() + "' exists with regions " + sorted(ep.regions())
+                    + " but the spec asks for " + sorted(List.of(d.primaryRegion(), d.secondaryRegion()))
+                    + "; not adopted");
+        }
+        // adopt: write our tags (the ownership tag among them; the adoptable tag goes); ours from then on
+        Plan next = owned(in, ep, null);
+        Step sync = tagSync(d.tags(), tags.tags());
+        return new Plan(sync, next.status(), in.timing().pollMin());
+    }
+
+    /**
+     * @param tags the endpoint's tags, null when ownership is only presumed from the status (nothing that needs
+     *             proof may come out of that: {@link #proofGate} turns it into a tag read)
+     */
+    private static Plan owned(Input in, ObservedEndpoint ep, KnownTags tags) {
         DesiredEndpoint d = in.desired();
         MultiRegionEndpointStatus prev = in.previous();
         Timing t = in.timing();
         Integer failures = prev.getFailedProvisioningAttempts();
+        Duration transitionPoll = t.poll(waited(in, StatusFactory.RECONCILING));
         switch (ep.status()) {
             case CREATING:
-                return new Decision(Step.WAIT, Reason.Creating, creatingMessage(d), Track.OBSERVED,
-                        t.poll(waited(in, "Reconciling")), failures);
-            case READY: {
-                Step step = tags == null ? Step.WAIT : tagSync(d.tags(), tags);
-                return new Decision(step, Reason.Available,
-                        "SES reports endpoint '" + d.name() + "' READY in " + sorted(ep.regions()),
-                        Track.OBSERVED, t.resync(), null);
-            }
+                return observed(Step.WAIT, Reason.Creating, creatingMessage(d), failures, transitionPoll);
+            case READY:
+                return ready(in, ep, tags);
             case FAILED:
                 return failed(in, failures == null ? 0 : failures);
             case DELETING:
                 if (reasonOf(prev) == Reason.Recreating) {
-                    return new Decision(Step.WAIT, Reason.Recreating, "Waiting for SES to delete the FAILED endpoint '"
-                            + d.name() + "' before recreating it", Track.OBSERVED,
-                            t.poll(waited(in, "Reconciling")), failures);
+                    return observed(Step.WAIT, Reason.Recreating, "Waiting for SES to delete the FAILED endpoint '"
+                            + d.name() + "' before recreating it", failures, transitionPoll);
                 }
-                return new Decision(Step.WAIT, Reason.DeletedOutOfBand, "SES is deleting endpoint '" + d.name()
-                        + "', which this object still declares; it will be recreated", Track.OBSERVED,
-                        t.poll(waited(in, "Reconciling")), failures);
+                return observed(Step.WAIT, Reason.DeletedOutOfBand, "SES is deleting endpoint '" + d.name()
+                        + "', which this object still declares; it will be recreated", failures, transitionPoll);
             default:
-                return new Decision(Step.WAIT, Reason.AwsUnavailable, "SES reports an unknown status '"
-                        + ep.status() + "' for endpoint '" + d.name() + "'", Track.OBSERVED, t.pollMax(), failures);
+                return observed(Step.WAIT, Reason.AwsUnavailable, "SES reports an unknown status '"
+                        + ep.statusText() + "' for endpoint '" + d.name() + "'", failures, t.pollMax());
         }
     }
 
-    /** FAILED: report it, wait a capped backoff that grows with each failure in a row, then delete to recreate. */
-    private static Decision failed(Input in, int failuresSoFar) {
+    /**
+     * READY: Available, and the tags are checked when the spec changed since they were last applied or when the
+     * slow drift sweep comes round; otherwise nothing is asked of SES.
+     */
+    private static Plan ready(Input in, ObservedEndpoint ep, KnownTags tags) {
         DesiredEndpoint d = in.desired();
-        MultiRegionEndpointStatus prev = in.previous();
+        String message = "SES reports endpoint '" + d.name() + "' READY in " + sorted(ep.regions());
+        Instant sweep = tags != null ? tags.asOf().plus(in.timing().tagResync()) : in.firstTagSweep();
+        boolean specChanged = !Objects.equals(in.previous().getObservedGeneration(), in.generation());
+        boolean tagCheckDue = specChanged || !sweep.isAfter(in.now());
+        Step step;
+        if (tags != null && (tags.fresh() || !tagCheckDue)) {
+            step = tagSync(d.tags(), tags.tags());
+        } else {
+            step = tagCheckDue ? Step.READ_TAGS : Step.WAIT;
+        }
+        Duration untilSweep = Duration.between(in.now(), sweep);
+        Duration requeue = untilSweep.isNegative() || untilSweep.compareTo(in.timing().resync()) > 0
+                ? in.timing().resync() : untilSweep;
+        return observed(step, Reason.Available, message, null, requeue);
+    }
+
+    /** FAILED: report it, wait a capped backoff that grows with each failure in a row, then delete to recreate. */
+    private static Plan failed(Input in, int failuresSoFar) {
+        DesiredEndpoint d = in.desired();
         Timing t = in.timing();
-        if (reasonOf(prev) != Reason.ProvisioningFailed) {
+        if (reasonOf(in.previous()) != Reason.ProvisioningFailed) {
             int n = failuresSoFar + 1;
-            return new Decision(Step.WAIT, Reason.ProvisioningFailed, failedMessage(d, n, t), Track.OBSERVED,
-                    t.stalledRetry(n), n);
+            return observed(Step.WAIT, Reason.ProvisioningFailed, failedMessage(d, n, t), n, t.stalledRetry(n));
         }
         Duration backoff = t.stalledRetry(failuresSoFar);
-        Duration waited = waited(in, "Stalled");
+        Duration waited = waited(in, StatusFactory.STALLED);
         if (waited.compareTo(backoff) >= 0) {
-            return new Decision(Step.DELETE, Reason.Recreating, "Deleting FAILED endpoint '" + d.name()
-                    + "' to recreate it (failure " + failuresSoFar + " in a row)", Track.OBSERVED,
-                    t.pollMin(), failuresSoFar);
+            return observed(Step.DELETE, Reason.Recreating, "Deleting FAILED endpoint '" + d.name()
+                    + "' to recreate it (failure " + failuresSoFar + " in a row)", failuresSoFar, t.pollMin());
         }
-        return new Decision(Step.WAIT, Reason.ProvisioningFailed, failedMessage(d, failuresSoFar, t),
-                Track.OBSERVED, backoff.minus(waited), failuresSoFar);
+        return observed(Step.WAIT, Reason.ProvisioningFailed, failedMessage(d, failuresSoFar, t), failuresSoFar,
+                backoff.minus(waited));
+    }
+
+    private static Plan observed(Step step, Reason reason, String message, Integer failures, Duration requeue) {
+        return new Plan(step, new Report(reason, message, Track.OBSERVED, failures), requeue);
+    }
+
+    private static Plan readTags(Input in) {
+        return new Plan(Step.READ_TAGS, Plan.KEEP, in.timing().pollMin());
     }
 
     private static String failedMessage(DesiredEndpoint d, int n, Timing t) {
@@ -226,8 +296,9 @@ public final class Decider {
                 + " it will be deleted and recreated after " + t.stalledRetry(n);
     }
 
-    private static Decision conflict(Input in, String message) {
-        return new Decision(Step.WAIT, Reason.EndpointNameConflict, message, Track.NONE, in.timing().resync(), null);
+    private static Plan conflict(Input in, String message) {
+        return new Plan(Step.WAIT, new Report(Reason.EndpointNameConflict, message, Track.NONE, null),
+                in.timing().resync());
     }
 
     private static String creatingMessage(DesiredEndpoint d) {
@@ -237,47 +308,52 @@ public final class Decider {
 
     // ---- the object is being deleted ---------------------------------------------------------------
 
-    private static Decision decideDeletion(Input in) {
+    private static Plan decideDeletion(Input in) {
         DesiredEndpoint d = in.desired();
+        if (d == null) {
+            return release("The spec never named a valid endpoint: nothing to delete");
+        }
         if (d.deletionPolicy() == DeletionPolicy.Retain) {
-            return release(in, "deletionPolicy is Retain: endpoint '" + d.name() + "' stays in SES");
+            return release("deletionPolicy is Retain: endpoint '" + d.name() + "' stays in SES");
         }
         if (!(in.observation() instanceof Observation.Present present)) {
-            return release(in, "Endpoint '" + d.name() + "' is gone from SES");
+            return release("Endpoint '" + d.name() + "' is gone from SES");
         }
-        if (ownership(in.previous(), d, present) != Ownership.OURS) {
-            return release(in, "Endpoint '" + d.name() + "' is not managed by this object; left untouched");
+        Ownership owner = ownership(d, present.tags());
+        if (owner == Ownership.UNKNOWN && !recordedInStatus(in.previous(), present.endpoint())) {
+            return readTags(in);
         }
-        ObservedEndpoint ep = present.endpoint();
-        if (DELETING.equals(ep.status())) {
-            return new Decision(Step.WAIT, Reason.Deleting, "SES is deleting endpoint '" + d.name() + "'",
-                    Track.OBSERVED, in.timing().poll(waited(in, "Reconciling")), null);
+        if (owner == Ownership.OTHER || owner == Ownership.UNMANAGED) {
+            return release("Endpoint '" + d.name() + "' is not owned by this object; left untouched");
         }
-        return new Decision(Step.DELETE, Reason.Deleting, "SES is deleting endpoint '" + d.name() + "'",
-                Track.OBSERVED, in.timing().pollMin(), null);
+        String message = "SES is deleting endpoint '" + d.name() + "'";
+        if (present.endpoint().status() == EndpointStatus.DELETING) {
+            return new Plan(Step.WAIT, new Report(Reason.Deleting, message, Track.OBSERVED, null),
+                    in.timing().poll(waited(in, StatusFactory.RECONCILING)));
+        }
+        return new Plan(Step.DELETE, new Report(Reason.Deleting, message, Track.OBSERVED, null), in.timing().pollMin());
     }
 
-    private static Decision release(Input in, String message) {
-        return new Decision(Step.RELEASE, Reason.Deleting, message, Track.NONE, null, null);
+    private static Plan release(String message) {
+        return new Plan(Step.RELEASE, new Report(Reason.Deleting, message, Track.NONE, null), null);
     }
 
     // ---- helpers -----------------------------------------------------------------------------------
 
-    static Ownership ownership(MultiRegionEndpointStatus previous, DesiredEndpoint d, Observation.Present present) {
-        if (recordedAsOurs(previous, present.endpoint())) {
-            return Ownership.OURS;
-        }
-        if (present.tags() == null) {
+    static Ownership ownership(DesiredEndpoint d, KnownTags tags) {
+        if (tags == null) {
             return Ownership.UNKNOWN;
         }
-        String owner = present.tags().get(MultiRegionEndpoint.OWNER_TAG);
+        String owner = tags.tags().get(MultiRegionEndpoint.OWNER_TAG);
         if (owner == null) {
             return Ownership.UNMANAGED;
         }
-        return owner.equals(d.owner()) ? Ownership.OURS : Ownership.OTHER;
+        // the legacy form counts as ours only to be rewritten: the tag sync replaces it with d.owner()
+        return owner.equals(d.owner()) || owner.equals(d.legacyOwner()) ? Ownership.OURS : Ownership.OTHER;
     }
 
-    private static boolean recordedAsOurs(MultiRegionEndpointStatus previous, ObservedEndpoint ep) {
+    /** The status names this endpoint (same id): display only, never proof. */
+    private static boolean recordedInStatus(MultiRegionEndpointStatus previous, ObservedEndpoint ep) {
         return previous.getEndpointId() != null && previous.getEndpointId().equals(ep.endpointId());
     }
 

@@ -5,24 +5,39 @@ import dev.mre.operator.api.DeletionPolicy;
 import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.MultiRegionEndpointSpec;
 import dev.mre.operator.api.Tag;
+import dev.mre.operator.aws.EndpointRef;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * The endpoint a valid object asks for, with every default applied (name, region, policies) and the
- * ownership tag added. Built only after {@link SpecValidator} found no violation.
+ * The endpoint a valid object asks for, with every default applied (name, region, policies) and the ownership
+ * tag added. Built only after {@link SpecValidator} found no violation.
+ *
+ * @param owner this object's value of the ownership tag
+ * @param legacyOwner the value an older version of the operator wrote for this object, accepted as ours so that
+ *                    the endpoint is retagged with {@link #owner}; null when that migration is switched off
+ * @param adoptable the value of {@code ses.mre.dev/adoptable} that lets this object adopt an unmanaged endpoint
  */
 public record DesiredEndpoint(String name, String primaryRegion, String secondaryRegion, Map<String, String> tags,
-                              String owner, DeletionPolicy deletionPolicy, AdoptionPolicy adoptionPolicy) {
+                              String owner, String legacyOwner, String adoptable, DeletionPolicy deletionPolicy,
+                              AdoptionPolicy adoptionPolicy) {
 
     public DesiredEndpoint {
         tags = Map.copyOf(tags);
     }
 
-    public static DesiredEndpoint of(MultiRegionEndpoint mre, String defaultRegion, String clusterId) {
+    /**
+     * @param clusterId this cluster's id (see {@code SES_MRE_CLUSTER_ID})
+     * @param namespaceUid UID of the object's namespace
+     * @param legacyClusterId cluster id of the legacy owner tag form; null: do not recognise legacy tags
+     */
+    public static DesiredEndpoint of(MultiRegionEndpoint mre, String defaultRegion, String clusterId,
+                                     String namespaceUid, String legacyClusterId) {
         MultiRegionEndpointSpec spec = mre.getSpec();
-        String owner = ownerOf(clusterId, mre.getMetadata().getNamespace(), mre.getMetadata().getName());
+        String namespace = mre.getMetadata().getNamespace();
+        String objectName = mre.getMetadata().getName();
+        String owner = OwnerTag.of(clusterId, namespaceUid, objectName);
         Map<String, String> tags = new LinkedHashMap<>();
         if (spec.getTags() != null) {
             for (Tag t : spec.getTags()) {
@@ -37,8 +52,14 @@ public record DesiredEndpoint(String name, String primaryRegion, String secondar
                 spec.getDetails().getRoutesDetails().get(0).getRegion(),
                 tags,
                 owner,
+                legacyClusterId == null ? null : OwnerTag.legacy(legacyClusterId, namespace, objectName),
+                OwnerTag.adoptableValue(namespace, objectName),
                 Objects.requireNonNullElse(spec.getDeletionPolicy(), DeletionPolicy.Delete),
                 Objects.requireNonNullElse(spec.getAdoptionPolicy(), AdoptionPolicy.Never));
+    }
+
+    public EndpointRef ref() {
+        return new EndpointRef(primaryRegion, name);
     }
 
     public static String effectiveName(MultiRegionEndpoint mre) {
@@ -48,10 +69,5 @@ public record DesiredEndpoint(String name, String primaryRegion, String secondar
 
     public static String effectiveRegion(MultiRegionEndpointSpec spec, String defaultRegion) {
         return spec != null && spec.getRegion() != null ? spec.getRegion() : defaultRegion;
-    }
-
-    /** Value of the {@code ses.mre.dev/owner} tag: {@code <cluster-id>/<namespace>/<name>}. */
-    public static String ownerOf(String clusterId, String namespace, String name) {
-        return clusterId + "/" + namespace + "/" + name;
     }
 }

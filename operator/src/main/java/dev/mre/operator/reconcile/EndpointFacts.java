@@ -9,7 +9,7 @@ public record EndpointFacts(String endpointId, String endpointStatus, List<Strin
                             Instant lastUpdated, String arn) {
 
     public static EndpointFacts of(ObservedEndpoint ep, String arn) {
-        return new EndpointFacts(ep.endpointId(), ep.status(), ep.regions(), ep.createdTimestamp(),
+        return new EndpointFacts(ep.endpointId(), ep.statusText(), ep.regions(), ep.createdTimestamp(),
                 ep.lastUpdatedTimestamp(), arn);
     }
 

@@ -1,64 +1,106 @@
 package dev.mre.operator.reconcile;
 
-import dev.mre.operator.api.DeletionPolicy;
 import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.MultiRegionEndpointStatus;
+import dev.mre.operator.aws.EndpointRef;
+import dev.mre.operator.aws.EndpointStatus;
 import dev.mre.operator.aws.ObservedEndpoint;
 import dev.mre.operator.aws.SesFailure;
 import dev.mre.operator.aws.SesGateway;
-import dev.mre.operator.reconcile.Decision.Track;
+import dev.mre.operator.reconcile.Observation.KnownTags;
+import dev.mre.operator.reconcile.Plan.Report;
+import dev.mre.operator.reconcile.Plan.Track;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The JOSDK entry point, kept thin: validate, observe SES, let {@link Decider} choose, perform the one step it
- * chose, and hand the resulting status to JOSDK only when it changed. Never blocks waiting for SES: polls are
- * reschedules.
+ * The JOSDK entry point, kept thin: validate, observe SES, let {@link Decider} choose, make the one SES call it
+ * chose (reading the tags first when it asks to), and hand the resulting status to JOSDK only when it changed.
+ * Never blocks waiting for SES: polls are reschedules.
  */
 @ControllerConfiguration(name = MultiRegionEndpointReconciler.NAME, finalizerName = MultiRegionEndpoint.FINALIZER)
 public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndpoint>, Cleaner<MultiRegionEndpoint> {
 
     public static final String NAME = "multiregionendpoint";
     private static final Logger LOG = LoggerFactory.getLogger(MultiRegionEndpointReconciler.class);
+    /** A plan may ask to read the tags once, then decide again; never more SES calls than that in one pass. */
+    private static final int MAX_DECISIONS = 3;
 
     private final SesGateway ses;
     private final EventRecorder events;
     private final EndpointStatusListener statusListener;
     private final RetryBackoff backoff;
+    private final TagMemory tagMemory;
     private final Clock clock;
     private final Timing timing;
-    private final String defaultRegion;
-    private final String clusterId;
+    private final SpecValidator.Rules rules;
+    private final Ownership ownership;
+    private final Instant started;
+
+    /**
+     * @param clusterId this cluster's id in the ownership tag
+     * @param legacyClusterId cluster id of owner tags in the legacy form to migrate; null: no migration
+     */
+    public record Ownership(String clusterId, String legacyClusterId) {}
 
     public MultiRegionEndpointReconciler(SesGateway ses, EventRecorder events, EndpointStatusListener statusListener,
-                                         RetryBackoff backoff, Clock clock, Timing timing, String defaultRegion,
-                                         String clusterId) {
+                                         RetryBackoff backoff, Clock clock, Timing timing, SpecValidator.Rules rules,
+                                         Ownership ownership) {
         this.ses = ses;
         this.events = events;
         this.statusListener = statusListener;
         this.backoff = backoff;
+        this.tagMemory = new TagMemory();
         this.clock = clock;
         this.timing = timing;
-        this.defaultRegion = defaultRegion;
-        this.clusterId = clusterId;
+        this.rules = rules;
+        this.ownership = ownership;
+        this.started = clock.instant();
+    }
+
+    /** The object's namespace, for its UID (part of the ownership tag); a change of it reconciles its objects. */
+    @Override
+    public List<EventSource<?, MultiRegionEndpoint>> prepareEventSources(EventSourceContext<MultiRegionEndpoint> ctx) {
+        var namespaces = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(Namespace.class, MultiRegionEndpoint.class)
+                .withWatchAllNamespaces()
+                .withSecondaryToPrimaryMapper((Namespace ns) -> ctx.getPrimaryCache()
+                        .list(ns.getMetadata().getName())
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+                .withPrimaryToSecondaryMapper((MultiRegionEndpoint mre) ->
+                        Set.of(new ResourceID(mre.getMetadata().getNamespace())))
+                .build(), ctx);
+        return List.of(namespaces);
     }
 
     @Override
     public UpdateControl<MultiRegionEndpoint> reconcile(MultiRegionEndpoint mre, Context<MultiRegionEndpoint> ctx) {
         try (var ignored = LogKeys.put(mre)) {
-            Result r = run(mre, false);
+            Result r = run(mre, ctx, false);
             statusListener.observed(mre.getMetadata().getUid(), r.status().getEndpointStatus());
             UpdateControl<MultiRegionEndpoint> control;
             if (r.status().equals(previousStatus(mre))) {
@@ -77,16 +119,19 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
     @Override
     public DeleteControl cleanup(MultiRegionEndpoint mre, Context<MultiRegionEndpoint> ctx) {
         try (var ignored = LogKeys.put(mre)) {
-            Result r = run(mre, true);
+            Result r = run(mre, ctx, true);
             if (r.release()) {
                 backoff.forget(mre.getMetadata().getUid());
                 statusListener.forget(mre.getMetadata().getUid());
                 return DeleteControl.defaultDelete();
             }
             if (!r.status().equals(previousStatus(mre))) {
-                // JOSDK does not patch status from cleanup; the object still exists until the finalizer goes
-                mre.setStatus(r.status());
-                ctx.getClient().resource(mre).patchStatus();
+                // JOSDK does not patch status from cleanup; the object still exists until the finalizer goes.
+                // Through the JOSDK cache, so that the next pass never decides on a stale status
+                PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(mre, ctx, m -> {
+                    m.setStatus(r.status());
+                    return m;
+                });
             }
             return DeleteControl.noFinalizerRemoval()
                     .rescheduleAfter(r.requeueAfter() != null ? r.requeueAfter() : timing.resync());
@@ -96,117 +141,142 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
     /** The outcome of one pass: the status to show, when to come back, whether the finalizer may go. */
     record Result(MultiRegionEndpointStatus status, Duration requeueAfter, boolean release) {}
 
-    private Result run(MultiRegionEndpoint mre, boolean deleting) {
+    private Result run(MultiRegionEndpoint mre, Context<MultiRegionEndpoint> ctx, boolean deleting) {
         MultiRegionEndpointStatus prev = previousStatus(mre);
         long generation = mre.getMetadata().getGeneration() == null ? 0 : mre.getMetadata().getGeneration();
         String uid = mre.getMetadata().getUid();
-        List<String> violations = SpecValidator.validate(mre, defaultRegion);
-        if (!violations.isEmpty()) {
-            // never call AWS for an invalid spec; on deletion nothing of ours can exist, so let go
-            if (deleting) {
-                return new Result(prev, null, true);
-            }
-            String message = "Invalid spec: " + String.join("; ", violations);
-            MultiRegionEndpointStatus next = statusOf(mre, prev, generation, Reason.InvalidSpec, message,
-                    prev.getFailedProvisioningAttempts(), null, false);
-            return transition(mre, prev, next, null, deleting);
+        Optional<String> namespaceUid = ctx.getSecondaryResource(Namespace.class)
+                .map(ns -> ns.getMetadata().getUid());
+        if (namespaceUid.isEmpty()) {
+            // the namespace informer has not seen it yet (just started): the ownership tag needs its UID
+            return new Result(prev, timing.pollMin(), false);
         }
-        DesiredEndpoint desired = DesiredEndpoint.of(mre, defaultRegion, clusterId);
-        if (deleting && desired.deletionPolicy() == DeletionPolicy.Retain) {
-            LOG.info("deletionPolicy Retain: endpoint {} stays in SES", desired.name());
-            return new Result(prev, null, true);
-        }
+        List<String> violations = deleting ? SpecValidator.addressViolations(mre, rules)
+                : SpecValidator.validate(mre, rules);
+        DesiredEndpoint desired = violations.isEmpty()
+                ? DesiredEndpoint.of(mre, rules.defaultRegion(), ownership.clusterId(), namespaceUid.get(),
+                        ownership.legacyClusterId())
+                : null;
+        Decider.Input in = new Decider.Input(desired, violations, prev, generation, Observation.NOT_OBSERVED,
+                deleting, null, 0, clock.instant(), timing, firstTagSweep(uid));
+        Plan plan;
+        EndpointFacts facts = null;
         try {
-            Observation observation = observe(desired, prev, generation, deleting);
-            Decision decision = Decider.decide(new Decider.Input(desired, prev, generation, observation, deleting,
-                    clock.instant(), timing));
-            EndpointFacts facts = perform(decision, desired, observation);
-            backoff.succeeded(uid);
-            if (decision.step() instanceof Step.Release) {
-                LOG.info("releasing finalizer: {}", decision.message());
-                return new Result(prev, null, true);
+            in = in.withObservation(observe(in));
+            plan = Decider.decide(in);
+            for (int i = 1; plan.step() instanceof Step.ReadTags && i < MAX_DECISIONS; i++) {
+                in = in.withObservation(readTags(desired.ref(), (Observation.Present) in.observation()));
+                plan = Decider.decide(in);
             }
-            MultiRegionEndpointStatus next = statusOf(mre, prev, generation, decision.reason(), decision.message(),
-                    decision.failedProvisioningAttempts(), facts, decision.track() == Track.NONE);
-            Duration requeue = decision.requeueAfter() == null ? null : backoff.pollJitter(decision.requeueAfter());
-            return transition(mre, prev, next, requeue, deleting);
+            facts = perform(plan, desired, in.observation());
+            backoff.succeeded(uid);
         } catch (SesFailure failure) {
             int attempt = backoff.failed(uid);
-            Decision decision = Decider.onFailure(failure, attempt, prev, timing);
-            Duration requeue = backoff.retryJitter(decision.requeueAfter());
-            LOG.info("SES call failed ({} {}), attempt {}, retry in {}", failure.kind(), failure.errorCode(), attempt,
-                    requeue);
-            if (Decider.keepsStatusOn(failure, prev, generation)) {
-                return new Result(prev, requeue, false);
-            }
-            MultiRegionEndpointStatus next = statusOf(mre, prev, generation, decision.reason(), decision.message(),
-                    decision.failedProvisioningAttempts(), null, false);
-            return transition(mre, prev, next, requeue, deleting);
+            plan = Decider.decide(new Decider.Input(desired, violations, prev, generation, in.observation(),
+                    deleting, failure, attempt, clock.instant(), timing, in.firstTagSweep()));
+            LOG.info("SES call failed ({} {}), attempt {}", failure.kind(), failure.errorCode(), attempt);
+            return transition(mre, prev, next(mre, prev, generation, plan, null), plan.requeueAfter() == null ? null
+                    : backoff.retryJitter(plan.requeueAfter()), false);
         }
+        if (plan.step() instanceof Step.Release) {
+            LOG.info("releasing finalizer: {}", plan.status() instanceof Report rep ? rep.message() : "");
+            if (desired != null) {
+                tagMemory.forget(desired.ref());
+            }
+            return new Result(prev, null, true);
+        }
+        Duration requeue = plan.requeueAfter() == null ? null : backoff.pollJitter(plan.requeueAfter());
+        return transition(mre, prev, next(mre, prev, generation, plan, facts), requeue, false);
     }
 
-    /** Get by name, plus the tags when the decision needs them (see {@link Decider#needsTags}). */
-    private Observation observe(DesiredEndpoint d, MultiRegionEndpointStatus prev, long generation, boolean deleting) {
-        Optional<ObservedEndpoint> found = ses.get(d.primaryRegion(), d.name());
+    /** Get by name; the tags come from memory when the operator knows this endpoint id's tags. */
+    private Observation observe(Decider.Input in) {
+        DesiredEndpoint d = in.desired();
+        if (d == null || (in.deleting() && d.deletionPolicy() == dev.mre.operator.api.DeletionPolicy.Retain)) {
+            return Observation.NOT_OBSERVED;
+        }
+        Optional<ObservedEndpoint> found = ses.get(d.ref());
         if (found.isEmpty()) {
-            return Observation.absent();
+            tagMemory.forget(d.ref());
+            return Observation.ABSENT;
         }
         ObservedEndpoint ep = found.get();
-        Map<String, String> tags = Decider.needsTags(prev, generation, ep, deleting)
-                ? ses.listTags(d.primaryRegion(), ses.arn(d.primaryRegion(), d.name()))
-                : null;
-        return Observation.present(ep, tags);
+        return Observation.present(ep, tagMemory.recall(d.ref(), ep.endpointId()).orElse(null));
     }
 
-    /** Performs the decision's step; returns the endpoint fields the status should show (null: keep them). */
-    private EndpointFacts perform(Decision decision, DesiredEndpoint d, Observation observation) {
+    private Observation readTags(EndpointRef ref, Observation.Present present) {
+        Map<String, String> tags = ses.listTags(ref);
+        Instant now = clock.instant();
+        tagMemory.remember(ref, present.endpoint().endpointId(), tags, now);
+        return present.withTags(new KnownTags(tags, now, true));
+    }
+
+    /** Makes the plan's SES call; returns the endpoint fields the status should show (null: keep them). */
+    private EndpointFacts perform(Plan plan, DesiredEndpoint d, Observation observation) {
         ObservedEndpoint ep = observation instanceof Observation.Present p ? p.endpoint() : null;
-        Step step = decision.step();
+        Step step = plan.step();
         if (step instanceof Step.Create) {
-            SesGateway.Created created = ses.create(d.primaryRegion(), d.name(), d.secondaryRegion(), d.tags());
+            SesGateway.Created created = ses.create(d.ref(), d.secondaryRegion(), d.tags());
+            tagMemory.remember(d.ref(), created.endpointId(), d.tags(), clock.instant());
             LOG.info("created endpoint {} ({})", d.name(), created.endpointId());
-            return new EndpointFacts(created.endpointId(), created.status(),
-                    List.of(d.primaryRegion(), d.secondaryRegion()), null, null, ses.arn(d.primaryRegion(), d.name()));
+            return new EndpointFacts(created.endpointId(), created.status().name(),
+                    List.of(d.primaryRegion(), d.secondaryRegion()), null, null, ses.arn(d.ref()));
         }
         if (step instanceof Step.Delete) {
-            String status = ses.delete(d.primaryRegion(), d.name());
+            EndpointStatus status = ses.delete(d.ref());
             LOG.info("deleting endpoint {} ({}): {}", d.name(), ep.endpointId(), status);
-            return EndpointFacts.of(ep, ses.arn(d.primaryRegion(), d.name())).withStatus(status);
+            return EndpointFacts.of(ep, ses.arn(d.ref())).withStatus(status.name());
         }
         if (step instanceof Step.SyncTags sync) {
-            String arn = ses.arn(d.primaryRegion(), d.name());
+            Map<String, String> now = new HashMap<>(((Observation.Present) observation).tags().tags());
             if (!sync.add().isEmpty()) {
-                ses.tag(d.primaryRegion(), arn, sync.add());
+                ses.tag(d.ref(), sync.add());
+                now.putAll(sync.add());
             }
             if (!sync.remove().isEmpty()) {
-                ses.untag(d.primaryRegion(), arn, sync.remove());
+                ses.untag(d.ref(), sync.remove());
+                now.keySet().removeAll(sync.remove());
             }
+            tagMemory.remember(d.ref(), ep.endpointId(), now, clock.instant());
             LOG.info("tags of {} synced: set {}, removed {}", d.name(), sync.add().keySet(), sync.remove());
         }
-        if (decision.track() == Track.OBSERVED && ep != null) {
-            return EndpointFacts.of(ep, ses.arn(d.primaryRegion(), d.name()));
+        if (plan.status() instanceof Report rep && rep.track() == Track.OBSERVED && ep != null) {
+            return EndpointFacts.of(ep, ses.arn(d.ref()));
         }
         return null;
     }
 
+    private MultiRegionEndpointStatus next(MultiRegionEndpoint mre, MultiRegionEndpointStatus prev, long generation,
+                                           Plan plan, EndpointFacts facts) {
+        if (!(plan.status() instanceof Report rep)) {
+            return prev;
+        }
+        return StatusFactory.next(prev, DesiredEndpoint.effectiveName(mre),
+                DesiredEndpoint.effectiveRegion(mre.getSpec(), rules.defaultRegion()), generation, rep.reason(),
+                rep.message(), rep.failedProvisioningAttempts(), rep.track() == Track.LAST_KNOWN ? null : facts,
+                rep.track() == Track.NONE, clock.instant());
+    }
+
     private Result transition(MultiRegionEndpoint mre, MultiRegionEndpointStatus prev, MultiRegionEndpointStatus next,
-                              Duration requeue, boolean deleting) {
+                              Duration requeue, boolean release) {
         Reason before = Decider.reasonOf(prev);
         Reason after = Decider.reasonOf(next);
-        String message = StatusFactory.condition(next, StatusFactory.READY).map(c -> c.getMessage()).orElse("");
-        if (before != after) {
+        if (before != after && after != null) {
+            String message = StatusFactory.condition(next, StatusFactory.READY).map(c -> c.getMessage()).orElse("");
             LOG.info("{} -> {}: {}", before, after, message);
             events.record(mre, after, message);
         }
-        return new Result(next, requeue, false);
+        return new Result(next, requeue, release);
     }
 
-    private MultiRegionEndpointStatus statusOf(MultiRegionEndpoint mre, MultiRegionEndpointStatus prev, long generation,
-                                               Reason reason, String message, Integer failures, EndpointFacts facts,
-                                               boolean clearEndpoint) {
-        return StatusFactory.next(prev, DesiredEndpoint.effectiveName(mre),
-                DesiredEndpoint.effectiveRegion(mre.getSpec(), defaultRegion), generation, reason, message, failures,
-                facts, clearEndpoint, clock.instant());
+    /**
+     * When a READY endpoint's tags are first checked for drift after the operator started without knowing them:
+     * spread over one tag resync period by the object's UID, so a restart does not read every endpoint's tags at
+     * once.
+     */
+    private Instant firstTagSweep(String uid) {
+        long period = Math.max(1, timing.tagResync().toMillis());
+        return started.plusMillis(Math.floorMod(uid == null ? 0 : uid.hashCode(), period));
     }
 
     private static MultiRegionEndpointStatus previousStatus(MultiRegionEndpoint mre) {

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
+import dev.mre.operator.config.OperatorConfig.NamePrefix;
+import dev.mre.operator.config.Setting;
 
 /**
  * The CRD's admission rules, checked again in code: a CRD installed without its schema, or an object stored
@@ -22,14 +25,44 @@ public final class SpecValidator {
 
     private SpecValidator() {}
 
+    /**
+     * The operator's own rules on top of the CRD's, set by the cluster administrator.
+     *
+     * @param allowedRegions regions an object may use, primary and secondary; empty: any
+     * @param namePrefix {@link NamePrefix#NAMESPACE}: the endpoint name must start with {@code <namespace>-}
+     */
+    public record Rules(String defaultRegion, Set<String> allowedRegions, NamePrefix namePrefix) {
+        public Rules {
+            allowedRegions = Set.copyOf(allowedRegions);
+        }
+    }
+
     /** Violations of {@code mre}'s spec once defaults apply; empty when the spec is valid. */
-    public static List<String> validate(MultiRegionEndpoint mre, String defaultRegion) {
+    public static List<String> validate(MultiRegionEndpoint mre, Rules rules) {
+        List<String> errors = addressViolations(mre, rules);
+        MultiRegionEndpointSpec spec = mre.getSpec();
+        if (spec == null) {
+            return errors;
+        }
+        validateTags(spec.getTags(), errors);
+        if (errors.isEmpty()) {
+            validateAdministratorRules(mre, rules, errors);
+        }
+        return errors;
+    }
+
+    /**
+     * What must hold to address an endpoint at all (name, regions): enough to find and delete what the object
+     * may have created, even if a later rule (tags, administrator rules) now refuses its spec.
+     */
+    public static List<String> addressViolations(MultiRegionEndpoint mre, Rules rules) {
         List<String> errors = new ArrayList<>();
         MultiRegionEndpointSpec spec = mre.getSpec();
         if (spec == null) {
             errors.add("spec: Required value");
             return errors;
         }
+        String defaultRegion = rules.defaultRegion();
         String name = DesiredEndpoint.effectiveName(mre);
         String nameField = spec.getEndpointName() != null ? "spec.endpointName" : "metadata.name (default of spec.endpointName)";
         if (name.isEmpty() || name.length() > 64) {
@@ -40,13 +73,40 @@ public final class SpecValidator {
         }
         String primary = DesiredEndpoint.effectiveRegion(spec, defaultRegion);
         String regionField = spec.getRegion() != null ? "spec.region" : "spec.region (operator default region)";
-        if (primary == null || !REGION.matcher(primary).matches()) {
+        if (primary == null || primary.length() > MultiRegionEndpointSpec.MAX_REGION_LENGTH
+                || !REGION.matcher(primary).matches()) {
             errors.add(regionField + ": must be an AWS region name matching " + MultiRegionEndpointSpec.REGION_PATTERN
-                    + ", got '" + primary + "'");
+                    + " of at most " + MultiRegionEndpointSpec.MAX_REGION_LENGTH + " characters, got '" + primary + "'");
         }
         validateRoutes(spec, primary, errors);
-        validateTags(spec.getTags(), errors);
         return errors;
+    }
+
+    private static void validateAdministratorRules(MultiRegionEndpoint mre, Rules rules, List<String> errors) {
+        MultiRegionEndpointSpec spec = mre.getSpec();
+        String primary = DesiredEndpoint.effectiveRegion(spec, rules.defaultRegion());
+        String secondary = spec.getDetails().getRoutesDetails().get(0).getRegion();
+        if (!rules.allowedRegions().isEmpty()) {
+            Set<String> allowed = new TreeSet<>(rules.allowedRegions());
+            if (!allowed.contains(primary)) {
+                errors.add((spec.getRegion() != null ? "spec.region" : "spec.region (operator default region)")
+                        + ": '" + primary + "' is not among the regions this operator allows " + allowed
+                        + " (" + Setting.ALLOWED_REGIONS.env + ")");
+            }
+            if (!allowed.contains(secondary)) {
+                errors.add("spec.details.routesDetails[0].region: '" + secondary + "' is not among the regions this"
+                        + " operator allows " + allowed + " (" + Setting.ALLOWED_REGIONS.env + ")");
+            }
+        }
+        if (rules.namePrefix() == NamePrefix.NAMESPACE) {
+            String prefix = mre.getMetadata().getNamespace() + "-";
+            String name = DesiredEndpoint.effectiveName(mre);
+            if (!name.startsWith(prefix)) {
+                errors.add((spec.getEndpointName() != null ? "spec.endpointName" : "metadata.name (default of"
+                        + " spec.endpointName)") + ": must start with '" + prefix + "' (the namespace), got '" + name
+                        + "' (" + Setting.ENDPOINT_NAME_PREFIX.env + "=namespace)");
+            }
+        }
     }
 
     private static void validateRoutes(MultiRegionEndpointSpec spec, String primary, List<String> errors) {
@@ -61,9 +121,11 @@ public final class SpecValidator {
             return;
         }
         String secondary = routes.get(0) == null ? null : routes.get(0).getRegion();
-        if (secondary == null || !REGION.matcher(secondary).matches()) {
+        if (secondary == null || secondary.length() > MultiRegionEndpointSpec.MAX_REGION_LENGTH
+                || !REGION.matcher(secondary).matches()) {
             errors.add("spec.details.routesDetails[0].region: must be an AWS region name matching "
-                    + MultiRegionEndpointSpec.REGION_PATTERN + ", got '" + secondary + "'");
+                    + MultiRegionEndpointSpec.REGION_PATTERN + " of at most " + MultiRegionEndpointSpec.MAX_REGION_LENGTH
+                    + " characters, got '" + secondary + "'");
         } else if (secondary.equals(primary)) {
             errors.add("spec.details.routesDetails[0].region: must differ from the primary region '" + primary + "'");
         }

@@ -3,7 +3,7 @@ package dev.mre.operator.reconcile;
 import java.util.Map;
 import java.util.Set;
 
-/** The one SES mutation (or none) a reconciliation performs; the next reconciliation observes its effect. */
+/** The one SES call (or none) a plan asks for; the next reconciliation observes its effect. */
 public sealed interface Step {
 
     record Wait() implements Step {}
@@ -20,11 +20,23 @@ public sealed interface Step {
         }
     }
 
+    /**
+     * ListTagsForResource, then decide again: the decision needs to know who owns the endpoint, and a Delete,
+     * TagResource or UntagResource is never sent without the owner tag just read from SES.
+     */
+    record ReadTags() implements Step {}
+
     /** Deletion only: let the finalizer go. */
     record Release() implements Step {}
 
     Step WAIT = new Wait();
     Step CREATE = new Create();
     Step DELETE = new Delete();
+    Step READ_TAGS = new ReadTags();
     Step RELEASE = new Release();
+
+    /** Steps that change or remove someone's endpoint: allowed only with the owner tag read from SES. */
+    default boolean needsProofOfOwnership() {
+        return this instanceof Delete || this instanceof SyncTags;
+    }
 }

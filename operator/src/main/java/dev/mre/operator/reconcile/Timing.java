@@ -8,7 +8,8 @@ import java.time.Duration;
  *
  * @param pollMin first poll of CREATING/DELETING
  * @param pollMax longest poll interval of CREATING/DELETING
- * @param resync READY endpoints are re-read this often to catch drift (tags, out-of-band deletion)
+ * @param resync READY endpoints are re-read this often to catch drift (status, out-of-band deletion)
+ * @param tagResync the tags of a READY endpoint are re-read this often to catch tag drift
  * @param createGrace how long a just-created endpoint may be invisible to Get before it counts as deleted
  * @param errorBackoffBase first retry after a transient error (doubles per attempt)
  * @param errorBackoffMax cap of the transient-error backoff
@@ -17,12 +18,12 @@ import java.time.Duration;
  * @param stalledRetryMin first retry of a stalled state that may heal by itself (credentials, quota)
  * @param stalledRetryMax cap of that retry, and of the FAILED-recreate backoff
  */
-public record Timing(Duration pollMin, Duration pollMax, Duration resync, Duration createGrace,
+public record Timing(Duration pollMin, Duration pollMax, Duration resync, Duration tagResync, Duration createGrace,
                      Duration errorBackoffBase, Duration errorBackoffMax, Duration throttleBackoffMax,
                      Duration stalledRetryMin, Duration stalledRetryMax) {
 
-    public static Timing defaults(Duration resync) {
-        return new Timing(Duration.ofSeconds(2), Duration.ofSeconds(30), resync, Duration.ofSeconds(60),
+    public static Timing defaults(Duration resync, Duration tagResync) {
+        return new Timing(Duration.ofSeconds(2), Duration.ofSeconds(30), resync, tagResync, Duration.ofSeconds(60),
                 Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofMinutes(1),
                 Duration.ofHours(1));
     }

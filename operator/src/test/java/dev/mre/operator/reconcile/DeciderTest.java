@@ -7,12 +7,16 @@ import dev.mre.operator.api.AdoptionPolicy;
 import dev.mre.operator.api.DeletionPolicy;
 import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.MultiRegionEndpointStatus;
+import dev.mre.operator.aws.EndpointStatus;
 import dev.mre.operator.aws.ObservedEndpoint;
 import dev.mre.operator.aws.SesFailure;
 import dev.mre.operator.aws.SesFailure.Kind;
-import dev.mre.operator.reconcile.Decision.Track;
+import dev.mre.operator.reconcile.Observation.KnownTags;
+import dev.mre.operator.reconcile.Plan.Report;
+import dev.mre.operator.reconcile.Plan.Track;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,21 +26,27 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The decision step, table-tested over SES states x spec x previous status x deletion. */
+/** The decision step, table-tested over SES states x tag knowledge x spec x previous status x deletion x failures. */
 class DeciderTest {
 
     static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
-    static final Timing T = Timing.defaults(Duration.ofMinutes(10));
-    static final String OWNER = "c1/mail/global-mail";
+    static final Timing T = Timing.defaults(Duration.ofMinutes(10), Duration.ofHours(6));
+    static final String OWNER = "c1/0f1e2d3c-ns-uid/global-mail";
+    static final String LEGACY = "c1/mail/global-mail";
+    static final String OTHER = "c1/9a8b7c6d-other-ns/global-mail";
     static final String ID = "abcdef12.g3h";
+    static final String OWNER_TAG = MultiRegionEndpoint.OWNER_TAG;
+    static final String ADOPTABLE_TAG = MultiRegionEndpoint.ADOPTABLE_TAG;
 
-    static DesiredEndpoint desired(AdoptionPolicy adopt, DeletionPolicy delete) {
-        return new DesiredEndpoint("global-mail", "us-east-1", "eu-west-1",
-                Map.of("team", "mail", MultiRegionEndpoint.OWNER_TAG, OWNER), OWNER, delete, adopt);
+    static DesiredEndpoint desired(AdoptionPolicy adopt, DeletionPolicy delete, String legacy) {
+        return new DesiredEndpoint("global-mail", "us-east-1", "eu-west-1", Map.of("team", "mail", OWNER_TAG, OWNER),
+                OWNER, legacy, "mail/global-mail", delete, adopt);
     }
 
-    static final DesiredEndpoint D = desired(AdoptionPolicy.Never, DeletionPolicy.Delete);
-    static final DesiredEndpoint ADOPT = desired(AdoptionPolicy.Adopt, DeletionPolicy.Delete);
+    static final DesiredEndpoint D = desired(AdoptionPolicy.Never, DeletionPolicy.Delete, LEGACY);
+    static final DesiredEndpoint ADOPT = desired(AdoptionPolicy.Adopt, DeletionPolicy.Delete, LEGACY);
+    static final DesiredEndpoint NO_MIGRATION = desired(AdoptionPolicy.Never, DeletionPolicy.Delete, null);
+    static final DesiredEndpoint RETAIN = desired(AdoptionPolicy.Never, DeletionPolicy.Retain, LEGACY);
 
     static final MultiRegionEndpointStatus NEW = new MultiRegionEndpointStatus();
 
@@ -49,70 +59,127 @@ class DeciderTest {
     }
 
     static ObservedEndpoint ep(String status, String id, String... regions) {
-        return new ObservedEndpoint("global-mail", id, status,
+        return new ObservedEndpoint("global-mail", id, EndpointStatus.of(status), status,
                 regions.length == 0 ? List.of("us-east-1", "eu-west-1") : List.of(regions), NOW, NOW);
     }
 
-    static Observation present(String status) {
-        return Observation.present(ep(status, ID), null);
+    static final Map<String, String> OURS = Map.of("team", "mail", OWNER_TAG, OWNER);
+
+    /** Read from SES in this pass. */
+    static KnownTags fresh(Map<String, String> tags) {
+        return new KnownTags(tags, NOW, true);
     }
 
-    static Observation present(String status, String id, Map<String, String> tags) {
+    /** Remembered from the operator's own write or an earlier read, {@code ago} before NOW. */
+    static KnownTags remembered(Map<String, String> tags, Duration ago) {
+        return new KnownTags(tags, NOW.minus(ago), false);
+    }
+
+    static Observation present(String status, String id, KnownTags tags) {
         return Observation.present(ep(status, id), tags);
     }
 
-    static final Map<String, String> OUR_TAGS = Map.of("team", "mail", MultiRegionEndpoint.OWNER_TAG, OWNER);
+    static Observation present(String status) {
+        return present(status, ID, null);
+    }
+
     static final Duration S1 = Duration.ofSeconds(1);
+    static final Observation ABSENT = Observation.ABSENT;
+    static final Instant SWEEP_LATER = NOW.plus(Duration.ofHours(1));
+
+    static Decider.Input input(DesiredEndpoint d, MultiRegionEndpointStatus prev, long generation, Observation o,
+                               boolean deleting) {
+        return new Decider.Input(d, List.of(), prev, generation, o, deleting, null, 0, NOW, T, SWEEP_LATER);
+    }
 
     static Stream<Arguments> cases() {
         return Stream.of(
-                // name, desired, previous, observation, deleting, step, reason, track, requeue
-                arguments("new object, nothing in SES: create", D, NEW, Observation.absent(), false,
+                // name, desired, previous, observation, deleting, step, reason (null: status kept), track, requeue
+                arguments("new object, nothing in SES: create", D, NEW, ABSENT, false,
                         Step.Create.class, Reason.Creating, Track.OBSERVED, T.pollMin()),
-                arguments("CREATING, ours: poll, growing with time waited", D,
-                        was(Reason.Creating, ID, "CREATING", null, Duration.ofSeconds(20)), present("CREATING"), false,
+                arguments("CREATING after our Create (tags remembered): poll, growing with time waited", D,
+                        was(Reason.Creating, ID, "CREATING", null, Duration.ofSeconds(20)),
+                        present("CREATING", ID, remembered(OURS, Duration.ofSeconds(20))), false,
                         Step.Wait.class, Reason.Creating, Track.OBSERVED, Duration.ofSeconds(10)),
                 arguments("CREATING, poll interval is capped", D,
-                        was(Reason.Creating, ID, "CREATING", null, Duration.ofMinutes(10)), present("CREATING"), false,
+                        was(Reason.Creating, ID, "CREATING", null, Duration.ofMinutes(10)),
+                        present("CREATING", ID, remembered(OURS, Duration.ofMinutes(10))), false,
                         Step.Wait.class, Reason.Creating, Track.OBSERVED, T.pollMax()),
-                arguments("first READY after our create: Available, resync", D,
-                        was(Reason.Creating, ID, "CREATING", null, S1), present("READY"), false,
+                arguments("first READY after our Create: Available, no tag read (they went in with Create)", D,
+                        was(Reason.Creating, ID, "CREATING", null, S1), present("READY", ID, remembered(OURS, S1)),
+                        false, Step.Wait.class, Reason.Available, Track.OBSERVED, T.resync()),
+                arguments("READY after a restart, same endpoint id as the status: Available with no SES call", D,
+                        was(Reason.Available, ID, "READY", null, S1), present("READY"), false,
                         Step.Wait.class, Reason.Available, Track.OBSERVED, T.resync()),
-                arguments("READY, tags in sync", D, was(Reason.Available, ID, "READY", null, S1),
-                        present("READY", ID, OUR_TAGS), false,
+                arguments("READY after a restart, sweep due: read the tags", D,
+                        was(Reason.Available, ID, "READY", null, S1), present("READY"), false,
+                        Step.ReadTags.class, Reason.Available, Track.OBSERVED, T.resync()),
+                arguments("READY, tags read, in sync", D, was(Reason.Available, ID, "READY", null, S1),
+                        present("READY", ID, fresh(OURS)), false,
                         Step.Wait.class, Reason.Available, Track.OBSERVED, T.resync()),
-                arguments("READY, tag drift: sync tags", D, was(Reason.Available, ID, "READY", null, S1),
-                        present("READY", ID, Map.of("team", "old", "extra", "x", MultiRegionEndpoint.OWNER_TAG, OWNER)),
-                        false, Step.SyncTags.class, Reason.Available, Track.OBSERVED, T.resync()),
-                arguments("restart between Create and status write: our tag, adopt silently", D, NEW,
-                        present("CREATING", ID, OUR_TAGS), false,
+                arguments("READY, tags read, drifted: sync them", D, was(Reason.Available, ID, "READY", null, S1),
+                        present("READY", ID, fresh(Map.of("team", "old", "extra", "x", OWNER_TAG, OWNER))), false,
+                        Step.SyncTags.class, Reason.Available, Track.OBSERVED, T.resync()),
+                arguments("READY, remembered tags drift from a new spec: read before writing", D,
+                        was(Reason.Available, ID, "READY", null, S1),
+                        present("READY", ID, remembered(Map.of("team", "old", OWNER_TAG, OWNER), S1)), false,
+                        Step.ReadTags.class, Reason.Available, Track.OBSERVED, T.resync()),
+                arguments("READY, remembered tags older than the tag resync: read them", D,
+                        was(Reason.Available, ID, "READY", null, S1),
+                        present("READY", ID, remembered(OURS, Duration.ofHours(7))), false,
+                        Step.ReadTags.class, Reason.Available, Track.OBSERVED, T.resync()),
+                arguments("status names another endpoint id: read the tags before anything", D,
+                        was(Reason.Available, "old.id", "READY", null, S1), present("READY"), false,
+                        Step.ReadTags.class, null, null, T.pollMin()),
+                arguments("restart between Create and status write: our tag, taken back", D, NEW,
+                        present("CREATING", ID, fresh(OURS)), false,
                         Step.Wait.class, Reason.Creating, Track.OBSERVED, T.pollMin()),
                 arguments("name owned by another object: conflict, never touched", D, NEW,
-                        present("READY", ID, Map.of(MultiRegionEndpoint.OWNER_TAG, "c1/other/global-mail")), false,
+                        present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER))), false,
+                        Step.Wait.class, Reason.EndpointNameConflict, Track.NONE, T.resync()),
+                arguments("forged status (another object's endpoint id) and a spec change: read, then conflict", D,
+                        was(Reason.Available, ID, "READY", null, S1), present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER))),
+                        false, Step.Wait.class, Reason.EndpointNameConflict, Track.NONE, T.resync()),
+                arguments("legacy owner tag of this object: ours, retagged in the current form", D,
+                        was(Reason.Available, ID, "READY", null, S1),
+                        present("READY", ID, fresh(Map.of("team", "mail", OWNER_TAG, LEGACY))), false,
+                        Step.SyncTags.class, Reason.Available, Track.OBSERVED, T.resync()),
+                arguments("legacy owner tag with migration off: someone else's", NO_MIGRATION, NEW,
+                        present("READY", ID, fresh(Map.of(OWNER_TAG, LEGACY))), false,
                         Step.Wait.class, Reason.EndpointNameConflict, Track.NONE, T.resync()),
                 arguments("unmanaged endpoint, adoption Never: conflict", D, NEW,
-                        present("READY", ID, Map.of("x", "y")), false,
+                        present("READY", ID, fresh(Map.of("x", "y"))), false,
                         Step.Wait.class, Reason.EndpointNameConflict, Track.NONE, T.resync()),
-                arguments("unmanaged endpoint, Adopt, routes match: tag it", ADOPT, NEW,
-                        present("READY", ID, Map.of("x", "y")), false,
-                        Step.SyncTags.class, Reason.Available, Track.OBSERVED, T.resync()),
-                arguments("unmanaged endpoint, Adopt, routes differ: conflict", ADOPT, NEW,
-                        Observation.present(ep("READY", ID, "us-east-1", "ap-south-1"), Map.of()), false,
+                arguments("unmanaged endpoint, Adopt, not marked adoptable: conflict", ADOPT, NEW,
+                        present("READY", ID, fresh(Map.of("x", "y"))), false,
+                        Step.Wait.class, Reason.EndpointNameConflict, Track.NONE, T.resync()),
+                arguments("unmanaged endpoint, Adopt, marked adoptable by another object: conflict", ADOPT, NEW,
+                        present("READY", ID, fresh(Map.of(ADOPTABLE_TAG, "other/global-mail"))), false,
+                        Step.Wait.class, Reason.EndpointNameConflict, Track.NONE, T.resync()),
+                arguments("unmanaged endpoint, Adopt, marked adoptable by this object: tag it", ADOPT, NEW,
+                        present("READY", ID, fresh(Map.of("x", "y", ADOPTABLE_TAG, "mail/global-mail"))), false,
+                        Step.SyncTags.class, Reason.Available, Track.OBSERVED, T.pollMin()),
+                arguments("adoptable, but tags only remembered: read them again before tagging", ADOPT, NEW,
+                        present("READY", ID, remembered(Map.of(ADOPTABLE_TAG, "mail/global-mail"), S1)), false,
+                        Step.ReadTags.class, Reason.Available, Track.OBSERVED, T.pollMin()),
+                arguments("unmanaged endpoint, Adopt, adoptable, routes differ: conflict", ADOPT, NEW,
+                        Observation.present(ep("READY", ID, "us-east-1", "ap-south-1"),
+                                fresh(Map.of(ADOPTABLE_TAG, "mail/global-mail"))), false,
                         Step.Wait.class, Reason.EndpointNameConflict, Track.NONE, T.resync()),
                 arguments("Adopt never steals an endpoint owned by another object", ADOPT, NEW,
-                        present("READY", ID, Map.of(MultiRegionEndpoint.OWNER_TAG, "c2/mail/global-mail")), false,
+                        present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER, ADOPTABLE_TAG, "mail/global-mail"))), false,
                         Step.Wait.class, Reason.EndpointNameConflict, Track.NONE, T.resync()),
                 arguments("gone while READY: report DeletedOutOfBand first", D,
-                        was(Reason.Available, ID, "READY", null, S1), Observation.absent(), false,
+                        was(Reason.Available, ID, "READY", null, S1), ABSENT, false,
                         Step.Wait.class, Reason.DeletedOutOfBand, Track.LAST_KNOWN, T.pollMin()),
                 arguments("gone, already reported: recreate", D,
-                        was(Reason.DeletedOutOfBand, ID, "READY", null, S1), Observation.absent(), false,
+                        was(Reason.DeletedOutOfBand, ID, "READY", null, S1), ABSENT, false,
                         Step.Create.class, Reason.Creating, Track.OBSERVED, T.pollMin()),
                 arguments("just created, not yet visible: keep waiting", D,
-                        was(Reason.Creating, ID, "CREATING", null, Duration.ofSeconds(4)), Observation.absent(), false,
+                        was(Reason.Creating, ID, "CREATING", null, Duration.ofSeconds(4)), ABSENT, false,
                         Step.Wait.class, Reason.Creating, Track.LAST_KNOWN, T.pollMin()),
                 arguments("created long ago, still invisible: deleted out of band", D,
-                        was(Reason.Creating, ID, "CREATING", null, Duration.ofMinutes(5)), Observation.absent(), false,
+                        was(Reason.Creating, ID, "CREATING", null, Duration.ofMinutes(5)), ABSENT, false,
                         Step.Wait.class, Reason.DeletedOutOfBand, Track.LAST_KNOWN, T.pollMin()),
                 arguments("FAILED first seen: Stalled, backoff 1 min", D,
                         was(Reason.Creating, ID, "CREATING", null, S1), present("FAILED"), false,
@@ -121,37 +188,55 @@ class DeciderTest {
                         was(Reason.ProvisioningFailed, ID, "FAILED", 2, Duration.ofSeconds(30)), present("FAILED"),
                         false, Step.Wait.class, Reason.ProvisioningFailed, Track.OBSERVED,
                         Duration.ofMinutes(2).minusSeconds(30)),
-                arguments("FAILED, backoff over: delete to recreate", D,
+                arguments("FAILED, backoff over, owner unproven: read the tags first", D,
                         was(Reason.ProvisioningFailed, ID, "FAILED", 2, Duration.ofMinutes(3)), present("FAILED"),
-                        false, Step.Delete.class, Reason.Recreating, Track.OBSERVED, T.pollMin()),
+                        false, Step.ReadTags.class, Reason.Recreating, Track.OBSERVED, T.pollMin()),
+                arguments("FAILED, backoff over, tags just read: delete to recreate", D,
+                        was(Reason.ProvisioningFailed, ID, "FAILED", 2, Duration.ofMinutes(3)),
+                        present("FAILED", ID, fresh(OURS)), false,
+                        Step.Delete.class, Reason.Recreating, Track.OBSERVED, T.pollMin()),
                 arguments("recreate: failed endpoint DELETING", D,
                         was(Reason.Recreating, ID, "DELETING", 2, S1), present("DELETING"), false,
                         Step.Wait.class, Reason.Recreating, Track.OBSERVED, T.pollMin()),
                 arguments("recreate: failed endpoint gone: create", D,
-                        was(Reason.Recreating, ID, "DELETING", 2, S1), Observation.absent(), false,
+                        was(Reason.Recreating, ID, "DELETING", 2, S1), ABSENT, false,
                         Step.Create.class, Reason.Creating, Track.OBSERVED, T.pollMin()),
                 arguments("DELETING though the object lives: out of band", D,
                         was(Reason.Available, ID, "READY", null, S1), present("DELETING"), false,
                         Step.Wait.class, Reason.DeletedOutOfBand, Track.OBSERVED, T.pollMin()),
                 arguments("unknown SES status: poll slowly", D, was(Reason.Available, ID, "READY", null, S1),
-                        present("PAUSED", ID, OUR_TAGS), false,
+                        present("PAUSED", ID, fresh(OURS)), false,
                         Step.Wait.class, Reason.AwsUnavailable, Track.OBSERVED, T.pollMax()),
                 // deletion
-                arguments("delete: ours READY -> DeleteMultiRegionEndpoint", D,
+                arguments("delete: our endpoint per status, owner unproven: read the tags first", D,
                         was(Reason.Available, ID, "READY", null, S1), present("READY"), true,
+                        Step.ReadTags.class, Reason.Deleting, Track.OBSERVED, T.pollMin()),
+                arguments("delete: tags only remembered (own Create): read them first", D,
+                        was(Reason.Available, ID, "READY", null, S1), present("READY", ID, remembered(OURS, S1)), true,
+                        Step.ReadTags.class, Reason.Deleting, Track.OBSERVED, T.pollMin()),
+                arguments("delete: tags just read, ours: DeleteMultiRegionEndpoint", D,
+                        was(Reason.Available, ID, "READY", null, S1), present("READY", ID, fresh(OURS)), true,
                         Step.Delete.class, Reason.Deleting, Track.OBSERVED, T.pollMin()),
+                arguments("delete: forged status naming another object's endpoint, tags read: left untouched", D,
+                        was(Reason.Available, ID, "READY", null, S1),
+                        present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER))), true,
+                        Step.Release.class, Reason.Deleting, Track.NONE, null),
                 arguments("delete: DELETING -> poll", D, was(Reason.Deleting, ID, "DELETING", null, S1),
                         present("DELETING"), true, Step.Wait.class, Reason.Deleting, Track.OBSERVED, T.pollMin()),
                 arguments("delete: gone -> release finalizer", D, was(Reason.Deleting, ID, "DELETING", null, S1),
-                        Observation.absent(), true, Step.Release.class, Reason.Deleting, Track.NONE, null),
-                arguments("delete: conflict-owned endpoint is never deleted", D, NEW,
-                        present("READY", "other.id", Map.of(MultiRegionEndpoint.OWNER_TAG, "c1/b/global-mail")), true,
+                        ABSENT, true, Step.Release.class, Reason.Deleting, Track.NONE, null),
+                arguments("delete: unknown endpoint, no status: read the tags", D, NEW,
+                        present("READY", "other.id", null), true, Step.ReadTags.class, null, null, T.pollMin()),
+                arguments("delete: unmanaged endpoint is never deleted", D, NEW,
+                        present("READY", "other.id", fresh(Map.of())), true,
                         Step.Release.class, Reason.Deleting, Track.NONE, null),
                 arguments("delete: crash before status write, our tag: delete it", D, NEW,
-                        present("CREATING", ID, OUR_TAGS), true,
+                        present("CREATING", ID, fresh(OURS)), true,
                         Step.Delete.class, Reason.Deleting, Track.OBSERVED, T.pollMin()),
-                arguments("delete: Retain releases without deleting", desired(AdoptionPolicy.Never, DeletionPolicy.Retain),
-                        was(Reason.Available, ID, "READY", null, S1), present("READY"), true,
+                arguments("delete: Retain releases without deleting", RETAIN,
+                        was(Reason.Available, ID, "READY", null, S1), Observation.NOT_OBSERVED, true,
+                        Step.Release.class, Reason.Deleting, Track.NONE, null),
+                arguments("delete: spec never named an endpoint: release", null, NEW, Observation.NOT_OBSERVED, true,
                         Step.Release.class, Reason.Deleting, Track.NONE, null));
     }
 
@@ -159,57 +244,135 @@ class DeciderTest {
     @MethodSource("cases")
     void decides(String name, DesiredEndpoint desired, MultiRegionEndpointStatus previous, Observation observation,
                  boolean deleting, Class<? extends Step> step, Reason reason, Track track, Duration requeue) {
-        Decision d = Decider.decide(new Decider.Input(desired, previous, 1, observation, deleting, NOW, T));
-        assertThat(d.step()).as("step").isInstanceOf(step);
-        assertThat(d.reason()).as("reason").isEqualTo(reason);
-        assertThat(d.track()).as("track").isEqualTo(track);
-        assertThat(d.requeueAfter()).as("requeue").isEqualTo(requeue);
-        assertThat(d.message()).as("message").isNotBlank();
+        Instant sweep = name.contains("sweep due") ? NOW.minusSeconds(1) : SWEEP_LATER;
+        long generation = name.contains("spec change") || name.contains("new spec") ? 2 : 1;
+        Plan p = Decider.decide(new Decider.Input(desired, List.of(), previous, generation, observation, deleting,
+                null, 0, NOW, T, sweep));
+        assertThat(p.step()).as("step").isInstanceOf(step);
+        assertThat(p.requeueAfter()).as("requeue").isEqualTo(requeue);
+        if (reason == null) {
+            assertThat(p.status()).as("status kept").isInstanceOf(Plan.Keep.class);
+        } else {
+            Report r = (Report) p.status();
+            assertThat(r.reason()).as("reason").isEqualTo(reason);
+            assertThat(r.track()).as("track").isEqualTo(track);
+            assertThat(r.message()).as("message").isNotBlank();
+        }
+    }
+
+    /**
+     * The contract's central rule, over every combination: a Delete, TagResource or UntagResource is planned only
+     * when the tags were read from SES in this very pass and the owner tag names this object (or, for a tag write,
+     * the endpoint is unmanaged and marked adoptable by this object). Whatever the status claims.
+     */
+    @Test
+    void noDestructiveStepWithoutTheOwnerTagJustReadFromSes() {
+        List<MultiRegionEndpointStatus> statuses = List.of(NEW, was(Reason.Available, ID, "READY", null, S1),
+                was(Reason.ProvisioningFailed, ID, "FAILED", 2, Duration.ofHours(2)),
+                was(Reason.Creating, ID, "CREATING", null, S1));
+        List<Map<String, String>> tagSets = List.of(Map.of(), OURS, Map.of("team", "x", OWNER_TAG, OWNER),
+                Map.of(OWNER_TAG, OTHER), Map.of(OWNER_TAG, LEGACY), Map.of(ADOPTABLE_TAG, "mail/global-mail"),
+                Map.of(ADOPTABLE_TAG, "other/x"));
+        int checked = 0;
+        for (DesiredEndpoint d : List.of(D, ADOPT, NO_MIGRATION)) {
+            for (MultiRegionEndpointStatus prev : statuses) {
+                for (String status : List.of("CREATING", "READY", "FAILED", "DELETING")) {
+                    for (boolean deleting : List.of(false, true)) {
+                        for (long generation : List.of(1L, 2L)) {
+                            for (Map<String, String> tags : tagSets) {
+                                for (KnownTags k : new KnownTags[] {null, remembered(tags, S1),
+                                        remembered(tags, Duration.ofDays(1)), fresh(tags)}) {
+                                    Plan p = Decider.decide(new Decider.Input(d, List.of(), prev, generation,
+                                            present(status, ID, k), deleting, null, 0, NOW, T, NOW));
+                                    checked++;
+                                    if (!p.step().needsProofOfOwnership()) {
+                                        continue;
+                                    }
+                                    assertThat(k).as("tags known").isNotNull();
+                                    assertThat(k.fresh()).as("tags read in this pass").isTrue();
+                                    String owner = k.tags().get(OWNER_TAG);
+                                    boolean ours = OWNER.equals(owner) || LEGACY.equals(owner) && d.legacyOwner() != null;
+                                    boolean adoption = owner == null && d.adoptionPolicy() == AdoptionPolicy.Adopt
+                                            && "mail/global-mail".equals(k.tags().get(ADOPTABLE_TAG))
+                                            && p.step() instanceof Step.SyncTags;
+                                    assertThat(ours || adoption).as("owner %s, step %s", owner, p.step()).isTrue();
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(2000);
     }
 
     @Test
-    void tagSyncAddsChangesAndRemovesButNeverAwsTagsNorTheOwnerTag() {
-        Step s = Decider.tagSync(OUR_TAGS,
-                Map.of("team", "old", "extra", "x", "aws:cloudformation:stack-name", "s"));
-        assertThat(s).isInstanceOf(Step.SyncTags.class);
+    void conflictMessagesNeverNameTheOtherOwner() {
+        Plan p = Decider.decide(input(D, NEW, 1, present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER))), false));
+        String message = ((Report) p.status()).message();
+        assertThat(message).contains("owned by another object").doesNotContain(OTHER).doesNotContain("9a8b7c6d");
+    }
+
+    @Test
+    void aRefusedAdoptionSaysWhatToTag() {
+        Plan p = Decider.decide(input(ADOPT, NEW, 1, present("READY", ID, fresh(Map.of())), false));
+        assertThat(((Report) p.status()).message()).contains("ses.mre.dev/adoptable=mail/global-mail");
+        Plan never = Decider.decide(input(D, NEW, 1, present("READY", ID, fresh(Map.of())), false));
+        assertThat(((Report) never.status()).message()).contains("adoptionPolicy: Adopt")
+                .contains("ses.mre.dev/adoptable=mail/global-mail");
+    }
+
+    @Test
+    void adoptionAddsTheOwnershipTagAndRemovesTheAdoptableTag() {
+        Plan p = Decider.decide(input(ADOPT, NEW, 1,
+                present("READY", ID, fresh(Map.of("team", "mail", ADOPTABLE_TAG, "mail/global-mail"))), false));
+        Step.SyncTags sync = (Step.SyncTags) p.step();
+        assertThat(sync.add()).isEqualTo(Map.of(OWNER_TAG, OWNER));
+        assertThat(sync.remove()).isEqualTo(Set.of(ADOPTABLE_TAG));
+    }
+
+    @Test
+    void aLegacyOwnerTagIsRewrittenToTheCurrentForm() {
+        Plan p = Decider.decide(input(D, was(Reason.Available, ID, "READY", null, S1), 1,
+                present("READY", ID, fresh(Map.of("team", "mail", OWNER_TAG, LEGACY))), false));
+        assertThat(((Step.SyncTags) p.step()).add()).isEqualTo(Map.of(OWNER_TAG, OWNER));
+    }
+
+    @Test
+    void tagSyncAddsChangesAndRemovesButNeverAwsTags() {
+        Step s = Decider.tagSync(OURS, Map.of("team", "old", "extra", "x", "aws:cloudformation:stack-name", "s"));
         Step.SyncTags sync = (Step.SyncTags) s;
-        assertThat(sync.add()).isEqualTo(Map.of("team", "mail", MultiRegionEndpoint.OWNER_TAG, OWNER));
+        assertThat(sync.add()).isEqualTo(Map.of("team", "mail", OWNER_TAG, OWNER));
         assertThat(sync.remove()).isEqualTo(Set.of("extra"));
-        assertThat(Decider.tagSync(OUR_TAGS, OUR_TAGS)).isInstanceOf(Step.Wait.class);
+        assertThat(Decider.tagSync(OURS, OURS)).isInstanceOf(Step.Wait.class);
     }
 
     @Test
-    void adoptionAddsTheOwnershipTag() {
-        Decision d = Decider.decide(new Decider.Input(ADOPT, NEW, 1, present("READY", ID, Map.of("team", "mail")),
-                false, NOW, T));
-        assertThat(((Step.SyncTags) d.step()).add()).containsEntry(MultiRegionEndpoint.OWNER_TAG, OWNER);
+    void anInvalidSpecIsStalledWithoutAnySesStep() {
+        Plan p = Decider.decide(new Decider.Input(null, List.of("spec.region: bad"), NEW, 1, Observation.NOT_OBSERVED,
+                false, null, 0, NOW, T, NOW));
+        assertThat(p.step()).isInstanceOf(Step.Wait.class);
+        assertThat(((Report) p.status()).reason()).isEqualTo(Reason.InvalidSpec);
+        assertThat(((Report) p.status()).message()).isEqualTo("Invalid spec: spec.region: bad");
+        assertThat(p.requeueAfter()).as("only a spec edit brings it back").isNull();
+    }
+
+    @Test
+    void readyRequeuesForTheTagSweepWhenItComesBeforeTheResync() {
+        Instant sweep = NOW.plus(Duration.ofMinutes(3));
+        Plan p = Decider.decide(new Decider.Input(D, List.of(), was(Reason.Available, ID, "READY", null, S1), 1,
+                present("READY"), false, null, 0, NOW, T, sweep));
+        assertThat(p.requeueAfter()).isEqualTo(Duration.ofMinutes(3));
     }
 
     @Test
     void failedBackoffIsCappedAndCountsFailures() {
-        Decision first = Decider.decide(new Decider.Input(D, was(Reason.Creating, ID, "CREATING", 9, S1),
-                1, present("FAILED"), false, NOW, T));
-        assertThat(first.failedProvisioningAttempts()).isEqualTo(10);
+        Plan first = Decider.decide(input(D, was(Reason.Creating, ID, "CREATING", 9, S1), 1, present("FAILED"), false));
+        assertThat(((Report) first.status()).failedProvisioningAttempts()).isEqualTo(10);
         assertThat(first.requeueAfter()).isEqualTo(T.stalledRetryMax());
-        Decision ready = Decider.decide(new Decider.Input(D, was(Reason.Creating, ID, "CREATING", 3, S1),
-                1, present("READY"), false, NOW, T));
-        assertThat(ready.failedProvisioningAttempts()).as("READY clears the failure count").isNull();
-    }
-
-    @Test
-    void tagsAreReadOnlyWhenNeeded() {
-        ObservedEndpoint ready = ep("READY", ID);
-        assertThat(Decider.needsTags(NEW, 1, ready, false)).as("unknown owner").isTrue();
-        assertThat(Decider.needsTags(was(Reason.Creating, ID, "CREATING", null, S1), 1, ready, false))
-                .as("first READY after our own create, same generation").isFalse();
-        assertThat(Decider.needsTags(was(Reason.Creating, ID, "CREATING", null, S1), 2, ready, false))
-                .as("spec changed while creating").isTrue();
-        assertThat(Decider.needsTags(was(Reason.Available, ID, "READY", null, S1), 1, ready, false))
-                .as("resync catches drift").isTrue();
-        assertThat(Decider.needsTags(was(Reason.Creating, ID, "CREATING", null, S1), 1, ep("CREATING", ID), false))
-                .as("polling CREATING").isFalse();
-        assertThat(Decider.needsTags(was(Reason.Available, ID, "READY", null, S1), 1, ready, true))
-                .as("deleting our own").isFalse();
+        Plan ready = Decider.decide(input(D, was(Reason.Creating, ID, "CREATING", 3, S1), 1,
+                present("READY", ID, remembered(OURS, S1)), false));
+        assertThat(((Report) ready.status()).failedProvisioningAttempts()).as("READY clears the count").isNull();
     }
 
     static Stream<Arguments> failures() {
@@ -227,25 +390,45 @@ class DeciderTest {
                 arguments(Kind.BAD_REQUEST, 1, Reason.InvalidSpec, T.resync()));
     }
 
+    static Plan onFailure(SesFailure f, int attempt, MultiRegionEndpointStatus prev, long generation, boolean deleting) {
+        return Decider.decide(new Decider.Input(D, List.of(), prev, generation, present("READY"), deleting, f, attempt,
+                NOW, T, NOW));
+    }
+
     @ParameterizedTest(name = "{0} attempt {1} -> {2} after {3}")
     @MethodSource("failures")
     void failuresMapToReasonsAndCappedBackoff(Kind kind, int attempt, Reason reason, Duration requeue) {
-        SesFailure f = new SesFailure(kind, "Code", "AWS said no", null);
-        Decision d = Decider.onFailure(f, attempt, NEW, T);
-        assertThat(d.reason()).isEqualTo(reason);
-        assertThat(d.requeueAfter()).isEqualTo(requeue);
-        assertThat(d.step()).isInstanceOf(Step.Wait.class);
-        assertThat(d.message()).contains("Code: AWS said no");
+        Plan p = onFailure(new SesFailure(kind, "Code", "AWS said no", null), attempt, NEW, 1, false);
+        Report r = (Report) p.status();
+        assertThat(r.reason()).isEqualTo(reason);
+        assertThat(p.requeueAfter()).isEqualTo(requeue);
+        assertThat(p.step()).isInstanceOf(Step.Wait.class);
+        assertThat(r.message()).contains("Code: AWS said no");
+        assertThat(r.track()).isEqualTo(Track.LAST_KNOWN);
     }
 
     @Test
-    void transientFailureOfAReadyObjectKeepsItsStatus() {
+    void aTransientFailureOfAReadyObjectKeepsItsStatus() {
         SesFailure throttled = new SesFailure(Kind.THROTTLED, "TooManyRequestsException", "slow down", null);
         SesFailure denied = new SesFailure(Kind.ACCESS_DENIED, "AccessDeniedException", "no", null);
         MultiRegionEndpointStatus ready = was(Reason.Available, ID, "READY", null, S1);
-        assertThat(Decider.keepsStatusOn(throttled, ready, 1)).isTrue();
-        assertThat(Decider.keepsStatusOn(throttled, ready, 2)).as("spec changed").isFalse();
-        assertThat(Decider.keepsStatusOn(denied, ready, 1)).isFalse();
-        assertThat(Decider.keepsStatusOn(throttled, NEW, 1)).isFalse();
+        assertThat(onFailure(throttled, 1, ready, 1, false).status()).isInstanceOf(Plan.Keep.class);
+        assertThat(onFailure(throttled, 1, ready, 2, false).status()).as("spec changed").isInstanceOf(Report.class);
+        assertThat(onFailure(denied, 1, ready, 1, false).status()).isInstanceOf(Report.class);
+        assertThat(onFailure(throttled, 1, NEW, 1, false).status()).isInstanceOf(Report.class);
+        assertThat(onFailure(throttled, 1, ready, 1, true).status()).as("deleting").isInstanceOf(Report.class);
+    }
+
+    @Test
+    void ownerTagValuesAreBoundedAndUniquePerNamespaceUid() {
+        String longName = "n".repeat(253);
+        String a = OwnerTag.of("c".repeat(63), "uid-1", longName);
+        assertThat(a).hasSizeLessThanOrEqualTo(256).startsWith("c".repeat(63) + "/uid-1/nnn");
+        assertThat(OwnerTag.of("c", "uid-2", longName)).isNotEqualTo(OwnerTag.of("c", "uid-1", longName));
+        assertThat(OwnerTag.of("c", "uid-1", longName + "x")).isNotEqualTo(OwnerTag.of("c", "uid-1", longName));
+        assertThat(OwnerTag.of("c1", "u", "global-mail")).isEqualTo("c1/u/global-mail");
+        Map<String, String> m = new HashMap<>();
+        m.put("k", OwnerTag.legacy("default", "mail", "x"));
+        assertThat(m).containsEntry("k", "default/mail/x");
     }
 }

@@ -10,6 +10,8 @@ import dev.mre.operator.api.Tag;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import dev.mre.operator.config.OperatorConfig.NamePrefix;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,6 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 class SpecValidatorTest {
+
+    static final SpecValidator.Rules RULES = new SpecValidator.Rules("us-east-1", Set.of(), NamePrefix.NONE);
 
     static MultiRegionEndpoint mre(Consumer<MultiRegionEndpointSpec> edit) {
         MultiRegionEndpoint m = new MultiRegionEndpoint();
@@ -32,8 +36,8 @@ class SpecValidatorTest {
 
     @Test
     void aValidSpecHasNoViolations() {
-        assertThat(SpecValidator.validate(mre(s -> {}), "us-east-1")).isEmpty();
-        assertThat(SpecValidator.validate(mre(s -> s.setRegion("us-gov-west-1")), "us-east-1")).isEmpty();
+        assertThat(SpecValidator.validate(mre(s -> {}), RULES)).isEmpty();
+        assertThat(SpecValidator.validate(mre(s -> s.setRegion("us-gov-west-1")), RULES)).isEmpty();
     }
 
     static List<Arguments> invalid() {
@@ -43,6 +47,8 @@ class SpecValidatorTest {
                 Arguments.of("name pattern", (Consumer<MultiRegionEndpointSpec>) s -> s.setEndpointName("bad name!"), "spec.endpointName"),
                 Arguments.of("name length", (Consumer<MultiRegionEndpointSpec>) s -> s.setEndpointName("a".repeat(65)), "spec.endpointName"),
                 Arguments.of("region", (Consumer<MultiRegionEndpointSpec>) s -> s.setRegion("mars-1"), "spec.region"),
+                Arguments.of("region length", (Consumer<MultiRegionEndpointSpec>) s -> s.setRegion(
+                        "us-" + "a".repeat(30) + "-1"), "of at most 32 characters"),
                 Arguments.of("no details", (Consumer<MultiRegionEndpointSpec>) s -> s.setDetails(null), "spec.details"),
                 Arguments.of("two routes", (Consumer<MultiRegionEndpointSpec>) s -> s.setDetails(new EndpointDetails(
                         List.of(new RouteDetails("eu-west-1"), new RouteDetails("eu-west-2")))), "spec.details.routesDetails"),
@@ -62,13 +68,35 @@ class SpecValidatorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalid")
     void eachRuleIsReportedWithItsField(String name, Consumer<MultiRegionEndpointSpec> edit, String expected) {
-        assertThat(SpecValidator.validate(mre(edit), "us-east-1")).anySatisfy(v -> assertThat(v).contains(expected));
+        assertThat(SpecValidator.validate(mre(edit), RULES)).anySatisfy(v -> assertThat(v).contains(expected));
+    }
+
+    @Test
+    void theAdministratorsRegionListAndNamePrefixAreEnforced() {
+        var rules = new SpecValidator.Rules("us-east-1", Set.of("us-east-1", "eu-west-1"), NamePrefix.NAMESPACE);
+        assertThat(SpecValidator.validate(mre(s -> s.setEndpointName("mail-global")), rules)).isEmpty();
+        assertThat(SpecValidator.validate(mre(s -> { s.setEndpointName("mail-global"); s.setRegion("eu-central-1"); }), rules))
+                .singleElement().asString().startsWith("spec.region: 'eu-central-1' is not among the regions")
+                .contains("SES_MRE_ALLOWED_REGIONS");
+        assertThat(SpecValidator.validate(mre(s -> {}), rules)).singleElement().asString()
+                .startsWith("metadata.name (default of spec.endpointName): must start with 'mail-'")
+                .contains("SES_MRE_ENDPOINT_NAME_PREFIX=namespace");
+    }
+
+    @Test
+    void deletionOnlyNeedsAnAddress() {
+        MultiRegionEndpoint m = mre(s -> s.setTags(List.of(new Tag("aws:x", "1"))));
+        assertThat(SpecValidator.validate(m, RULES)).isNotEmpty();
+        assertThat(SpecValidator.addressViolations(m, RULES)).isEmpty();
+        var strict = new SpecValidator.Rules("us-east-1", Set.of("eu-west-3"), NamePrefix.NAMESPACE);
+        assertThat(SpecValidator.addressViolations(mre(s -> {}), strict)).as("a later rule never blocks a delete")
+                .isEmpty();
     }
 
     @Test
     void missingSpec() {
         MultiRegionEndpoint m = mre(s -> {});
         m.setSpec(null);
-        assertThat(SpecValidator.validate(m, "us-east-1")).containsExactly("spec: Required value");
+        assertThat(SpecValidator.validate(m, RULES)).containsExactly("spec: Required value");
     }
 }

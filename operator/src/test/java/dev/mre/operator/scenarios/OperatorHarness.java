@@ -11,6 +11,12 @@ import dev.mre.operator.api.Tag;
 import dev.mre.operator.aws.SdkSesGateway;
 import dev.mre.operator.aws.SesGateway;
 import dev.mre.operator.config.OperatorConfig;
+import dev.mre.operator.config.Setting;
+import dev.mre.operator.reconcile.OwnerTag;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import java.util.HashMap;
+import java.util.Map;
 import dev.mre.operator.ops.SesCallMetrics;
 import dev.mre.operator.reconcile.StatusFactory;
 import dev.mre.operator.reconcile.Timing;
@@ -26,7 +32,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -44,7 +49,7 @@ final class OperatorHarness implements AutoCloseable {
 
     /** Short intervals so scenarios take seconds; the decision logic is the production one. */
     static final Timing FAST = new Timing(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(3),
-            Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(5),
+            Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(5),
             Duration.ofSeconds(1), Duration.ofSeconds(4));
 
     final KubernetesClient client;
@@ -54,6 +59,7 @@ final class OperatorHarness implements AutoCloseable {
     private Timing timing = FAST;
     private double maxCallRate = 50;
     private boolean adaptive = true;
+    private final Map<String, String> extraSettings = new HashMap<>();
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     OperatorHarness(KubernetesClient client, Consumer<dev.mre.sesemulator.Settings> emulatorSettings) {
@@ -91,9 +97,42 @@ final class OperatorHarness implements AutoCloseable {
         return this;
     }
 
+    /** Extra operator settings (environment variable name to value), as a user would set them. */
+    OperatorHarness setting(Setting s, String value) {
+        extraSettings.put(s.env, value);
+        return this;
+    }
+
     OperatorConfig config() {
-        return new OperatorConfig("us-east-1", Set.of(), ses.endpoint(), ses.endpoint(), timing.resync(),
-                maxCallRate, adaptive, "test-cluster", 8);
+        Map<String, String> env = new HashMap<>(Map.of(
+                Setting.DEFAULT_REGION.env, "us-east-1",
+                Setting.SES_ENDPOINT.env, ses.endpoint().toString(),
+                Setting.ALLOW_INSECURE_ENDPOINT.env, "true",
+                Setting.RESYNC_PERIOD.env, timing.resync().toMillis() + "ms",
+                Setting.MAX_CALL_RATE.env, Double.toString(maxCallRate),
+                Setting.ADAPTIVE_RATE_LIMIT.env, Boolean.toString(adaptive),
+                Setting.CLUSTER_ID.env, CLUSTER_ID,
+                Setting.RECONCILE_THREADS.env, "8",
+                Setting.OPS_PORT.env, "-1"));
+        env.putAll(extraSettings);
+        return OperatorConfig.from(env);
+    }
+
+    static final String CLUSTER_ID = "test-cluster";
+
+    /** The namespace (created when missing, as a cluster has it before objects go in) and its UID. */
+    String namespaceUid(String name) {
+        Namespace ns = client.namespaces().withName(name).get();
+        if (ns == null) {
+            ns = client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata()
+                    .build()).create();
+        }
+        return ns.getMetadata().getUid();
+    }
+
+    /** The owner tag the operator writes for object {@code namespace/name}. */
+    String owner(String namespace, String name) {
+        return OwnerTag.of(CLUSTER_ID, namespaceUid(namespace), name);
     }
 
     AwsCredentialsProvider credentials() {
@@ -151,6 +190,7 @@ final class OperatorHarness implements AutoCloseable {
     }
 
     MultiRegionEndpoint create(MultiRegionEndpoint m) {
+        namespaceUid(m.getMetadata().getNamespace());
         return client.resource(m).create();
     }
 

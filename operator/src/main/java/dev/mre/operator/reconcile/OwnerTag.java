@@ -1,0 +1,54 @@
+package dev.mre.operator.reconcile;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Values of the ownership tag {@code ses.mre.dev/owner}. The tag is the only proof that an endpoint belongs to an
+ * object, so its value must identify the object without being reusable by anyone else: this cluster (its id),
+ * this namespace (its UID, which a namespace created later under the same name does not share) and the object's
+ * name within it.
+ */
+public final class OwnerTag {
+
+    /** AWS's limit on tag values. */
+    static final int MAX_VALUE = 256;
+    /** Cluster id used by versions that wrote the legacy form and had no cluster id set. */
+    public static final String LEGACY_DEFAULT_CLUSTER_ID = "default";
+
+    private OwnerTag() {}
+
+    /** {@code <cluster-id>/<namespace-uid>/<name>}; a name too long for AWS's limit is shortened by a hash. */
+    public static String of(String clusterId, String namespaceUid, String name) {
+        String prefix = clusterId + "/" + namespaceUid + "/";
+        if (prefix.length() + name.length() <= MAX_VALUE) {
+            return prefix + name;
+        }
+        // object names may have 253 characters; keep a readable start and make the rest unique
+        String hash = sha256Hex(name).substring(0, 16);
+        return prefix + name.substring(0, MAX_VALUE - prefix.length() - hash.length() - 1) + "~" + hash;
+    }
+
+    /**
+     * The form written before namespace UIDs were used: {@code <cluster-id>/<namespace>/<name>}, with
+     * {@link #LEGACY_DEFAULT_CLUSTER_ID} when no cluster id was set. Recognised only to migrate such endpoints.
+     */
+    public static String legacy(String legacyClusterId, String namespace, String name) {
+        return legacyClusterId + "/" + namespace + "/" + name;
+    }
+
+    /** What an administrator writes into {@code ses.mre.dev/adoptable} to let one object adopt an endpoint. */
+    public static String adoptableValue(String namespace, String name) {
+        return namespace + "/" + name;
+    }
+
+    static String sha256Hex(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.mre.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mre.operator.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Where the cluster id of the ownership tag comes from, and which legacy owner tags are migrated. */
+@EnableKubernetesMockClient(crud = true)
+class OwnershipSettingsTest {
+
+    KubernetesClient client;
+
+    @Test
+    void withoutASettingTheClusterIdIsTheKubeSystemNamespaceUid() {
+        String uid = client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("kube-system")
+                .endMetadata().build()).create().getMetadata().getUid();
+        var ownership = OperatorApp.ownership(client, OperatorConfig.from(Map.of()));
+        assertThat(uid).isNotBlank();
+        assertThat(ownership.clusterId()).isEqualTo(uid);
+        assertThat(ownership.legacyClusterId()).as("earlier versions defaulted to 'default'").isEqualTo("default");
+    }
+
+    @Test
+    void theSettingWinsAndIsAlsoTheLegacyClusterId() {
+        var ownership = OperatorApp.ownership(client, OperatorConfig.from(Map.of("SES_MRE_CLUSTER_ID", "prod-eu")));
+        assertThat(ownership.clusterId()).isEqualTo("prod-eu");
+        assertThat(ownership.legacyClusterId()).isEqualTo("prod-eu");
+        var noMigration = OperatorApp.ownership(client, OperatorConfig.from(Map.of("SES_MRE_CLUSTER_ID", "prod-eu",
+                "SES_MRE_MIGRATE_LEGACY_OWNER_TAGS", "false")));
+        assertThat(noMigration.legacyClusterId()).isNull();
+    }
+
+    @Test
+    void neitherSettingNorKubeSystemRefusesToStartWithAClearMessage() {
+        assertThatThrownBy(() -> OperatorApp.ownership(client, OperatorConfig.from(Map.of())))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("SES_MRE_CLUSTER_ID is not set").hasMessageContaining("kube-system");
+    }
+}
