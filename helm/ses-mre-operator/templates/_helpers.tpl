@@ -43,7 +43,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if .Values.serviceAccount.create }}
 {{- default (include "ses-mre-operator.fullname" .) .Values.serviceAccount.name }}
 {{- else }}
-{{- default "default" .Values.serviceAccount.name }}
+{{- .Values.serviceAccount.name }}
 {{- end }}
 {{- end }}
 
@@ -62,28 +62,29 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
 {{/*
-The rules the operator needs on its resources (and nothing else): read and patch MultiRegionEndpoints,
-write their status, release their finalizer, and record Events.
+The rules the operator needs on its resources (and nothing else): read and patch MultiRegionEndpoints (finalizers
+go in and out by JSON patch), patch their status, and record Events (aggregated: created once, then patched).
+Only the verbs the operator sends: the e2e suite runs the operator under exactly these rules.
 */}}
 {{- define "ses-mre-operator.rules" -}}
 - apiGroups: ["ses.mre.dev"]
   resources: ["multiregionendpoints"]
-  verbs: ["get", "list", "watch", "patch", "update"]
+  verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["ses.mre.dev"]
   resources: ["multiregionendpoints/status"]
-  verbs: ["get", "patch", "update"]
-- apiGroups: ["ses.mre.dev"]
-  resources: ["multiregionendpoints/finalizers"]
-  verbs: ["update"]
+  verbs: ["patch"]
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
+  verbs: ["get", "create", "patch"]
 {{- end }}
 
 {{/* Fails rendering on combinations the schema cannot express. */}}
 {{- define "ses-mre-operator.validate" -}}
 {{- if and (gt (int .Values.replicaCount) 1) (not .Values.leaderElection.enabled) }}
 {{- fail "replicaCount > 1 requires leaderElection.enabled=true: without it every replica would reconcile the same objects" }}
+{{- end }}
+{{- if and (not .Values.serviceAccount.create) (not .Values.serviceAccount.name) }}
+{{- fail "serviceAccount.create=false requires serviceAccount.name: the operator would otherwise run as the namespace's \"default\" ServiceAccount, and the chart's RBAC would be granted to it" }}
 {{- end }}
 {{- if and .Values.metrics.serviceMonitor.enabled (not .Values.metrics.service.enabled) }}
 {{- fail "metrics.serviceMonitor.enabled=true requires metrics.service.enabled=true (the ServiceMonitor scrapes that Service)" }}

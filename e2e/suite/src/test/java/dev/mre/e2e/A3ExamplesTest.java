@@ -97,7 +97,7 @@ class A3ExamplesTest extends E2eTest {
             assertThat(ep.status()).isEqualTo("READY");
             assertThat(ep.accountId()).isEqualTo(E2eEnvironment.ACCOUNT_ID);
             assertThat(ep.tags()).as("tags of %s", e.endpointName()).isEqualTo(e.tags());
-            assertThat(ep.tags()).containsEntry(E2eEnvironment.OWNER_TAG, "e2e/" + e.namespace() + "/" + e.name());
+            assertThat(ep.tags()).containsEntry(E2eEnvironment.OWNER_TAG, owner(e.namespace(), e.name()));
 
             // and the object reports it
             JsonNode m = mre(e.namespace(), e.name()).orElseThrow();

@@ -168,6 +168,7 @@ public final class E2eEnvironment implements AutoCloseable {
         Map<String, String> e = new LinkedHashMap<>();
         e.put("KUBECONFIG", operatorKubeconfig.toString());
         e.put("SES_MRE_SES_ENDPOINT", emulator.endpoint().toString());
+        e.put("SES_MRE_ALLOW_INSECURE_ENDPOINT", "true");
         e.put("SES_MRE_DEFAULT_REGION", DEFAULT_REGION);
         e.put("SES_MRE_CLUSTER_ID", CLUSTER_ID);
         e.put("SES_MRE_RESYNC_PERIOD", "20s");

@@ -34,9 +34,10 @@ public abstract class E2eTest {
         return env().emulator;
     }
 
-    /** The ownership tag the operator must add: e2e/<namespace>/<name>. */
+    /** The ownership tag the operator must add: e2e/<namespace UID>/<name>. */
     protected static String owner(String namespace, String name) {
-        return E2eEnvironment.CLUSTER_ID + "/" + namespace + "/" + name;
+        String uid = kubectl().getJson("namespace", namespace).orElseThrow().path("metadata").path("uid").asText();
+        return E2eEnvironment.CLUSTER_ID + "/" + uid + "/" + name;
     }
 
     /** Writes a manifest under target/e2e/manifests/ (kept for debugging) and returns its path. */
