@@ -55,7 +55,7 @@ public final class Main {
         Operator operator;
         try {
             operator = OperatorApp.create(client, config, ses, Clock.systemUTC(),
-                    Timing.defaults(config.resyncPeriod(), config.resyncPeriod()), registry, leading);
+                    Timing.defaults(config.resyncPeriod(), config.tagResyncPeriod()), registry, leading);
         } catch (IllegalStateException e) {
             System.err.println("ses-mre-operator: cannot start: " + e.getMessage());
             ses.close();

@@ -3,6 +3,11 @@ package dev.mre.operator;
 import dev.mre.operator.aws.SesGateway;
 import dev.mre.operator.config.OperatorConfig;
 import dev.mre.operator.config.Setting;
+import dev.mre.operator.observe.EndpointEventSource;
+import dev.mre.operator.observe.EndpointInventory;
+import dev.mre.operator.observe.EndpointObserver;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import java.time.Duration;
 import dev.mre.operator.reconcile.OwnerTag;
 import dev.mre.operator.reconcile.SpecValidator;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -30,6 +35,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class OperatorApp {
 
     private static final Logger LOG = LoggerFactory.getLogger(OperatorApp.class);
+
+    /** How often the shared List's event source looks for due scopes and new snapshots (idle ticks cost nothing). */
+    static final Duration EVENT_TICK = Duration.ofSeconds(1);
 
     private OperatorApp() {}
 
@@ -95,15 +103,25 @@ public final class OperatorApp {
                         true));
             }
         });
-        var reconciler = new MultiRegionEndpointReconciler(ses, new EventRecorder(client, clock),
-                new EndpointStatusGauge(registry), new RetryBackoff(() -> ThreadLocalRandom.current().nextDouble()),
-                clock, timing,
+        EndpointInventory inventory = new EndpointInventory(scope -> ses.list(scope.region()), clock);
+        EndpointEventSource endpointEvents = new EndpointEventSource(inventory, EVENT_TICK, timing.resync());
+        EndpointObserver observer = config.observation() == OperatorConfig.Observation.BATCH
+                ? EndpointObserver.batch(inventory, endpointEvents)
+                : EndpointObserver.perObject(ses);
+        var reconciler = new MultiRegionEndpointReconciler(ses, observer, endpointEvents,
+                new EventRecorder(client, clock), new EndpointStatusGauge(registry),
+                new RetryBackoff(() -> ThreadLocalRandom.current().nextDouble()), clock, timing,
                 new SpecValidator.Rules(config.defaultRegion(), config.allowedRegions(), config.endpointNamePrefix()),
                 ownership(client, config));
         operator.register(reconciler, c -> {
             if (!config.watchNamespaces().isEmpty()) {
                 c.settingNamespaces(config.watchNamespaces());
             }
+            if (!config.watchLabelSelector().isBlank()) {
+                c.withLabelSelector(config.watchLabelSelector());
+            }
+            // the informer keeps what reconciling needs, not kubectl's bookkeeping (see CachePruning)
+            c.withItemStore(new TransformingItemStore<>(CachePruning::prune));
             // SES errors are handled inside reconcile with their own backoff; this retry covers the rest
             // (API server hiccups while patching status) and never gives up, so nothing is left behind
             c.withRetry(new GenericRetry().setInitialInterval(1000).setIntervalMultiplier(2)

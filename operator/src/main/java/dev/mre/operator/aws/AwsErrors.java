@@ -7,8 +7,11 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
-/** Maps AWS SDK exceptions to {@link SesFailure}: by AWS error code first (as the SDK does), then HTTP status. */
-final class AwsErrors {
+/**
+ * Maps AWS SDK exceptions to {@link SesFailure}: by AWS error code first (as the SDK does), then HTTP status. The
+ * one classifier of the operator: the pacer, the metrics and the per-object backoff all ask {@link #isThrottling}.
+ */
+public final class AwsErrors {
 
     private static final Set<String> THROTTLING = Set.of("TooManyRequestsException", "Throttling",
             "ThrottlingException", "ThrottledException", "RequestLimitExceeded", "SlowDown", "RequestThrottled");
@@ -34,6 +37,17 @@ final class AwsErrors {
             return new SesFailure(Kind.ACCESS_DENIED, "NoCredentials", redact(firstLine(e.getMessage())), e);
         }
         return new SesFailure(Kind.UNAVAILABLE, e.getClass().getSimpleName(), redact(firstLine(e.getMessage())), e);
+    }
+
+    /** The AWS error code of an {@code x-amzn-ErrorType} header ({@code Code:optional-URI}). */
+    public static String errorCodeOf(String errorTypeHeader) {
+        int colon = errorTypeHeader.indexOf(':');
+        return colon < 0 ? errorTypeHeader : errorTypeHeader.substring(0, colon);
+    }
+
+    /** Whether an answer (HTTP status, AWS error code or null) means "slow down". */
+    public static boolean isThrottling(int status, String errorCode) {
+        return kindOf(errorCode, status) == Kind.THROTTLED;
     }
 
     static Kind kindOf(String code, int status) {

@@ -52,7 +52,9 @@ final class CallPacer implements ExecutionInterceptor {
         if (adaptive == null) {
             return;
         }
-        double next = adaptive.onAnswer(context.httpResponse().statusCode() == 429, System.nanoTime());
+        var response = context.httpResponse();
+        String code = response.firstMatchingHeader("x-amzn-ErrorType").map(AwsErrors::errorCodeOf).orElse(null);
+        double next = adaptive.onAnswer(AwsErrors.isThrottling(response.statusCode(), code), System.nanoTime());
         if (next != appliedRate) {
             synchronized (this) {
                 if (next != appliedRate) {

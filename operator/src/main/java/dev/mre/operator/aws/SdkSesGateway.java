@@ -47,6 +47,19 @@ public final class SdkSesGateway implements SesGateway {
         return pacer.rate();
     }
 
+    /** SES's maximum page: a thousand endpoints per call. */
+    static final int PAGE_SIZE = 1000;
+
+    @Override
+    public List<ObservedEndpoint> list(String region) {
+        // the paginator calls SES lazily while the stream is consumed, so every page's failure lands in call()
+        return call(() -> clients.ses(region).listMultiRegionEndpointsPaginator(b -> b.pageSize(PAGE_SIZE))
+                .multiRegionEndpoints().stream()
+                .map(e -> new ObservedEndpoint(e.endpointName(), e.endpointId(), EndpointStatus.of(e.statusAsString()),
+                        e.statusAsString(), e.regions(), e.createdTimestamp(), e.lastUpdatedTimestamp()))
+                .toList());
+    }
+
     @Override
     public Optional<ObservedEndpoint> get(EndpointRef endpoint) {
         try {
@@ -99,12 +112,13 @@ public final class SdkSesGateway implements SesGateway {
     @Override
     public String arn(EndpointRef endpoint) {
         String partition = PartitionMetadata.of(Region.of(endpoint.region())).id();
-        return "arn:" + partition + ":ses:" + endpoint.region() + ":" + accountId() + ":multi-region-endpoint/"
+        return "arn:" + partition + ":ses:" + endpoint.region() + ":" + account() + ":multi-region-endpoint/"
                 + endpoint.name();
     }
 
     /** The caller's account, from STS GetCallerIdentity on first use; a failure is retried on the next use. */
-    String accountId() {
+    @Override
+    public String account() {
         String id = accountId;
         if (id == null) {
             synchronized (this) {

@@ -1,5 +1,6 @@
 package dev.mre.operator.aws;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -9,6 +10,9 @@ import java.util.Set;
  * every method throws {@link SesFailure} and nothing else.
  */
 public interface SesGateway extends AutoCloseable {
+
+    /** ListMultiRegionEndpoints of {@code region}, every page (PageSize 1000): all endpoints whose primary it is. */
+    List<ObservedEndpoint> list(String region);
 
     /** GetMultiRegionEndpoint; empty when SES answers NotFound. */
     Optional<ObservedEndpoint> get(EndpointRef endpoint);
@@ -28,8 +32,11 @@ public interface SesGateway extends AutoCloseable {
     /** UntagResource with the given keys. */
     void untag(EndpointRef endpoint, Set<String> keys);
 
-    /** The endpoint's ARN (for display), built from the caller's account (STS GetCallerIdentity, asked once). */
+    /** The endpoint's ARN (for display), built from the caller's account. */
     String arn(EndpointRef endpoint);
+
+    /** The caller's AWS account id (STS GetCallerIdentity, asked once). */
+    String account();
 
     @Override
     default void close() {}

@@ -20,7 +20,10 @@ import java.util.stream.Collectors;
  * @param stsEndpoint STS endpoint override; defaults to sesEndpoint
  * @param allowedRegions regions objects may use (primary and secondary); empty means any
  * @param endpointNamePrefix whether endpoint names must start with the object's namespace
- * @param resyncPeriod READY endpoints are re-read this often
+ * @param watchLabelSelector label selector of the objects to serve; empty means all
+ * @param observation how SES is observed: the shared List (batch) or a Get per object
+ * @param resyncPeriod SES is listed again this often to catch drift of READY endpoints
+ * @param tagResyncPeriod each READY endpoint's tags are read this often
  * @param maxCallRate ceiling of SES calls per second for the whole operator (every region together)
  * @param adaptiveRateLimit slow down operator-wide below the ceiling when SES throttles (AdaptiveCallRate)
  * @param clusterId identifies this cluster in the ownership tag; null means "the kube-system namespace's UID"
@@ -28,10 +31,19 @@ import java.util.stream.Collectors;
  * @param reconcileThreads concurrent reconciliations
  * @param ops where /healthz, /readyz and /metrics are served, and leader election
  */
-public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, URI sesEndpoint, URI stsEndpoint,
-                             Set<String> allowedRegions, NamePrefix endpointNamePrefix, Duration resyncPeriod,
-                             double maxCallRate, boolean adaptiveRateLimit, String clusterId,
+public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, String watchLabelSelector,
+                             URI sesEndpoint, URI stsEndpoint, Set<String> allowedRegions,
+                             NamePrefix endpointNamePrefix, Observation observation, Duration resyncPeriod,
+                             Duration tagResyncPeriod, double maxCallRate, boolean adaptiveRateLimit, String clusterId,
                              boolean migrateLegacyOwnerTags, int reconcileThreads, Ops ops) {
+
+    /** {@link Setting#OBSERVATION}: how the operator learns what SES holds. */
+    public enum Observation {
+        /** One paginated ListMultiRegionEndpoints per account and region, shared by every object. */
+        BATCH,
+        /** A GetMultiRegionEndpoint per object and pass. */
+        PER_OBJECT
+    }
 
     /** {@link Setting#ENDPOINT_NAME_PREFIX}: what an endpoint name must start with. */
     public enum NamePrefix {
@@ -54,6 +66,8 @@ public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, 
 
     /** Same rule as the CRD's pattern for names: it goes into an AWS tag value and into log lines. */
     private static final Pattern CLUSTER_ID_PATTERN = Pattern.compile("^[A-Za-z0-9._-]{1,63}$");
+    /** What a Kubernetes label selector is made of (the API server judges the rest when the informer starts). */
+    private static final Pattern SELECTOR_CHARACTERS = Pattern.compile("^[A-Za-z0-9._/=!,() -]*$");
     private static final Pattern REGION_PATTERN = Pattern.compile(
             dev.mre.operator.api.MultiRegionEndpointSpec.REGION_PATTERN);
 
@@ -70,6 +84,10 @@ public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, 
         if (reconcileThreads < 1) {
             throw new IllegalArgumentException(Setting.RECONCILE_THREADS.env + ": must be >= 1, got "
                     + reconcileThreads);
+        }
+        if (!SELECTOR_CHARACTERS.matcher(watchLabelSelector).matches()) {
+            throw new IllegalArgumentException(Setting.WATCH_LABEL_SELECTOR.env + ": not a label selector: '"
+                    + watchLabelSelector + "' (for example shard=a or tier in (gold,silver))");
         }
         for (String r : allowedRegions) {
             if (!REGION_PATTERN.matcher(r).matches()) {
@@ -93,24 +111,20 @@ public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, 
         return new OperatorConfig(
                 region,
                 list(env, Setting.WATCH_NAMESPACES),
+                raw(env, Setting.WATCH_LABEL_SELECTOR),
                 ses,
                 sts,
                 list(env, Setting.ALLOWED_REGIONS),
                 namePrefix(env),
+                observation(env),
                 duration(env, Setting.RESYNC_PERIOD),
+                duration(env, Setting.TAG_RESYNC_PERIOD),
                 number(env, Setting.MAX_CALL_RATE),
                 bool(env, Setting.ADAPTIVE_RATE_LIMIT),
                 firstNonBlank(env.get(Setting.CLUSTER_ID.env)),
                 bool(env, Setting.MIGRATE_LEGACY_OWNER_TAGS),
                 integer(env, Setting.RECONCILE_THREADS),
                 ops(env));
-    }
-
-    /** A copy with the cluster id found at start (when the setting left it to the kube-system namespace). */
-    public OperatorConfig withClusterId(String id) {
-        return new OperatorConfig(defaultRegion, watchNamespaces, sesEndpoint, stsEndpoint, allowedRegions,
-                endpointNamePrefix, resyncPeriod, maxCallRate, adaptiveRateLimit, id, migrateLegacyOwnerTags,
-                reconcileThreads, ops);
     }
 
     private static Ops ops(Map<String, String> env) {
@@ -131,6 +145,16 @@ public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, 
         }
         String identity = firstNonBlank(env.get("POD_NAME"), env.get("HOSTNAME"), "ses-mre-operator");
         return new Ops(port, election, leaseNamespace, identity, format);
+    }
+
+    private static Observation observation(Map<String, String> env) {
+        String v = raw(env, Setting.OBSERVATION);
+        return switch (v) {
+            case "batch" -> Observation.BATCH;
+            case "per-object" -> Observation.PER_OBJECT;
+            default -> throw new IllegalArgumentException(Setting.OBSERVATION.env + ": must be batch or per-object,"
+                    + " got '" + v + "'");
+        };
     }
 
     private static NamePrefix namePrefix(Map<String, String> env) {

@@ -22,8 +22,17 @@ public enum Setting {
                     + " with no SES call"),
     ENDPOINT_NAME_PREFIX("SES_MRE_ENDPOINT_NAME_PREFIX", "none", null, "operator.endpointNamePrefix",
             "`namespace`: endpoint names must start with `<namespace>-`, so teams cannot take each other's names"),
+    WATCH_LABEL_SELECTOR("SES_MRE_WATCH_LABEL_SELECTOR", "", "(all objects)", "operator.watchLabelSelector",
+            "label selector of the objects this operator serves (`shard=a`, `tier in (gold,silver)`): several"
+                    + " releases can split a cluster's objects into shards"),
+    OBSERVATION("SES_MRE_OBSERVATION", "batch", null, "operator.observation",
+            "`batch`: SES is observed through one shared ListMultiRegionEndpoints per account and region;"
+                    + " `per-object`: a GetMultiRegionEndpoint per object (for comparison)"),
     RESYNC_PERIOD("SES_MRE_RESYNC_PERIOD", "10m", null, "operator.resyncPeriod",
-            "how often READY endpoints are re-read to catch drift (`30s`, `10m`, `1h`, `PT10M`)"),
+            "how often SES is listed again to catch drift of READY endpoints (status, deletion out of band);"
+                    + " `30s`, `10m`, `1h`, `PT10M`"),
+    TAG_RESYNC_PERIOD("SES_MRE_TAG_RESYNC_PERIOD", "6h", null, "operator.tagResyncPeriod",
+            "how often each READY endpoint's tags are read to catch tag drift, spread over the period"),
     MAX_CALL_RATE("SES_MRE_MAX_CALL_RATE", "10", null, "operator.maxCallRate",
             "ceiling of SES calls per second for the whole operator"),
     ADAPTIVE_RATE_LIMIT("SES_MRE_ADAPTIVE_RATE_LIMIT", "true", null, "operator.adaptiveRateLimit",

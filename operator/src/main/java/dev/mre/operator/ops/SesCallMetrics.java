@@ -1,5 +1,6 @@
 package dev.mre.operator.ops;
 
+import dev.mre.operator.aws.AwsErrors;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,11 +42,11 @@ public final class SesCallMetrics implements ExecutionInterceptor {
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         int status = context.httpResponse().statusCode();
         Optional<String> errorType = context.httpResponse().firstMatchingHeader("x-amzn-ErrorType")
-                .map(v -> v.contains(":") ? v.substring(0, v.indexOf(':')) : v);
+                .map(AwsErrors::errorCodeOf);
         String outcome = status < 300 ? "success" : errorType.orElse("HTTP" + status);
         Counter.builder(CALLS).description("SES HTTP attempts by operation and outcome")
                 .tag("operation", operation).tag("outcome", outcome).register(registry).increment();
-        if (status == 429 || "TooManyRequestsException".equals(outcome)) {
+        if (AwsErrors.isThrottling(status, errorType.orElse(null))) {
             Counter.builder(THROTTLES).description("SES attempts answered with throttling")
                     .tag("operation", operation).register(registry).increment();
         }

@@ -317,6 +317,14 @@ public final class Decider {
             return release("deletionPolicy is Retain: endpoint '" + d.name() + "' stays in SES");
         }
         if (!(in.observation() instanceof Observation.Present present)) {
+            MultiRegionEndpointStatus prev = in.previous();
+            if ("CREATING".equals(prev.getEndpointStatus()) && reasonOf(prev) == Reason.Creating
+                    && waited(in, StatusFactory.RECONCILING).compareTo(in.timing().createGrace()) < 0) {
+                // just created: SES may not list it yet, and letting go now would orphan it
+                return new Plan(Step.WAIT, new Report(Reason.Deleting, "Waiting for SES to show endpoint '" + d.name()
+                        + "', created moments ago, before deleting it", Track.LAST_KNOWN, null),
+                        in.timing().poll(waited(in, StatusFactory.RECONCILING)));
+            }
             return release("Endpoint '" + d.name() + "' is gone from SES");
         }
         Ownership owner = ownership(d, present.tags());

@@ -1,5 +1,6 @@
 package dev.mre.operator.reconcile;
 
+import dev.mre.operator.api.DeletionPolicy;
 import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.MultiRegionEndpointStatus;
 import dev.mre.operator.aws.EndpointRef;
@@ -7,6 +8,9 @@ import dev.mre.operator.aws.EndpointStatus;
 import dev.mre.operator.aws.ObservedEndpoint;
 import dev.mre.operator.aws.SesFailure;
 import dev.mre.operator.aws.SesGateway;
+import dev.mre.operator.observe.EndpointEventSource;
+import dev.mre.operator.observe.EndpointObserver;
+import dev.mre.operator.observe.ScopeKey;
 import dev.mre.operator.reconcile.Observation.KnownTags;
 import dev.mre.operator.reconcile.Plan.Report;
 import dev.mre.operator.reconcile.Plan.Track;
@@ -38,8 +42,8 @@ import org.slf4j.MDC;
 
 /**
  * The JOSDK entry point, kept thin: validate, observe SES, let {@link Decider} choose, make the one SES call it
- * chose (reading the tags first when it asks to), and hand the resulting status to JOSDK only when it changed.
- * Never blocks waiting for SES: polls are reschedules.
+ * chose (reading the tags first when it asks to, or after Create found the name taken), and hand the resulting
+ * status to JOSDK only when it changed. Never waits for SES to change: polls are reschedules and events.
  */
 @ControllerConfiguration(name = MultiRegionEndpointReconciler.NAME, finalizerName = MultiRegionEndpoint.FINALIZER)
 public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndpoint>, Cleaner<MultiRegionEndpoint> {
@@ -50,6 +54,8 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
     private static final int MAX_DECISIONS = 3;
 
     private final SesGateway ses;
+    private final EndpointObserver observer;
+    private final EndpointEventSource endpointEvents;
     private final EventRecorder events;
     private final EndpointStatusListener statusListener;
     private final RetryBackoff backoff;
@@ -66,10 +72,17 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
      */
     public record Ownership(String clusterId, String legacyClusterId) {}
 
-    public MultiRegionEndpointReconciler(SesGateway ses, EventRecorder events, EndpointStatusListener statusListener,
+    /**
+     * @param observer how SES is observed (the shared List, or a Get per object)
+     * @param endpointEvents the event source over the shared List (registered in both modes; idle per object)
+     */
+    public MultiRegionEndpointReconciler(SesGateway ses, EndpointObserver observer, EndpointEventSource endpointEvents,
+                                         EventRecorder events, EndpointStatusListener statusListener,
                                          RetryBackoff backoff, Clock clock, Timing timing, SpecValidator.Rules rules,
                                          Ownership ownership) {
         this.ses = ses;
+        this.observer = observer;
+        this.endpointEvents = endpointEvents;
         this.events = events;
         this.statusListener = statusListener;
         this.backoff = backoff;
@@ -81,7 +94,10 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         this.started = clock.instant();
     }
 
-    /** The object's namespace, for its UID (part of the ownership tag); a change of it reconciles its objects. */
+    /**
+     * The object's namespace, for its UID (part of the ownership tag), and the shared List of SES endpoints; a
+     * change of either reconciles the objects concerned.
+     */
     @Override
     public List<EventSource<?, MultiRegionEndpoint>> prepareEventSources(EventSourceContext<MultiRegionEndpoint> ctx) {
         var namespaces = new InformerEventSource<>(InformerEventSourceConfiguration
@@ -94,7 +110,7 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
                 .withPrimaryToSecondaryMapper((MultiRegionEndpoint mre) ->
                         Set.of(new ResourceID(mre.getMetadata().getNamespace())))
                 .build(), ctx);
-        return List.of(namespaces);
+        return List.of(namespaces, endpointEvents);
     }
 
     @Override
@@ -123,6 +139,7 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
             if (r.release()) {
                 backoff.forget(mre.getMetadata().getUid());
                 statusListener.forget(mre.getMetadata().getUid());
+                observer.forget(ResourceID.fromResource(mre));
                 return DeleteControl.defaultDelete();
             }
             if (!r.status().equals(previousStatus(mre))) {
@@ -160,15 +177,33 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         Decider.Input in = new Decider.Input(desired, violations, prev, generation, Observation.NOT_OBSERVED,
                 deleting, null, 0, clock.instant(), timing, firstTagSweep(uid));
         Plan plan;
-        EndpointFacts facts = null;
+        EndpointFacts facts;
         try {
-            in = in.withObservation(observe(in));
+            in = in.withObservation(observe(in, ResourceID.fromResource(mre)));
             plan = Decider.decide(in);
-            for (int i = 1; plan.step() instanceof Step.ReadTags && i < MAX_DECISIONS; i++) {
-                in = in.withObservation(readTags(desired.ref(), (Observation.Present) in.observation()));
-                plan = Decider.decide(in);
+            for (int decisions = 1; ; decisions++) {
+                boolean mayDecideAgain = decisions < MAX_DECISIONS;
+                if (plan.step() instanceof Step.ReadTags && mayDecideAgain) {
+                    in = in.withObservation(readTags(desired.ref(), ((Observation.Present) in.observation()).endpoint()));
+                    plan = Decider.decide(in);
+                    continue;
+                }
+                try {
+                    facts = perform(plan, desired, in.observation());
+                    break;
+                } catch (SesFailure failure) {
+                    Optional<ObservedEndpoint> taken = failure.kind() == SesFailure.Kind.ALREADY_EXISTS
+                            && plan.step() instanceof Step.Create && mayDecideAgain ? ses.get(desired.ref())
+                            : Optional.empty();
+                    if (taken.isEmpty()) {
+                        throw failure;
+                    }
+                    // the name is taken (by us before a crash, by someone else, or recreated meanwhile): judge
+                    // ownership by the endpoint's tags, exactly as if it had been seen first
+                    in = in.withObservation(readTags(desired.ref(), taken.get()));
+                    plan = Decider.decide(in);
+                }
             }
-            facts = perform(plan, desired, in.observation());
             backoff.succeeded(uid);
         } catch (SesFailure failure) {
             int attempt = backoff.failed(uid);
@@ -189,13 +224,21 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         return transition(mre, prev, next(mre, prev, generation, plan, facts), requeue, false);
     }
 
-    /** Get by name; the tags come from memory when the operator knows this endpoint id's tags. */
-    private Observation observe(Decider.Input in) {
+    /**
+     * What SES holds for the object's endpoint: for a new object, only what is already known (it creates without
+     * asking first); otherwise an observation no older than its state needs. The tags come from memory when the
+     * operator knows this endpoint id's tags; they are read (in the decision loop) only when a decision needs them.
+     */
+    private Observation observe(Decider.Input in, ResourceID id) {
         DesiredEndpoint d = in.desired();
-        if (d == null || (in.deleting() && d.deletionPolicy() == dev.mre.operator.api.DeletionPolicy.Retain)) {
+        if (d == null || (in.deleting() && d.deletionPolicy() == DeletionPolicy.Retain)) {
             return Observation.NOT_OBSERVED;
         }
-        Optional<ObservedEndpoint> found = ses.get(d.ref());
+        ScopeKey scope = new ScopeKey(ses.account(), d.primaryRegion());
+        MultiRegionEndpointStatus prev = in.previous();
+        Optional<ObservedEndpoint> found = prev.getEndpointId() == null && !in.deleting()
+                ? observer.beforeCreate(id, scope, d.ref())
+                : observer.observe(id, scope, d.ref(), maxAge(in));
         if (found.isEmpty()) {
             tagMemory.forget(d.ref());
             return Observation.ABSENT;
@@ -204,11 +247,24 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         return Observation.present(ep, tagMemory.recall(d.ref(), ep.endpointId()).orElse(null));
     }
 
-    private Observation readTags(EndpointRef ref, Observation.Present present) {
+    /**
+     * How old an observation may be: recent while something is happening to the endpoint (it is polled), up to the
+     * resync period when it is settled (the shared List's resync catches any drift and raises an event).
+     */
+    private Duration maxAge(Decider.Input in) {
+        MultiRegionEndpointStatus prev = in.previous();
+        Reason reason = Decider.reasonOf(prev);
+        boolean moving = in.deleting() || "CREATING".equals(prev.getEndpointStatus())
+                || "DELETING".equals(prev.getEndpointStatus()) || reason == Reason.Creating
+                || reason == Reason.Deleting || reason == Reason.Recreating || reason == Reason.DeletedOutOfBand;
+        return moving ? timing.pollMin() : timing.resync();
+    }
+
+    private Observation readTags(EndpointRef ref, ObservedEndpoint endpoint) {
         Map<String, String> tags = ses.listTags(ref);
         Instant now = clock.instant();
-        tagMemory.remember(ref, present.endpoint().endpointId(), tags, now);
-        return present.withTags(new KnownTags(tags, now, true));
+        tagMemory.remember(ref, endpoint.endpointId(), tags, now);
+        return Observation.present(endpoint, new KnownTags(tags, now, true));
     }
 
     /** Makes the plan's SES call; returns the endpoint fields the status should show (null: keep them). */

@@ -50,7 +50,7 @@ class OpsEndpointsTest {
             String metrics = get(ops.port(), "/metrics").body();
             assertThat(metrics)
                     .contains("ses_mre_ses_calls_total{operation=\"CreateMultiRegionEndpoint\",outcome=\"success\"} 1.0")
-                    .contains("ses_mre_ses_calls_total{operation=\"GetMultiRegionEndpoint\",outcome=\"NotFoundException\"}")
+                    .contains("ses_mre_ses_calls_total{operation=\"ListMultiRegionEndpoints\",outcome=\"success\"}")
                     .contains("ses_mre_endpoints{status=\"READY\"} 1.0")
                     .containsPattern("(?m)^ses_mre_ses_call_rate_limit [0-9.E]+$")
                     .contains("operator_sdk_reconciliations")

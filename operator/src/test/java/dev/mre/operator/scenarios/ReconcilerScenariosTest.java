@@ -166,7 +166,7 @@ class ReconcilerScenariosTest {
         EndpointView ep = h.ses.findEndpoint("us-east-1", "legacy").orElseThrow();
         assertThat(ep.tags()).as("owner tag added, the adoptable tag consumed, unmanaged tags gone")
                 .isEqualTo(Map.of("team", "mail", MultiRegionEndpoint.OWNER_TAG, owner("mail", "legacy")));
-        assertThat(h.ses.calls().count(Operation.CREATE_MULTI_REGION_ENDPOINT)).isEqualTo(3); // the outsider's
+        assertThat(h.ses.calls().count(Operation.CREATE_MULTI_REGION_ENDPOINT, "200")).isEqualTo(3); // the outsider's
         h.awaitReason("mail", "legacy2", "EndpointNameConflict", Duration.ofSeconds(20));
         assertThat(h.condition("mail", "legacy2", "Stalled").orElseThrow().getMessage()).contains("adoptionPolicy")
                 .contains(MultiRegionEndpoint.ADOPTABLE_TAG + "=mail/legacy2");
@@ -256,7 +256,7 @@ class ReconcilerScenariosTest {
         h.awaitReady("mail", "old-mail");
         await().atMost(Duration.ofSeconds(20)).until(() -> h.ses.findEndpoint("us-east-1", "old-mail").orElseThrow()
                 .tags().get(MultiRegionEndpoint.OWNER_TAG).equals(owner("mail", "old-mail")));
-        assertThat(h.ses.calls().count(Operation.CREATE_MULTI_REGION_ENDPOINT)).isEqualTo(1); // the old version's
+        assertThat(h.ses.calls().count(Operation.CREATE_MULTI_REGION_ENDPOINT, "200")).isEqualTo(1); // the old version's
     }
 
     @Test
@@ -313,7 +313,9 @@ class ReconcilerScenariosTest {
 
         h.start();
         h.awaitReady("mail", "crashy");
-        assertThat(h.ses.calls().count(Operation.CREATE_MULTI_REGION_ENDPOINT)).isEqualTo(1);
+        // the restarted operator may try again (Create without a probe) and learn from AlreadyExists that the
+        // endpoint, tagged with its own owner tag, is its own: one endpoint, created once
+        assertThat(h.ses.calls().count(Operation.CREATE_MULTI_REGION_ENDPOINT, "200")).isEqualTo(1);
         assertThat(h.ses.endpoints()).hasSize(1);
     }
 
@@ -330,7 +332,7 @@ class ReconcilerScenariosTest {
             h.create(mre("mail", "denied", s -> {}));
             h.awaitReason("mail", "denied", "AccessDenied", Duration.ofSeconds(20));
             assertThat(h.condition("mail", "denied", "Stalled").orElseThrow().getMessage())
-                    .contains("InvalidSignatureException").doesNotContain(secret);
+                    .containsPattern("InvalidSignatureException|SignatureDoesNotMatch").doesNotContain(secret);
             assertThat(h.ses.endpoints()).isEmpty();
             assertThat(logs.list).isNotEmpty().noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains(secret));
         } finally {
@@ -408,6 +410,7 @@ class ReconcilerScenariosTest {
             return real;
         }
 
+        @Override public List<ObservedEndpoint> list(String region) { return alive().list(region); }
         @Override public Optional<ObservedEndpoint> get(EndpointRef e) { return alive().get(e); }
         @Override public Created create(EndpointRef e, String s, Map<String, String> t) {
             alive().create(e, s, t);
@@ -419,6 +422,7 @@ class ReconcilerScenariosTest {
         @Override public void tag(EndpointRef e, Map<String, String> t) { alive().tag(e, t); }
         @Override public void untag(EndpointRef e, Set<String> k) { alive().untag(e, k); }
         @Override public String arn(EndpointRef e) { return alive().arn(e); }
+        @Override public String account() { return alive().account(); }
         @Override public void close() { real.close(); }
     }
 }

@@ -1,0 +1,132 @@
+package dev.mre.operator.observe;
+
+import dev.mre.operator.api.MultiRegionEndpoint;
+import dev.mre.operator.aws.ObservedEndpoint;
+import io.javaoperatorsdk.operator.processing.ResourceIDMapper;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PollingConfiguration;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PollingEventSource;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * JOSDK's polling event source over the {@link EndpointInventory}: each tick lists again the scopes whose snapshot
+ * is older than the resync period, and every new snapshot (its own, or one a reconciliation fetched) becomes an
+ * event for exactly the objects whose endpoint changed (status, id, regions, timestamps, or gone). Objects register
+ * the endpoint they follow with {@link #follow}; a READY object therefore costs no SES call of its own: it hears
+ * of drift from the shared List.
+ */
+public final class EndpointEventSource extends PollingEventSource<ObservedEndpoint, MultiRegionEndpoint, String> {
+
+    public static final String NAME = "ses-endpoints";
+    private static final Logger LOG = LoggerFactory.getLogger(EndpointEventSource.class);
+
+    /** Which endpoint each object follows, and who follows what in each scope. */
+    private record Followed(ScopeKey scope, String name) {}
+
+    private final Map<ResourceID, Followed> followed = new ConcurrentHashMap<>();
+    private final Map<ScopeKey, Set<ResourceID>> byScope = new ConcurrentHashMap<>();
+    private final Map<ScopeKey, Long> pushed = new ConcurrentHashMap<>();
+    private final EndpointInventory inventory;
+    private final Duration resync;
+
+    /**
+     * @param tick how often to look for due scopes and new snapshots (a few seconds; costs nothing when idle)
+     * @param resync a scope is listed again when its snapshot is this old
+     */
+    public EndpointEventSource(EndpointInventory inventory, Duration tick, Duration resync) {
+        super(ObservedEndpoint.class, new PollingConfiguration<>(NAME, () -> Map.of(), tick,
+                ResourceIDMapper.singleResourceResourceIDMapper()));
+        this.inventory = inventory;
+        this.resync = resync;
+    }
+
+    /** Object {@code id} follows endpoint {@code name} of {@code scope} from now on. */
+    public void follow(ResourceID id, ScopeKey scope, String name) {
+        Followed now = new Followed(scope, name);
+        Followed before = followed.put(id, now);
+        if (before != null && !before.scope().equals(scope)) {
+            Set<ResourceID> old = byScope.get(before.scope());
+            if (old != null) {
+                old.remove(id);
+            }
+        }
+        byScope.computeIfAbsent(scope, s -> ConcurrentHashMap.newKeySet()).add(id);
+    }
+
+    /** The object is gone: no more events for it. */
+    public void unfollow(ResourceID id) {
+        Followed before = followed.remove(id);
+        if (before != null) {
+            Set<ResourceID> ids = byScope.get(before.scope());
+            if (ids != null) {
+                ids.remove(id);
+            }
+        }
+        synchronized (this) {
+            cache.remove(id);
+        }
+    }
+
+    /**
+     * Records what a reconciliation just observed for its object, without an event (it is deciding on it right
+     * now), so that the next snapshot raises an event only if something changed since.
+     */
+    public synchronized void seen(ResourceID id, ObservedEndpoint endpoint) {
+        if (endpoint == null) {
+            cache.remove(id);
+        } else {
+            cache.put(id, Map.of(resourceIDMapper.idFor(endpoint), endpoint));
+        }
+    }
+
+    /**
+     * The periodic part: list the due scopes again (outside the lock, so reconciliations recording what they saw
+     * never wait for a List), then push every snapshot not pushed yet.
+     */
+    @Override
+    protected void getStateAndFillCache() {
+        for (ScopeKey scope : inventory.due(resync)) {
+            if (!byScope.getOrDefault(scope, Set.of()).isEmpty()) {
+                try {
+                    inventory.fresh(scope, resync);
+                } catch (RuntimeException e) {
+                    // the objects retry on their own schedule; the next tick lists again
+                    LOG.info("periodic List of {} failed: {}", scope, e.getMessage());
+                }
+            }
+        }
+        for (ScopeKey scope : byScope.keySet()) {
+            inventory.known(scope).ifPresent(this::push);
+        }
+    }
+
+    /** Events for the objects of the snapshot's scope whose endpoint differs from what they last saw. */
+    private synchronized void push(EndpointInventory.Snapshot snapshot) {
+        if (Objects.equals(pushed.get(snapshot.scope()), snapshot.version())) {
+            return;
+        }
+        pushed.put(snapshot.scope(), snapshot.version());
+        Map<ResourceID, Followed> inScope = new HashMap<>();
+        for (ResourceID id : byScope.getOrDefault(snapshot.scope(), Set.of())) {
+            Followed f = followed.get(id);
+            if (f != null && f.scope().equals(snapshot.scope())) {
+                inScope.put(id, f);
+            }
+        }
+        inScope.forEach((id, f) -> {
+            ObservedEndpoint ep = snapshot.byName().get(f.name());
+            if (ep == null) {
+                handleDelete(id);
+            } else {
+                handleResources(id, Set.of(ep));
+            }
+        });
+    }
+}

@@ -1,0 +1,111 @@
+package dev.mre.operator.observe;
+
+import dev.mre.operator.aws.ObservedEndpoint;
+import dev.mre.operator.aws.SesFailure;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The endpoints SES reports per scope (account and region), from one paginated ListMultiRegionEndpoints shared by
+ * every object of that scope. Concurrent needs coalesce: while one List runs, everyone who needs a fresher
+ * snapshot waits for that same List instead of starting another, so a hundred objects waiting on CREATING cost one
+ * List, not a hundred. Written by hand because it is SES-specific glue: the periodic part is driven by JOSDK's
+ * PollingEventSource ({@link EndpointEventSource}).
+ */
+public final class EndpointInventory {
+
+    /** The endpoints of one scope by name, as of {@code fetchedAt}; {@code version} grows with every List. */
+    public record Snapshot(ScopeKey scope, Map<String, ObservedEndpoint> byName, Instant fetchedAt, long version) {}
+
+    private final Function<ScopeKey, List<ObservedEndpoint>> lister;
+    private final Clock clock;
+    private final Map<ScopeKey, Snapshot> latest = new ConcurrentHashMap<>();
+    private final Map<ScopeKey, CompletableFuture<Snapshot>> inFlight = new ConcurrentHashMap<>();
+
+    /** @param lister one whole List of a scope (every page), through the SES gateway */
+    public EndpointInventory(Function<ScopeKey, List<ObservedEndpoint>> lister, Clock clock) {
+        this.lister = lister;
+        this.clock = clock;
+    }
+
+    /** The latest snapshot of {@code scope}, whatever its age, without calling SES. */
+    public Optional<Snapshot> known(ScopeKey scope) {
+        return Optional.ofNullable(latest.get(scope));
+    }
+
+    /**
+     * A snapshot of {@code scope} no older than {@code maxAge}: the latest one, or a new List (joined if one is
+     * already running). Blocks the caller for the duration of that List.
+     *
+     * @throws SesFailure when the List failed (every caller waiting on it gets the failure)
+     */
+    public Snapshot fresh(ScopeKey scope, Duration maxAge) {
+        Snapshot s = latest.get(scope);
+        Instant now = clock.instant();
+        if (s != null && !s.fetchedAt().plus(maxAge).isBefore(now)) {
+            return s;
+        }
+        return refresh(scope, now.minus(maxAge));
+    }
+
+    /** The scopes whose snapshot is older than {@code period}: the periodic resync lists them again. */
+    List<ScopeKey> due(Duration period) {
+        Instant limit = clock.instant().minus(period);
+        return latest.values().stream().filter(s -> s.fetchedAt().isBefore(limit)).map(Snapshot::scope).toList();
+    }
+
+    /**
+     * Lists {@code scope} now, unless a snapshot fetched at or after {@code notBefore} arrived meanwhile; joins a
+     * List already running.
+     */
+    private Snapshot refresh(ScopeKey scope, Instant notBefore) {
+        CompletableFuture<Snapshot> mine = new CompletableFuture<>();
+        CompletableFuture<Snapshot> running = inFlight.putIfAbsent(scope, mine);
+        if (running != null) {
+            return await(running);
+        }
+        try {
+            Snapshot previous = latest.get(scope);
+            if (previous != null && !previous.fetchedAt().isBefore(notBefore)) {
+                // another List finished while this caller got here: it is fresh enough
+                mine.complete(previous);
+                return previous;
+            }
+            Instant started = clock.instant();
+            Map<String, ObservedEndpoint> byName = lister.apply(scope).stream()
+                    .collect(Collectors.toUnmodifiableMap(ObservedEndpoint::name, e -> e, (a, b) -> a));
+            Snapshot next = new Snapshot(scope, byName, started, previous == null ? 1 : previous.version() + 1);
+            latest.put(scope, next);
+            mine.complete(next);
+            return next;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(scope, mine);
+        }
+    }
+
+    private static Snapshot await(CompletableFuture<Snapshot> running) {
+        try {
+            return running.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SesFailure(SesFailure.Kind.UNAVAILABLE, "Interrupted", "interrupted while waiting for a List", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+}
