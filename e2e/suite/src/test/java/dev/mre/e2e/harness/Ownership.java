@@ -1,0 +1,34 @@
+package dev.mre.e2e.harness;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The operator's ownership tag on an SES endpoint, as the suites expect it: the one place to change when the tag's
+ * format changes.
+ */
+public final class Ownership {
+
+    /** The tag key. */
+    public static final String TAG = "ses.mre.dev/owner";
+
+    private Ownership() {}
+
+    /** The tag value of the object {@code namespace/name} of an operator with cluster id {@code clusterId}. */
+    public static String value(String clusterId, String namespace, String name) {
+        return clusterId + "/" + namespace + "/" + name;
+    }
+
+    /** The tags an endpoint must carry: the declared ones plus the ownership tag. */
+    public static Map<String, String> expectedTags(String clusterId, String namespace, String name,
+                                                   Map<String, String> declared) {
+        Map<String, String> m = new LinkedHashMap<>(declared);
+        m.put(TAG, value(clusterId, namespace, name));
+        return m;
+    }
+
+    /** Whether an endpoint's tags name this object as its owner. */
+    public static boolean ownedBy(Map<String, String> tags, String clusterId, String namespace, String name) {
+        return value(clusterId, namespace, name).equals(tags.get(TAG));
+    }
+}
