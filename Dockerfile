@@ -1,7 +1,7 @@
 # Image of the ses-mre-operator: the shaded operator jar on a maintained Java 17 JRE.
 #
 # Single stage on purpose: the jar is built beforehand by `make build` (./mvnw -DskipTests package), which
-# writes operator/target/ses-mre-operator-0.1.0-SNAPSHOT-all.jar. This repository's machines and CI have no
+# writes operator/target/ses-mre-operator-all.jar. This repository's machines and CI have no
 # container engine, so this image is never built or run by the project's tests; the tests (unit, reconciler,
 # end-to-end against a local kube-apiserver) run exactly this jar with `java -jar`. Build it where an engine is:
 #
@@ -32,7 +32,7 @@ RUN groupadd --system --gid 10001 operator \
  && mkdir -p /app
 
 # owned by root, readable by all: the operator user cannot modify it
-COPY operator/target/ses-mre-operator-0.1.0-SNAPSHOT-all.jar /app/ses-mre-operator.jar
+COPY operator/target/ses-mre-operator-all.jar /app/ses-mre-operator.jar
 
 USER 10001:10001
 WORKDIR /app

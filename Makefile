@@ -8,6 +8,13 @@ export PATH := $(TESTENV_TOOLS):$(PATH)
 
 .PHONY: help build test unit generate crds clean demo demo-test
 
+# The suites of `make test` that need a Kubernetes API server share one control plane, started once in this folder
+# and stopped at the end (also on failure or Ctrl-C): each suite uses its own namespaces and Helm release, cleans
+# up after itself and leaves the API server healthy (see e2e/suite/README.md). They run one after the other.
+SHARED_TESTENV := $(REPO)/.work/testenv-shared
+CLUSTER_SUITES := helm-test e2e demo-test perf-smoke
+TEST_TIMES := $(REPO)/.work/make-test-times.txt
+
 help: ## list targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
@@ -17,14 +24,17 @@ build: ## compile and package the operator jar and the SES emulator jar (no test
 unit: ## unit, emulator-conformance and reconciler tests (Maven: every module's tests, CRD drift check)
 	$(MVN) verify
 
-test: ## every test the project has
-	$(MAKE) unit
-	$(MAKE) gitops-test
-	$(MAKE) helm-test
-	$(MAKE) e2e
-	$(MAKE) demo-test
-	$(MAKE) perf-smoke
-	@echo "make test: all suites passed"
+test: ## every test the project has; the cluster suites share one control plane
+	@mkdir -p $(REPO)/.work && : > $(TEST_TIMES)
+	@# unit (./mvnw verify) also packages the jars the cluster suites run: they do not build them again
+	@$(MAKE) --no-print-directory timed-unit timed-gitops-test timed-testenv-build
+	@TESTENV_WORK_DIR=$(SHARED_TESTENV) bash e2e/testenv/testenv.sh with \
+	  $(MAKE) --no-print-directory $(addprefix timed-,$(CLUSTER_SUITES)) E2E_BUILD=false PERF_BUILD=false DEMO_BUILD=false
+	@echo "make test: all suites passed"; sed 's/^/  /' $(TEST_TIMES)
+
+timed-%: # make <target>, its duration appended to $(TEST_TIMES)
+	@t0=$$(date +%s); $(MAKE) --no-print-directory $*; rc=$$?; \
+	  printf '%-14s %5d s%s\n' "$*" $$(( $$(date +%s) - t0 )) "$$( ((rc)) && echo "  FAILED (exit $$rc)")" >> $(TEST_TIMES); exit $$rc
 
 generate: ## regenerate what is generated from the Java model: crds/, the chart's crds/, README's settings table
 	$(MVN) -pl operator -am -DskipTests install -q
@@ -36,9 +46,9 @@ crds: generate ## the same as make generate
 demo: ## local control plane + SES emulator + operator; applies examples/ and shows them becoming Ready
 	@bash hack/demo.sh
 
-demo-test: ## runs the demo unattended: exits 0 once every example is Ready
-	@DEMO_KEEP_RUNNING=false DEMO_WORK_DIR=$(REPO)/.work/demo-test bash hack/demo.sh > $(REPO)/.work/demo-test.log 2>&1 \
-	  || { tail -50 $(REPO)/.work/demo-test.log; exit 1; }
+demo-test: ## runs the demo unattended: exits 0 once every example is Ready (TESTENV_WORK_DIR: on that control plane)
+	@mkdir -p $(REPO)/.work && DEMO_KEEP_RUNNING=false DEMO_WORK_DIR=$(REPO)/.work/demo-test bash hack/demo.sh \
+	  > $(REPO)/.work/demo-test.log 2>&1 || { tail -50 $(REPO)/.work/demo-test.log; exit 1; }
 	@echo "demo-test: all examples Ready"
 
 clean: ## remove build output

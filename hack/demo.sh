@@ -6,42 +6,70 @@
 #   4. start the operator as that ServiceAccount (a real token, not admin), pointed at the emulator
 #   5. kubectl apply -f examples/ and show progress until every example is Ready
 # Ctrl-C stops everything. DEMO_KEEP_RUNNING=false stops right after the examples are Ready (used by tests).
+# TESTENV_WORK_DIR naming a running control plane (make test shares one) uses it: then the examples and the release
+# are removed at the end and the control plane is left running. DEMO_BUILD=false skips step 1 (jars already built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
 WORK=${DEMO_WORK_DIR:-$REPO/.work/demo}
 KEEP_RUNNING=${DEMO_KEEP_RUNNING:-true}
 TIMEOUT=${DEMO_TIMEOUT:-300}
-export TESTENV_WORK_DIR=$WORK/testenv
+export TESTENV_WORK_DIR=${TESTENV_WORK_DIR:-$WORK/testenv}
+RELEASE=ses-mre-operator
+NAMESPACE=ses-mre-system
 mkdir -p "$WORK"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 PIDS=()
+REUSED=false
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   say "stopping"
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  bash e2e/testenv/testenv.sh down >/dev/null 2>&1 || true
+  if [[ $REUSED == true ]]; then
+    # the control plane outlives the demo: leave it as found. The examples' objects go (the operator is gone, so
+    # their finalizers are dropped first), their namespaces stay (without kube-controller-manager a deleted
+    # namespace never finishes terminating), and so does the CRD.
+    for ns in $(sed -n 's/^  namespace: *//p' examples/*.yaml | sort -u); do
+      for obj in $(kubectl get mre -n "$ns" -o name 2>/dev/null); do
+        kubectl patch "$obj" -n "$ns" --type=merge -p '{"metadata":{"finalizers":null}}' >/dev/null 2>&1 || true
+      done
+      kubectl delete mre --all -n "$ns" --wait=false >/dev/null 2>&1 || true
+    done
+    helm uninstall "$RELEASE" -n "$NAMESPACE" --wait >/dev/null 2>&1 || true
+  else
+    bash e2e/testenv/testenv.sh down >/dev/null 2>&1 || true
+  fi
   exit $rc
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# waits until a URL answers 2xx (curl retries while the port is closed or the answer is 503), or fails naming it
+await_url() { # await_url <what> <url> <seconds>
+  curl -fsS -o /dev/null --retry "$3" --retry-delay 1 --retry-connrefused --max-time 5 "$2" \
+    || { echo "$1 did not answer $2 within about $3 s; see $WORK/" >&2; exit 1; }
+}
 
-say "building the operator and the SES emulator (first run downloads Maven dependencies)"
-./mvnw -B -ntp -q -DskipTests package
-OPERATOR_JAR=$(ls operator/target/ses-mre-operator-*-all.jar)
-EMULATOR_JAR=$(ls e2e/ses-emulator/target/ses-emulator-*-all.jar)
-
-say "building the local control plane (first run compiles kube-apiserver, etcd and helm: about 6 minutes)"
-bash e2e/testenv/testenv.sh build
+OPERATOR_JAR=operator/target/ses-mre-operator-all.jar
+EMULATOR_JAR=e2e/ses-emulator/target/ses-emulator-all.jar
+if [[ ${DEMO_BUILD:-true} == true ]]; then
+  say "building the operator and the SES emulator (first run downloads Maven dependencies)"
+  ./mvnw -B -ntp -q -DskipTests package
+  say "building the local control plane (first run compiles kube-apiserver, etcd and helm: about 6 minutes)"
+  bash e2e/testenv/testenv.sh build
+fi
 export PATH="$(bash e2e/testenv/testenv.sh tools-dir):$PATH"   # kubectl and helm of the pinned release
-HELM=helm
 
-say "starting kube-apiserver and etcd on 127.0.0.1"
+if bash e2e/testenv/testenv.sh status >/dev/null 2>&1; then
+  REUSED=true
+  say "using the control plane already running in $TESTENV_WORK_DIR (left running)"
+else
+  say "starting kube-apiserver and etcd on 127.0.0.1"
+fi
 ADMIN_KUBECONFIG=$(bash e2e/testenv/testenv.sh up | sed -n 's/^testenv ready: KUBECONFIG=//p')
 export KUBECONFIG=$ADMIN_KUBECONFIG
 
@@ -49,38 +77,29 @@ SES_PORT=${DEMO_SES_PORT:-$(free_port)}
 say "starting the SES emulator on http://127.0.0.1:$SES_PORT"
 java -jar "$EMULATOR_JAR" --port "$SES_PORT" --create-delay 3s --delete-delay 3s >"$WORK/ses-emulator.log" 2>&1 &
 PIDS+=($!)
-for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$SES_PORT/_emulator/health" >/dev/null 2>&1 && break; sleep 0.2; done
+await_url "the SES emulator" "http://127.0.0.1:$SES_PORT/_emulator/health" 30
 
 say "installing the chart's CRD, ServiceAccount and RBAC with helm"
-"$HELM" upgrade --install ses-mre-operator helm/ses-mre-operator --namespace ses-mre-system --create-namespace \
+helm upgrade --install "$RELEASE" helm/ses-mre-operator --namespace "$NAMESPACE" --create-namespace \
   --set deployment.enabled=false --wait >/dev/null
-TOKEN=$(kubectl -n ses-mre-system create token ses-mre-operator --duration=24h)
 OPERATOR_KUBECONFIG=$WORK/operator.kubeconfig
-SERVER=$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.server}')
-CA=$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')
-cat >"$OPERATOR_KUBECONFIG" <<KCFG
-apiVersion: v1
-kind: Config
-clusters: [{name: local, cluster: {server: "$SERVER", certificate-authority-data: "$CA"}}]
-users: [{name: ses-mre-operator, user: {token: "$TOKEN"}}]
-contexts: [{name: operator, context: {cluster: local, user: ses-mre-operator, namespace: ses-mre-system}}]
-current-context: operator
-KCFG
+bash hack/token-kubeconfig.sh "$NAMESPACE" ses-mre-operator 24h "$OPERATOR_KUBECONFIG"
 
 OPS_PORT=${DEMO_OPS_PORT:-$(free_port)}
-say "starting the operator as system:serviceaccount:ses-mre-system:ses-mre-operator (log: $WORK/operator.log)"
+say "starting the operator as system:serviceaccount:$NAMESPACE:ses-mre-operator (log: $WORK/operator.log)"
 KUBECONFIG=$OPERATOR_KUBECONFIG SES_MRE_SES_ENDPOINT=http://127.0.0.1:$SES_PORT SES_MRE_ALLOW_INSECURE_ENDPOINT=true \
   SES_MRE_DEFAULT_REGION=us-east-1 \
   SES_MRE_CLUSTER_ID=demo SES_MRE_OPS_PORT=$OPS_PORT AWS_ACCESS_KEY_ID=AKIDEMULATOR \
   AWS_SECRET_ACCESS_KEY=emulator-secret AWS_REGION=us-east-1 \
   java -jar "$OPERATOR_JAR" >"$WORK/operator.log" 2>&1 &
 PIDS+=($!)
-for _ in $(seq 150); do curl -fsS "http://127.0.0.1:$OPS_PORT/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+await_url "the operator" "http://127.0.0.1:$OPS_PORT/readyz" 60
 
 say "kubectl apply -f examples/"
 kubectl apply -f examples/
 expected=$(grep -l '^kind: MultiRegionEndpoint' examples/*.yaml | wc -l)
 start=$SECONDS
+# a display refreshed every 2 s until every example is Ready (or the timeout)
 while true; do
   clear 2>/dev/null || true
   echo "ses-mre-operator demo: $(( SECONDS - start ))s  (Ctrl-C stops everything)"

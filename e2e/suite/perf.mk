@@ -11,7 +11,10 @@
 #   make perf-smoke     bench-smoke + chaos-smoke (what `make test` runs)
 #
 # Knobs: BENCH_OBJECTS BENCH_RUNS BENCH_RATE BENCH_CREATE_DELAY BENCH_MODES BENCH_STEADY, CHAOS_OBJECTS CHAOS_SEED,
-# CHAOS_LEASE_PATCH_WORKAROUND, PERF_BUILD=false skips building the jars and the control plane.
+# PERF_BUILD=false skips building the jars and the control plane (make test builds them once).
+# Control plane: each run starts a fresh one of its own (.work/testenv-bench-<variant>, .work/testenv-chaos-<variant>)
+# and stops it, unless TESTENV_WORK_DIR names a running one (make test shares one across its suites) or
+# E2E_KUBECONFIG names a cluster (no apiserver restart there: the chaos run needs a testenv).
 
 PERF_MVN ?= ./mvnw -B -ntp
 PERF_POM ?= e2e/suite/pom.xml
@@ -28,7 +31,7 @@ BENCH_DOC ?= docs/benchmarks.md
 BENCH_SMOKE_OBJECTS ?= 20
 # extra words in the report's section name (one section per object count and label)
 BENCH_SECTION ?=
-# extra -D settings for every run, e.g. -Dbench.testenvWorkDir=... (see BenchmarkRun / ChaosRun)
+# extra -D settings for every run, e.g. -Dbench.timeout=20m (see BenchmarkRun / ChaosSettings)
 BENCH_EXTRA ?=
 CHAOS_EXTRA ?=
 
@@ -36,8 +39,6 @@ CHAOS_OBJECTS ?= 200
 CHAOS_SMOKE_OBJECTS ?= 30
 CHAOS_SEED ?= 20261125
 CHAOS_DOC ?= docs/reliability.md
-# true adds a Role granting "patch" on Leases (what the chart's leader-election Role lacks, see docs/reliability.md)
-CHAOS_LEASE_PATCH_WORKAROUND ?= false
 
 # the test classes are named so that surefire's default includes (*Test, Test*, *Tests, *TestCase) never pick
 # them up in a plain e2e run (and carry @Tag("bench") / @Tag("chaos")); here they are selected explicitly, and a
@@ -48,12 +49,12 @@ PERF_SUREFIRE :=
 
 perf-build: ## jars (Maven) and the local control plane (Go), both cached when up to date
 ifeq ($(PERF_BUILD),true)
-	$(PERF_MVN) -DskipTests install
+	$(PERF_MVN) -q -DskipTests package
 	bash e2e/testenv/testenv.sh build
 endif
 
-OPERATOR_JAR := operator/target/ses-mre-operator-0.1.0-SNAPSHOT-all.jar
-EMULATOR_JAR := e2e/ses-emulator/target/ses-emulator-0.1.0-SNAPSHOT-all.jar
+OPERATOR_JAR := operator/target/ses-mre-operator-all.jar
+EMULATOR_JAR := e2e/ses-emulator/target/ses-emulator-all.jar
 # the runs use copies of the jars taken at the start, so that a rebuild meanwhile cannot mix two builds
 snapshot_jars = mkdir -p $(1) && cp -p $(OPERATOR_JAR) $(1)/operator.jar && cp -p $(EMULATOR_JAR) $(1)/emulator.jar
 
@@ -85,7 +86,7 @@ chaos: perf-build ## chaos run: 200 objects, SES faults, 5 leader SIGKILLs, apis
 	@$(call snapshot_jars,$(abspath $(PERF_TARGET))/chaos/full/jars)
 	$(PERF_MVN) -f $(PERF_POM) test -Dtest=ChaosRun $(PERF_SUREFIRE) -Dchaos.variant=full \
 	  -Dchaos.objects=$(CHAOS_OBJECTS) -Dchaos.seed=$(CHAOS_SEED) -Dchaos.doc=$(abspath $(CHAOS_DOC)) \
-	  -Dchaos.work=$(abspath $(PERF_TARGET))/chaos/full/work -Dchaos.leasePatchWorkaround=$(CHAOS_LEASE_PATCH_WORKAROUND) \
+	  -Dchaos.work=$(abspath $(PERF_TARGET))/chaos/full/work \
 	  $(CHAOS_EXTRA)
 
 chaos-smoke: perf-build ## reduced chaos run (30 objects); report in e2e/suite/target/chaos/smoke/
@@ -93,7 +94,7 @@ chaos-smoke: perf-build ## reduced chaos run (30 objects); report in e2e/suite/t
 	$(PERF_MVN) -f $(PERF_POM) test -Dtest=ChaosRun $(PERF_SUREFIRE) -Dchaos.variant=smoke \
 	  -Dchaos.objects=$(CHAOS_SMOKE_OBJECTS) -Dchaos.seed=$(CHAOS_SEED) \
 	  -Dchaos.doc=$(abspath $(PERF_TARGET))/chaos/smoke/reliability.md \
-	  -Dchaos.work=$(abspath $(PERF_TARGET))/chaos/smoke/work -Dchaos.leasePatchWorkaround=$(CHAOS_LEASE_PATCH_WORKAROUND) \
+	  -Dchaos.work=$(abspath $(PERF_TARGET))/chaos/smoke/work \
 	  $(CHAOS_EXTRA)
 
 perf-smoke: ## bench-smoke + chaos-smoke (part of make test)

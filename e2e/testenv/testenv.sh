@@ -7,6 +7,9 @@
 #   testenv.sh down               stop it (and any leftover etcd/kube-apiserver of the work dir)
 #   testenv.sh restart-apiserver  restart only kube-apiserver (same port/certs/kubeconfig, etcd kept)
 #   testenv.sh status             exit 0 iff running and /readyz ok
+#   testenv.sh with <command...>  run a command against this control plane (TESTENV_WORK_DIR and KUBECONFIG exported):
+#                                 started first unless already running, and then stopped again when the command
+#                                 ends, also on failure or Ctrl-C; exits with the command's status
 #   testenv.sh env                "export KUBECONFIG=..." lines (eval "$(testenv.sh env)")
 #   testenv.sh kubeconfig         print the kubeconfig path (written by up)
 #   testenv.sh tools-dir          print the folder holding the built binaries (helm is there)
@@ -36,10 +39,11 @@ log() { echo "testenv: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 go_cmd() {
-  if [[ -n "${GO:-}" ]]; then echo "$GO"
+  if [[ -n "${GO:-}" ]]; then
+    command -v "$GO" >/dev/null 2>&1 || die "GO=$GO is not an executable Go toolchain"
+    echo "$GO"
   elif command -v go >/dev/null 2>&1; then command -v go
-  elif [[ -x /usr/local/go/bin/go ]]; then echo /usr/local/go/bin/go
-  else die "no Go toolchain found (set GO=/path/to/go)"; fi
+  else die "no Go toolchain: building kube-apiserver, etcd, kubectl and helm needs Go 1.24 or newer (https://go.dev/dl/); put its bin folder on PATH or set GO to the go binary"; fi
 }
 
 # Content key of a build: version + hash of the module files (+ sources).
@@ -189,6 +193,24 @@ cmd_up() {
   runner "${args[@]}"
 }
 
+cmd_with() {
+  [[ $# -gt 0 ]] || { usage; exit 2; }
+  local started=0 t0
+  t0=$(secs)
+  if runner status >/dev/null 2>&1; then
+    log "control plane of $WORK_DIR already running: used, and left running"
+  else
+    cmd_up >&2
+    started=1
+    log "control plane up in $(( $(secs) - t0 ))s; stopped again when this ends: $*"
+    # on failure and Ctrl-C too; INT/TERM turn into an exit so that the EXIT trap runs
+    trap 'rc=$?; trap - EXIT; log "stopping the control plane of $WORK_DIR"; runner down >&2 || true; exit $rc' EXIT
+    trap 'exit 130' INT TERM
+  fi
+  export TESTENV_WORK_DIR="$WORK_DIR" KUBECONFIG="$WORK_DIR/kubeconfig"
+  "$@"
+}
+
 cmd_env() {
   runner env
   echo "export TESTENV_TOOLS_DIR='$TOOLS_DIR'"
@@ -203,6 +225,7 @@ case "${1:-}" in
   down) if [[ -x "$TOOLS_DIR/testenv" ]]; then runner down; else log "not running (not built)"; fi ;;
   restart-apiserver) runner restart-apiserver ;;
   status) runner status ;;
+  with) shift; cmd_with "$@" ;;
   env) cmd_env ;;
   kubeconfig) echo "$WORK_DIR/kubeconfig" ;;
   tools-dir) echo "$TOOLS_DIR" ;;

@@ -11,7 +11,8 @@
 #
 # Env: KUBECTL (default: the testenv's kubectl if built, else kubectl on PATH), HELM (default: the testenv's helm, built if missing),
 #      TESTENV_WORK_DIR (the testenv to use, default .work/testenv-chart; started if not running, stopped at the
-#      end only if started here),
+#      end only if started here; make test points it at the control plane it shares across its suites: every
+#      release and namespace here has a unique suffix and is removed at the end),
 #      CHART_TEST_SKIP_CLUSTER=1 (only steps 1-3, for a quick run without a control plane).
 set -euo pipefail
 

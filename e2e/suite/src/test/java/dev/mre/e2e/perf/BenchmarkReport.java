@@ -6,10 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mre.e2e.perf.support.GeneratedDoc;
-import dev.mre.e2e.perf.support.Params;
+import dev.mre.e2e.harness.Params;
+import dev.mre.e2e.harness.Repo;
 import dev.mre.e2e.perf.support.Stats;
-import dev.mre.e2e.support.Json;
-import dev.mre.e2e.support.Progress;
+import dev.mre.e2e.harness.Json;
+import dev.mre.e2e.harness.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ class BenchmarkReport {
 
     @Test
     void write_report() throws IOException {
-        Path repo = Params.repo();
+        Path repo = Repo.root();
         Path results = Path.of(Params.str("bench.results", repo.resolve("e2e/suite/target/bench/smoke/N20").toString()));
         Path doc = Path.of(Params.str("bench.doc", results.resolveSibling("benchmarks.md").toString()));
         List<JsonNode> runs = new ArrayList<>();
@@ -102,8 +103,11 @@ class BenchmarkReport {
                 .append(machine.path("commit").asText()).append("; operator jar ")
                 .append(runs.stream().map(r -> r.path("operatorJar").asText("?").replaceAll(".*\\((.*)\\)", "$1")).distinct()
                         .toList()).append(". Runs started ").append(date).append(".\n\n");
-        sb.append("Setup: each run starts a fresh local control plane (e2e/testenv, kube-apiserver and etcd on 127.0.0.1), "
-                + "installs the chart's CRD and RBAC, and starts the SES emulator (`").append(first.path("emulatorFlags").asText())
+        boolean fresh = runs.stream().allMatch(r -> r.path("controlPlane").asText("STARTED").equals("STARTED"));
+        sb.append(fresh ? "Setup: each run starts a fresh local control plane (e2e/testenv, kube-apiserver and etcd on 127.0.0.1), "
+                : "Setup: the runs use a control plane that was already running (" + runs.stream()
+                        .map(r -> r.path("controlPlane").asText("STARTED")).distinct().toList() + "), ")
+                .append("installs the chart's CRD and RBAC, and starts the SES emulator (`").append(first.path("emulatorFlags").asText())
                 .append("`: every SES call of the account and region draws from one token bucket of ").append(rate)
                 .append("/s, burst ").append(rate).append(") and the operator jar as its own process under the chart's "
                         + "ServiceAccount token, with `JAVA_TOOL_OPTIONS=").append(first.path("javaToolOptions").asText())

@@ -3,20 +3,23 @@ package dev.mre.e2e.perf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mre.e2e.perf.support.Dirs;
-import dev.mre.e2e.perf.support.EmulatorCalls;
-import dev.mre.e2e.perf.support.EmulatorCalls.Counters;
+import dev.mre.e2e.harness.Cmd;
+import dev.mre.e2e.harness.Conditions;
+import dev.mre.e2e.harness.Emulator;
+import dev.mre.e2e.harness.Emulator.Counters;
+import dev.mre.e2e.harness.Harness;
+import dev.mre.e2e.harness.Json;
+import dev.mre.e2e.harness.Mre;
+import dev.mre.e2e.harness.OperatorProcess;
+import dev.mre.e2e.harness.Ownership;
+import dev.mre.e2e.harness.Pacing;
+import dev.mre.e2e.harness.Params;
+import dev.mre.e2e.harness.Progress;
+import dev.mre.e2e.harness.Repo;
 import dev.mre.e2e.perf.support.Machine;
 import dev.mre.e2e.perf.support.MreWatch;
-import dev.mre.e2e.perf.support.OperatorInstance;
-import dev.mre.e2e.perf.support.Params;
-import dev.mre.e2e.perf.support.PerfCluster;
 import dev.mre.e2e.perf.support.ResourceSampler;
 import dev.mre.e2e.perf.support.Stats;
-import dev.mre.e2e.support.Cmd;
-import dev.mre.e2e.support.Emulator;
-import dev.mre.e2e.support.Json;
-import dev.mre.e2e.support.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,12 +29,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * One benchmark run (one mode, one repetition) per Maven invocation, so a long benchmark never meets the suite's
- * surefire fork timeout: N objects applied at once with kubectl to a fresh local control plane, the SES emulator
+ * surefire fork timeout: N objects applied at once with kubectl to the harness's control plane (a fresh one, unless
+ * TESTENV_WORK_DIR names a running one, as in make test), the SES emulator
  * limiting every SES call to R requests/s with provisioning taking P seconds, the operator jar under the chart's
  * ServiceAccount and JVM memory settings. Writes one JSON result; {@link BenchmarkReport} turns the results into
  * the Markdown report. The perf.mk targets drive it; settings are system properties:
@@ -52,10 +57,12 @@ class BenchmarkRun {
 
     static final String NAMESPACE = "bench";
     static final String CLUSTER_ID = "bench";
+    static final String RELEASE = "ses-mre-operator-bench";
+    static final String SYSTEM_NAMESPACE = "ses-mre-bench";
 
     @Test
     void one_benchmark_run() throws Exception {
-        Path repo = Params.repo();
+        Path repo = Repo.root();
         String variant = Params.str("bench.variant", "smoke");
         int n = Params.integer("bench.objects", 20);
         int rate = Params.integer("bench.rate", 10);
@@ -69,17 +76,13 @@ class BenchmarkRun {
         Path results = Path.of(Params.str("bench.results",
                 repo.resolve("e2e/suite/target/bench/" + variant + "/N" + n).toString()));
         Path work = results.resolveSibling(results.getFileName() + "-work").resolve(mode + "-" + run);
-        Path testenvWork = Path.of(Params.str("bench.testenvWorkDir", repo.resolve(".work/testenv-bench-" + variant).toString()));
-        Path jar = Machine.jar("bench.operatorJar", results.getParent().resolve("jars/operator.jar"),
-                repo.resolve("operator/target/ses-mre-operator-0.1.0-SNAPSHOT-all.jar"));
+        Path jar = Machine.jar("bench.operatorJar", results.getParent().resolve("jars/operator.jar"), Repo.operatorJar());
         Path emulatorJar = Machine.jar("bench.emulatorJar", results.getParent().resolve("jars/emulator.jar"),
-                repo.resolve("e2e/ses-emulator/target/ses-emulator-0.1.0-SNAPSHOT-all.jar"));
+                Repo.emulatorJar());
         double lowerBound = 3.0 * n / rate + createDelay.toMillis() / 1000.0;
         Duration timeout = Params.duration("bench.timeout",
                 Duration.ofSeconds((long) Math.min(33 * 60, Math.max(600, 12 * lowerBound))));
         Files.createDirectories(results);
-        Dirs.deleteTree(work); // logs are appended to: nothing of an earlier run may be read as this one's
-        Files.createDirectories(work);
 
         Progress.log("==== benchmark %s: %d objects, SES limited to %d calls/s (burst %d), provisioning %s, mode %s, run %d%s ====",
                 variant, n, rate, rate, createDelay, mode, run, steady ? ", plus the resync steady state" : "");
@@ -94,40 +97,44 @@ class BenchmarkRun {
         r.put("lowerBoundSeconds", lowerBound);
         r.put("loadBefore", Machine.loadAverage());
         r.put("machine", Machine.describe(repo));
-        r.put("javaToolOptions", OperatorInstance.JAVA_TOOL_OPTIONS);
+        r.put("javaToolOptions", OperatorProcess.JAVA_TOOL_OPTIONS);
         r.put("operatorJar", jar + " (" + Machine.jarIdentity(jar) + ")");
         r.put("emulatorJar", emulatorJar + " (" + Machine.jarIdentity(emulatorJar) + ")");
         List<String> problems = new ArrayList<>();
 
-        try (PerfCluster cluster = PerfCluster.startFresh(repo, work, testenvWork, false)) {
-            cluster.kubectl.ok("create", "namespace", NAMESPACE);
-            Path objects = cluster.writeObjects(NAMESPACE, "bench", n, "objects.yaml");
+        // the harness empties the run's log folder: logs are appended to, nothing of an earlier run may be read as this one's
+        try (Harness h = Harness.start("bench-" + variant, work)) {
+            r.put("controlPlane", h.controlPlane().origin().toString());
+            h.applyCrds();
+            Harness.OperatorIdentity id = h.installOperatorRbac(RELEASE, SYSTEM_NAMESPACE, "12h");
+            h.namespace(NAMESPACE);
+            Path objects = Files.writeString(work.resolve("objects.yaml"), Mre.documents(Mre.numbered(NAMESPACE, "bench", n)));
             List<String> emulatorFlags = List.of("--rate-limit", Integer.toString(rate), "--burst", Integer.toString(rate),
                     "--create-delay", Params.flag(createDelay), "--delete-delay", "2s", "--threads", "16", "--seed", "1",
                     "--quota", Integer.toString(Math.max(100, 2 * n)));
             r.put("emulatorFlags", String.join(" ", emulatorFlags));
-            Emulator emu = Emulator.start(emulatorJar, work.resolve("emulator.log"), emulatorFlags);
-            try (emu; EmulatorCalls calls = new EmulatorCalls(emu.endpoint(), Duration.ofSeconds(3))) {
-                Map<String, String> env = operatorEnv(cluster, emu, mode, "10m");
-                r.put("operatorEnv", env.entrySet().stream().filter(e -> e.getKey().startsWith("SES_MRE_"))
-                        .map(e -> e.getKey() + "=" + e.getValue()).sorted().toList());
-                OperatorInstance op = OperatorInstance.start("bench-" + mode + "-" + run, jar, work.resolve("operator.log"), env);
+            Emulator emu = h.startEmulator("emulator", emulatorJar, emulatorFlags);
+            try (Emulator.CallRecorder calls = emu.recordCalls(Duration.ofSeconds(3))) {
+                Map<String, String> settings = operatorSettings(mode, "10m");
+                r.put("operatorEnv", settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList());
+                OperatorProcess op = h.startOperator("operator-" + mode + "-" + run, jar, id, emu, settings);
                 ResourceSampler sampler = new ResourceSampler(op);
-                MreWatch watch = new MreWatch("kubectl", cluster.adminKubeconfig);
+                MreWatch watch = new MreWatch(h.kubectl());
                 try {
                     Duration startToReady = op.awaitReady(Duration.ofSeconds(120));
                     r.put("startToReadySeconds", startToReady.toMillis() / 1000.0);
                     Progress.log("  operator: process start -> /readyz 200 in %.2f s", startToReady.toMillis() / 1000.0);
-                    Thread.sleep(1000); // the watch is connected (it lists the empty namespace first)
+                    // objects applied from now on are seen by the watch as they arrive
+                    watch.awaitConnected(Duration.ofSeconds(60));
 
                     // ---- apply everything at once and wait until every object is Ready ----
                     long t0 = System.currentTimeMillis();
-                    Cmd.Result apply = cluster.kubectl.run(Duration.ofMinutes(10), "apply", "-f", objects.toString());
+                    Cmd.Result apply = h.kubectl().run(Duration.ofMinutes(10), "apply", "-f", objects.toString());
                     apply.orThrow();
                     long applied = System.currentTimeMillis();
                     r.put("applySeconds", (applied - t0) / 1000.0);
                     long allReady = watch.awaitAllReady(n, timeout, "convergence");
-                    Counters conv = calls.counters();
+                    Counters conv = emu.counters();
                     ResourceSampler.Reading atReady = sampler.read();
                     if (allReady < 0) {
                         problems.add("not every object Ready within " + timeout + ": " + watch.readyCount() + "/" + n
@@ -165,8 +172,8 @@ class BenchmarkRun {
                     List<Emulator.Call> log = calls.log();
                     r.put("callLogComplete", calls.complete());
                     r.put("callLogEntries", log.size());
-                    Map<String, Instant> firstCreate = EmulatorCalls.firstCall(log, "CreateMultiRegionEndpoint", null);
-                    Map<String, Instant> firstCreateOk = EmulatorCalls.firstCall(log, "CreateMultiRegionEndpoint", "200");
+                    Map<String, Instant> firstCreate = Emulator.firstCall(log, "CreateMultiRegionEndpoint", null);
+                    Map<String, Instant> firstCreateOk = Emulator.firstCall(log, "CreateMultiRegionEndpoint", "200");
                     List<Double> toCreate = new ArrayList<>();
                     List<Double> toCreateOk = new ArrayList<>();
                     List<Double> toReady = new ArrayList<>();
@@ -189,12 +196,13 @@ class BenchmarkRun {
                     r.put("applyToReady", pcts(toReady));
 
                     // correctness: one endpoint per object, created once
-                    checkEndpoints(calls.state(), log, n, calls.complete(), conv, problems);
+                    checkEndpoints(emu.state(), Ownership.namespaceUid(h.kubectl(), NAMESPACE), log, n,
+                            calls.complete(), conv, problems);
 
                     // idle after convergence (nothing to do until the 10 min resync): memory settles
                     int idleSeconds = Params.integer("bench.idleSeconds", 15);
                     r.put("idleSeconds", idleSeconds);
-                    Thread.sleep(1000L * idleSeconds);
+                    Pacing.pause(Duration.ofSeconds(idleSeconds), "idle window after convergence (memory settles)");
                     ResourceSampler.Reading idle = sampler.read();
                     r.put("rssIdleMiB", idle.rssMiB());
                     r.put("rssPeakMiB", idle.hwmMiB());
@@ -204,8 +212,8 @@ class BenchmarkRun {
                     r.put("threadsIdle", idle.threads());
                     r.put("heapPeakSampledMiB", sampler.maxHeapUsedMiB());
                     String metrics = op.metrics();
-                    r.put("operatorSesCalls", OperatorInstance.metricSum(metrics, "ses_mre_ses_calls_total"));
-                    r.put("operatorSesThrottles", OperatorInstance.metricSum(metrics, "ses_mre_ses_throttles_total"));
+                    r.put("operatorSesCalls", OperatorProcess.metricSum(metrics, "ses_mre_ses_calls_total"));
+                    r.put("operatorSesThrottles", OperatorProcess.metricSum(metrics, "ses_mre_ses_throttles_total"));
                     r.put("loadAfter", Machine.loadAverage());
                     Progress.log("  converged in %.1f s (lower bound %.1f s, ratio %.2f); %d SES calls (%.2f per endpoint), "
                                     + "%d answered 429 (%.1f %%); apply->first Create p50 %.1f s p99 %.1f s; RSS peak %.0f MiB, "
@@ -217,7 +225,7 @@ class BenchmarkRun {
                     if (steady && allReady > 0) {
                         sampler.close();
                         op.close();
-                        r.put("steady", steadyState(cluster, emu, calls, mode, n, rate, jar, work));
+                        r.put("steady", steadyState(h, id, emu, mode, n, rate, jar));
                     }
                 } finally {
                     watch.close();
@@ -238,21 +246,15 @@ class BenchmarkRun {
         assertThat(problems).as("benchmark run problems").isEmpty();
     }
 
-    static Map<String, String> operatorEnv(PerfCluster cluster, Emulator emu, String mode, String resync) {
+    /** The operator's settings of a mode (on top of the harness's base environment: identity, emulator, region). */
+    static Map<String, String> operatorSettings(String mode, String resync) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("KUBECONFIG", cluster.operatorKubeconfig.toString());
-        env.put("SES_MRE_SES_ENDPOINT", emu.endpoint().toString());
-        env.put("SES_MRE_ALLOW_INSECURE_ENDPOINT", "true");
-        env.put("SES_MRE_DEFAULT_REGION", "us-east-1");
         env.put("SES_MRE_CLUSTER_ID", CLUSTER_ID);
         env.put("SES_MRE_RESYNC_PERIOD", resync);
         if (mode.equals("per-object")) {
             env.put("SES_MRE_ADAPTIVE_RATE_LIMIT", "false");
             env.put("SES_MRE_MAX_CALL_RATE", "100000");
         }
-        env.put("AWS_ACCESS_KEY_ID", "AKIDEMULATOR");
-        env.put("AWS_SECRET_ACCESS_KEY", "emulator-secret");
-        env.put("AWS_REGION", "us-east-1");
         return env;
     }
 
@@ -266,8 +268,8 @@ class BenchmarkRun {
     }
 
     /** Exactly one READY endpoint per object, owned by it, created by exactly one successful Create. */
-    static void checkEndpoints(JsonNode state, List<Emulator.Call> log, int n, boolean logComplete, Counters conv,
-                               List<String> problems) {
+    static void checkEndpoints(JsonNode state, String namespaceUid, List<Emulator.Call> log, int n,
+                               boolean logComplete, Counters conv, List<String> problems) {
         Map<String, Integer> byName = new TreeMap<>();
         int notReady = 0;
         int wrongOwner = 0;
@@ -277,14 +279,13 @@ class BenchmarkRun {
             if (!"READY".equals(e.path("status").asText())) {
                 notReady++;
             }
-            String owner = e.path("tags").path("ses.mre.dev/owner").asText();
-            if (!(owner.startsWith(CLUSTER_ID + "/") && owner.endsWith("/" + name))) {
+            if (!Ownership.ownedBy(Json.stringMap(e.path("tags")), CLUSTER_ID, namespaceUid, name)) {
                 wrongOwner++;
             }
         }
         int expectedNames = 0;
         for (int i = 0; i < n; i++) {
-            if (byName.getOrDefault(PerfCluster.objectName("bench", i), 0) == 1) {
+            if (byName.getOrDefault(Mre.numberedName("bench", i), 0) == 1) {
                 expectedNames++;
             }
         }
@@ -314,41 +315,35 @@ class BenchmarkRun {
      * resync whatever the period, so calls per endpoint per hour at the default 10 min = calls per endpoint per
      * resync x 6.
      */
-    static Map<String, Object> steadyState(PerfCluster cluster, Emulator emu, EmulatorCalls calls, String mode, int n,
-                                           int rate, Path jar, Path work) throws Exception {
+    static Map<String, Object> steadyState(Harness h, Harness.OperatorIdentity id, Emulator emu, String mode, int n,
+                                           int rate, Path jar) throws Exception {
         long resyncS = Params.longValue("bench.steadyResyncSeconds", Math.max(20, (long) Math.ceil(4.0 * n / rate)));
         Duration resync = Duration.ofSeconds(resyncS);
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("resyncSeconds", resyncS);
         Progress.log("  steady state: operator restarted with SES_MRE_RESYNC_PERIOD=%ds (resync load 2N/T = %.1f calls/s"
                 + " for a limit of %d/s)", resyncS, 2.0 * n / resyncS, rate);
-        Counters c0 = calls.counters();
-        OperatorInstance op = OperatorInstance.start("steady-" + mode, jar, work.resolve("operator-steady.log"),
-                operatorEnv(cluster, emu, mode, resyncS + "s"));
+        Counters c0 = emu.counters();
+        OperatorProcess op = h.startOperator("operator-steady-" + mode, jar, id, emu, operatorSettings(mode, resyncS + "s"));
         try (op; ResourceSampler sampler = new ResourceSampler(op)) {
             long t0 = System.currentTimeMillis();
             Duration startToReady = op.awaitReady(Duration.ofSeconds(120));
             s.put("startToReadySeconds", startToReady.toMillis() / 1000.0);
             // restart pass: every object read again (Get + ListTags, both successful)
-            long deadline = System.currentTimeMillis() + Math.max(120_000, 20_000L * n / rate);
-            Counters pass;
-            while (true) {
-                pass = calls.counters().minus(c0);
-                if (pass.count("GetMultiRegionEndpoint", "200") >= n && pass.count("ListTagsForResource", "200") >= n) {
-                    break;
-                }
-                if (System.currentTimeMillis() > deadline) {
-                    throw new AssertionError("restart pass not done: " + pass.byOperation());
-                }
-                Thread.sleep(200);
-            }
+            AtomicReference<Counters> pass = new AtomicReference<>(emu.counters().minus(c0));
+            Conditions.await("the restart pass: every object read again (Get + ListTags)",
+                    Duration.ofMillis(Math.max(120_000, 20_000L * n / rate)), Duration.ofMillis(200), () -> {
+                        pass.set(emu.counters().minus(c0));
+                        return pass.get().count("GetMultiRegionEndpoint", "200") >= n
+                                && pass.get().count("ListTagsForResource", "200") >= n;
+                    }, () -> pass.get().byOperation().toString());
             long passEnd = System.currentTimeMillis();
             s.put("restartPassSeconds", (passEnd - t0) / 1000.0);
-            s.put("restartPassCalls", pass.byOperation());
-            Counters a = calls.counters();
+            s.put("restartPassCalls", pass.get().byOperation());
+            Counters a = emu.counters();
             long wa = System.currentTimeMillis();
-            Thread.sleep(resync.toMillis());
-            Counters b = calls.counters();
+            Pacing.pause(resync, "measurement window of one resync period");
+            Counters b = emu.counters();
             long wb = System.currentTimeMillis();
             ResourceSampler.Reading end = sampler.read();
             Counters window = b.minus(a);

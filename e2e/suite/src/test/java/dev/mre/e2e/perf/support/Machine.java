@@ -1,6 +1,6 @@
 package dev.mre.e2e.perf.support;
 
-import dev.mre.e2e.support.Cmd;
+import dev.mre.e2e.harness.Cmd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

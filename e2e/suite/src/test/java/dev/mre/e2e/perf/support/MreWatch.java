@@ -1,12 +1,9 @@
 package dev.mre.e2e.perf.support;
 
-import dev.mre.e2e.support.Cmd;
-import dev.mre.e2e.support.Progress;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import dev.mre.e2e.harness.Conditions;
+import dev.mre.e2e.harness.Harness;
+import dev.mre.e2e.harness.Kubectl;
+import dev.mre.e2e.harness.KubectlWatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,24 +11,20 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.TreeMap;
 
 /**
- * Follows every MultiRegionEndpoint with one {@code kubectl get mre -A --watch} process (one stream, no polling
- * load on the API server), timestamping each event on arrival: when each object appeared, when it (last) became
- * Ready for its generation, when it went away. The watch is restarted when it ends (e.g. kube-apiserver restart),
- * followed by a full list so that nothing missed in between stays wrong.
+ * Follows every MultiRegionEndpoint with one {@code kubectl get mre -A --watch} ({@link KubectlWatch}), timestamping
+ * each event on arrival: when each object appeared, when it (last) became Ready for its generation, when it went
+ * away. After a restart of the watch (e.g. a kube-apiserver restart) a full list replaces what may have been missed.
  */
 public final class MreWatch implements AutoCloseable {
 
-    private static final String FORMAT = "{.type}|{.object.metadata.namespace}/{.object.metadata.name}"
-            + "|{.object.metadata.generation}|{.object.status.observedGeneration}"
-            + "|{.object.status.conditions[?(@.type==\"Ready\")].status}"
-            + "|{.object.status.conditions[?(@.type==\"Ready\")].reason}|{.object.metadata.deletionTimestamp}{\"\\n\"}";
-    private static final String LIST_FORMAT = "{range .items[*]}ADDED|{.metadata.namespace}/{.metadata.name}"
-            + "|{.metadata.generation}|{.status.observedGeneration}"
-            + "|{.status.conditions[?(@.type==\"Ready\")].status}"
-            + "|{.status.conditions[?(@.type==\"Ready\")].reason}|{.metadata.deletionTimestamp}{\"\\n\"}{end}";
+    private static final String FIELDS = "|{.metadata.namespace}/{.metadata.name}|{.metadata.generation}"
+            + "|{.status.observedGeneration}|{.status.conditions[?(@.type==\"Ready\")].status}"
+            + "|{.status.conditions[?(@.type==\"Ready\")].reason}|{.metadata.deletionTimestamp}{\"\\n\"}";
+    private static final String FORMAT = "{.type}" + FIELDS.replace("{.", "{.object.");
+    private static final String LIST_FORMAT = "{range .items[*]}ADDED" + FIELDS + "{end}";
 
     /** What is known of one object; times are epoch milliseconds on this machine's clock. */
     public static final class Obj {
@@ -47,68 +40,38 @@ public final class MreWatch implements AutoCloseable {
             this.key = key;
             this.addedAt = addedAt;
         }
+
+        Obj copy() {
+            Obj c = new Obj(key, addedAt);
+            c.firstReadyAt = firstReadyAt;
+            c.readyAt = readyAt;
+            c.ready = ready;
+            c.reason = reason;
+            c.deleting = deleting;
+            return c;
+        }
     }
 
-    private final String kubectl;
-    private final Path kubeconfig;
+    private final Kubectl kubectl;
     private final Map<String, Obj> objects = new HashMap<>();
     private final Map<String, Long> deletedAt = new HashMap<>();
-    private final Thread thread;
-    private volatile Process process;
-    private volatile boolean closed;
-    private int restarts;
+    private final KubectlWatch watch;
 
-    public MreWatch(String kubectl, Path kubeconfig) {
+    public MreWatch(Kubectl kubectl) {
         this.kubectl = kubectl;
-        this.kubeconfig = kubeconfig;
-        this.thread = new Thread(this::loop, "mre-watch");
-        thread.setDaemon(true);
-        thread.start();
+        this.watch = new KubectlWatch("mre-watch", kubectl, List.of("get", Harness.CRD_NAME, "-A",
+                "--output-watch-events", "-o", "jsonpath=" + FORMAT), line -> apply(line, System.currentTimeMillis()),
+                this::resync);
     }
 
-    private void loop() {
-        boolean first = true;
-        while (!closed) {
-            try {
-                ProcessBuilder pb = new ProcessBuilder(kubectl, "get", "multiregionendpoints.ses.mre.dev", "-A",
-                        "--watch", "--output-watch-events", "-o", "jsonpath=" + FORMAT)
-                        .redirectError(ProcessBuilder.Redirect.DISCARD);
-                pb.environment().put("KUBECONFIG", kubeconfig.toString());
-                process = pb.start();
-                if (!first) {
-                    resync();
-                }
-                first = false;
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        apply(line, System.currentTimeMillis());
-                    }
-                }
-                process.waitFor(5, TimeUnit.SECONDS);
-            } catch (IOException e) {
-                // restart below
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (!closed) {
-                synchronized (this) {
-                    restarts++;
-                }
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
+    /** Waits until the watch request is answered: objects applied from now on are seen as they arrive. */
+    public void awaitConnected(Duration timeout) {
+        watch.awaitConnected(timeout);
     }
 
     /** After a watch restart: a full list replaces what may have been missed (objects deleted in between). */
     private void resync() {
-        Cmd.Result r = Cmd.of(kubectl, "get", "multiregionendpoints.ses.mre.dev", "-A", "-o", "jsonpath=" + LIST_FORMAT)
-                .env("KUBECONFIG", kubeconfig.toString()).timeout(Duration.ofSeconds(60)).run();
+        var r = kubectl.quiet("get", Harness.CRD_NAME, "-A", "-o", "jsonpath=" + LIST_FORMAT);
         if (!r.ok()) {
             return;
         }
@@ -126,7 +89,6 @@ public final class MreWatch implements AutoCloseable {
                     deletedAt.put(k, now);
                 }
             }
-            notifyAll();
         }
     }
 
@@ -140,7 +102,6 @@ public final class MreWatch implements AutoCloseable {
         if (type.equals("DELETED")) {
             objects.remove(key);
             deletedAt.put(key, now);
-            notifyAll();
             return key;
         }
         if (type.equals("ERROR") || type.equals("BOOKMARK")) {
@@ -157,7 +118,6 @@ public final class MreWatch implements AutoCloseable {
         o.ready = ready;
         o.reason = f[5];
         o.deleting = !f[6].isEmpty();
-        notifyAll();
         return key;
     }
 
@@ -169,23 +129,13 @@ public final class MreWatch implements AutoCloseable {
         return (int) objects.values().stream().filter(o -> o.ready).count();
     }
 
-    public synchronized int restarts() {
-        return restarts;
+    public int restarts() {
+        return watch.restarts();
     }
 
     /** A copy of the current objects. */
     public synchronized List<Obj> snapshot() {
-        List<Obj> l = new ArrayList<>();
-        for (Obj o : objects.values()) {
-            Obj c = new Obj(o.key, o.addedAt);
-            c.firstReadyAt = o.firstReadyAt;
-            c.readyAt = o.readyAt;
-            c.ready = o.ready;
-            c.reason = o.reason;
-            c.deleting = o.deleting;
-            l.add(c);
-        }
-        return l;
+        return objects.values().stream().map(Obj::copy).toList();
     }
 
     public synchronized Map<String, Long> deletedAt() {
@@ -194,69 +144,44 @@ public final class MreWatch implements AutoCloseable {
 
     /** Reasons of the Ready condition of the objects not Ready, counted (for progress lines). */
     public synchronized Map<String, Integer> notReadyReasons() {
-        Map<String, Integer> m = new java.util.TreeMap<>();
+        Map<String, Integer> m = new TreeMap<>();
         objects.values().stream().filter(o -> !o.ready)
                 .forEach(o -> m.merge(o.reason.isEmpty() ? "(none)" : o.reason, 1, Integer::sum));
         return m;
     }
 
+    private synchronized boolean allReady(int expected) {
+        return objects.size() == expected && readyCount() == expected;
+    }
+
     /**
-     * Waits until {@code expected} objects exist and all are Ready, printing progress every 10 s; returns the
-     * epoch-ms instant the last of them became Ready, or -1 on timeout.
+     * Waits until {@code expected} objects exist and all are Ready (progress every 10 s); returns the epoch-ms instant
+     * the last of them became Ready, or -1 on timeout.
      */
-    public long awaitAllReady(int expected, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeout.toMillis();
-        long nextLog = System.currentTimeMillis() + 10_000;
+    public long awaitAllReady(int expected, Duration timeout, String what) {
+        if (!Conditions.within(what + ": " + expected + " objects Ready", timeout, Duration.ofMillis(100),
+                () -> allReady(expected), () -> size() + "/" + expected + " objects, " + readyCount()
+                        + " Ready; not Ready by reason " + notReadyReasons())) {
+            return -1;
+        }
         synchronized (this) {
-            while (true) {
-                if (objects.size() == expected && readyCount() == expected) {
-                    return objects.values().stream().mapToLong(o -> o.readyAt).max().orElse(-1);
-                }
-                long now = System.currentTimeMillis();
-                if (now >= deadline) {
-                    return -1;
-                }
-                if (now >= nextLog) {
-                    Progress.log("  %s: %d/%d objects, %d Ready; not Ready by reason %s", what, objects.size(),
-                            expected, readyCount(), notReadyReasons());
-                    nextLog = now + 10_000;
-                }
-                wait(Math.min(1000, deadline - now));
-            }
+            return objects.values().stream().mapToLong(o -> o.readyAt).max().orElse(-1);
         }
     }
 
     /** Waits until no object is left; returns the epoch-ms instant of the last deletion, or -1 on timeout. */
-    public long awaitEmpty(Duration timeout, String what) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeout.toMillis();
-        long nextLog = System.currentTimeMillis() + 10_000;
+    public long awaitEmpty(Duration timeout, String what) {
+        if (!Conditions.within(what + ": no object left", timeout, Duration.ofMillis(100), () -> size() == 0,
+                () -> size() + " objects left, by reason " + notReadyReasons())) {
+            return -1;
+        }
         synchronized (this) {
-            while (true) {
-                if (objects.isEmpty()) {
-                    return deletedAt.values().stream().mapToLong(Long::longValue).max().orElse(System.currentTimeMillis());
-                }
-                long now = System.currentTimeMillis();
-                if (now >= deadline) {
-                    return -1;
-                }
-                if (now >= nextLog) {
-                    Map<String, Integer> reasons = new java.util.TreeMap<>();
-                    objects.values().forEach(o -> reasons.merge(o.reason.isEmpty() ? "(none)" : o.reason, 1, Integer::sum));
-                    Progress.log("  %s: %d objects left, by reason %s", what, objects.size(), reasons);
-                    nextLog = now + 10_000;
-                }
-                wait(Math.min(1000, deadline - now));
-            }
+            return deletedAt.values().stream().mapToLong(Long::longValue).max().orElse(System.currentTimeMillis());
         }
     }
 
     @Override
     public void close() {
-        closed = true;
-        Process p = process;
-        if (p != null) {
-            p.destroy();
-        }
-        thread.interrupt();
+        watch.close();
     }
 }

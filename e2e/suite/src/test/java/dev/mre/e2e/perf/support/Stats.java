@@ -11,28 +11,29 @@ public final class Stats {
 
     /** Nearest-rank percentile (p in 0..100) of the values; NaN when empty. */
     public static double percentile(Collection<? extends Number> values, double p) {
-        List<Double> v = new ArrayList<>();
-        values.forEach(x -> v.add(x.doubleValue()));
-        v.removeIf(d -> Double.isNaN(d));
+        List<Double> v = sortedNumbers(values);
         if (v.isEmpty()) {
             return Double.NaN;
         }
-        v.sort(Double::compare);
         int rank = (int) Math.ceil(p / 100.0 * v.size());
         return v.get(Math.max(0, Math.min(v.size() - 1, rank - 1)));
     }
 
     /** Median (mean of the two middle values for an even count); NaN when empty. */
     public static double median(Collection<? extends Number> values) {
-        List<Double> v = new ArrayList<>();
-        values.forEach(x -> v.add(x.doubleValue()));
-        v.removeIf(d -> Double.isNaN(d));
+        List<Double> v = sortedNumbers(values);
         if (v.isEmpty()) {
             return Double.NaN;
         }
-        v.sort(Double::compare);
         int n = v.size();
         return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+    }
+
+    /** The values that are numbers (not NaN), ascending. */
+    private static List<Double> sortedNumbers(Collection<? extends Number> values) {
+        List<Double> v = new ArrayList<>();
+        values.stream().map(Number::doubleValue).filter(d -> !Double.isNaN(d)).sorted().forEach(v::add);
+        return v;
     }
 
     public static double min(Collection<? extends Number> values) {

@@ -1,0 +1,71 @@
+package dev.mre.e2e;
+
+import static com.tngtech.archunit.base.DescribedPredicate.describe;
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
+import static com.tngtech.archunit.lang.conditions.ArchPredicates.is;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import dev.mre.e2e.harness.Pacing;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+
+/**
+ * Build checks of the test code (run by every ./mvnw verify, no cluster needed):
+ * <ul>
+ *   <li>no fixed sleeps: only {@link Pacing}, the harness's one pacing helper, may call Thread.sleep (a test waits on
+ *       a condition with Awaitility or {@code Conditions}, never for a fixed time);</li>
+ *   <li>the e2e areas' class names, run order and display names agree: {@code A<nn>...Test} has {@code @Order(nn)}
+ *       and a display name starting with {@code A<nn> }.</li>
+ * </ul>
+ */
+@AnalyzeClasses(packages = "dev.mre.e2e", importOptions = ImportOption.OnlyIncludeTests.class)
+class HarnessRulesTest {
+
+    @ArchTest
+    static final ArchRule no_fixed_sleeps_outside_the_pacing_helper = noClasses()
+            .that().doNotHaveFullyQualifiedName(Pacing.class.getName())
+            .should().callMethodWhere(target(name("sleep")).and(target(is(owner(describe("Thread or TimeUnit",
+                    o -> o.isEquivalentTo(Thread.class) || o.isEquivalentTo(TimeUnit.class)))))))
+            .because("a test waits on a condition (Awaitility, Conditions), not for a fixed time; a wait whose length is"
+                    + " the point (a measurement window, a chaos schedule, a retry backoff) goes through Pacing.pause");
+
+    private static final Pattern AREA = Pattern.compile("A(\\d\\d)[A-Z]\\w*Test");
+
+    @ArchTest
+    static final ArchRule e2e_areas_agree_in_name_order_and_display_name = classes()
+            .that().areAssignableTo(E2eTest.class).and().doNotHaveFullyQualifiedName(E2eTest.class.getName())
+            .should(new ArchCondition<JavaClass>("be named A<nn>...Test with @Order(nn) and @DisplayName(\"A<nn> ...\")") {
+                @Override
+                public void check(JavaClass c, ConditionEvents events) {
+                    Matcher m = AREA.matcher(c.getSimpleName());
+                    String problem = null;
+                    if (!m.matches()) {
+                        problem = "is not named A<two digits><Area>Test";
+                    } else {
+                        int no = Integer.parseInt(m.group(1));
+                        String prefix = "A" + m.group(1) + " ";
+                        if (!c.isAnnotatedWith(Order.class) || c.getAnnotationOfType(Order.class).value() != no) {
+                            problem = "has no @Order(" + no + ")";
+                        } else if (!c.isAnnotatedWith(DisplayName.class)
+                                || !c.getAnnotationOfType(DisplayName.class).value().startsWith(prefix)) {
+                            problem = "has no @DisplayName starting with \"" + prefix + "\"";
+                        }
+                    }
+                    events.add(new SimpleConditionEvent(c, problem == null, c.getName() + " " + (problem == null ? "agrees" : problem)));
+                }
+            });
+}
