@@ -38,18 +38,19 @@ final class AdminApi {
                 }
                 case "POST /_emulator/reset" -> {
                     boolean alsoSettings = "true".equalsIgnoreCase(request.queryParameter("settings"));
+                    boolean alsoSessions = "true".equalsIgnoreCase(request.queryParameter("sessions"));
                     emulator.reset();
                     if (alsoSettings) {
                         emulator.resetSettings();
                     }
-                    reply(exchange, 200, Json.object().put("reset", true).put("settings", alsoSettings));
+                    if (alsoSessions) {
+                        emulator.forgetSessions();
+                    }
+                    reply(exchange, 200, Json.object().put("reset", true).put("settings", alsoSettings).put("sessions", alsoSessions));
                 }
-                case "POST /_emulator/expire-sessions" -> {
-                    emulator.expireSessions();
-                    reply(exchange, 200, Json.object().put("expired", emulator.sessions().size()));
-                }
+                case "POST /_emulator/expire-sessions" -> reply(exchange, 200, Json.object().put("expired", emulator.expireSessions()));
                 default -> reply(exchange, 404, Json.object().put("message", "unknown admin call " + key
-                        + "; try GET /_emulator/health, /state, /calls[?log=true], /settings, POST /settings, POST /reset[?settings=true],"
+                        + "; try GET /_emulator/health, /state, /calls[?log=true], /settings, POST /settings, POST /reset[?settings=true][&sessions=true],"
                         + " POST /expire-sessions"));
             }
         } catch (IllegalArgumentException | IOException e) {

@@ -190,7 +190,7 @@ public final class Main {
         SettingsCodec.helpLines().forEach(out::println);
         out.println();
         out.println("admin API: GET /_emulator/health | /state | /calls[?log=true] | /settings,"
-                + " POST /_emulator/settings | /reset[?settings=true] | /expire-sessions");
+                + " POST /_emulator/settings | /reset[?settings=true][&sessions=true] | /expire-sessions");
     }
 
     private static int integer(String flag, String value) {

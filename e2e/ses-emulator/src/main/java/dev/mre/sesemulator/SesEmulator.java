@@ -167,16 +167,27 @@ public final class SesEmulator implements AutoCloseable {
         return sessions.all().stream().map(s -> s.view("aws")).toList();
     }
 
-    /** Ends every session now (real clock): the next call signed with one answers ExpiredToken(Exception). */
-    public void expireSessions() {
-        sessions.expireAll(java.time.Instant.now());
+    /**
+     * Ends every session now (real clock): the next call signed with one answers ExpiredTokenException (SES) /
+     * ExpiredToken (STS). Answers how many sessions were still valid.
+     */
+    public int expireSessions() {
+        return sessions.expireAll(java.time.Instant.now());
+    }
+
+    /** Forgets every AssumeRole session: their keys answer as unknown keys from now on ({@link #reset()} keeps them). */
+    public void forgetSessions() {
+        sessions.clear();
     }
 
     public CallStats calls() {
         return calls;
     }
 
-    /** Forgets all endpoints, counters, the call log and the rate-limit buckets; settings and STS sessions stay. */
+    /**
+     * Forgets all endpoints, counters, the call log and the rate-limit buckets; settings and STS sessions stay
+     * (a client holding session credentials keeps working across a reset; {@link #forgetSessions()} drops them).
+     */
     public void reset() {
         store.clear();
         calls.clear();

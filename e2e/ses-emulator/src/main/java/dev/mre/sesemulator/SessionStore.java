@@ -3,6 +3,7 @@ package dev.mre.sesemulator;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -117,7 +118,9 @@ final class SessionStore {
             }
             keyId = id.toString();
         } while (sessions.containsKey(keyId));
-        Session s = new Session(keyId, randomText(30), randomText(96), role, sessionName, tags, assumedBy, now, now.plus(duration));
+        // whole seconds, as STS reports Expiration: a client's idea of the expiry is then exactly the emulator's
+        Instant expiration = now.plus(duration).truncatedTo(ChronoUnit.SECONDS);
+        Session s = new Session(keyId, randomText(30), randomText(96), role, sessionName, tags, assumedBy, now, expiration);
         sessions.put(keyId, s);
         return s;
     }
@@ -131,13 +134,20 @@ final class SessionStore {
         return sessions.values().stream().sorted(Comparator.comparing(Session::issuedAt)).toList();
     }
 
-    /** Ends every session now: the next call signed with one answers ExpiredToken. */
-    void expireAll(Instant now) {
-        sessions.values().forEach(s -> {
+    /** Ends every session now: the next call signed with one answers ExpiredToken. Answers how many were still valid. */
+    int expireAll(Instant now) {
+        int ended = 0;
+        for (Session s : sessions.values()) {
             if (s.expiration.isAfter(now)) {
                 s.expiration = now;
+                ended++;
             }
-        });
+        }
+        return ended;
+    }
+
+    void clear() {
+        sessions.clear();
     }
 
     private void prune(Instant now) {

@@ -26,7 +26,6 @@ final class StsProtocol {
 
     static String assumeRole(SessionStore.Session session, String partition, String requestId) {
         Principal p = Principal.session(session);
-        // whole seconds, rounded down: a client then never believes a session lives longer than it does
         String expiration = DateTimeFormatter.ISO_INSTANT.format(session.expiration().truncatedTo(ChronoUnit.SECONDS));
         return "<AssumeRoleResponse xmlns=\"" + NAMESPACE + "\">\n"
                 + "  <AssumeRoleResult>\n"
