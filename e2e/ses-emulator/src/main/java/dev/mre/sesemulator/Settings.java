@@ -424,7 +424,7 @@ public final class Settings {
         return m.matches() ? m.group(1) + ":" + m.group(2) : arn;
     }
 
-    private static String policyPrincipal(String arn) {
+    static String policyPrincipal(String arn) {
         if (arn == null || !POLICY_PRINCIPAL.matcher(arn).matches()) {
             throw new IllegalArgumentException("a policy attaches to an IAM user ARN (arn:aws:iam::123456789012:user/NAME) or role ARN"
                     + " (arn:aws:iam::123456789012:role/NAME), not '" + arn + "'");

@@ -81,7 +81,7 @@ final class SettingsCodec {
                 "IAM role for AssumeRole, ROLE_ARN={\"trustedPrincipals\":[..],\"externalId\":..,\"allowTagSession\":..,"
                         + "\"maxSessionDuration\":\"1h\"} or ROLE_ARN=@role.json (repeatable)", "role"));
         FIELDS.put("policies", new Field(SettingsCodec::policiesJson, (s, n) -> mergeMap(n, "policies",
-                () -> s.policies(Map.of()), (principal, v) -> s.policy(principal, v == null ? null : policyOf(principal, v))),
+                () -> s.policies(Map.of()), (principal, v) -> s.policy(Settings.policyPrincipal(principal), v == null ? null : policyOf(principal, v))),
                 "identity-based IAM policy of a user or role, PRINCIPAL_ARN=@policy.json or PRINCIPAL_ARN={...} (repeatable)", "policy"));
     }
 
