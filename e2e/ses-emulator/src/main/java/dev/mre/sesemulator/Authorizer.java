@@ -16,7 +16,8 @@ import java.util.Optional;
  * (resource {@code *}); Get/Delete address {@code multi-region-endpoint/<name>}; TagResource, UntagResource and
  * ListTagsForResource address the ARN in the request. aws:RequestTag and aws:TagKeys go with Create and TagResource,
  * aws:TagKeys with UntagResource, aws:ResourceTag (the endpoint's current tags) with every action on an existing
- * endpoint. Every request gets aws:RequestedRegion, aws:PrincipalArn, aws:PrincipalAccount and the session's
+ * endpoint (the reference lists it for Get and Delete only; {@link Settings#resourceTagsOnTagActions()} turns it off
+ * for the three tagging actions). Every request gets aws:RequestedRegion, aws:PrincipalArn, aws:PrincipalAccount and the session's
  * aws:PrincipalTag keys.
  */
 final class Authorizer {
@@ -106,7 +107,9 @@ final class Authorizer {
             }
             default -> resource = "*";
         }
-        if (endpointName != null) {
+        boolean tagAction = ctx.operation() == Operation.TAG_RESOURCE || ctx.operation() == Operation.UNTAG_RESOURCE
+                || ctx.operation() == Operation.LIST_TAGS_FOR_RESOURCE;
+        if (endpointName != null && (!tagAction || settings.resourceTagsOnTagActions())) {
             Optional<Map<String, String>> tags = store.findTags(ctx.scope(), endpointName, ctx.now());
             tags.ifPresent(t -> t.forEach((k, v) -> add(context, "aws:resourcetag/" + k, v)));
         }

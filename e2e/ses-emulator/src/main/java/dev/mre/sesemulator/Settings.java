@@ -44,6 +44,7 @@ public final class Settings {
     private volatile Long seed = null;
     private volatile Duration visibilityDelay = Duration.ZERO;
     private volatile Duration sessionDuration = Duration.ZERO;
+    private volatile boolean resourceTagsOnTagActions = true;
     // copy-on-write maps: readers see one consistent map, writers replace it
     private volatile Map<String, AccountLimits> accounts = Map.of();
     private volatile Map<String, Role> roles = Map.of();
@@ -296,6 +297,21 @@ public final class Settings {
         return this;
     }
 
+    /**
+     * Whether TagResource, UntagResource and ListTagsForResource see the endpoint's tags as {@code aws:ResourceTag/<key>}
+     * (default true). The Service Authorization Reference lists aws:ResourceTag only for Get and Delete of a
+     * multi-region endpoint; false evaluates the three tagging actions without it, to check that a policy also
+     * works if SES does not supply the key there.
+     */
+    public boolean resourceTagsOnTagActions() {
+        return resourceTagsOnTagActions;
+    }
+
+    public Settings resourceTagsOnTagActions(boolean value) {
+        this.resourceTagsOnTagActions = value;
+        return this;
+    }
+
     /** Per-account overrides of quota, rateLimit and burst, by 12-digit account id. */
     public Map<String, AccountLimits> accounts() {
         return accounts;
@@ -490,6 +506,7 @@ public final class Settings {
         clockSkew = other.clockSkew;
         visibilityDelay = other.visibilityDelay;
         sessionDuration = other.sessionDuration;
+        resourceTagsOnTagActions = other.resourceTagsOnTagActions;
         accounts = other.accounts;
         roles = other.roles;
         policies = other.policies;

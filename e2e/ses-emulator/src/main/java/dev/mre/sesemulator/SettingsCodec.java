@@ -67,6 +67,9 @@ final class SettingsCodec {
                 "time a new endpoint is missing from List and Get after Create (default 0s)");
         duration("sessionDuration", Settings::sessionDuration, Settings::sessionDuration,
                 "every AssumeRole session lasts this long, 0 = as requested (default 0s)");
+        FIELDS.put("resourceTagsOnTagActions", new Field(Settings::resourceTagsOnTagActions,
+                (s, n) -> s.resourceTagsOnTagActions(bool(n)),
+                "IAM sees aws:ResourceTag on TagResource/UntagResource/ListTagsForResource too (default true)"));
         FIELDS.put("accounts", new Field(SettingsCodec::accountsJson, (s, n) -> mergeMap(n, "accounts",
                 () -> s.accounts(Map.of()), (account, v) -> s.account(account, v == null ? null : accountLimits(v))),
                 "per-account overrides, ACCOUNT_ID={\"quota\":5,\"rateLimit\":2,\"burst\":2} (repeatable)", "account"));

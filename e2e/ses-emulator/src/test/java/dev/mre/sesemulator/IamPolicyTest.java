@@ -274,6 +274,18 @@ class IamPolicyTest extends EmulatorTestBase {
     }
 
     @Test
+    void resourceTagsOnTagActionsCanBeSwitchedOffToCheckAPolicyWithoutThem() {
+        instantLifecycle();
+        adminCreate("owned", Map.of("owner", "me"));
+        allow("['ses:TagResource','ses:ListTagsForResource','ses:DeleteMultiRegionEndpoint']", "'*'", "'StringEquals':{'aws:ResourceTag/owner':'me'}");
+        ses.tagResource(r -> r.resourceArn(arn("owned")).tags(tag("a", "1")));
+        emu.settings().resourceTagsOnTagActions(false);
+        refused(() -> ses.tagResource(r -> r.resourceArn(arn("owned")).tags(tag("a", "2"))));
+        refused(() -> ses.listTagsForResource(r -> r.resourceArn(arn("owned"))));
+        ses.deleteMultiRegionEndpoint(r -> r.endpointName("owned"));
+    }
+
+    @Test
     void anExplicitDenyWinsOverAnyAllow() {
         instantLifecycle();
         adminCreate("protected", Map.of("protected", "yes"));
