@@ -91,6 +91,10 @@ final class StsOperations {
             }
         }
         Map<String, String> tags = sessionTags(params, violations);
+        if (params.containsKey("Policy") || params.keySet().stream().anyMatch(k -> k.startsWith("PolicyArns."))) {
+            // silently ignoring them would grant more than the caller asked for
+            violations.add("session policies (Policy, PolicyArns) are not supported by the emulator; attach the policy to the role instead");
+        }
         if (!violations.isEmpty()) {
             int n = violations.size();
             throw validationError(n + " validation error" + (n == 1 ? "" : "s") + " detected: " + String.join("; ", violations));

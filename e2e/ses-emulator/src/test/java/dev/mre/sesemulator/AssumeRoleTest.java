@@ -225,10 +225,12 @@ class AssumeRoleTest extends EmulatorTestBase {
                             .isEqualTo("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."));
             assertThatThrownBy(() -> sts.assumeRole(r -> r.roleSessionName("ok")))
                     .isInstanceOfSatisfying(StsException.class, e -> assertThat(e.awsErrorDetails().errorMessage()).contains("'roleArn'", "must not be null"));
+            assertThatThrownBy(() -> sts.assumeRole(r -> r.roleArn(ROLE_B).roleSessionName("ok").policy("{\"Statement\":[]}")))
+                    .isInstanceOfSatisfying(StsException.class, e -> assertThat(e.awsErrorDetails().errorMessage()).contains("session policies"));
             AssumeRoleResponse twoHours = sts.assumeRole(r -> r.roleArn(ROLE_B).roleSessionName("ok").durationSeconds(7200));
             assertThat(twoHours.credentials().expiration()).isAfter(Instant.now().plus(Duration.ofMinutes(119)));
         }
-        assertThat(emu.calls().count("AssumeRole", "ValidationError")).isEqualTo(5);
+        assertThat(emu.calls().count("AssumeRole", "ValidationError")).isEqualTo(6);
     }
 
     @Test
