@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,7 +68,7 @@ final class SesOperations {
      * (authorization happens before validation; broken input is refused by validation afterwards).
      */
     static Map<String, String> requestTags(IncomingRequest request) {
-        Map<String, String> tags = new java.util.LinkedHashMap<>();
+        Map<String, String> tags = new LinkedHashMap<>();
         try {
             JsonNode list = Json.MAPPER.readTree(request.body()).get("Tags");
             if (list != null && list.isArray()) {

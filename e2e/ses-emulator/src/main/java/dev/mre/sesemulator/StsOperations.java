@@ -3,9 +3,13 @@ package dev.mre.sesemulator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -135,7 +139,7 @@ final class StsOperations {
 
     /** Tags.member.N.Key / Tags.member.N.Value, at most 50, keys unique (case-insensitively, as STS requires). */
     private static Map<String, String> sessionTags(Map<String, List<String>> params, List<String> violations) {
-        Map<Integer, String[]> byIndex = new java.util.TreeMap<>();
+        Map<Integer, String[]> byIndex = new TreeMap<>();
         params.forEach((name, values) -> {
             Matcher m = TAG_PARAMETER.matcher(name);
             if (m.matches() && !values.isEmpty()) {
@@ -144,7 +148,7 @@ final class StsOperations {
             }
         });
         Map<String, String> tags = new LinkedHashMap<>();
-        java.util.Set<String> lowerKeys = new java.util.HashSet<>();
+        Set<String> lowerKeys = new HashSet<>();
         if (byIndex.size() > 50) {
             violations.add(violation("[" + byIndex.size() + " tags]", "tags", "Member must have length less than or equal to 50"));
         }
@@ -161,7 +165,7 @@ final class StsOperations {
             if (value.length() > 256) {
                 violations.add(violation(value, field + ".value", "Member must have length less than or equal to 256"));
             }
-            if (!lowerKeys.add(kv[0].toLowerCase(java.util.Locale.ROOT))) {
+            if (!lowerKeys.add(kv[0].toLowerCase(Locale.ROOT))) {
                 violations.add(violation(kv[0], field + ".key", "Member must be unique (tag keys are case-insensitive)"));
             }
             tags.put(kv[0], value);
