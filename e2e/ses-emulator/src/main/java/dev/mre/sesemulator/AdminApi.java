@@ -38,14 +38,20 @@ final class AdminApi {
                 }
                 case "POST /_emulator/reset" -> {
                     boolean alsoSettings = "true".equalsIgnoreCase(request.queryParameter("settings"));
+                    boolean alsoSessions = "true".equalsIgnoreCase(request.queryParameter("sessions"));
                     emulator.reset();
                     if (alsoSettings) {
                         emulator.resetSettings();
                     }
-                    reply(exchange, 200, Json.object().put("reset", true).put("settings", alsoSettings));
+                    if (alsoSessions) {
+                        emulator.forgetSessions();
+                    }
+                    reply(exchange, 200, Json.object().put("reset", true).put("settings", alsoSettings).put("sessions", alsoSessions));
                 }
+                case "POST /_emulator/expire-sessions" -> reply(exchange, 200, Json.object().put("expired", emulator.expireSessions()));
                 default -> reply(exchange, 404, Json.object().put("message", "unknown admin call " + key
-                        + "; try GET /_emulator/health, /state, /calls[?log=true], /settings, POST /settings, POST /reset[?settings=true]"));
+                        + "; try GET /_emulator/health, /state, /calls[?log=true], /settings, POST /settings, POST /reset[?settings=true][&sessions=true],"
+                        + " POST /expire-sessions"));
             }
         } catch (IllegalArgumentException | IOException e) {
             reply(exchange, 400, Json.object().put("message", e.getMessage()));
@@ -70,6 +76,20 @@ final class AdminApi {
             item.put("createdTimestamp", e.createdTimestamp().toString());
             item.put("lastUpdatedTimestamp", e.lastUpdatedTimestamp().toString());
             item.put("arn", e.arn());
+        }
+        ArrayNode sessions = out.putArray("sessions");
+        for (SessionView v : emulator.sessions()) {
+            ObjectNode item = sessions.addObject();
+            item.put("accessKeyId", v.accessKeyId());
+            item.put("roleArn", v.roleArn());
+            item.put("sessionName", v.sessionName());
+            item.put("accountId", v.accountId());
+            item.put("arn", v.arn());
+            ObjectNode tags = item.putObject("tags");
+            v.tags().forEach(tags::put);
+            item.put("assumedBy", v.assumedBy());
+            item.put("issuedAt", v.issuedAt().toString());
+            item.put("expiration", v.expiration().toString());
         }
         return out;
     }
@@ -97,7 +117,9 @@ final class AdminApi {
                         .put("accessKeyId", c.accessKeyId())
                         .put("outcome", c.outcome())
                         .put("httpStatus", c.httpStatus())
-                        .put("requestId", c.requestId());
+                        .put("requestId", c.requestId())
+                        .put("principalArn", c.principalArn())
+                        .put("roleArn", c.roleArn());
             }
         }
         return out;

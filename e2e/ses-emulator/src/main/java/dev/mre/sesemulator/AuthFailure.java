@@ -7,7 +7,8 @@ package dev.mre.sesemulator;
 enum AuthFailure {
     MISSING_TOKEN("MissingAuthenticationTokenException", "MissingAuthenticationToken"),
     UNKNOWN_ACCESS_KEY("UnrecognizedClientException", "InvalidClientTokenId"),
-    SIGNATURE_MISMATCH("InvalidSignatureException", "SignatureDoesNotMatch");
+    SIGNATURE_MISMATCH("InvalidSignatureException", "SignatureDoesNotMatch"),
+    EXPIRED_TOKEN("ExpiredTokenException", "ExpiredToken");
 
     private final String sesCode;
     private final String stsCode;

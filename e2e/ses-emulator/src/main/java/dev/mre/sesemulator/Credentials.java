@@ -21,6 +21,9 @@ public record Credentials(String accessKeyId, String secretAccessKey, String acc
         if (accessKeyId.isBlank() || accessKeyId.contains("/")) {
             throw new IllegalArgumentException("access key id must be non-blank and contain no '/'");
         }
+        if (userName.isBlank() || !userName.matches("[\\w+=,.@/-]+")) {
+            throw new IllegalArgumentException("user name must be IAM-like ([\\w+=,.@/-]+): " + userName);
+        }
         if (!accountId.matches("\\d{12}")) {
             throw new IllegalArgumentException("account id must be 12 digits: " + accountId);
         }
@@ -32,6 +35,11 @@ public record Credentials(String accessKeyId, String secretAccessKey, String acc
 
     public static Credentials defaults() {
         return new Credentials(DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, DEFAULT_ACCOUNT_ID);
+    }
+
+    /** The IAM user ARN in the {@code aws} partition: the key to attach a policy to this user. */
+    public String userArn() {
+        return userArn("aws");
     }
 
     /** The IAM user ARN, as STS GetCallerIdentity and AccessDenied messages show it. */

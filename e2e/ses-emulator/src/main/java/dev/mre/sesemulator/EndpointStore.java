@@ -41,12 +41,14 @@ final class EndpointStore {
         final Map<String, String> tags;
         final Instant created;
         final EndpointStatus provisioningOutcome;
+        /** Get and List see the endpoint from this time on (eventual consistency); the name is taken from Create on. */
+        final Instant visibleAt;
         EndpointStatus status = EndpointStatus.CREATING;
         Instant lastUpdated;
         Instant nextTransition;
 
         Stored(String name, String id, Scope scope, String secondary, Map<String, String> tags,
-                Instant created, Instant readyAt, EndpointStatus provisioningOutcome) {
+                Instant created, Instant readyAt, EndpointStatus provisioningOutcome, Instant visibleAt) {
             this.name = name;
             this.id = id;
             this.primary = scope.region();
@@ -57,6 +59,11 @@ final class EndpointStore {
             this.lastUpdated = created;
             this.nextTransition = readyAt;
             this.provisioningOutcome = provisioningOutcome;
+            this.visibleAt = visibleAt;
+        }
+
+        boolean visible(Instant now) {
+            return !now.isBefore(visibleAt);
         }
 
         /** CREATING ends at its scheduled time, which becomes LastUpdatedTimestamp (not the time somebody looked). */
@@ -86,7 +93,7 @@ final class EndpointStore {
     private final Set<String> usedIds = ConcurrentHashMap.newKeySet();
 
     EndpointView create(Scope scope, String name, String secondary, Map<String, String> tags, Instant now,
-            Duration createDelay, int quota, boolean failProvisioning, Random idRandom) {
+            Duration createDelay, Duration visibilityDelay, int quota, boolean failProvisioning, Random idRandom) {
         TreeMap<String, Stored> endpoints = region(scope);
         synchronized (endpoints) {
             advance(endpoints, now);
@@ -99,18 +106,39 @@ final class EndpointStore {
             }
             Instant created = now.truncatedTo(ChronoUnit.MILLIS);
             Stored endpoint = new Stored(name, newId(idRandom), scope, secondary, tags, created, created.plus(createDelay),
-                    failProvisioning ? EndpointStatus.FAILED : EndpointStatus.READY);
+                    failProvisioning ? EndpointStatus.FAILED : EndpointStatus.READY, created.plus(visibilityDelay));
             endpoints.put(name, endpoint);
             return endpoint.view();
         }
     }
 
+    /** The endpoint as it is, also while it is not yet visible to Get and List. */
     Optional<EndpointView> get(Scope scope, String name, Instant now) {
         TreeMap<String, Stored> endpoints = region(scope);
         synchronized (endpoints) {
             advance(endpoints, now);
             Stored endpoint = endpoints.get(name);
             return Optional.ofNullable(endpoint).map(Stored::view);
+        }
+    }
+
+    /** The endpoint as GetMultiRegionEndpoint sees it: missing until its visibility delay has passed. */
+    Optional<EndpointView> getVisible(Scope scope, String name, Instant now) {
+        TreeMap<String, Stored> endpoints = region(scope);
+        synchronized (endpoints) {
+            advance(endpoints, now);
+            Stored endpoint = endpoints.get(name);
+            return Optional.ofNullable(endpoint).filter(e -> e.visible(now)).map(Stored::view);
+        }
+    }
+
+    /** The current tags of an endpoint, for IAM's aws:ResourceTag; empty when there is no such endpoint. */
+    Optional<Map<String, String>> findTags(Scope scope, String name, Instant now) {
+        TreeMap<String, Stored> endpoints = region(scope);
+        synchronized (endpoints) {
+            advance(endpoints, now);
+            Stored endpoint = endpoints.get(name);
+            return Optional.ofNullable(endpoint).map(e -> Map.copyOf(e.tags));
         }
     }
 
@@ -140,14 +168,17 @@ final class EndpointStore {
         }
     }
 
-    /** Endpoints ordered by name, starting after {@code afterName} (exclusive), so a page boundary survives concurrent changes. */
+    /**
+     * Visible endpoints ordered by name, starting after {@code afterName} (exclusive), so a page boundary survives
+     * concurrent changes.
+     */
     Page list(Scope scope, String afterName, int pageSize, Instant now) {
         TreeMap<String, Stored> endpoints = region(scope);
         synchronized (endpoints) {
             advance(endpoints, now);
             Collection<Stored> rest = afterName == null ? endpoints.values() : endpoints.tailMap(afterName, false).values();
             List<EndpointView> items = new ArrayList<>();
-            Iterator<Stored> it = rest.iterator();
+            Iterator<Stored> it = rest.stream().filter(e -> e.visible(now)).iterator();
             while (it.hasNext() && items.size() < pageSize) {
                 items.add(it.next().view());
             }

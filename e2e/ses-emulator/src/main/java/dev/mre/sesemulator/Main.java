@@ -1,7 +1,11 @@
 package dev.mre.sesemulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -72,6 +76,7 @@ public final class Main {
         String accessKey = null;
         String secretKey = null;
         String accountId = null;
+        String userName = null;
         List<Credentials> extra = new ArrayList<>();
         ObjectNode settings = Json.object();
         boolean help = false;
@@ -105,13 +110,20 @@ public final class Main {
                 case "secret-key" -> secretKey = value;
                 case "account-id" -> accountId = value;
                 case "credentials" -> {
-                    String[] parts = value.split(":", 3);
-                    if (parts.length != 3) {
-                        throw new IllegalArgumentException("--credentials wants ACCESS_KEY:SECRET:ACCOUNT_ID");
+                    String[] parts = value.split(":", 4);
+                    if (parts.length < 3) {
+                        throw new IllegalArgumentException("--credentials wants ACCESS_KEY:SECRET:ACCOUNT_ID[:USER_NAME]");
                     }
-                    extra.add(new Credentials(parts[0], parts[1], parts[2]));
+                    extra.add(parts.length == 4 ? new Credentials(parts[0], parts[1], parts[2], parts[3])
+                            : new Credentials(parts[0], parts[1], parts[2]));
                 }
+                case "user-name" -> userName = value;
                 default -> {
+                    String mapKey = SettingsCodec.mapKeyForEntryFlag(flag);
+                    if (mapKey != null) {
+                        mapEntry(settings, mapKey, flag, value);
+                        continue;
+                    }
                     String key = SettingsCodec.keyForFlag(flag);
                     if (key == null) {
                         throw new IllegalArgumentException("unknown flag --" + flag);
@@ -124,15 +136,44 @@ public final class Main {
         credentials.add(new Credentials(
                 accessKey == null ? Credentials.DEFAULT_ACCESS_KEY_ID : accessKey,
                 secretKey == null ? Credentials.DEFAULT_SECRET_ACCESS_KEY : secretKey,
-                accountId == null ? Credentials.DEFAULT_ACCOUNT_ID : accountId));
+                accountId == null ? Credentials.DEFAULT_ACCOUNT_ID : accountId,
+                userName == null ? Credentials.DEFAULT_USER_NAME : userName));
         credentials.addAll(extra);
         // settings are checked now, so a typo fails at start-up rather than on the first request
         SettingsCodec.apply(new Settings(), settings);
         return new Options(host, port, threads, credentials, settings, help);
     }
 
+    /**
+     * {@code --policy ARN=@file.json}, {@code --role ARN={...}}, {@code --account ID={...}}: one entry of a map setting;
+     * the value is JSON, or {@code @path} of a file holding it. Repeatable; entries add up.
+     */
+    private static void mapEntry(ObjectNode settings, String mapKey, String flag, String value) {
+        int eq = value.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException("--" + flag + " wants KEY=JSON or KEY=@FILE, e.g. --policy arn:aws:iam::123456789012:user/emulator=@policy.json");
+        }
+        String key = value.substring(0, eq).trim();
+        String text = value.substring(eq + 1).trim();
+        if (text.startsWith("@")) {
+            try {
+                text = Files.readString(Path.of(text.substring(1)));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--" + flag + " " + key + ": cannot read " + text.substring(1) + ": " + e.getMessage());
+            }
+        }
+        JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--" + flag + " " + key + ": not valid JSON: " + e.getMessage());
+        }
+        ObjectNode entries = settings.get(mapKey) instanceof ObjectNode existing ? existing : settings.putObject(mapKey);
+        entries.set(key, json);
+    }
+
     static void printHelp(PrintStream out) {
-        out.println("SES v2 multi-region endpoint + STS GetCallerIdentity emulator");
+        out.println("SES v2 multi-region endpoint + STS GetCallerIdentity/AssumeRole emulator");
         out.println("usage: java -jar ses-emulator-<version>-all.jar [options]");
         out.println();
         out.println("server:");
@@ -142,12 +183,14 @@ public final class Main {
         out.println(String.format("  --%-44s %s", "access-key ID", "accepted access key id (default " + Credentials.DEFAULT_ACCESS_KEY_ID + ")"));
         out.println(String.format("  --%-44s %s", "secret-key SECRET", "its secret (default " + Credentials.DEFAULT_SECRET_ACCESS_KEY + ")"));
         out.println(String.format("  --%-44s %s", "account-id ID", "its 12-digit account (default " + Credentials.DEFAULT_ACCOUNT_ID + ")"));
-        out.println(String.format("  --%-44s %s", "credentials KEY:SECRET:ACCOUNT", "one more accepted key (repeatable)"));
+        out.println(String.format("  --%-44s %s", "user-name NAME", "IAM user name of that key (default " + Credentials.DEFAULT_USER_NAME + ")"));
+        out.println(String.format("  --%-44s %s", "credentials KEY:SECRET:ACCOUNT[:USER]", "one more accepted key of an IAM user (repeatable)"));
         out.println();
         out.println("settings (also live via POST /_emulator/settings with the camelCase name; durations like 250ms, 2s, 15m):");
         SettingsCodec.helpLines().forEach(out::println);
         out.println();
-        out.println("admin API: GET /_emulator/health | /state | /calls[?log=true] | /settings, POST /_emulator/settings | /reset[?settings=true]");
+        out.println("admin API: GET /_emulator/health | /state | /calls[?log=true] | /settings,"
+                + " POST /_emulator/settings | /reset[?settings=true][&sessions=true] | /expire-sessions");
     }
 
     private static int integer(String flag, String value) {

@@ -13,6 +13,7 @@ public enum Operation {
     UNTAG_RESOURCE("UntagResource", Service.SES),
     LIST_TAGS_FOR_RESOURCE("ListTagsForResource", Service.SES),
     GET_CALLER_IDENTITY("GetCallerIdentity", Service.STS),
+    ASSUME_ROLE("AssumeRole", Service.STS),
     /** A request no route matched; counted so that a client calling something unexpected is visible. */
     UNKNOWN("Unknown", Service.SES);
 
@@ -41,6 +42,11 @@ public enum Operation {
 
     public String wireName() {
         return wireName;
+    }
+
+    /** The IAM action: {@code ses:CreateMultiRegionEndpoint}, {@code sts:AssumeRole}. */
+    public String iamAction() {
+        return service.signingName() + ":" + wireName;
     }
 
     public Service service() {

@@ -5,8 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Token buckets per (account, region), refilled at {@link Settings#rateLimit()} per second up to
- * {@link Settings#effectiveBurst()}. Real elapsed time (System.nanoTime), not the injected clock:
+ * Token buckets per (account, region), refilled at the account's rate ({@link Settings#rateLimitFor(String)}: its
+ * override or the global {@code rateLimit}) per second up to {@link Settings#effectiveBurstFor(String)}. Real elapsed time (System.nanoTime), not the injected clock:
  * the load a client generates is real, and a frozen test clock must not freeze the refill.
  * A bucket whose rate or size no longer matches the settings is replaced, full.
  */
@@ -47,11 +47,11 @@ final class RateLimiter {
 
     /** True when the request may proceed. */
     boolean tryAcquire(EndpointStore.Scope scope) {
-        double rate = settings.rateLimit();
+        double rate = settings.rateLimitFor(scope.accountId());
         if (rate <= 0) {
             return true;
         }
-        int size = settings.effectiveBurst();
+        int size = settings.effectiveBurstFor(scope.accountId());
         long now = nanoTime.getAsLong();
         Bucket bucket = buckets.compute(scope, (k, b) -> b == null || b.rate != rate || b.size != size ? new Bucket(rate, size, now) : b);
         return bucket.tryTake(now);

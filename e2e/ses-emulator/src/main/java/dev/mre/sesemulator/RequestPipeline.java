@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every request passes here, in this order: admin paths aside; route; latency; SigV4 authentication;
- * the account+region token bucket (SES only); injected faults; IAM denial; the operation; maybe a lost
- * answer. Each call ends in exactly one {@link CallRecord} and one log line.
+ * Every request passes here, in this order: admin paths aside; route; latency; SigV4 authentication (session token
+ * and expiry of temporary credentials included); the account+region token bucket (SES only); injected faults;
+ * IAM ({@code denyActions}, then the caller's identity-based policy); the operation; maybe a lost answer.
+ * Each call ends in exactly one {@link CallRecord} and one log line.
  */
 final class RequestPipeline implements HttpHandler {
 
@@ -29,20 +30,42 @@ final class RequestPipeline implements HttpHandler {
     private final SigV4Verifier verifier;
     private final RateLimiter rateLimiter;
     private final FaultInjector faults;
-    private final SesOperations operations;
+    private final Authorizer authorizer;
+    private final SesOperations sesOperations;
+    private final StsOperations stsOperations;
     private final CallStats calls;
     private final AdminApi admin;
 
     RequestPipeline(Settings settings, Clock clock, SigV4Verifier verifier, RateLimiter rateLimiter, FaultInjector faults,
-            SesOperations operations, CallStats calls, AdminApi admin) {
+            Authorizer authorizer, SesOperations sesOperations, StsOperations stsOperations, CallStats calls, AdminApi admin) {
         this.settings = settings;
         this.clock = clock;
         this.verifier = verifier;
         this.rateLimiter = rateLimiter;
         this.faults = faults;
-        this.operations = operations;
+        this.authorizer = authorizer;
+        this.sesOperations = sesOperations;
+        this.stsOperations = stsOperations;
         this.calls = calls;
         this.admin = admin;
+    }
+
+    /** What is known of a call so far, for its record and log line. */
+    private static final class Trace {
+        final Operation op;
+        final String endpointName;
+        final String accessKeyId;
+        String roleArn;
+        String region;
+        String accountId;
+        String principalArn;
+
+        Trace(Operation op, String endpointName, String accessKeyId, String roleArn) {
+            this.op = op;
+            this.endpointName = endpointName;
+            this.accessKeyId = accessKeyId;
+            this.roleArn = roleArn;
+        }
     }
 
     @Override
@@ -71,13 +94,12 @@ final class RequestPipeline implements HttpHandler {
         String requestId = UUID.randomUUID().toString();
         Route route = Route.of(request);
         Operation op = route.operation();
-        String endpointName = SesOperations.targetName(route, request);
-        String accessKeyId = accessKeyOf(request);
-        String region = null;
-        String accountId = null;
+        Trace trace = new Trace(op, SesOperations.targetName(route, request), accessKeyOf(request),
+                op == Operation.ASSUME_ROLE ? Route.stsParameter(request, "RoleArn") : null);
+        boolean sts = route.service() == Operation.Service.STS;
         try {
             if (op == Operation.UNKNOWN) {
-                throw route.service() == Operation.Service.STS
+                throw sts
                         ? new ApiException(400, "InvalidAction", "Could not find operation " + Route.stsParameter(request, "Action") + " for version 2011-06-15")
                         : SesErrors.unknownOperation(request.method(), request.rawPath());
             }
@@ -89,16 +111,21 @@ final class RequestPipeline implements HttpHandler {
             } catch (AuthFailure.Failed f) {
                 throw f.failure().toApiException(route.service(), f.getMessage());
             }
-            region = caller.region();
-            accountId = caller.credentials().accountId();
-            CallContext ctx = new CallContext(route, request, caller.credentials(), region, clock.instant());
+            Principal principal = caller.principal();
+            trace.region = caller.region();
+            trace.accountId = principal.accountId();
+            trace.principalArn = principal.arn(Regions.partition(caller.region()));
+            if (op != Operation.ASSUME_ROLE && principal.isSession()) {
+                trace.roleArn = principal.roleArn();
+            }
+            CallContext ctx = new CallContext(route, request, principal, caller.region(), clock.instant());
 
-            if (route.service() == Operation.Service.SES && !rateLimiter.tryAcquire(ctx.scope())) {
+            if (!sts && !rateLimiter.tryAcquire(ctx.scope())) {
                 throw SesErrors.tooManyRequests();
             }
             switch (faults.before(op)) {
                 case DROP_CONNECTION -> {
-                    finish(op, request, region, accountId, endpointName, accessKeyId, "ConnectionDropped", 0, requestId, started);
+                    finish(trace, request, "ConnectionDropped", 0, requestId, started);
                     HttpResponses.dropConnection(exchange);
                     return;
                 }
@@ -106,32 +133,30 @@ final class RequestPipeline implements HttpHandler {
                 case ERROR_500 -> throw SesErrors.internalError("Internal service error (injected by the emulator).");
                 case NONE -> { }
             }
-            if (settings.denyActions().contains(op)) {
-                throw accessDenied(ctx, endpointName);
-            }
 
             byte[] body;
             String contentType;
-            if (route.service() == Operation.Service.STS) {
-                body = StsProtocol.getCallerIdentity(caller.credentials(), region, requestId).getBytes(StandardCharsets.UTF_8);
+            if (sts) {
+                // STS checks its callers' policies inside the operation: AssumeRole also consults the role's trust rule
+                body = stsOperations.handle(ctx, requestId).getBytes(StandardCharsets.UTF_8);
                 contentType = HttpResponses.XML;
             } else {
-                ObjectNode answer = operations.handle(ctx);
+                authorizer.authorizeSes(ctx);
+                ObjectNode answer = sesOperations.handle(ctx);
                 body = Json.bytes(answer);
                 contentType = HttpResponses.JSON;
             }
             if (faults.dropResponse(op)) {
-                finish(op, request, region, accountId, endpointName, accessKeyId, "ResponseDropped", 0, requestId, started);
+                finish(trace, request, "ResponseDropped", 0, requestId, started);
                 HttpResponses.dropConnection(exchange);
                 return;
             }
             // recorded before answering: once a client has its answer, counters and log already show the call
-            finish(op, request, region, accountId, endpointName, accessKeyId, "200", 200, requestId, started);
+            finish(trace, request, "200", 200, requestId, started);
             HttpResponses.send(exchange, 200, contentType, body, requestId, null);
         } catch (ApiException error) {
-            boolean sts = route.service() == Operation.Service.STS;
             ApiException answer = sts ? StsProtocol.translateFault(error) : error;
-            finish(op, request, region, accountId, endpointName, accessKeyId, answer.code(), answer.status(), requestId, started);
+            finish(trace, request, answer.code(), answer.status(), requestId, started);
             if (sts) {
                 HttpResponses.stsError(exchange, answer, requestId);
             } else {
@@ -140,22 +165,13 @@ final class RequestPipeline implements HttpHandler {
         }
     }
 
-    /** The message IAM gives, naming user, action and resource, so a test can assert what was refused. */
-    private static ApiException accessDenied(CallContext ctx, String endpointName) {
-        String action = "ses:" + ctx.operation().wireName();
-        String resource = endpointName != null
-                ? Arns.endpointArn(ctx.region(), ctx.caller().accountId(), endpointName)
-                : "arn:" + Regions.partition(ctx.region()) + ":ses:" + ctx.region() + ":" + ctx.caller().accountId() + ":*";
-        return SesErrors.accessDenied("User: " + ctx.caller().userArn(Regions.partition(ctx.region())) + " is not authorized to perform: "
-                + action + " on resource: " + resource + " because no identity-based policy allows the " + action + " action");
-    }
-
-    private void finish(Operation op, IncomingRequest request, String region, String accountId, String endpointName,
-            String accessKeyId, String outcome, int status, String requestId, long started) {
-        calls.record(new CallRecord(clock.instant(), op.wireName(), region, accountId, endpointName, accessKeyId, outcome, status, requestId));
+    private void finish(Trace t, IncomingRequest request, String outcome, int status, String requestId, long started) {
+        calls.record(new CallRecord(clock.instant(), t.op.wireName(), t.region, t.accountId, t.endpointName, t.accessKeyId, outcome,
+                status, requestId, t.principalArn, t.roleArn));
         if (LOG.isInfoEnabled()) {
-            LOG.info("{} {} {} region={} endpoint={} key={} -> {} ({} ms)", request.method(), request.rawPath(), op.wireName(),
-                    region, endpointName, accessKeyId, outcome, (System.nanoTime() - started) / 1_000_000);
+            LOG.info("{} {} {} region={} account={} principal={} endpoint={} role={} key={} -> {} ({} ms)", request.method(),
+                    request.rawPath(), t.op.wireName(), t.region, t.accountId, t.principalArn, t.endpointName, t.roleArn,
+                    t.accessKeyId, outcome, (System.nanoTime() - started) / 1_000_000);
         }
     }
 
@@ -169,6 +185,7 @@ final class RequestPipeline implements HttpHandler {
         return m.find() ? m.group(1) : null;
     }
 
+    /** Injected latency: the emulator's request thread waits, as a slow service would. */
     private static void sleep(Duration delay) {
         if (delay.isZero()) {
             return;

@@ -19,8 +19,12 @@ record Route(Operation operation, Operation.Service service, String pathName) {
         String method = request.method();
         if (path.equals("/") && isStsRequest(request)) {
             String action = stsParameter(request, "Action");
-            return new Route("GetCallerIdentity".equals(action) ? Operation.GET_CALLER_IDENTITY : Operation.UNKNOWN,
-                    Operation.Service.STS, null);
+            Operation op = switch (action == null ? "" : action) {
+                case "GetCallerIdentity" -> Operation.GET_CALLER_IDENTITY;
+                case "AssumeRole" -> Operation.ASSUME_ROLE;
+                default -> Operation.UNKNOWN;
+            };
+            return new Route(op, Operation.Service.STS, null);
         }
         String trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         if (trimmed.equals(ENDPOINTS)) {

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * An in-process stand-in for the SES v2 multi-region endpoint API and STS GetCallerIdentity, speaking the
+ * An in-process stand-in for the SES v2 multi-region endpoint API and STS GetCallerIdentity/AssumeRole, speaking the
  * real wire protocols over HTTP on 127.0.0.1, so the real AWS SDK can be pointed at it with
  * {@code endpointOverride(emulator.endpoint())}.
  *
@@ -43,6 +43,7 @@ public final class SesEmulator implements AutoCloseable {
     private final Map<String, Credentials> credentials = new ConcurrentHashMap<>();
     private final Credentials primaryCredentials;
     private final EndpointStore store = new EndpointStore();
+    private final SessionStore sessions = new SessionStore();
     private final CallStats calls = new CallStats();
     private final RateLimiter rateLimiter;
 
@@ -79,8 +80,10 @@ public final class SesEmulator implements AutoCloseable {
         }
         executor = Executors.newFixedThreadPool(threads, daemonThreads());
         server.setExecutor(executor);
-        server.createContext("/", new RequestPipeline(settings, clock, new SigV4Verifier(credentials::get), rateLimiter,
-                new FaultInjector(settings), new SesOperations(store, settings), calls, new AdminApi(this)));
+        Authorizer authorizer = new Authorizer(settings, store);
+        server.createContext("/", new RequestPipeline(settings, clock, new SigV4Verifier(this::signingKey), rateLimiter,
+                new FaultInjector(settings), authorizer, new SesOperations(store, settings),
+                new StsOperations(settings, sessions, authorizer), calls, new AdminApi(this)));
         server.start();
         endpoint = URI.create("http://" + hostForUri() + ":" + server.getAddress().getPort());
         return this;
@@ -137,7 +140,10 @@ public final class SesEmulator implements AutoCloseable {
         return endpoints().stream().filter(e -> e.region().equals(region)).toList();
     }
 
-    /** One endpoint of the primary account, as Get would see it in {@code region}. */
+    /**
+     * One endpoint of the primary account in {@code region}, as it is (also while {@link Settings#visibilityDelay()}
+     * still hides it from Get and List).
+     */
     public Optional<EndpointView> findEndpoint(String region, String endpointName) {
         return findEndpoint(primaryCredentials.accountId(), region, endpointName);
     }
@@ -151,11 +157,37 @@ public final class SesEmulator implements AutoCloseable {
         return Arns.endpointArn(region, primaryCredentials.accountId(), endpointName);
     }
 
+    /** The ARN of an endpoint of any account. */
+    public static String arn(String accountId, String region, String endpointName) {
+        return Arns.endpointArn(region, accountId, endpointName);
+    }
+
+    /** Every AssumeRole session not yet forgotten (an expired one is kept an hour), oldest first; no secrets. */
+    public List<SessionView> sessions() {
+        return sessions.all().stream().map(s -> s.view("aws")).toList();
+    }
+
+    /**
+     * Ends every session now (real clock): the next call signed with one answers ExpiredTokenException (SES) /
+     * ExpiredToken (STS). Answers how many sessions were still valid.
+     */
+    public int expireSessions() {
+        return sessions.expireAll(java.time.Instant.now());
+    }
+
+    /** Forgets every AssumeRole session: their keys answer as unknown keys from now on ({@link #reset()} keeps them). */
+    public void forgetSessions() {
+        sessions.clear();
+    }
+
     public CallStats calls() {
         return calls;
     }
 
-    /** Forgets all endpoints, counters, the call log and the rate-limit buckets; settings stay. */
+    /**
+     * Forgets all endpoints, counters, the call log and the rate-limit buckets; settings and STS sessions stay
+     * (a client holding session credentials keeps working across a reset; {@link #forgetSessions()} drops them).
+     */
     public void reset() {
         store.clear();
         calls.clear();
@@ -200,6 +232,17 @@ public final class SesEmulator implements AutoCloseable {
 
     public Clock clock() {
         return clock;
+    }
+
+    /** The secret, principal and (for a session) token and expiry of an access key id, or null when unknown. */
+    private SigV4Verifier.SigningKey signingKey(String accessKeyId) {
+        Credentials user = credentials.get(accessKeyId);
+        if (user != null) {
+            return new SigV4Verifier.SigningKey(user.secretAccessKey(), Principal.user(user), null, null);
+        }
+        SessionStore.Session session = sessions.find(accessKeyId);
+        return session == null ? null
+                : new SigV4Verifier.SigningKey(session.secretAccessKey(), Principal.session(session), session.sessionToken(), session.expiration());
     }
 
     private String hostForUri() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,6 +63,42 @@ final class SesOperations {
         }
     }
 
+    /**
+     * The tags a Create or TagResource request asks for, read leniently for IAM's aws:RequestTag and aws:TagKeys
+     * (authorization happens before validation; broken input is refused by validation afterwards).
+     */
+    static Map<String, String> requestTags(IncomingRequest request) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        try {
+            JsonNode list = Json.MAPPER.readTree(request.body()).get("Tags");
+            if (list != null && list.isArray()) {
+                for (JsonNode tag : list) {
+                    JsonNode key = tag.get("Key");
+                    JsonNode value = tag.get("Value");
+                    if (key != null && key.isTextual()) {
+                        tags.put(key.asText(), value != null && value.isTextual() ? value.asText() : "");
+                    }
+                }
+            }
+        } catch (Exception e) {
+            // not JSON: no tags for IAM; validation answers BadRequest afterwards
+        }
+        return tags;
+    }
+
+    /** The ARN a TagResource (body) or UntagResource/ListTagsForResource (query) request names, or null. */
+    static String resourceArn(Route route, IncomingRequest request) {
+        try {
+            if (route.operation() == Operation.TAG_RESOURCE) {
+                JsonNode arn = Json.MAPPER.readTree(request.body()).get("ResourceArn");
+                return arn != null && arn.isTextual() ? arn.asText() : null;
+            }
+            return request.queryParameter("ResourceArn");
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
     private static String nameInArn(String arn) {
         return Arns.parse(arn).flatMap(Arns.Parsed::endpointName).orElse(null);
     }
@@ -82,7 +119,7 @@ final class SesOperations {
         var pattern = settings.failProvisioningNames();
         boolean fail = (pattern != null && pattern.matcher(name).find()) || settings.chance(settings.failProvisioningRate());
         EndpointView created = store.create(ctx.scope(), name, secondary, tags == null ? Map.of() : tags, ctx.now(),
-                settings.createDelay(), settings.quota(), fail, settings.idRandom());
+                settings.createDelay(), settings.visibilityDelay(), settings.quotaFor(ctx.accountId()), fail, settings.idRandom());
         ObjectNode out = Json.object();
         out.put("EndpointId", created.endpointId());
         out.put("Status", EndpointStatus.CREATING.name());
@@ -91,7 +128,7 @@ final class SesOperations {
 
     private ObjectNode get(CallContext ctx) {
         String name = pathName(ctx);
-        EndpointView e = store.get(ctx.scope(), name, ctx.now()).orElseThrow(() -> EndpointStore.notFound(name));
+        EndpointView e = store.getVisible(ctx.scope(), name, ctx.now()).orElseThrow(() -> EndpointStore.notFound(name));
         ObjectNode out = Json.object();
         out.put("EndpointName", e.endpointName());
         out.put("EndpointId", e.endpointId());
@@ -130,7 +167,7 @@ final class SesOperations {
         }
         v.throwIfAny();
         String token = ctx.request().queryParameter("NextToken");
-        String after = token == null || token.isEmpty() ? null : PageTokens.decode(token, ctx.region());
+        String after = token == null || token.isEmpty() ? null : PageTokens.decode(token, ctx.accountId(), ctx.region());
 
         EndpointStore.Page page = store.list(ctx.scope(), after, pageSize, ctx.now());
         ObjectNode out = Json.object();
@@ -146,7 +183,7 @@ final class SesOperations {
             item.put("LastUpdatedTimestamp", Json.epochSeconds(e.lastUpdatedTimestamp()));
         }
         if (page.lastName() != null) {
-            out.put("NextToken", PageTokens.encode(ctx.region(), page.lastName()));
+            out.put("NextToken", PageTokens.encode(ctx.accountId(), ctx.region(), page.lastName()));
         }
         return out;
     }
@@ -211,7 +248,7 @@ final class SesOperations {
         boolean ours = name.isPresent()
                 && parsed.partition().equals(Regions.partition(ctx.region()))
                 && parsed.region().equals(ctx.region())
-                && parsed.accountId().equals(ctx.caller().accountId());
+                && parsed.accountId().equals(ctx.accountId());
         if (!ours) {
             throw SesErrors.notFound("Resource " + arn + " does not exist.");
         }

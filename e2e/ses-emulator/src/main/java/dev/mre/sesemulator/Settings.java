@@ -1,10 +1,15 @@
 package dev.mre.sesemulator;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -37,6 +42,16 @@ public final class Settings {
     private volatile Set<Operation> faultOperations = Set.of();
     private volatile Duration clockSkew = Duration.ofMinutes(15);
     private volatile Long seed = null;
+    private volatile Duration visibilityDelay = Duration.ZERO;
+    private volatile Duration sessionDuration = Duration.ZERO;
+    private volatile boolean resourceTagsOnTagActions = true;
+    // copy-on-write maps: readers see one consistent map, writers replace it
+    private volatile Map<String, AccountLimits> accounts = Map.of();
+    private volatile Map<String, Role> roles = Map.of();
+    private volatile Map<String, IamPolicy> policies = Map.of();
+
+    /** A user or role ARN, any partition: a policy can be attached to it. */
+    private static final Pattern POLICY_PRINCIPAL = Pattern.compile("^arn:[a-z-]+:iam::(\\d{12}):((?:user|role)/.+)$");
 
     // Faults and endpoint ids draw from separate generators so that enabling a fault does not change the ids.
     private volatile Random faultRandom = new Random(ThreadLocalRandom.current().nextLong());
@@ -255,6 +270,191 @@ public final class Settings {
         return this;
     }
 
+    /**
+     * How long a new endpoint stays missing from ListMultiRegionEndpoints and GetMultiRegionEndpoint after Create
+     * answered (eventual consistency; on the injected clock). The name is taken at once: a second Create answers
+     * AlreadyExistsException meanwhile. 0 = visible at once. Fixed per endpoint at Create.
+     */
+    public Duration visibilityDelay() {
+        return visibilityDelay;
+    }
+
+    public Settings visibilityDelay(Duration value) {
+        this.visibilityDelay = nonNegative("visibilityDelay", value);
+        return this;
+    }
+
+    /**
+     * When above 0, every AssumeRole session lasts exactly this long (real clock) whatever DurationSeconds asked,
+     * so that tests can prove credential refresh with sessions shorter than STS's 900 s minimum. 0 = as requested.
+     */
+    public Duration sessionDuration() {
+        return sessionDuration;
+    }
+
+    public Settings sessionDuration(Duration value) {
+        this.sessionDuration = nonNegative("sessionDuration", value);
+        return this;
+    }
+
+    /**
+     * Whether TagResource, UntagResource and ListTagsForResource see the endpoint's tags as {@code aws:ResourceTag/<key>}
+     * (default true). The Service Authorization Reference lists aws:ResourceTag only for Get and Delete of a
+     * multi-region endpoint; false evaluates the three tagging actions without it, to check that a policy also
+     * works if SES does not supply the key there.
+     */
+    public boolean resourceTagsOnTagActions() {
+        return resourceTagsOnTagActions;
+    }
+
+    public Settings resourceTagsOnTagActions(boolean value) {
+        this.resourceTagsOnTagActions = value;
+        return this;
+    }
+
+    /** Per-account overrides of quota, rateLimit and burst, by 12-digit account id. */
+    public Map<String, AccountLimits> accounts() {
+        return accounts;
+    }
+
+    /** Replaces every per-account override. */
+    public Settings accounts(Map<String, AccountLimits> value) {
+        Map<String, AccountLimits> copy = new TreeMap<>();
+        value.forEach((account, limits) -> copy.put(accountId(account), Objects.requireNonNull(limits, "limits of " + account)));
+        this.accounts = Collections.unmodifiableMap(copy);
+        return this;
+    }
+
+    /** Sets (or with null removes) the overrides of one account. */
+    public synchronized Settings account(String accountId, AccountLimits limits) {
+        Map<String, AccountLimits> copy = new TreeMap<>(accounts);
+        if (limits == null) {
+            copy.remove(accountId);
+        } else {
+            copy.put(accountId(accountId), limits);
+        }
+        this.accounts = Collections.unmodifiableMap(copy);
+        return this;
+    }
+
+    /** The endpoint quota of an account: its override, else {@link #quota()}. */
+    public int quotaFor(String accountId) {
+        AccountLimits limits = accounts.get(accountId);
+        return limits != null && limits.quota() != null ? limits.quota() : quota;
+    }
+
+    /** The SES request rate of an account (per region): its override, else {@link #rateLimit()}. */
+    public double rateLimitFor(String accountId) {
+        AccountLimits limits = accounts.get(accountId);
+        return limits != null && limits.rateLimit() != null ? limits.rateLimit() : rateLimit;
+    }
+
+    /** The bucket size used for an account: its burst override, else the global burst; 0 = its rate rounded up. */
+    public int effectiveBurstFor(String accountId) {
+        AccountLimits limits = accounts.get(accountId);
+        int b = limits != null && limits.burst() != null ? limits.burst() : burst;
+        return b > 0 ? b : (int) Math.max(1, Math.ceil(rateLimitFor(accountId)));
+    }
+
+    /** The IAM roles AssumeRole knows, by ARN. */
+    public Map<String, Role> roles() {
+        return roles;
+    }
+
+    /** Replaces every role. */
+    public Settings roles(Map<String, Role> value) {
+        Map<String, Role> copy = new TreeMap<>();
+        value.forEach((arn, role) -> {
+            if (!role.arn().equals(arn)) {
+                throw new IllegalArgumentException("role listed as " + arn + " has the ARN " + role.arn());
+            }
+            copy.put(arn, role);
+        });
+        this.roles = Collections.unmodifiableMap(copy);
+        return this;
+    }
+
+    /** Adds a role or replaces the one with the same ARN (live: the next AssumeRole sees it). */
+    public synchronized Settings role(Role role) {
+        Map<String, Role> copy = new TreeMap<>(roles);
+        copy.put(role.arn(), role);
+        this.roles = Collections.unmodifiableMap(copy);
+        return this;
+    }
+
+    /** Forgets a role; sessions already issued stay valid until they expire. */
+    public synchronized Settings removeRole(String roleArn) {
+        Map<String, Role> copy = new TreeMap<>(roles);
+        copy.remove(roleArn);
+        this.roles = Collections.unmodifiableMap(copy);
+        return this;
+    }
+
+    /**
+     * Identity-based policies by principal ARN: an IAM user ({@code arn:aws:iam::<acct>:user/<name>}) or an IAM role
+     * ({@code arn:aws:iam::<acct>:role/<name>}, applies to every session of the role). A principal without a policy
+     * may do everything (except {@link #denyActions()}).
+     */
+    public Map<String, IamPolicy> policies() {
+        return policies;
+    }
+
+    /** Replaces every policy. */
+    public Settings policies(Map<String, IamPolicy> value) {
+        Map<String, IamPolicy> copy = new LinkedHashMap<>();
+        value.forEach((principal, policy) -> copy.put(policyPrincipal(principal), Objects.requireNonNull(policy, "policy of " + principal)));
+        this.policies = Collections.unmodifiableMap(copy);
+        return this;
+    }
+
+    /** Attaches a policy to a user or role ARN (replacing its previous one); null detaches it. */
+    public synchronized Settings policy(String principalArn, IamPolicy policy) {
+        Map<String, IamPolicy> copy = new LinkedHashMap<>(policies);
+        if (policy == null) {
+            copy.remove(principalArn);
+        } else {
+            copy.put(policyPrincipal(principalArn), policy);
+        }
+        this.policies = Collections.unmodifiableMap(copy);
+        return this;
+    }
+
+    /** Attaches a policy given as JSON text; a bad document is refused with the statement and the problem named. */
+    public Settings policy(String principalArn, String policyJson) {
+        return policy(principalArn, policyJson == null ? null : IamPolicy.parse(policyJson));
+    }
+
+    /** The policy of a user or role, whatever partition its ARN was written with; null when none is attached. */
+    IamPolicy policyFor(String identityArn) {
+        String wanted = withoutPartition(identityArn);
+        for (Map.Entry<String, IamPolicy> e : policies.entrySet()) {
+            if (withoutPartition(e.getKey()).equals(wanted)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static String withoutPartition(String arn) {
+        Matcher m = POLICY_PRINCIPAL.matcher(arn);
+        return m.matches() ? m.group(1) + ":" + m.group(2) : arn;
+    }
+
+    static String policyPrincipal(String arn) {
+        if (arn == null || !POLICY_PRINCIPAL.matcher(arn).matches()) {
+            throw new IllegalArgumentException("a policy attaches to an IAM user ARN (arn:aws:iam::123456789012:user/NAME) or role ARN"
+                    + " (arn:aws:iam::123456789012:role/NAME), not '" + arn + "'");
+        }
+        return arn;
+    }
+
+    private static String accountId(String id) {
+        if (id == null || !id.matches("\\d{12}")) {
+            throw new IllegalArgumentException("account id must be 12 digits: " + id);
+        }
+        return id;
+    }
+
     /** True when a fault applies to this operation. */
     boolean faultsApplyTo(Operation operation) {
         Set<Operation> ops = faultOperations;
@@ -304,6 +504,12 @@ public final class Settings {
         denyActions = other.denyActions;
         faultOperations = other.faultOperations;
         clockSkew = other.clockSkew;
+        visibilityDelay = other.visibilityDelay;
+        sessionDuration = other.sessionDuration;
+        resourceTagsOnTagActions = other.resourceTagsOnTagActions;
+        accounts = other.accounts;
+        roles = other.roles;
+        policies = other.policies;
         if (!Objects.equals(seed, other.seed)) {
             seed(other.seed);
         }

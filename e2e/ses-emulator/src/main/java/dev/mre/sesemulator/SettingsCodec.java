@@ -3,6 +3,7 @@ package dev.mre.sesemulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +22,14 @@ import java.util.function.Function;
  */
 final class SettingsCodec {
 
-    private record Field(Function<Settings, Object> read, BiConsumer<Settings, JsonNode> write, String help) {
+    /**
+     * @param entryFlag for a map setting ({@code policies}, {@code roles}, {@code accounts}): the repeatable
+     *                  command-line flag that sets one entry as {@code KEY=JSON} or {@code KEY=@file.json}; else null
+     */
+    private record Field(Function<Settings, Object> read, BiConsumer<Settings, JsonNode> write, String help, String entryFlag) {
+        Field(Function<Settings, Object> read, BiConsumer<Settings, JsonNode> write, String help) {
+            this(read, write, help, null);
+        }
     }
 
     private static final Map<String, Field> FIELDS = new LinkedHashMap<>();
@@ -55,6 +63,29 @@ final class SettingsCodec {
         FIELDS.put("seed", new Field(Settings::seed,
                 (s, n) -> s.seed(n.isNull() ? null : Long.valueOf(n.asText().trim())),
                 "seed of the fault and endpoint-id generators"));
+        duration("visibilityDelay", Settings::visibilityDelay, Settings::visibilityDelay,
+                "time a new endpoint is missing from List and Get after Create (default 0s)");
+        duration("sessionDuration", Settings::sessionDuration, Settings::sessionDuration,
+                "every AssumeRole session lasts this long, 0 = as requested (default 0s)");
+        FIELDS.put("resourceTagsOnTagActions", new Field(Settings::resourceTagsOnTagActions,
+                (s, n) -> s.resourceTagsOnTagActions(bool(n)),
+                "IAM sees aws:ResourceTag on TagResource/UntagResource/ListTagsForResource too (default true)"));
+        FIELDS.put("accounts", new Field(SettingsCodec::accountsJson, (s, n) -> mergeMap(n, "accounts",
+                () -> s.accounts(Map.of()), (account, v) -> s.account(account, v == null ? null : accountLimits(v))),
+                "per-account overrides, ACCOUNT_ID={\"quota\":5,\"rateLimit\":2,\"burst\":2} (repeatable)", "account"));
+        FIELDS.put("roles", new Field(SettingsCodec::rolesJson, (s, n) -> mergeMap(n, "roles",
+                () -> s.roles(Map.of()), (arn, v) -> {
+                    if (v == null) {
+                        s.removeRole(arn);
+                    } else {
+                        s.role(role(arn, v));
+                    }
+                }),
+                "IAM role for AssumeRole, ROLE_ARN={\"trustedPrincipals\":[..],\"externalId\":..,\"allowTagSession\":..,"
+                        + "\"maxSessionDuration\":\"1h\"} or ROLE_ARN=@role.json (repeatable)", "role"));
+        FIELDS.put("policies", new Field(SettingsCodec::policiesJson, (s, n) -> mergeMap(n, "policies",
+                () -> s.policies(Map.of()), (principal, v) -> s.policy(Settings.policyPrincipal(principal), v == null ? null : policyOf(principal, v))),
+                "identity-based IAM policy of a user or role, PRINCIPAL_ARN=@policy.json or PRINCIPAL_ARN={...} (repeatable)", "policy"));
     }
 
     private SettingsCodec() {
@@ -94,6 +125,16 @@ final class SettingsCodec {
         }
     }
 
+    /** The map setting whose repeatable entry flag this is ({@code policy} -> {@code policies}), or null. */
+    static String mapKeyForEntryFlag(String flag) {
+        for (Map.Entry<String, Field> e : FIELDS.entrySet()) {
+            if (flag.equals(e.getValue().entryFlag())) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
     /** The JSON key for a kebab-case flag name, or null: {@code error-rate-500} -> {@code errorRate500}. */
     static String keyForFlag(String flag) {
         for (String key : FIELDS.keySet()) {
@@ -110,7 +151,9 @@ final class SettingsCodec {
 
     static List<String> helpLines() {
         List<String> lines = new ArrayList<>();
-        FIELDS.forEach((key, field) -> lines.add(String.format("  --%-44s %s", flagFor(key) + " VALUE", field.help())));
+        FIELDS.forEach((key, field) -> lines.add(field.entryFlag() == null
+                ? String.format("  --%-44s %s", flagFor(key) + " VALUE", field.help())
+                : String.format("  --%-44s %s", field.entryFlag() + " KEY=JSON|KEY=@FILE", field.help())));
         return lines;
     }
 
@@ -129,6 +172,118 @@ final class SettingsCodec {
     private static void operations(String name, Function<Settings, Set<Operation>> read, BiConsumer<Settings, Set<Operation>> write, String help) {
         FIELDS.put(name, new Field(s -> read.apply(s).stream().map(Operation::wireName).sorted().toList(),
                 (s, n) -> write.accept(s, operationsOf(n)), help));
+    }
+
+    /**
+     * A map setting in JSON: an object updates the entries it names (a null entry removes one), JSON null clears
+     * the map; the command line may pass the object as text.
+     */
+    private static void mergeMap(JsonNode n, String name, Runnable clear, BiConsumer<String, JsonNode> setEntry) {
+        JsonNode node = n;
+        if (node.isTextual()) {
+            try {
+                node = Json.MAPPER.readTree(node.asText());
+            } catch (IOException e) {
+                throw new IllegalArgumentException(name + " must be a JSON object: " + e.getMessage());
+            }
+        }
+        if (node == null || node.isNull()) {
+            clear.run();
+            return;
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException(name + " must be a JSON object {key: value}, or null to clear it");
+        }
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            try {
+                setEntry.accept(e.getKey(), e.getValue().isNull() ? null : e.getValue());
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException(name + "[" + e.getKey() + "]: " + ex.getMessage(), ex);
+            }
+        }
+    }
+
+    private static ObjectNode accountsJson(Settings s) {
+        ObjectNode out = Json.object();
+        s.accounts().forEach((account, limits) -> {
+            ObjectNode o = out.putObject(account);
+            if (limits.quota() != null) {
+                o.put("quota", limits.quota());
+            }
+            if (limits.rateLimit() != null) {
+                o.put("rateLimit", limits.rateLimit());
+            }
+            if (limits.burst() != null) {
+                o.put("burst", limits.burst());
+            }
+        });
+        return out;
+    }
+
+    private static AccountLimits accountLimits(JsonNode n) {
+        if (!n.isObject()) {
+            throw new IllegalArgumentException("must be an object {\"quota\":N,\"rateLimit\":R,\"burst\":B}");
+        }
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
+            if (!Set.of("quota", "rateLimit", "burst").contains(e.getKey())) {
+                throw new IllegalArgumentException("unknown field '" + e.getKey() + "' (known: quota, rateLimit, burst)");
+            }
+        }
+        return new AccountLimits(n.hasNonNull("quota") ? intOf(n.get("quota")) : null,
+                n.hasNonNull("rateLimit") ? doubleOf(n.get("rateLimit")) : null,
+                n.hasNonNull("burst") ? intOf(n.get("burst")) : null);
+    }
+
+    private static ObjectNode rolesJson(Settings s) {
+        ObjectNode out = Json.object();
+        s.roles().forEach((arn, role) -> {
+            ObjectNode o = out.putObject(arn);
+            ArrayNode trusted = o.putArray("trustedPrincipals");
+            role.trustedPrincipals().forEach(trusted::add);
+            o.put("externalId", role.externalId());
+            o.put("allowTagSession", role.allowTagSession());
+            o.put("maxSessionDuration", DurationText.format(role.maxSessionDuration()));
+        });
+        return out;
+    }
+
+    private static Role role(String arn, JsonNode n) {
+        if (!n.isObject()) {
+            throw new IllegalArgumentException("must be an object {\"trustedPrincipals\":[...],\"externalId\":..,\"allowTagSession\":..,\"maxSessionDuration\":..}");
+        }
+        Set<String> known = Set.of("trustedPrincipals", "externalId", "allowTagSession", "maxSessionDuration");
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
+            if (!known.contains(e.getKey())) {
+                throw new IllegalArgumentException("unknown field '" + e.getKey() + "' (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+            }
+        }
+        List<String> trusted = new ArrayList<>();
+        JsonNode t = n.get("trustedPrincipals");
+        if (t == null || t.isNull()) {
+            throw new IllegalArgumentException("trustedPrincipals is missing: who may assume the role");
+        } else if (t.isArray()) {
+            t.forEach(item -> trusted.add(item.asText()));
+        } else {
+            for (String part : t.asText().split(",")) {
+                if (!part.isBlank()) {
+                    trusted.add(part.trim());
+                }
+            }
+        }
+        return new Role(arn, trusted, n.hasNonNull("externalId") ? n.get("externalId").asText() : null,
+                n.hasNonNull("allowTagSession") && bool(n.get("allowTagSession")),
+                n.hasNonNull("maxSessionDuration") ? durationOf(n.get("maxSessionDuration")) : null);
+    }
+
+    private static ObjectNode policiesJson(Settings s) {
+        ObjectNode out = Json.object();
+        s.policies().forEach((principal, policy) -> out.set(principal, policy.document()));
+        return out;
+    }
+
+    /** A policy document as a JSON object, or as JSON text (how a command line or a file hands it over). */
+    private static IamPolicy policyOf(String principal, JsonNode n) {
+        return n.isTextual() ? IamPolicy.parse(n.asText()) : IamPolicy.parse(n);
     }
 
     private static Duration durationOf(JsonNode n) {

@@ -34,13 +34,20 @@ final class SigV4Verifier {
     static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT);
 
     /** The caller a valid signature proves, and the region it signed for. */
-    record Caller(Credentials credentials, String region) {
+    record Caller(Principal principal, String region) {
     }
 
-    private final Function<String, Credentials> credentialsByAccessKey;
+    /**
+     * What the emulator knows of an access key: its secret and whose it is; for temporary (STS) credentials also
+     * the session token the request must carry in {@code X-Amz-Security-Token} and when it expires (real clock).
+     */
+    record SigningKey(String secretAccessKey, Principal principal, String sessionToken, Instant expiration) {
+    }
 
-    SigV4Verifier(Function<String, Credentials> credentialsByAccessKey) {
-        this.credentialsByAccessKey = credentialsByAccessKey;
+    private final Function<String, SigningKey> keysByAccessKeyId;
+
+    SigV4Verifier(Function<String, SigningKey> keysByAccessKeyId) {
+        this.keysByAccessKeyId = keysByAccessKeyId;
     }
 
     /**
@@ -63,8 +70,8 @@ final class SigV4Verifier {
         String region = scope[2];
         String scopeService = scope[3];
 
-        Credentials credentials = credentialsByAccessKey.apply(accessKeyId);
-        if (credentials == null) {
+        SigningKey key = keysByAccessKeyId.apply(accessKeyId);
+        if (key == null) {
             throw new AuthFailure.Failed(AuthFailure.UNKNOWN_ACCESS_KEY, "The security token included in the request is invalid.");
         }
         if (!scopeService.equals(service)) {
@@ -89,11 +96,14 @@ final class SigV4Verifier {
                     + scopeDate + "' != '" + amzDate.trim().substring(0, Math.min(8, amzDate.trim().length())) + "', from '" + amzDate.trim() + "'.");
         }
         checkSkew(signedAt, now, maxSkew);
+        if (key.sessionToken() != null) {
+            checkSession(request, key, now);
+        }
 
         String canonicalRequest = canonicalRequest(request, parts.get("SignedHeaders"));
         String credentialScope = scopeDate + "/" + region + "/" + scopeService + "/aws4_request";
         String stringToSign = ALGORITHM + "\n" + amzDate.trim() + "\n" + credentialScope + "\n" + hex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
-        byte[] expected = signature(credentials.secretAccessKey(), scopeDate, region, scopeService, stringToSign);
+        byte[] expected = signature(key.secretAccessKey(), scopeDate, region, scopeService, stringToSign);
         byte[] provided;
         try {
             provided = HexFormat.of().parseHex(parts.get("Signature").toLowerCase(Locale.ROOT));
@@ -107,7 +117,18 @@ final class SigV4Verifier {
                     + "The Canonical String for this request should have been\n'" + canonicalRequest + "'\n\n"
                     + "The String-to-Sign should have been\n'" + stringToSign + "'\n");
         }
-        return new Caller(credentials, region);
+        return new Caller(key.principal(), region);
+    }
+
+    /** Temporary credentials are valid only with their own session token, and only until they expire. */
+    private static void checkSession(IncomingRequest request, SigningKey key, Instant now) {
+        String token = request.header("x-amz-security-token");
+        if (token == null || !MessageDigest.isEqual(token.trim().getBytes(StandardCharsets.UTF_8), key.sessionToken().getBytes(StandardCharsets.UTF_8))) {
+            throw new AuthFailure.Failed(AuthFailure.UNKNOWN_ACCESS_KEY, "The security token included in the request is invalid.");
+        }
+        if (!now.isBefore(key.expiration())) {
+            throw new AuthFailure.Failed(AuthFailure.EXPIRED_TOKEN, "The security token included in the request is expired");
+        }
     }
 
     /** {@code AWS4-HMAC-SHA256 Credential=.., SignedHeaders=.., Signature=..} in any order; anything else counts as no token. */

@@ -1,10 +1,9 @@
 package dev.mre.sesemulator;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 
-/** STS over the AWS query protocol: GetCallerIdentity and the XML error envelope. */
+/** STS over the AWS query protocol: the GetCallerIdentity and AssumeRole answers and the XML error envelope. */
 final class StsProtocol {
 
     static final String NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
@@ -12,17 +11,39 @@ final class StsProtocol {
     private StsProtocol() {
     }
 
-    static String getCallerIdentity(Credentials caller, String region, String requestId) {
+    static String getCallerIdentity(Principal caller, String partition, String requestId) {
         return "<GetCallerIdentityResponse xmlns=\"" + NAMESPACE + "\">\n"
                 + "  <GetCallerIdentityResult>\n"
-                + "    <Arn>" + xml(caller.userArn(Regions.partition(region))) + "</Arn>\n"
-                + "    <UserId>" + userId(caller) + "</UserId>\n"
+                + "    <Arn>" + xml(caller.arn(partition)) + "</Arn>\n"
+                + "    <UserId>" + xml(caller.userId()) + "</UserId>\n"
                 + "    <Account>" + xml(caller.accountId()) + "</Account>\n"
                 + "  </GetCallerIdentityResult>\n"
                 + "  <ResponseMetadata>\n"
                 + "    <RequestId>" + requestId + "</RequestId>\n"
                 + "  </ResponseMetadata>\n"
                 + "</GetCallerIdentityResponse>\n";
+    }
+
+    static String assumeRole(SessionStore.Session session, String partition, String requestId) {
+        Principal p = Principal.session(session);
+        String expiration = DateTimeFormatter.ISO_INSTANT.format(session.expiration().truncatedTo(ChronoUnit.SECONDS));
+        return "<AssumeRoleResponse xmlns=\"" + NAMESPACE + "\">\n"
+                + "  <AssumeRoleResult>\n"
+                + "    <AssumedRoleUser>\n"
+                + "      <AssumedRoleId>" + xml(p.userId()) + "</AssumedRoleId>\n"
+                + "      <Arn>" + xml(p.arn(partition)) + "</Arn>\n"
+                + "    </AssumedRoleUser>\n"
+                + "    <Credentials>\n"
+                + "      <AccessKeyId>" + xml(session.accessKeyId()) + "</AccessKeyId>\n"
+                + "      <SecretAccessKey>" + xml(session.secretAccessKey()) + "</SecretAccessKey>\n"
+                + "      <SessionToken>" + xml(session.sessionToken()) + "</SessionToken>\n"
+                + "      <Expiration>" + expiration + "</Expiration>\n"
+                + "    </Credentials>\n"
+                + "  </AssumeRoleResult>\n"
+                + "  <ResponseMetadata>\n"
+                + "    <RequestId>" + requestId + "</RequestId>\n"
+                + "  </ResponseMetadata>\n"
+                + "</AssumeRoleResponse>\n";
     }
 
     /** STS's own codes for the faults the emulator injects: throttling is 400 "Throttling" there, not 429. */
@@ -44,21 +65,6 @@ final class StsProtocol {
                 + "  </Error>\n"
                 + "  <RequestId>" + requestId + "</RequestId>\n"
                 + "</ErrorResponse>\n";
-    }
-
-    /** A stable IAM-style unique id (AIDA + 17 characters) derived from the access key. */
-    private static String userId(Credentials caller) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(caller.accessKeyId().getBytes(StandardCharsets.UTF_8));
-            String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-            StringBuilder id = new StringBuilder("AIDA");
-            for (int i = 0; i < 17; i++) {
-                id.append(alphabet.charAt((hash[i] & 0xFF) % alphabet.length()));
-            }
-            return id.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static String xml(String text) {

@@ -78,6 +78,8 @@ class AdminApiTest extends EmulatorTestBase {
         assertThat(last.get("accessKeyId").asText()).isEqualTo("AKIDEMULATOR");
         assertThat(last.get("outcome").asText()).isEqualTo("NotFoundException");
         assertThat(last.get("httpStatus").asInt()).isEqualTo(404);
+        assertThat(last.get("principalArn").asText()).isEqualTo("arn:aws:iam::123456789012:user/emulator");
+        assertThat(last.get("roleArn").isNull()).isTrue();
         assertThat(callsResponse.body()).doesNotContain(emu.secretAccessKey());
         assertThat(json(SignedHttp.admin(emu, "GET", "/_emulator/calls", null)).has("log")).isFalse();
         assertThat(emu.calls().log()).hasSize(3);
@@ -105,6 +107,31 @@ class AdminApiTest extends EmulatorTestBase {
         SignedHttp.admin(emu, "POST", "/_emulator/reset?settings=true", null);
         assertThat(emu.settings().quota()).isEqualTo(100);
         assertThat(emu.settings().seed()).isEqualTo(42L);
+    }
+
+    @Test
+    void stateListsSessionsWithoutSecretsAndResetCanForgetThem() throws Exception {
+        String role = "arn:aws:iam::210987654321:role/ses-mre-operator";
+        emu.settings().role(Role.trusting(role, "123456789012"));
+        String secret;
+        try (var sts = Sdk.sts(emu, emu.accessKeyId(), emu.secretAccessKey())) {
+            var credentials = sts.assumeRole(r -> r.roleArn(role).roleSessionName("state")).credentials();
+            secret = credentials.secretAccessKey();
+            HttpResponse<String> state = SignedHttp.admin(emu, "GET", "/_emulator/state", null);
+            JsonNode session = json(state).get("sessions").get(0);
+            assertThat(session.get("accessKeyId").asText()).isEqualTo(credentials.accessKeyId());
+            assertThat(session.get("roleArn").asText()).isEqualTo(role);
+            assertThat(session.get("accountId").asText()).isEqualTo("210987654321");
+            assertThat(session.get("arn").asText()).isEqualTo("arn:aws:sts::210987654321:assumed-role/ses-mre-operator/state");
+            assertThat(session.get("assumedBy").asText()).isEqualTo("arn:aws:iam::123456789012:user/emulator");
+            assertThat(session.get("expiration").asText()).isEqualTo(credentials.expiration().toString());
+            assertThat(state.body()).doesNotContain(secret, credentials.sessionToken());
+        }
+        SignedHttp.admin(emu, "POST", "/_emulator/reset", null);
+        assertThat(emu.sessions()).as("a plain reset keeps sessions").hasSize(1);
+        assertThat(json(SignedHttp.admin(emu, "POST", "/_emulator/reset?sessions=true", null)).get("sessions").asBoolean()).isTrue();
+        assertThat(emu.sessions()).isEmpty();
+        assertThat(SignedHttp.admin(emu, "GET", "/_emulator/calls?log=true", null).body()).doesNotContain(secret);
     }
 
     @Test

@@ -40,6 +40,7 @@ abstract class EmulatorTestBase {
     void cleanSlate() {
         emu.reset();
         emu.resetSettings();
+        emu.forgetSessions();
     }
 
     static CreateMultiRegionEndpointResponse create(SesV2Client client, String name, String secondaryRegion, Map<String, String> tags) {

@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Command-line flags of the standalone jar map onto settings and credentials. */
 class MainTest {
@@ -44,6 +48,46 @@ class MainTest {
     }
 
     @Test
+    void policiesRolesAndAccountsFromFlagsAndFiles(@TempDir Path dir) throws Exception {
+        Path policy = dir.resolve("policy.json");
+        Files.writeString(policy, "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ses:List*\",\"Resource\":\"*\"}]}");
+        Path role = dir.resolve("role.json");
+        Files.writeString(role, "{\"trustedPrincipals\":[\"arn:aws:iam::111122223333:root\"],\"externalId\":\"ext-9\",\"maxSessionDuration\":\"2h\"}");
+        Main.Options options = Main.parse(new String[] {"--port", "0", "--account-id", "111122223333", "--user-name", "operator",
+                "--credentials", "AKIDOPS:ops-secret:444455556666:ops",
+                "--policy", "arn:aws:iam::111122223333:user/operator=@" + policy,
+                "--policy", "arn:aws:iam::444455556666:user/ops={\"Statement\":{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}}",
+                "--role", "arn:aws:iam::444455556666:role/ses=@" + role,
+                "--role", "arn:aws:iam::444455556666:role/other={\"trustedPrincipals\":\"*\",\"allowTagSession\":true}",
+                "--account", "444455556666={\"quota\":2,\"rateLimit\":1}",
+                "--visibility-delay", "1500ms", "--session-duration", "5s"});
+        try (SesEmulator emu = Main.build(options).start()) {
+            Settings s = emu.settings();
+            assertThat(emu.primaryCredentials().userArn()).isEqualTo("arn:aws:iam::111122223333:user/operator");
+            assertThat(emu.credentials()).extracting(Credentials::userName).containsExactlyInAnyOrder("operator", "ops");
+            assertThat(s.policies()).containsOnlyKeys("arn:aws:iam::111122223333:user/operator", "arn:aws:iam::444455556666:user/ops");
+            assertThat(s.roles().get("arn:aws:iam::444455556666:role/ses"))
+                    .isEqualTo(new Role("arn:aws:iam::444455556666:role/ses", List.of("arn:aws:iam::111122223333:root"), "ext-9", false, Duration.ofHours(2)));
+            assertThat(s.roles().get("arn:aws:iam::444455556666:role/other").allowTagSession()).isTrue();
+            assertThat(s.accounts().get("444455556666")).isEqualTo(new AccountLimits(2, 1.0, null));
+            assertThat(s.visibilityDelay()).isEqualTo(Duration.ofMillis(1500));
+            assertThat(s.sessionDuration()).isEqualTo(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aBadPolicyFlagIsRefusedAtStartUpNamingTheStatement() {
+        assertThatThrownBy(() -> Main.parse(new String[] {"--policy",
+                "arn:aws:iam::123456789012:user/emulator={\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ses:*\"}]}"}))
+                .hasMessageContaining("policies[arn:aws:iam::123456789012:user/emulator]: Statement 1: needs exactly one of Resource and NotResource");
+        assertThatThrownBy(() -> Main.parse(new String[] {"--policy", "arn:aws:iam::123456789012:group/x={}"}))
+                .hasMessageContaining("IAM user ARN");
+        assertThatThrownBy(() -> Main.parse(new String[] {"--policy", "no-equals-sign"})).hasMessageContaining("KEY=JSON");
+        assertThatThrownBy(() -> Main.parse(new String[] {"--role", "arn:aws:iam::123456789012:role/x=@/no/such/file.json"}))
+                .hasMessageContaining("cannot read");
+    }
+
+    @Test
     void badFlagsAreRefusedAtStartUp() {
         assertThatThrownBy(() -> Main.parse(new String[] {"--no-such-flag", "1"})).hasMessageContaining("--no-such-flag");
         assertThatThrownBy(() -> Main.parse(new String[] {"--throttle-rate", "1.5"})).hasMessageContaining("throttleRate");
@@ -58,7 +102,9 @@ class MainTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--port", "--host", "--create-delay", "--delete-delay", "--quota",
                 "--rate-limit", "--burst", "--account-id", "--access-key", "--secret-key", "--error-rate-500", "--throttle-rate",
                 "--drop-connection-rate", "--drop-response-rate", "--latency ", "--latency-spike-rate", "--latency-spike ",
-                "--fail-provisioning-names", "--fail-provisioning-rate", "--seed", "--deny-actions", "--fault-operations", "--clock-skew");
+                "--fail-provisioning-names", "--fail-provisioning-rate", "--seed", "--deny-actions", "--fault-operations", "--clock-skew",
+                "--visibility-delay", "--session-duration", "--account KEY=JSON", "--role KEY=JSON", "--policy KEY=JSON", "--user-name",
+                "--credentials KEY:SECRET:ACCOUNT[:USER]", "/expire-sessions");
         assertThat(Main.parse(new String[] {"--help"}).help()).isTrue();
     }
 

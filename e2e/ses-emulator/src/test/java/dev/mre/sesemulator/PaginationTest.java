@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
@@ -62,6 +65,71 @@ class PaginationTest extends EmulatorTestBase {
         ListMultiRegionEndpointsResponse first = ses.listMultiRegionEndpoints(r -> { });
         assertThat(first.multiRegionEndpoints()).hasSize(3);
         assertThat(first.nextToken()).isNotNull();
+    }
+
+    @Test
+    void thePaginatorWalks2500EndpointsInThreePagesOf1000() throws Exception {
+        emu.settings().quota(3000);
+        List<String> names = IntStream.range(0, 2500).mapToObj(i -> String.format("bulk-%04d", i)).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> creates = new ArrayList<>();
+            names.forEach(n -> creates.add(pool.submit(() -> create(n))));
+            for (Future<?> f : creates) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        long listsBefore = emu.calls().count(Operation.LIST_MULTI_REGION_ENDPOINTS);
+        List<ListMultiRegionEndpointsResponse> pages = ses.listMultiRegionEndpointsPaginator(r -> r.pageSize(1000)).stream().toList();
+
+        assertThat(pages).extracting(p -> p.multiRegionEndpoints().size()).containsExactly(1000, 1000, 500);
+        assertThat(pages).extracting(ListMultiRegionEndpointsResponse::nextToken)
+                .satisfiesExactly(t -> assertThat(t).matches(PageTokens.MODEL_PATTERN), t -> assertThat(t).matches(PageTokens.MODEL_PATTERN),
+                        t -> assertThat(t).isNull());
+        assertThat(pages.stream().flatMap(p -> p.multiRegionEndpoints().stream()).map(MultiRegionEndpoint::endpointName))
+                .containsExactlyElementsOf(names);
+        assertThat(emu.calls().count(Operation.LIST_MULTI_REGION_ENDPOINTS) - listsBefore).isEqualTo(3);
+    }
+
+    @Test
+    void everyTokenIsPaddedStandardBase64AsTheModelDefines() {
+        // names of many lengths, so that tokens end in "==", "=" and no padding at all
+        List<String> names = IntStream.rangeClosed(1, 30).mapToObj(i -> "n".repeat(i)).sorted().toList();
+        names.forEach(EmulatorTestBase::create);
+        List<String> tokens = new ArrayList<>();
+        for (int pageSize = 1; pageSize <= 3; pageSize++) {
+            int size = pageSize;
+            ses.listMultiRegionEndpointsPaginator(r -> r.pageSize(size)).stream()
+                    .map(ListMultiRegionEndpointsResponse::nextToken).filter(java.util.Objects::nonNull).forEach(tokens::add);
+        }
+        assertThat(tokens).hasSizeGreaterThan(40).allSatisfy(t -> assertThat(t).matches(PageTokens.MODEL_PATTERN));
+        assertThat(tokens).anySatisfy(t -> assertThat(t).endsWith("=="))
+                .anySatisfy(t -> assertThat(t).endsWith("=").doesNotEndWith("=="))
+                .anySatisfy(t -> assertThat(t).doesNotEndWith("="));
+    }
+
+    @Test
+    void tokensOfAnotherAccountOrInAnotherSpellingAreRefused() {
+        createMany(3);
+        String token = ses.listMultiRegionEndpoints(r -> r.pageSize(1)).nextToken();
+        emu.addCredentials(new Credentials("AKIDPAGES", "pages-secret", "210987654321", "pages"));
+        try (SesV2Client other = Sdk.ses(emu, Region.US_EAST_1, "AKIDPAGES", "pages-secret",
+                software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry())) {
+            create(other, "ep-01", "eu-west-1", Map.of());
+            create(other, "ep-02", "eu-west-1", Map.of());
+            assertThatThrownBy(() -> other.listMultiRegionEndpoints(r -> r.nextToken(token))).isInstanceOf(BadRequestException.class);
+        }
+        String urlSafe = token.replace('+', '-').replace('/', '_').replace("=", "");
+        if (!urlSafe.equals(token)) {
+            assertThatThrownBy(() -> ses.listMultiRegionEndpoints(r -> r.nextToken(urlSafe))).isInstanceOf(BadRequestException.class);
+        }
+        String tampered = java.util.Base64.getEncoder().encodeToString("v2|123456789012|us-east-1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> ses.listMultiRegionEndpoints(r -> r.nextToken(tampered)))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.getMessage()).contains("Invalid NextToken"));
+        assertThat(ses.listMultiRegionEndpoints(r -> r.nextToken(token)).multiRegionEndpoints()).extracting(MultiRegionEndpoint::endpointName)
+                .containsExactly("ep-02", "ep-03");
     }
 
     @Test

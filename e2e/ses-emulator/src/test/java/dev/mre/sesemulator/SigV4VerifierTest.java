@@ -26,7 +26,8 @@ class SigV4VerifierTest {
 
     private static final Credentials KEY = Credentials.defaults();
     private static final Instant NOW = Instant.parse("2026-11-25T16:00:31Z");
-    private static final SigV4Verifier VERIFIER = new SigV4Verifier(id -> id.equals(KEY.accessKeyId()) ? KEY : null);
+    private static final SigV4Verifier VERIFIER = new SigV4Verifier(id -> id.equals(KEY.accessKeyId())
+            ? new SigV4Verifier.SigningKey(KEY.secretAccessKey(), Principal.user(KEY), null, null) : null);
 
     private static SignedRequest sdkSigned(String pathAndQuery, String method, String body, String secret) {
         return SignedHttp.sign(URI.create("http://127.0.0.1:4566" + pathAndQuery), method, body,
@@ -67,7 +68,7 @@ class SigV4VerifierTest {
         SignedRequest signed = sdkSigned(pathAndQuery, "GET", null, KEY.secretAccessKey());
         SigV4Verifier.Caller caller = VERIFIER.verify(asReceived(signed, null), "ses", NOW, Duration.ofMinutes(15));
         assertThat(caller.region()).isEqualTo("us-east-1");
-        assertThat(caller.credentials()).isEqualTo(KEY);
+        assertThat(caller.principal()).isEqualTo(Principal.user(KEY));
     }
 
     @Test

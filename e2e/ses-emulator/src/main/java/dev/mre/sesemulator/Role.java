@@ -1,0 +1,93 @@
+package dev.mre.sesemulator;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An IAM role that STS AssumeRole can hand out sessions of, with its trust rule.
+ *
+ * @param arn                {@code arn:aws:iam::<account>:role/<name>} (a path before the name is allowed)
+ * @param trustedPrincipals  who may assume it: user ARNs ({@code arn:aws:iam::<acct>:user/<name>}), role ARNs
+ *                           (every session of that role), assumed-role session ARNs
+ *                           ({@code arn:aws:sts::<acct>:assumed-role/<role>/<session>}), {@code arn:aws:iam::<acct>:root}
+ *                           or the bare 12-digit account id (every principal of that account), or {@code *} (anyone)
+ * @param externalId         when not null, AssumeRole must send exactly this ExternalId (the {@code sts:ExternalId} condition)
+ * @param allowTagSession    whether AssumeRole may pass session tags ({@code sts:TagSession}); they become
+ *                           {@code aws:PrincipalTag/<key>} of the session
+ * @param maxSessionDuration the longest DurationSeconds allowed, 1 h to 12 h (AWS's MaxSessionDuration)
+ */
+public record Role(String arn, List<String> trustedPrincipals, String externalId, boolean allowTagSession, Duration maxSessionDuration) {
+
+    static final Pattern ROLE_ARN = Pattern.compile("^arn:(aws|aws-cn|aws-us-gov|aws-iso[a-z-]*):iam::(\\d{12}):role/((?:[\\w+=,.@-]+/)*)([\\w+=,.@-]{1,64})$");
+    private static final Pattern TRUSTED = Pattern.compile("^(\\*|\\d{12}|arn:[a-z-]+:iam::\\d{12}:(root|user/[\\w+=,.@/-]+|role/[\\w+=,.@/-]+)"
+            + "|arn:[a-z-]+:sts::\\d{12}:assumed-role/[\\w+=,.@-]+/[\\w+=,.@-]+)$");
+    private static final Pattern EXTERNAL_ID = Pattern.compile("^[\\w+=,.@:/-]{2,1224}$");
+
+    public static final Duration DEFAULT_MAX_SESSION_DURATION = Duration.ofHours(1);
+
+    public Role {
+        Objects.requireNonNull(arn, "arn");
+        if (!ROLE_ARN.matcher(arn).matches()) {
+            throw new IllegalArgumentException("role ARN '" + arn + "' must look like arn:aws:iam::123456789012:role/NAME");
+        }
+        trustedPrincipals = List.copyOf(Objects.requireNonNull(trustedPrincipals, "trustedPrincipals"));
+        for (String p : trustedPrincipals) {
+            if (!TRUSTED.matcher(p).matches()) {
+                throw new IllegalArgumentException("role " + arn + ": trusted principal '" + p + "' must be a user, role or assumed-role ARN,"
+                        + " arn:aws:iam::ACCOUNT:root, a 12-digit account id or *");
+            }
+        }
+        if (externalId != null && !EXTERNAL_ID.matcher(externalId).matches()) {
+            throw new IllegalArgumentException("role " + arn + ": externalId must be 2..1224 characters of [\\w+=,.@:/-]");
+        }
+        if (maxSessionDuration == null) {
+            maxSessionDuration = DEFAULT_MAX_SESSION_DURATION;
+        }
+        if (maxSessionDuration.compareTo(Duration.ofHours(1)) < 0 || maxSessionDuration.compareTo(Duration.ofHours(12)) > 0) {
+            throw new IllegalArgumentException("role " + arn + ": maxSessionDuration must be between 1h and 12h, not " + DurationText.format(maxSessionDuration));
+        }
+    }
+
+    /** A role that the given principals may assume, without external id or session tags, for at most an hour. */
+    public static Role trusting(String arn, String... trustedPrincipals) {
+        return new Role(arn, Arrays.asList(trustedPrincipals), null, false, DEFAULT_MAX_SESSION_DURATION);
+    }
+
+    public Role withTrustedPrincipals(String... principals) {
+        return new Role(arn, Arrays.asList(principals), externalId, allowTagSession, maxSessionDuration);
+    }
+
+    public Role withExternalId(String id) {
+        return new Role(arn, trustedPrincipals, id, allowTagSession, maxSessionDuration);
+    }
+
+    public Role withTagSession(boolean allowed) {
+        return new Role(arn, trustedPrincipals, externalId, allowed, maxSessionDuration);
+    }
+
+    public Role withMaxSessionDuration(Duration max) {
+        return new Role(arn, trustedPrincipals, externalId, allowTagSession, max);
+    }
+
+    /** The account the role belongs to: sessions act in it. */
+    public String accountId() {
+        return part(2);
+    }
+
+    /** The role name without its path, as assumed-role ARNs show it. */
+    public String name() {
+        return part(4);
+    }
+
+    private String part(int group) {
+        Matcher m = ROLE_ARN.matcher(arn);
+        if (!m.matches()) {
+            throw new IllegalStateException(arn);
+        }
+        return m.group(group);
+    }
+}
