@@ -130,7 +130,8 @@ OPERATOR_RULES = [
     (("ses.mre.dev",), ("multiregionendpoints/status",), ("patch",)),
     (("",), ("events",), ("get", "create", "patch")),
 ]
-NAMESPACE_RULES = [(("",), ("namespaces",), ("get", "list", "watch"))]
+CLUSTER_READ_RULES = [(("",), ("namespaces",), ("get", "list", "watch")),
+                      (("ses.mre.dev",), ("roleselectors",), ("get", "list", "watch"))]
 LEASE_RULES = [(("coordination.k8s.io",), ("leases",), ("create",)),
                (("coordination.k8s.io",), ("leases",), ("get", "patch"))]
 def lease_names(o): return [r.get("resourceNames") for r in o["rules"]]
@@ -183,11 +184,11 @@ done
 
 # default: cluster-wide RBAC, exactly the operator's rules, leader election on, the restricted profile
 expect default "operator ClusterRole + namespaces ClusterRole (+ bindings), aggregated view/edit roles, no namespaced operator Role" \
-  'sorted(o["metadata"]["name"] for o in of("ClusterRole")) == ["rel-ses-mre-operator", "rel-ses-mre-operator-edit", "rel-ses-mre-operator-namespaces", "rel-ses-mre-operator-view"] and len(of("ClusterRoleBinding")) == 2 and [o["metadata"]["name"] for o in of("Role")] == ["rel-ses-mre-operator-leader-election"]'
+  'sorted(o["metadata"]["name"] for o in of("ClusterRole")) == ["rel-ses-mre-operator", "rel-ses-mre-operator-edit", "rel-ses-mre-operator-cluster-read", "rel-ses-mre-operator-view"] and len(of("ClusterRoleBinding")) == 2 and [o["metadata"]["name"] for o in of("Role")] == ["rel-ses-mre-operator-leader-election"]'
 expect default "ClusterRole has exactly the operator's rules" 'rules(one("ClusterRole", "rel-ses-mre-operator")) == OPERATOR_RULES'
-expect default "namespaces ClusterRole: get/list/watch namespaces only" 'rules(one("ClusterRole", "rel-ses-mre-operator-namespaces")) == NAMESPACE_RULES'
+expect default "cluster-read ClusterRole: get/list/watch namespaces and roleselectors only" 'rules(one("ClusterRole", "rel-ses-mre-operator-cluster-read")) == CLUSTER_READ_RULES'
 expect default "ClusterRoleBindings bind the ServiceAccount" \
-  'all(o["subjects"] == [{"kind": "ServiceAccount", "name": "rel-ses-mre-operator", "namespace": "ops"}] for o in of("ClusterRoleBinding")) and sorted(o["roleRef"]["name"] for o in of("ClusterRoleBinding")) == ["rel-ses-mre-operator", "rel-ses-mre-operator-namespaces"]'
+  'all(o["subjects"] == [{"kind": "ServiceAccount", "name": "rel-ses-mre-operator", "namespace": "ops"}] for o in of("ClusterRoleBinding")) and sorted(o["roleRef"]["name"] for o in of("ClusterRoleBinding")) == ["rel-ses-mre-operator", "rel-ses-mre-operator-cluster-read"]'
 expect default "aggregated roles: view reads, edit/admin write multiregionendpoints, neither touches status" \
   'labels(one("ClusterRole", "rel-ses-mre-operator-view"))["rbac.authorization.k8s.io/aggregate-to-view"] == "true" and rules(one("ClusterRole", "rel-ses-mre-operator-view")) == [(("ses.mre.dev",), ("multiregionendpoints",), ("get", "list", "watch"))] and labels(one("ClusterRole", "rel-ses-mre-operator-edit"))["rbac.authorization.k8s.io/aggregate-to-edit"] == "true" and labels(one("ClusterRole", "rel-ses-mre-operator-edit"))["rbac.authorization.k8s.io/aggregate-to-admin"] == "true" and rules(one("ClusterRole", "rel-ses-mre-operator-edit")) == [(("ses.mre.dev",), ("multiregionendpoints",), ("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"))]'
 expect default "leader election Role: create leases, get/patch only the Lease ses-mre-operator-leader, in the release namespace" \
@@ -207,7 +208,7 @@ expect default "port 8080 named ops; liveness /healthz and readiness /readyz on 
 expect default "resources 100m/256Mi requests, 512Mi limit; grace period 30s; image tag = appVersion" \
   'cont()["resources"] == {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}} and pod()["terminationGracePeriodSeconds"] == 30 and cont()["image"] == "ghcr.io/ses-mre/ses-mre-operator:0.1.0"'
 expect default "env: operator settings, JAVA_TOOL_OPTIONS, POD_NAME/POD_NAMESPACE from the downward API" \
-  'env()["SES_MRE_DEFAULT_REGION"] == "us-east-1" and env()["AWS_REGION"] == "us-east-1" and "SES_MRE_CLUSTER_ID" not in env() and env()["SES_MRE_MIGRATE_LEGACY_OWNER_TAGS"] == "true" and env()["SES_MRE_ENDPOINT_NAME_PREFIX"] == "none" and env()["SES_MRE_ALLOW_INSECURE_ENDPOINT"] == "false" and env()["AWS_EC2_METADATA_DISABLED"] == "true" and env()["SES_MRE_RESYNC_PERIOD"] == "10m" and env()["SES_MRE_TAG_RESYNC_PERIOD"] == "6h" and env()["SES_MRE_OBSERVATION"] == "batch" and "SES_MRE_WATCH_LABEL_SELECTOR" not in env() and env()["SES_MRE_MAX_CALL_RATE"] == "10" and env()["SES_MRE_ADAPTIVE_RATE_LIMIT"] == "true" and env()["SES_MRE_RECONCILE_THREADS"] == "16" and env()["SES_MRE_LOG_LEVEL"] == "INFO" and env()["SES_MRE_LOG_FORMAT"] == "text" and env()["SES_MRE_OPS_PORT"] == "8080" and env()["JAVA_TOOL_OPTIONS"] == "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" and env()["POD_NAME"] == {"fieldRef": {"fieldPath": "metadata.name"}} and env()["POD_NAMESPACE"] == {"fieldRef": {"fieldPath": "metadata.namespace"}}'
+  'env()["SES_MRE_DEFAULT_REGION"] == "us-east-1" and env()["AWS_REGION"] == "us-east-1" and "SES_MRE_CLUSTER_ID" not in env() and env()["SES_MRE_MIGRATE_LEGACY_OWNER_TAGS"] == "true" and env()["SES_MRE_REQUIRE_ROLE_SELECTOR"] == "false" and env()["SES_MRE_ENDPOINT_NAME_PREFIX"] == "none" and env()["SES_MRE_ALLOW_INSECURE_ENDPOINT"] == "false" and env()["AWS_EC2_METADATA_DISABLED"] == "true" and env()["SES_MRE_RESYNC_PERIOD"] == "10m" and env()["SES_MRE_TAG_RESYNC_PERIOD"] == "6h" and env()["SES_MRE_OBSERVATION"] == "batch" and "SES_MRE_WATCH_LABEL_SELECTOR" not in env() and env()["SES_MRE_MAX_CALL_RATE"] == "10" and env()["SES_MRE_ADAPTIVE_RATE_LIMIT"] == "true" and env()["SES_MRE_RECONCILE_THREADS"] == "16" and env()["SES_MRE_LOG_LEVEL"] == "INFO" and env()["SES_MRE_LOG_FORMAT"] == "text" and env()["SES_MRE_OPS_PORT"] == "8080" and env()["JAVA_TOOL_OPTIONS"] == "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" and env()["POD_NAME"] == {"fieldRef": {"fieldPath": "metadata.name"}} and env()["POD_NAMESPACE"] == {"fieldRef": {"fieldPath": "metadata.namespace"}}'
 expect default "env: no watch list (all namespaces), no endpoint overrides, no duplicate names" \
   'not {"SES_MRE_WATCH_NAMESPACES", "SES_MRE_SES_ENDPOINT", "SES_MRE_STS_ENDPOINT", "SES_MRE_ALLOWED_REGIONS"} & set(env()) and len(envlist()) == len(env())'
 expect default "leader election on: SES_MRE_LEADER_ELECTION=true, namespace = release namespace, RollingUpdate" \
@@ -217,7 +218,7 @@ expect default "selector labels select the pod template" \
 
 # namespaced: a Role + RoleBinding in a and b, nothing cluster-wide
 expect namespaced "Roles and RoleBindings in a and b; cluster-wide only reading namespaces (and the aggregated user roles)" \
-  'sorted(o["metadata"]["name"] for o in of("ClusterRole")) == ["rel-ses-mre-operator-edit", "rel-ses-mre-operator-namespaces", "rel-ses-mre-operator-view"] and [o["roleRef"]["name"] for o in of("ClusterRoleBinding")] == ["rel-ses-mre-operator-namespaces"] and sorted(o["metadata"]["namespace"] for o in of("Role") if rules(o) == OPERATOR_RULES) == ["a", "b"] and sorted(o["metadata"]["namespace"] for o in of("RoleBinding") if o["roleRef"]["name"] == "rel-ses-mre-operator") == ["a", "b"]'
+  'sorted(o["metadata"]["name"] for o in of("ClusterRole")) == ["rel-ses-mre-operator-edit", "rel-ses-mre-operator-cluster-read", "rel-ses-mre-operator-view"] and [o["roleRef"]["name"] for o in of("ClusterRoleBinding")] == ["rel-ses-mre-operator-cluster-read"] and sorted(o["metadata"]["namespace"] for o in of("Role") if rules(o) == OPERATOR_RULES) == ["a", "b"] and sorted(o["metadata"]["namespace"] for o in of("RoleBinding") if o["roleRef"]["name"] == "rel-ses-mre-operator") == ["a", "b"]'
 expect namespaced "RoleBindings in a and b bind the ServiceAccount of the release namespace" \
   'all(o["subjects"] == [{"kind": "ServiceAccount", "name": "rel-ses-mre-operator", "namespace": "ops"}] for o in of("RoleBinding"))'
 expect namespaced "SES_MRE_WATCH_NAMESPACES=a,b" 'env()["SES_MRE_WATCH_NAMESPACES"] == "a,b"'
@@ -256,7 +257,7 @@ expect custom "AWS_REGION from extraEnv replaces the chart's (set once)" \
 expect custom "leader election off: no Lease Role, no namespace variable, Recreate strategy" \
   'not [o for o in of("Role") if rules(o) == LEASE_RULES] and env()["SES_MRE_LEADER_ELECTION"] == "false" and "SES_MRE_LEADER_ELECTION_NAMESPACE" not in env() and dep()["spec"]["strategy"] == {"type": "Recreate"}'
 expect custom "existing ServiceAccount used and bound, none created" \
-  'not of("ServiceAccount") and pod()["serviceAccountName"] == "mail-operator" and all(o["subjects"][0]["name"] == "mail-operator" for o in of("ClusterRoleBinding")) and sorted(o["metadata"]["name"] for o in of("ClusterRole")) == ["mre", "mre-namespaces"]'
+  'not of("ServiceAccount") and pod()["serviceAccountName"] == "mail-operator" and all(o["subjects"][0]["name"] == "mail-operator" for o in of("ClusterRoleBinding")) and sorted(o["metadata"]["name"] for o in of("ClusterRole")) == ["mre", "mre-cluster-read"]'
 expect custom "image, pull policy and secrets, port 9090, annotations, labels, resources, scheduling" \
   'cont()["image"] == "registry.example.com/mail/ses-mre-operator:0.1.0-rc.1" and cont()["imagePullPolicy"] == "Always" and pod()["imagePullSecrets"] == [{"name": "regcred"}] and cont()["ports"][0]["containerPort"] == 9090 and one("Service")["spec"]["ports"][0]["port"] == 9090 and dep()["spec"]["template"]["metadata"]["annotations"] == {"example.com/owner": "mail-team"} and labels(dep()["spec"]["template"])["team"] == "mail" and cont()["resources"]["limits"]["memory"] == "384Mi" and pod()["terminationGracePeriodSeconds"] == 45 and pod()["nodeSelector"] == {"kubernetes.io/os": "linux"} and pod()["tolerations"][0]["key"] == "dedicated" and env()["JAVA_TOOL_OPTIONS"].startswith("-XX:MaxRAMPercentage=60")'
 
@@ -460,6 +461,8 @@ check "can-i create events: yes" can yes "$SA" create events -n "$OTHER"
 check "can-i patch events: yes" can yes "$SA" patch events -n "$OTHER"
 check "can-i get namespaces/kube-system (the default cluster id): yes" can yes "$SA" get namespaces/kube-system
 check "can-i watch namespaces: yes" can yes "$SA" watch namespaces
+check "can-i watch roleselectors: yes" can yes "$SA" watch roleselectors.ses.mre.dev
+check "can-i create roleselectors: no" can no "$SA" create roleselectors.ses.mre.dev
 check "can-i create leases.coordination.k8s.io in the release namespace: yes" can yes "$SA" create leases.coordination.k8s.io -n "$NS"
 for verb in get patch; do
   check "can-i $verb the Lease ses-mre-operator-leader in the release namespace: yes" can yes "$SA" "$verb" leases.coordination.k8s.io/ses-mre-operator-leader -n "$NS"
@@ -515,7 +518,7 @@ check "helm uninstall (namespaced release)" "$HELM" uninstall "$REL2" -n "$NS2" 
 RELEASES=()
 gone() {
   local left
-  left="$("$KUBECTL" get "clusterrole/$FULL" "clusterrolebinding/$FULL" "clusterrole/$FULL-namespaces" "clusterrole/$FULL-view" "clusterrole/$FULL-edit" --ignore-not-found -o name 2>&1)"
+  left="$("$KUBECTL" get "clusterrole/$FULL" "clusterrolebinding/$FULL" "clusterrole/$FULL-cluster-read" "clusterrole/$FULL-view" "clusterrole/$FULL-edit" --ignore-not-found -o name 2>&1)"
   left+="$("$KUBECTL" -n "$NS" get "serviceaccount/$FULL" "deployment/$FULL" "service/$FULL" "role/$FULL-leader-election" "rolebinding/$FULL-leader-election" --ignore-not-found -o name 2>&1)"
   left+="$("$KUBECTL" -n "$NS2A" get "role/$FULL2" "rolebinding/$FULL2" --ignore-not-found -o name 2>&1)"
   left+="$("$KUBECTL" -n "$NS2" get "serviceaccount/$FULL2" --ignore-not-found -o name 2>&1)"

@@ -49,8 +49,7 @@ public final class Main {
         new JvmThreadMetrics().bindTo(registry);
         KubernetesClient client = new KubernetesClientBuilder().build();
         SdkSesGateway ses = new SdkSesGateway(config, DefaultCredentialsProvider.builder().build(),
-                List.of(new SesCallMetrics(registry)));
-        SesCallMetrics.rateGauge(registry, ses::callRate);
+                new SesCallMetrics(registry));
         AtomicBoolean leading = new AtomicBoolean();
         Operator operator;
         try {

@@ -103,7 +103,7 @@ public final class OperatorApp {
                         true));
             }
         });
-        EndpointInventory inventory = new EndpointInventory(scope -> ses.list(scope.region()), clock);
+        EndpointInventory inventory = new EndpointInventory((scope, as) -> ses.list(as, scope.region()), clock);
         EndpointEventSource endpointEvents = new EndpointEventSource(inventory, EVENT_TICK, timing.resync());
         EndpointObserver observer = config.observation() == OperatorConfig.Observation.BATCH
                 ? EndpointObserver.batch(inventory, endpointEvents)
@@ -112,7 +112,7 @@ public final class OperatorApp {
                 new EventRecorder(client, clock), new EndpointStatusGauge(registry),
                 new RetryBackoff(() -> ThreadLocalRandom.current().nextDouble()), clock, timing,
                 new SpecValidator.Rules(config.defaultRegion(), config.allowedRegions(), config.endpointNamePrefix()),
-                ownership(client, config));
+                ownership(client, config), config.requireRoleSelector());
         operator.register(reconciler, c -> {
             if (!config.watchNamespaces().isEmpty()) {
                 c.settingNamespaces(config.watchNamespaces());
@@ -122,6 +122,10 @@ public final class OperatorApp {
             }
             // the informer keeps what reconciling needs, not kubectl's bookkeeping (see CachePruning)
             c.withItemStore(new TransformingItemStore<>(CachePruning::prune));
+            // a change that does not bump the generation still counts when it is the pause annotation, or when
+            // JOSDK needs it (deletion, finalizer): see WorthReconciling
+            c.withGenerationAware(false);
+            c.withOnUpdateFilter(WorthReconciling::update);
             // SES errors are handled inside reconcile with their own backoff; this retry covers the rest
             // (API server hiccups while patching status) and never gives up, so nothing is left behind
             c.withRetry(new GenericRetry().setInitialInterval(1000).setIntervalMultiplier(2)

@@ -17,6 +17,11 @@ public class MultiRegionEndpointStatus {
     @JsonPropertyDescription("Effective endpoint name (spec.endpointName or metadata.name).")
     private String endpointName;
 
+    @JsonPropertyDescription("AWS account the endpoint lives in (the account of the role a RoleSelector maps this"
+            + " namespace to, or of the operator's own identity). Once set, a mapping to another account stalls the"
+            + " object (AccountChanged) instead of acting in two accounts.")
+    private String accountId;
+
     @JsonPropertyDescription("SES EndpointId of the endpoint managed by this object.")
     private String endpointId;
 
@@ -49,6 +54,8 @@ public class MultiRegionEndpointStatus {
     public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
     public String getEndpointName() { return endpointName; }
     public void setEndpointName(String endpointName) { this.endpointName = endpointName; }
+    public String getAccountId() { return accountId; }
+    public void setAccountId(String accountId) { this.accountId = accountId; }
     public String getEndpointId() { return endpointId; }
     public void setEndpointId(String endpointId) { this.endpointId = endpointId; }
     public String getEndpointStatus() { return endpointStatus; }
@@ -74,7 +81,8 @@ public class MultiRegionEndpointStatus {
     public boolean equals(Object o) {
         return o instanceof MultiRegionEndpointStatus s
                 && Objects.equals(observedGeneration, s.observedGeneration)
-                && Objects.equals(endpointName, s.endpointName) && Objects.equals(endpointId, s.endpointId)
+                && Objects.equals(endpointName, s.endpointName) && Objects.equals(accountId, s.accountId)
+                && Objects.equals(endpointId, s.endpointId)
                 && Objects.equals(endpointStatus, s.endpointStatus) && Objects.equals(arn, s.arn)
                 && Objects.equals(primaryRegion, s.primaryRegion) && Objects.equals(regions, s.regions)
                 && Objects.equals(createdTimestamp, s.createdTimestamp)
@@ -85,7 +93,7 @@ public class MultiRegionEndpointStatus {
 
     @Override
     public int hashCode() {
-        return Objects.hash(observedGeneration, endpointName, endpointId, endpointStatus, arn, primaryRegion,
+        return Objects.hash(observedGeneration, endpointName, accountId, endpointId, endpointStatus, arn, primaryRegion,
                 regions, createdTimestamp, lastUpdatedTimestamp, failedProvisioningAttempts, conditions);
     }
 }

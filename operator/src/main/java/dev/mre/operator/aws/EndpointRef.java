@@ -1,10 +1,10 @@
 package dev.mre.operator.aws;
 
 /**
- * Which endpoint a call addresses: SES names an endpoint by its name within the primary region (of one account;
- * the account is the caller's).
+ * Which endpoint a call addresses, and as whom: SES names an endpoint by its name within the primary region of the
+ * caller's account, so the identity decides the account.
  */
-public record EndpointRef(String region, String name) {
+public record EndpointRef(AwsIdentity identity, String region, String name) {
 
     @Override
     public String toString() {

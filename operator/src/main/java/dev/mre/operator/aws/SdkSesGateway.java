@@ -1,18 +1,18 @@
 package dev.mre.operator.aws;
 
 import dev.mre.operator.config.OperatorConfig;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.PartitionMetadata;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.CreateMultiRegionEndpointResponse;
 import software.amazon.awssdk.services.sesv2.model.GetMultiRegionEndpointResponse;
 import software.amazon.awssdk.services.sesv2.model.NotFoundException;
@@ -21,39 +21,38 @@ import software.amazon.awssdk.services.sesv2.model.RouteDetails;
 import software.amazon.awssdk.services.sesv2.model.Tag;
 import software.amazon.awssdk.services.sts.StsClient;
 
-/** The only class that calls the AWS SDK. */
+/**
+ * The only class that calls the AWS SDK: SES calls as an identity (the operator's own, or an assumed role) in the
+ * account that identity acts in, each paced per account and region, every SDK exception turned into a
+ * {@link SesFailure}.
+ */
 public final class SdkSesGateway implements SesGateway {
 
     private final SesClients clients;
-    private final CallPacer pacer;
-    private volatile String accountId;
+    /** Account per role ARN (the empty string: the operator's own identity), from GetCallerIdentity. */
+    private final Map<String, String> accounts = new ConcurrentHashMap<>();
 
     /**
-     * @param credentials where AWS credentials come from: the SDK's default chain in production (env, profile,
+     * @param credentials the operator's own credentials: the SDK's default chain in production (env, profile,
      *                    IRSA web identity, EKS Pod Identity, instance metadata)
+     * @param metrics where call counts and call rates go
      */
-    public SdkSesGateway(OperatorConfig config, AwsCredentialsProvider credentials,
-                         List<ExecutionInterceptor> extraInterceptors) {
-        List<ExecutionInterceptor> interceptors = new ArrayList<>();
-        this.pacer = new CallPacer(config.maxCallRate(),
-                config.adaptiveRateLimit() ? new AdaptiveCallRate(config.maxCallRate()) : null);
-        interceptors.add(pacer);
-        interceptors.addAll(extraInterceptors);
-        this.clients = new SesClients(config, credentials, interceptors);
+    public SdkSesGateway(OperatorConfig config, AwsCredentialsProvider credentials, CallMetrics metrics) {
+        this.clients = new SesClients(config, credentials, metrics);
     }
 
-    /** SES calls per second the operator allows itself now (the ceiling, or less after throttling). */
-    public double callRate() {
-        return pacer.rate();
+    /** SES calls per second the operator allows itself now in one account and region. */
+    public double callRate(ScopeKey scope) {
+        return clients.pacer(scope).rate();
     }
 
     /** SES's maximum page: a thousand endpoints per call. */
     static final int PAGE_SIZE = 1000;
 
     @Override
-    public List<ObservedEndpoint> list(String region) {
+    public List<ObservedEndpoint> list(AwsIdentity identity, String region) {
         // the paginator calls SES lazily while the stream is consumed, so every page's failure lands in call()
-        return call(() -> clients.ses(region).listMultiRegionEndpointsPaginator(b -> b.pageSize(PAGE_SIZE))
+        return call(() -> ses(identity, region).listMultiRegionEndpointsPaginator(b -> b.pageSize(PAGE_SIZE))
                 .multiRegionEndpoints().stream()
                 .map(e -> new ObservedEndpoint(e.endpointName(), e.endpointId(), EndpointStatus.of(e.statusAsString()),
                         e.statusAsString(), e.regions(), e.createdTimestamp(), e.lastUpdatedTimestamp()))
@@ -63,7 +62,7 @@ public final class SdkSesGateway implements SesGateway {
     @Override
     public Optional<ObservedEndpoint> get(EndpointRef endpoint) {
         try {
-            GetMultiRegionEndpointResponse r = clients.ses(endpoint.region())
+            GetMultiRegionEndpointResponse r = ses(endpoint)
                     .getMultiRegionEndpoint(b -> b.endpointName(endpoint.name()));
             List<String> regions = r.routes() == null ? List.of() : r.routes().stream().map(Route::region).toList();
             return Optional.of(new ObservedEndpoint(r.endpointName(), r.endpointId(),
@@ -78,7 +77,7 @@ public final class SdkSesGateway implements SesGateway {
 
     @Override
     public Created create(EndpointRef endpoint, String secondaryRegion, Map<String, String> tags) {
-        CreateMultiRegionEndpointResponse r = call(() -> clients.ses(endpoint.region()).createMultiRegionEndpoint(b -> b
+        CreateMultiRegionEndpointResponse r = call(() -> ses(endpoint).createMultiRegionEndpoint(b -> b
                 .endpointName(endpoint.name())
                 .details(d -> d.routesDetails(RouteDetails.builder().region(secondaryRegion).build()))
                 .tags(toSdk(tags))));
@@ -87,50 +86,61 @@ public final class SdkSesGateway implements SesGateway {
 
     @Override
     public EndpointStatus delete(EndpointRef endpoint) {
-        return EndpointStatus.of(call(() -> clients.ses(endpoint.region())
+        return EndpointStatus.of(call(() -> ses(endpoint)
                 .deleteMultiRegionEndpoint(b -> b.endpointName(endpoint.name()))).statusAsString());
     }
 
     @Override
     public Map<String, String> listTags(EndpointRef endpoint) {
         Map<String, String> tags = new HashMap<>();
-        call(() -> clients.ses(endpoint.region()).listTagsForResource(b -> b.resourceArn(arn(endpoint))))
+        call(() -> ses(endpoint).listTagsForResource(b -> b.resourceArn(arn(endpoint))))
                 .tags().forEach(t -> tags.put(t.key(), t.value()));
         return tags;
     }
 
     @Override
     public void tag(EndpointRef endpoint, Map<String, String> tags) {
-        call(() -> clients.ses(endpoint.region()).tagResource(b -> b.resourceArn(arn(endpoint)).tags(toSdk(tags))));
+        call(() -> ses(endpoint).tagResource(b -> b.resourceArn(arn(endpoint)).tags(toSdk(tags))));
     }
 
     @Override
     public void untag(EndpointRef endpoint, Set<String> keys) {
-        call(() -> clients.ses(endpoint.region()).untagResource(b -> b.resourceArn(arn(endpoint)).tagKeys(keys)));
+        call(() -> ses(endpoint).untagResource(b -> b.resourceArn(arn(endpoint)).tagKeys(keys)));
     }
 
     @Override
     public String arn(EndpointRef endpoint) {
         String partition = PartitionMetadata.of(Region.of(endpoint.region())).id();
-        return "arn:" + partition + ":ses:" + endpoint.region() + ":" + account() + ":multi-region-endpoint/"
-                + endpoint.name();
+        return "arn:" + partition + ":ses:" + endpoint.region() + ":" + account(endpoint.identity())
+                + ":multi-region-endpoint/" + endpoint.name();
     }
 
-    /** The caller's account, from STS GetCallerIdentity on first use; a failure is retried on the next use. */
+    /**
+     * The account, from STS GetCallerIdentity with the identity's credentials on first use (for a role: the first
+     * AssumeRole too, so an identity that cannot be assumed fails here, before any SES call); a failure is retried on
+     * the next use.
+     */
     @Override
-    public String account() {
-        String id = accountId;
-        if (id == null) {
-            synchronized (this) {
-                if (accountId == null) {
-                    try (StsClient sts = clients.sts()) {
-                        accountId = call(sts::getCallerIdentity).account();
-                    }
-                }
-                id = accountId;
-            }
+    public String account(AwsIdentity identity) {
+        String key = identity.isOwn() ? "" : identity.roleArn();
+        String known = accounts.get(key);
+        if (known != null) {
+            return known;
         }
-        return id;
+        String account;
+        try (StsClient sts = clients.stsAs(identity)) {
+            account = call(sts::getCallerIdentity).account();
+        }
+        accounts.putIfAbsent(key, account);
+        return account;
+    }
+
+    private SesV2Client ses(EndpointRef endpoint) {
+        return ses(endpoint.identity(), endpoint.region());
+    }
+
+    private SesV2Client ses(AwsIdentity identity, String region) {
+        return clients.ses(identity, region, account(identity));
     }
 
     @Override

@@ -2,13 +2,15 @@ package dev.mre.operator.aws;
 
 import dev.mre.operator.config.OperatorConfig;
 import java.net.URI;
-import java.util.List;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
@@ -16,33 +18,50 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+import software.amazon.awssdk.services.sts.model.Tag;
 
 /**
- * One SES client per region, built on first use and kept; one HTTP connection pool shared by all of them.
+ * The SDK clients, built on first use and kept: credentials per identity (the operator's own chain, or the SDK's
+ * own STS assume-role provider, which caches the session and renews it before it expires), one SES client per
+ * identity and region, one pacer per account and region, one HTTP connection pool for all of them.
  * Retries: the SDK's standard mode (exponential backoff with jitter, a retry quota) with few attempts, since the
- * reconciler owns the long backoff; the operator-wide rate is {@link CallPacer}'s, not the SDK's adaptive mode
- * (see {@link AdaptiveCallRate} for why).
+ * reconciler owns the long backoff; the rate is {@link CallPacer}'s, not the SDK's adaptive mode (see
+ * {@link AdaptiveCallRate} for why).
  */
 final class SesClients implements AutoCloseable {
 
     static final int SDK_MAX_ATTEMPTS = 3;
+    /** STS's limit on RoleSessionName. */
+    static final int MAX_SESSION_NAME = 64;
+
+    private record ClientKey(AwsIdentity identity, String region) {}
 
     private final OperatorConfig config;
-    private final AwsCredentialsProvider credentials;
+    private final AwsCredentialsProvider own;
+    private final CallMetrics metrics;
     private final SdkHttpClient http;
-    private final List<ExecutionInterceptor> interceptors;
-    private final Map<String, SesV2Client> byRegion = new ConcurrentHashMap<>();
+    private final StsClient stsForRoles;
+    private final Map<AwsIdentity, StsAssumeRoleCredentialsProvider> roles = new ConcurrentHashMap<>();
+    private final Map<ClientKey, SesV2Client> ses = new ConcurrentHashMap<>();
+    private final Map<ScopeKey, CallPacer> pacers = new ConcurrentHashMap<>();
 
-    SesClients(OperatorConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
+    SesClients(OperatorConfig config, AwsCredentialsProvider own, CallMetrics metrics) {
         this.config = config;
-        this.credentials = credentials;
-        this.interceptors = List.copyOf(interceptors);
+        this.own = own;
+        this.metrics = metrics;
         this.http = Apache5HttpClient.builder().maxConnections(64).build();
+        this.stsForRoles = sts(own);
     }
 
-    SesV2Client ses(String region) {
-        return byRegion.computeIfAbsent(region, r -> {
-            var b = SesV2Client.builder().region(Region.of(r)).httpClient(http).credentialsProvider(credentials).overrideConfiguration(overrides());
+    /** The SES client of {@code identity} in {@code region}, which acts in {@code account}. */
+    SesV2Client ses(AwsIdentity identity, String region, String account) {
+        return ses.computeIfAbsent(new ClientKey(identity, region), k -> {
+            ClientOverrideConfiguration.Builder o = ClientOverrideConfiguration.builder().retryStrategy(retryStrategy());
+            o.addExecutionInterceptor(pacer(new ScopeKey(account, region)));
+            o.addExecutionInterceptor(metrics.callCounter(account));
+            var b = SesV2Client.builder().region(Region.of(region)).httpClient(http)
+                    .credentialsProvider(credentials(identity)).overrideConfiguration(o.build());
             if (config.sesEndpoint() != null) {
                 b.endpointOverride(config.sesEndpoint());
             }
@@ -50,8 +69,59 @@ final class SesClients implements AutoCloseable {
         });
     }
 
-    /** STS is used once (GetCallerIdentity for the account ID); built per call and closed. */
-    StsClient sts() {
+    /**
+     * Paces every SES call in one account and region: an account's rate limit is per region, and one throttled
+     * account must not slow another.
+     */
+    CallPacer pacer(ScopeKey scope) {
+        return pacers.computeIfAbsent(scope, s -> {
+            CallPacer p = new CallPacer(config.maxCallRate(),
+                    config.adaptiveRateLimit() ? new AdaptiveCallRate(config.maxCallRate()) : null);
+            metrics.callRate(s, p::rate);
+            return p;
+        });
+    }
+
+    /** An STS client acting as {@code identity}, for GetCallerIdentity; the caller closes it. */
+    StsClient stsAs(AwsIdentity identity) {
+        return sts(credentials(identity));
+    }
+
+    AwsCredentialsProvider credentials(AwsIdentity identity) {
+        if (identity.isOwn()) {
+            return own;
+        }
+        return roles.computeIfAbsent(identity, id -> StsAssumeRoleCredentialsProvider.builder()
+                .stsClient(stsForRoles)
+                .refreshRequest(r -> {
+                    r.roleArn(id.roleArn()).roleSessionName(sessionName(id.clusterId(), id.namespace()))
+                            .tags(Tag.builder().key("ses.mre.dev/cluster").value(id.clusterId()).build(),
+                                    Tag.builder().key("ses.mre.dev/namespace").value(id.namespace()).build());
+                    if (id.externalId() != null) {
+                        r.externalId(id.externalId());
+                    }
+                    if (id.sessionDuration() != null) {
+                        r.durationSeconds((int) id.sessionDuration().toSeconds());
+                    }
+                })
+                // renewed by the calling thread within the prefetch time before expiry (no thread per role)
+                .build());
+    }
+
+    /**
+     * {@code ses-mre.<cluster>.<namespace>}, within STS's 64 characters and alphabet: what the target account's
+     * CloudTrail shows as the session of each call.
+     */
+    static String sessionName(String clusterId, String namespace) {
+        String name = ("ses-mre." + clusterId + "." + namespace).replaceAll("[^\\w+=,.@-]", "-");
+        if (name.length() <= MAX_SESSION_NAME) {
+            return name;
+        }
+        String hash = sha256(name).substring(0, 8);
+        return name.substring(0, MAX_SESSION_NAME - hash.length() - 1) + "." + hash;
+    }
+
+    private StsClient sts(AwsCredentialsProvider credentials) {
         var b = StsClient.builder().region(Region.of(config.defaultRegion())).httpClient(http)
                 .credentialsProvider(credentials)
                 .overrideConfiguration(o -> o.retryStrategy(retryStrategy()));
@@ -62,19 +132,23 @@ final class SesClients implements AutoCloseable {
         return b.build();
     }
 
-    private ClientOverrideConfiguration overrides() {
-        ClientOverrideConfiguration.Builder o = ClientOverrideConfiguration.builder().retryStrategy(retryStrategy());
-        interceptors.forEach(o::addExecutionInterceptor);
-        return o.build();
-    }
-
     private RetryStrategy retryStrategy() {
         return AwsRetryStrategy.forRetryMode(RetryMode.STANDARD).toBuilder().maxAttempts(SDK_MAX_ATTEMPTS).build();
     }
 
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+
     @Override
     public void close() {
-        byRegion.values().forEach(SesV2Client::close);
+        ses.values().forEach(SesV2Client::close);
+        roles.values().forEach(StsAssumeRoleCredentialsProvider::close);
+        stsForRoles.close();
         http.close();
     }
 }

@@ -11,8 +11,11 @@ import java.util.Set;
  */
 public interface SesGateway extends AutoCloseable {
 
-    /** ListMultiRegionEndpoints of {@code region}, every page (PageSize 1000): all endpoints whose primary it is. */
-    List<ObservedEndpoint> list(String region);
+    /**
+     * ListMultiRegionEndpoints of {@code region} in the account of {@code identity}, every page (PageSize 1000): all
+     * endpoints whose primary region it is.
+     */
+    List<ObservedEndpoint> list(AwsIdentity identity, String region);
 
     /** GetMultiRegionEndpoint; empty when SES answers NotFound. */
     Optional<ObservedEndpoint> get(EndpointRef endpoint);
@@ -32,11 +35,14 @@ public interface SesGateway extends AutoCloseable {
     /** UntagResource with the given keys. */
     void untag(EndpointRef endpoint, Set<String> keys);
 
-    /** The endpoint's ARN (for display), built from the caller's account. */
+    /** The endpoint's ARN (for display), built from its account. */
     String arn(EndpointRef endpoint);
 
-    /** The caller's AWS account id (STS GetCallerIdentity, asked once). */
-    String account();
+    /**
+     * The AWS account {@code identity} acts in: STS GetCallerIdentity with its credentials, once per role (and once
+     * for the operator's own identity); for a role that is also the proof that it can be assumed.
+     */
+    String account(AwsIdentity identity);
 
     @Override
     default void close() {}

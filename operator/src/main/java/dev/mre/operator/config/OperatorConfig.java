@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
  * @param tagResyncPeriod each READY endpoint's tags are read this often
  * @param maxCallRate ceiling of SES calls per second for the whole operator (every region together)
  * @param adaptiveRateLimit slow down operator-wide below the ceiling when SES throttles (AdaptiveCallRate)
+ * @param requireRoleSelector objects whose namespace no RoleSelector matches make no SES call
  * @param clusterId identifies this cluster in the ownership tag; null means "the kube-system namespace's UID"
  * @param migrateLegacyOwnerTags take back endpoints whose owner tag has the old {@code cluster/namespace/name} form
  * @param reconcileThreads concurrent reconciliations
@@ -34,7 +35,8 @@ import java.util.stream.Collectors;
 public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, String watchLabelSelector,
                              URI sesEndpoint, URI stsEndpoint, Set<String> allowedRegions,
                              NamePrefix endpointNamePrefix, Observation observation, Duration resyncPeriod,
-                             Duration tagResyncPeriod, double maxCallRate, boolean adaptiveRateLimit, String clusterId,
+                             Duration tagResyncPeriod, double maxCallRate, boolean adaptiveRateLimit,
+                             boolean requireRoleSelector, String clusterId,
                              boolean migrateLegacyOwnerTags, int reconcileThreads, Ops ops) {
 
     /** {@link Setting#OBSERVATION}: how the operator learns what SES holds. */
@@ -121,6 +123,7 @@ public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, 
                 duration(env, Setting.TAG_RESYNC_PERIOD),
                 number(env, Setting.MAX_CALL_RATE),
                 bool(env, Setting.ADAPTIVE_RATE_LIMIT),
+                bool(env, Setting.REQUIRE_ROLE_SELECTOR),
                 firstNonBlank(env.get(Setting.CLUSTER_ID.env)),
                 bool(env, Setting.MIGRATE_LEGACY_OWNER_TAGS),
                 integer(env, Setting.RECONCILE_THREADS),

@@ -37,6 +37,9 @@ public enum Setting {
             "ceiling of SES calls per second for the whole operator"),
     ADAPTIVE_RATE_LIMIT("SES_MRE_ADAPTIVE_RATE_LIMIT", "true", null, "operator.adaptiveRateLimit",
             "slow down operator-wide, below the ceiling, while more than 20 % of SES's answers are 429s"),
+    REQUIRE_ROLE_SELECTOR("SES_MRE_REQUIRE_ROLE_SELECTOR", "false", null, "operator.requireRoleSelector",
+            "`true`: objects in a namespace no RoleSelector matches are `Stalled/NoRoleSelector` (no SES call)"
+                    + " instead of using the operator's own AWS identity"),
     CLUSTER_ID("SES_MRE_CLUSTER_ID", null, "UID of the `kube-system` namespace", "operator.clusterId",
             "this cluster's identity in the ownership tag; must differ between clusters sharing an AWS account"),
     MIGRATE_LEGACY_OWNER_TAGS("SES_MRE_MIGRATE_LEGACY_OWNER_TAGS", "true", null, "operator.migrateLegacyOwnerTags",

@@ -1,5 +1,6 @@
 package dev.mre.operator.observe;
 
+import dev.mre.operator.aws.ScopeKey;
 import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.aws.ObservedEndpoint;
 import io.javaoperatorsdk.operator.processing.ResourceIDMapper;

@@ -1,5 +1,7 @@
 package dev.mre.operator.observe;
 
+import dev.mre.operator.aws.ScopeKey;
+import dev.mre.operator.aws.AwsIdentity;
 import dev.mre.operator.aws.ObservedEndpoint;
 import dev.mre.operator.aws.SesFailure;
 import java.time.Clock;
@@ -11,7 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -26,13 +28,15 @@ public final class EndpointInventory {
     /** The endpoints of one scope by name, as of {@code fetchedAt}; {@code version} grows with every List. */
     public record Snapshot(ScopeKey scope, Map<String, ObservedEndpoint> byName, Instant fetchedAt, long version) {}
 
-    private final Function<ScopeKey, List<ObservedEndpoint>> lister;
+    private final BiFunction<ScopeKey, AwsIdentity, List<ObservedEndpoint>> lister;
+    /** The identity each scope was last listed with (any identity acting in the account can list it). */
+    private final Map<ScopeKey, AwsIdentity> listers = new ConcurrentHashMap<>();
     private final Clock clock;
     private final Map<ScopeKey, Snapshot> latest = new ConcurrentHashMap<>();
     private final Map<ScopeKey, CompletableFuture<Snapshot>> inFlight = new ConcurrentHashMap<>();
 
-    /** @param lister one whole List of a scope (every page), through the SES gateway */
-    public EndpointInventory(Function<ScopeKey, List<ObservedEndpoint>> lister, Clock clock) {
+    /** @param lister one whole List of a scope (every page) as an identity acting in it, through the SES gateway */
+    public EndpointInventory(BiFunction<ScopeKey, AwsIdentity, List<ObservedEndpoint>> lister, Clock clock) {
         this.lister = lister;
         this.clock = clock;
     }
@@ -48,7 +52,13 @@ public final class EndpointInventory {
      *
      * @throws SesFailure when the List failed (every caller waiting on it gets the failure)
      */
-    public Snapshot fresh(ScopeKey scope, Duration maxAge) {
+    public Snapshot fresh(ScopeKey scope, AwsIdentity as, Duration maxAge) {
+        listers.put(scope, as);
+        return fresh(scope, maxAge);
+    }
+
+    /** {@link #fresh(ScopeKey, AwsIdentity, Duration)} as the identity the scope was last listed with. */
+    Snapshot fresh(ScopeKey scope, Duration maxAge) {
         Snapshot s = latest.get(scope);
         Instant now = clock.instant();
         if (s != null && !s.fetchedAt().plus(maxAge).isBefore(now)) {
@@ -81,7 +91,8 @@ public final class EndpointInventory {
                 return previous;
             }
             Instant started = clock.instant();
-            Map<String, ObservedEndpoint> byName = lister.apply(scope).stream()
+            AwsIdentity as = listers.getOrDefault(scope, AwsIdentity.OWN);
+            Map<String, ObservedEndpoint> byName = lister.apply(scope, as).stream()
                     .collect(Collectors.toUnmodifiableMap(ObservedEndpoint::name, e -> e, (a, b) -> a));
             Snapshot next = new Snapshot(scope, byName, started, previous == null ? 1 : previous.version() + 1);
             latest.put(scope, next);

@@ -7,6 +7,7 @@ import dev.mre.operator.api.MultiRegionEndpointStatus;
 import dev.mre.operator.aws.EndpointStatus;
 import dev.mre.operator.aws.ObservedEndpoint;
 import dev.mre.operator.aws.SesFailure;
+import dev.mre.operator.config.Setting;
 import dev.mre.operator.reconcile.Observation.KnownTags;
 import dev.mre.operator.reconcile.Plan.Report;
 import dev.mre.operator.reconcile.Plan.Track;
@@ -45,27 +46,92 @@ public final class Decider {
      *                      not read them since it started (spread over the tag resync period)
      */
     public record Input(DesiredEndpoint desired, List<String> violations, MultiRegionEndpointStatus previous,
-                        long generation, Observation observation, boolean deleting, SesFailure failure, int attempt,
-                        Instant now, Timing timing, Instant firstTagSweep) {
+                        long generation, Account account, boolean paused, Observation observation, boolean deleting,
+                        SesFailure failure, int attempt, Instant now, Timing timing, Instant firstTagSweep) {
 
         public Input {
             violations = List.copyOf(violations);
         }
 
         Input withObservation(Observation o) {
-            return new Input(desired, violations, previous, generation, o, deleting, failure, attempt, now, timing,
-                    firstTagSweep);
+            return new Input(desired, violations, previous, generation, account, paused, o, deleting, failure,
+                    attempt, now, timing, firstTagSweep);
+        }
+
+        Input withAccount(Account a) {
+            return new Input(desired, violations, previous, generation, a, paused, observation, deleting, failure,
+                    attempt, now, timing, firstTagSweep);
+        }
+
+        Input withFailure(SesFailure f, int n) {
+            return new Input(desired, violations, previous, generation, account, paused, observation, deleting, f, n,
+                    now, timing, firstTagSweep);
         }
     }
+
+    /**
+     * The account the object's namespace maps to, as resolved before any SES call.
+     *
+     * @param resolution what the RoleSelectors say for the namespace
+     * @param id the account of the resolved identity; null when it could not be learned (the failure says why)
+     */
+    public record Account(AccountResolver.Resolution resolution, String id) {
+
+        /** The operator's own identity in account {@code id} (no RoleSelectors in play). */
+        public static Account own(String id) {
+            return new Account(new AccountResolver.Own(), id);
+        }
+
+        String roleArn() {
+            return resolution instanceof AccountResolver.Role r ? r.identity().roleArn() : null;
+        }
+    }
+
+    /** Value of the annotation that stops every SES call for an object. */
+    public static final String PAUSED_ANNOTATION = MultiRegionEndpoint.PREFIX + "paused";
 
     /** Who an observed endpoint belongs to, as far as its tags tell. */
     enum Ownership { OURS, UNMANAGED, OTHER, UNKNOWN }
 
     private Decider() {}
 
+    /**
+     * Whether the account of the resolved identity is worth learning (an STS call, and for a role the first
+     * AssumeRole): not when paused, when the namespace maps to no single identity, or when the spec is invalid.
+     */
+    public static boolean needsAccount(Input in) {
+        AccountResolver.Resolution r = in.account().resolution();
+        return !in.paused() && (r instanceof AccountResolver.Own || r instanceof AccountResolver.Role)
+                && in.desired() != null && (in.deleting() || in.violations().isEmpty());
+    }
+
+    /**
+     * Whether deciding needs to know what SES holds: not when paused, when the account is in question, when the
+     * spec names no endpoint, or when a Retain deletion lets go anyway. Asked before any SES call.
+     */
+    public static boolean needsSes(Input in) {
+        if (in.paused() || in.account().id() == null || accountProblem(in) != null || in.desired() == null) {
+            return false;
+        }
+        if (in.deleting()) {
+            return in.desired().deletionPolicy() != DeletionPolicy.Retain;
+        }
+        return in.violations().isEmpty();
+    }
+
     public static Plan decide(Input in) {
+        if (in.paused()) {
+            // nothing, not even a delete: the finalizer stays until the annotation goes
+            return new Plan(Step.WAIT, new Report(Reason.Paused, "Paused by the annotation " + PAUSED_ANNOTATION
+                    + "=true: no SES call until it is removed", Track.LAST_KNOWN,
+                    in.previous().getFailedProvisioningAttempts()), null);
+        }
         if (in.failure() != null) {
             return onFailure(in);
+        }
+        Plan accountProblem = accountProblem(in);
+        if (accountProblem != null) {
+            return accountProblem;
         }
         if (in.deleting()) {
             return proofGate(in, decideDeletion(in));
@@ -102,6 +168,40 @@ public final class Decider {
                 && d.adoptable().equals(tags.tags().get(MultiRegionEndpoint.ADOPTABLE_TAG));
     }
 
+    // ---- accounts ----------------------------------------------------------------------------------
+
+    /**
+     * Stalled, with no SES call anywhere, when the namespace maps to no account (a selector is required), to
+     * several, or to another account than the one the object's endpoint lives in: the operator never acts in two
+     * accounts for one object. A deletion is held too (finalizer kept) unless nothing can have been created.
+     */
+    private static Plan accountProblem(Input in) {
+        MultiRegionEndpointStatus prev = in.previous();
+        Plan plan = null;
+        if (in.account().resolution() instanceof AccountResolver.NoSelector) {
+            plan = stalled(in, Reason.NoRoleSelector, "No RoleSelector matches the object's namespace and this operator"
+                    + " requires one (" + Setting.REQUIRE_ROLE_SELECTOR.env + "): no SES call until a cluster"
+                    + " administrator maps it to an IAM role");
+        } else if (in.account().resolution() instanceof AccountResolver.Ambiguous a) {
+            plan = stalled(in, Reason.AmbiguousRoleSelector, "Several RoleSelectors match the object's namespace: "
+                    + String.join(", ", a.selectors()) + "; no SES call until exactly one does");
+        } else if (prev.getAccountId() != null && in.account().id() != null
+                && !prev.getAccountId().equals(in.account().id())) {
+            plan = stalled(in, Reason.AccountChanged, "The endpoint lives in AWS account " + prev.getAccountId()
+                    + " but the namespace now maps to account " + in.account().id() + "; no SES call in either"
+                    + " until the mapping is restored (or remove the finalizer to abandon the endpoint)");
+        }
+        if (plan != null && in.deleting() && prev.getAccountId() == null && prev.getEndpointId() == null) {
+            return release("No account was ever used for this object: nothing to delete");
+        }
+        return plan;
+    }
+
+    private static Plan stalled(Input in, Reason reason, String message) {
+        return new Plan(Step.WAIT, new Report(reason, message, Track.LAST_KNOWN,
+                in.previous().getFailedProvisioningAttempts()), in.timing().stalledRetryMax());
+    }
+
     // ---- failures ----------------------------------------------------------------------------------
 
     /** What to report after a failed SES call. AWS's text arrives already stripped of ARNs and account ids. */
@@ -126,8 +226,11 @@ public final class Decider {
                     + "); retrying with backoff", failures, timing.errorBackoff(attempt));
             case ALREADY_EXISTS -> waiting(Reason.Creating, "SES already has an endpoint of this name (" + aws
                     + "); looking at it again", failures, timing.pollMin());
-            case ACCESS_DENIED -> waiting(Reason.AccessDenied, "AWS refused the operator's identity (" + aws
-                    + "); fix the credentials or IAM policy", failures, timing.stalledRetry(attempt));
+            case ACCESS_DENIED -> waiting(Reason.AccessDenied, (in.account().roleArn() == null
+                    ? "AWS refused the operator's identity (" + aws + "); fix the credentials or IAM policy"
+                    : "AWS refused the operator acting as role " + in.account().roleArn() + " (" + aws + "); check"
+                            + " the role's trust policy (the operator's own role, external id, sts:TagSession) and"
+                            + " its permissions"), failures, timing.stalledRetry(attempt));
             case LIMIT_EXCEEDED -> waiting(Reason.QuotaExceeded, "SES endpoint quota exhausted (" + aws
                     + "); delete unused endpoints or raise the quota", failures, timing.stalledRetry(attempt));
             case BAD_REQUEST -> waiting(Reason.InvalidSpec, "SES refused the request (" + aws + ")", failures,

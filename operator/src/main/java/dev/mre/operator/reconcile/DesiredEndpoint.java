@@ -5,6 +5,7 @@ import dev.mre.operator.api.DeletionPolicy;
 import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.MultiRegionEndpointSpec;
 import dev.mre.operator.api.Tag;
+import dev.mre.operator.aws.AwsIdentity;
 import dev.mre.operator.aws.EndpointRef;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,14 +15,15 @@ import java.util.Objects;
  * The endpoint a valid object asks for, with every default applied (name, region, policies) and the ownership
  * tag added. Built only after {@link SpecValidator} found no violation.
  *
+ * @param identity who the operator acts as for this object (its own identity or a RoleSelector's role)
  * @param owner this object's value of the ownership tag
  * @param legacyOwner the value an older version of the operator wrote for this object, accepted as ours so that
  *                    the endpoint is retagged with {@link #owner}; null when that migration is switched off
  * @param adoptable the value of {@code ses.mre.dev/adoptable} that lets this object adopt an unmanaged endpoint
  */
-public record DesiredEndpoint(String name, String primaryRegion, String secondaryRegion, Map<String, String> tags,
-                              String owner, String legacyOwner, String adoptable, DeletionPolicy deletionPolicy,
-                              AdoptionPolicy adoptionPolicy) {
+public record DesiredEndpoint(AwsIdentity identity, String name, String primaryRegion, String secondaryRegion,
+                              Map<String, String> tags, String owner, String legacyOwner, String adoptable,
+                              DeletionPolicy deletionPolicy, AdoptionPolicy adoptionPolicy) {
 
     public DesiredEndpoint {
         tags = Map.copyOf(tags);
@@ -32,8 +34,8 @@ public record DesiredEndpoint(String name, String primaryRegion, String secondar
      * @param namespaceUid UID of the object's namespace
      * @param legacyClusterId cluster id of the legacy owner tag form; null: do not recognise legacy tags
      */
-    public static DesiredEndpoint of(MultiRegionEndpoint mre, String defaultRegion, String clusterId,
-                                     String namespaceUid, String legacyClusterId) {
+    public static DesiredEndpoint of(MultiRegionEndpoint mre, AwsIdentity identity, String defaultRegion,
+                                     String clusterId, String namespaceUid, String legacyClusterId) {
         MultiRegionEndpointSpec spec = mre.getSpec();
         String namespace = mre.getMetadata().getNamespace();
         String objectName = mre.getMetadata().getName();
@@ -47,6 +49,7 @@ public record DesiredEndpoint(String name, String primaryRegion, String secondar
         // the ownership tag always wins over a user tag of the same key (the CRD refuses that key anyway)
         tags.put(MultiRegionEndpoint.OWNER_TAG, owner);
         return new DesiredEndpoint(
+                identity,
                 effectiveName(mre),
                 effectiveRegion(spec, defaultRegion),
                 spec.getDetails().getRoutesDetails().get(0).getRegion(),
@@ -59,7 +62,7 @@ public record DesiredEndpoint(String name, String primaryRegion, String secondar
     }
 
     public EndpointRef ref() {
-        return new EndpointRef(primaryRegion, name);
+        return new EndpointRef(identity, primaryRegion, name);
     }
 
     public static String effectiveName(MultiRegionEndpoint mre) {

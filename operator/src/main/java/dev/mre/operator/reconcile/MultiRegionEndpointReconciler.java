@@ -2,6 +2,8 @@ package dev.mre.operator.reconcile;
 
 import dev.mre.operator.api.DeletionPolicy;
 import dev.mre.operator.api.MultiRegionEndpoint;
+import dev.mre.operator.api.RoleSelector;
+import dev.mre.operator.aws.AwsIdentity;
 import dev.mre.operator.api.MultiRegionEndpointStatus;
 import dev.mre.operator.aws.EndpointRef;
 import dev.mre.operator.aws.EndpointStatus;
@@ -10,7 +12,7 @@ import dev.mre.operator.aws.SesFailure;
 import dev.mre.operator.aws.SesGateway;
 import dev.mre.operator.observe.EndpointEventSource;
 import dev.mre.operator.observe.EndpointObserver;
-import dev.mre.operator.observe.ScopeKey;
+import dev.mre.operator.aws.ScopeKey;
 import dev.mre.operator.reconcile.Observation.KnownTags;
 import dev.mre.operator.reconcile.Plan.Report;
 import dev.mre.operator.reconcile.Plan.Track;
@@ -54,6 +56,8 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
     private static final int MAX_DECISIONS = 3;
 
     private final SesGateway ses;
+    private final boolean requireRoleSelector;
+    private InformerEventSource<RoleSelector, MultiRegionEndpoint> roleSelectors;
     private final EndpointObserver observer;
     private final EndpointEventSource endpointEvents;
     private final EventRecorder events;
@@ -79,8 +83,9 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
     public MultiRegionEndpointReconciler(SesGateway ses, EndpointObserver observer, EndpointEventSource endpointEvents,
                                          EventRecorder events, EndpointStatusListener statusListener,
                                          RetryBackoff backoff, Clock clock, Timing timing, SpecValidator.Rules rules,
-                                         Ownership ownership) {
+                                         Ownership ownership, boolean requireRoleSelector) {
         this.ses = ses;
+        this.requireRoleSelector = requireRoleSelector;
         this.observer = observer;
         this.endpointEvents = endpointEvents;
         this.events = events;
@@ -95,8 +100,10 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
     }
 
     /**
-     * The object's namespace, for its UID (part of the ownership tag), and the shared List of SES endpoints; a
-     * change of either reconciles the objects concerned.
+     * The object's namespace (its UID is part of the ownership tag, its labels select a RoleSelector), the
+     * RoleSelectors, and the shared List of SES endpoints; a change of any of them reconciles the objects concerned
+     * (a RoleSelector change all of them: selectors change rarely, and which objects an edit moves out of its
+     * selection is not known from the new selector alone).
      */
     @Override
     public List<EventSource<?, MultiRegionEndpoint>> prepareEventSources(EventSourceContext<MultiRegionEndpoint> ctx) {
@@ -110,7 +117,15 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
                 .withPrimaryToSecondaryMapper((MultiRegionEndpoint mre) ->
                         Set.of(new ResourceID(mre.getMetadata().getNamespace())))
                 .build(), ctx);
-        return List.of(namespaces, endpointEvents);
+        roleSelectors = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(RoleSelector.class, MultiRegionEndpoint.class)
+                .withWatchAllNamespaces()
+                .withSecondaryToPrimaryMapper((RoleSelector rs) -> ctx.getPrimaryCache().list()
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+                .withPrimaryToSecondaryMapper((MultiRegionEndpoint mre) -> Set.of())
+                .build(), ctx);
+        return List.of(namespaces, roleSelectors, endpointEvents);
     }
 
     @Override
@@ -118,13 +133,8 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         try (var ignored = LogKeys.put(mre)) {
             Result r = run(mre, ctx, false);
             statusListener.observed(mre.getMetadata().getUid(), r.status().getEndpointStatus());
-            UpdateControl<MultiRegionEndpoint> control;
-            if (r.status().equals(previousStatus(mre))) {
-                control = UpdateControl.noUpdate();
-            } else {
-                mre.setStatus(r.status());
-                control = UpdateControl.patchStatus(mre);
-            }
+            writeStatusIfChanged(mre, ctx, r.status());
+            UpdateControl<MultiRegionEndpoint> control = UpdateControl.noUpdate();
             if (r.requeueAfter() != null) {
                 control.rescheduleAfter(r.requeueAfter());
             }
@@ -142,17 +152,26 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
                 observer.forget(ResourceID.fromResource(mre));
                 return DeleteControl.defaultDelete();
             }
-            if (!r.status().equals(previousStatus(mre))) {
-                // JOSDK does not patch status from cleanup; the object still exists until the finalizer goes.
-                // Through the JOSDK cache, so that the next pass never decides on a stale status
-                PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(mre, ctx, m -> {
-                    m.setStatus(r.status());
-                    return m;
-                });
-            }
+            writeStatusIfChanged(mre, ctx, r.status());
             return DeleteControl.noFinalizerRemoval()
                     .rescheduleAfter(r.requeueAfter() != null ? r.requeueAfter() : timing.resync());
         }
+    }
+
+    /**
+     * The one place status is written, from reconcile and cleanup alike: only when it changed, as a patch of the
+     * status subresource with optimistic locking (a patch computed from a stale object is refused and JOSDK reads
+     * the object again and retries), and into JOSDK's cache, so that the next pass never decides on a stale status.
+     */
+    private static void writeStatusIfChanged(MultiRegionEndpoint mre, Context<MultiRegionEndpoint> ctx,
+                                             MultiRegionEndpointStatus next) {
+        if (next.equals(previousStatus(mre))) {
+            return;
+        }
+        PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(mre, ctx, m -> {
+            m.setStatus(next);
+            return m;
+        });
     }
 
     /** The outcome of one pass: the status to show, when to come back, whether the finalizer may go. */
@@ -162,24 +181,34 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         MultiRegionEndpointStatus prev = previousStatus(mre);
         long generation = mre.getMetadata().getGeneration() == null ? 0 : mre.getMetadata().getGeneration();
         String uid = mre.getMetadata().getUid();
-        Optional<String> namespaceUid = ctx.getSecondaryResource(Namespace.class)
-                .map(ns -> ns.getMetadata().getUid());
-        if (namespaceUid.isEmpty()) {
+        Optional<Namespace> namespace = ctx.getSecondaryResource(Namespace.class);
+        if (namespace.isEmpty()) {
             // the namespace informer has not seen it yet (just started): the ownership tag needs its UID
             return new Result(prev, timing.pollMin(), false);
         }
+        AccountResolver.Resolution resolution = AccountResolver.resolve(mre.getMetadata().getNamespace(),
+                namespace.get().getMetadata().getLabels(), roleSelectors.list().toList(), requireRoleSelector,
+                ownership.clusterId());
+        AwsIdentity identity = resolution instanceof AccountResolver.Role r ? r.identity() : AwsIdentity.OWN;
         List<String> violations = deleting ? SpecValidator.addressViolations(mre, rules)
                 : SpecValidator.validate(mre, rules);
         DesiredEndpoint desired = violations.isEmpty()
-                ? DesiredEndpoint.of(mre, rules.defaultRegion(), ownership.clusterId(), namespaceUid.get(),
-                        ownership.legacyClusterId())
+                ? DesiredEndpoint.of(mre, identity, rules.defaultRegion(), ownership.clusterId(),
+                        namespace.get().getMetadata().getUid(), ownership.legacyClusterId())
                 : null;
-        Decider.Input in = new Decider.Input(desired, violations, prev, generation, Observation.NOT_OBSERVED,
-                deleting, null, 0, clock.instant(), timing, firstTagSweep(uid));
+        Decider.Input in = new Decider.Input(desired, violations, prev, generation,
+                new Decider.Account(resolution, null), isPaused(mre), Observation.NOT_OBSERVED, deleting, null, 0,
+                clock.instant(), timing, firstTagSweep(uid));
         Plan plan;
         EndpointFacts facts;
         try {
-            in = in.withObservation(observe(in, ResourceID.fromResource(mre)));
+            if (Decider.needsAccount(in)) {
+                // for a role, the first AssumeRole happens here: a refused one stops before any SES call
+                in = in.withAccount(new Decider.Account(resolution, ses.account(identity)));
+            }
+            if (Decider.needsSes(in)) {
+                in = in.withObservation(observe(in, ResourceID.fromResource(mre)));
+            }
             plan = Decider.decide(in);
             for (int decisions = 1; ; decisions++) {
                 boolean mayDecideAgain = decisions < MAX_DECISIONS;
@@ -207,10 +236,9 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
             backoff.succeeded(uid);
         } catch (SesFailure failure) {
             int attempt = backoff.failed(uid);
-            plan = Decider.decide(new Decider.Input(desired, violations, prev, generation, in.observation(),
-                    deleting, failure, attempt, clock.instant(), timing, in.firstTagSweep()));
+            plan = Decider.decide(in.withFailure(failure, attempt));
             LOG.info("SES call failed ({} {}), attempt {}", failure.kind(), failure.errorCode(), attempt);
-            return transition(mre, prev, next(mre, prev, generation, plan, null), plan.requeueAfter() == null ? null
+            return transition(mre, prev, next(mre, in, plan, null), plan.requeueAfter() == null ? null
                     : backoff.retryJitter(plan.requeueAfter()), false);
         }
         if (plan.step() instanceof Step.Release) {
@@ -221,7 +249,7 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
             return new Result(prev, null, true);
         }
         Duration requeue = plan.requeueAfter() == null ? null : backoff.pollJitter(plan.requeueAfter());
-        return transition(mre, prev, next(mre, prev, generation, plan, facts), requeue, false);
+        return transition(mre, prev, next(mre, in, plan, facts), requeue, false);
     }
 
     /**
@@ -231,10 +259,7 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
      */
     private Observation observe(Decider.Input in, ResourceID id) {
         DesiredEndpoint d = in.desired();
-        if (d == null || (in.deleting() && d.deletionPolicy() == DeletionPolicy.Retain)) {
-            return Observation.NOT_OBSERVED;
-        }
-        ScopeKey scope = new ScopeKey(ses.account(), d.primaryRegion());
+        ScopeKey scope = new ScopeKey(in.account().id(), d.primaryRegion());
         MultiRegionEndpointStatus prev = in.previous();
         Optional<ObservedEndpoint> found = prev.getEndpointId() == null && !in.deleting()
                 ? observer.beforeCreate(id, scope, d.ref())
@@ -302,15 +327,20 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         return null;
     }
 
-    private MultiRegionEndpointStatus next(MultiRegionEndpoint mre, MultiRegionEndpointStatus prev, long generation,
-                                           Plan plan, EndpointFacts facts) {
+    private MultiRegionEndpointStatus next(MultiRegionEndpoint mre, Decider.Input in, Plan plan, EndpointFacts facts) {
+        MultiRegionEndpointStatus prev = in.previous();
         if (!(plan.status() instanceof Report rep)) {
             return prev;
         }
         return StatusFactory.next(prev, DesiredEndpoint.effectiveName(mre),
-                DesiredEndpoint.effectiveRegion(mre.getSpec(), rules.defaultRegion()), generation, rep.reason(),
+                DesiredEndpoint.effectiveRegion(mre.getSpec(), rules.defaultRegion()), in.generation(), rep.reason(),
                 rep.message(), rep.failedProvisioningAttempts(), rep.track() == Track.LAST_KNOWN ? null : facts,
-                rep.track() == Track.NONE, clock.instant());
+                in.account().id(), rep.track() == Track.NONE, clock.instant());
+    }
+
+    private static boolean isPaused(MultiRegionEndpoint mre) {
+        var annotations = mre.getMetadata().getAnnotations();
+        return annotations != null && "true".equals(annotations.get(Decider.PAUSED_ANNOTATION));
     }
 
     private Result transition(MultiRegionEndpoint mre, MultiRegionEndpointStatus prev, MultiRegionEndpointStatus next,

@@ -1,9 +1,6 @@
 package dev.mre.operator.reconcile;
 
-/**
- * Why an object is where it is. Each reason belongs to one kstatus state, which decides the three conditions:
- * READY sets Ready=True, PROGRESSING sets Reconciling=True, STALLED sets Stalled=True.
- */
+/** Why an object is where it is. Each reason belongs to one kstatus state, which decides the three conditions. */
 public enum Reason {
     Creating(State.PROGRESSING),
     Available(State.READY),
@@ -16,9 +13,18 @@ public enum Reason {
     InvalidSpec(State.STALLED),
     EndpointNameConflict(State.STALLED),
     QuotaExceeded(State.STALLED),
-    ProvisioningFailed(State.STALLED);
+    ProvisioningFailed(State.STALLED),
+    NoRoleSelector(State.STALLED),
+    AmbiguousRoleSelector(State.STALLED),
+    AccountChanged(State.STALLED),
+    /** The annotation ses.mre.dev/paused: Reconciling=False, Ready and Stalled as they were. */
+    Paused(State.PAUSED);
 
-    public enum State { READY, PROGRESSING, STALLED }
+    /**
+     * READY sets Ready=True, PROGRESSING sets Reconciling=True, STALLED sets Stalled=True (the others False);
+     * PAUSED sets Reconciling=False and leaves Ready and Stalled as they were.
+     */
+    public enum State { READY, PROGRESSING, STALLED, PAUSED }
 
     private final State state;
 

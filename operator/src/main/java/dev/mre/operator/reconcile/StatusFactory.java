@@ -24,17 +24,24 @@ public final class StatusFactory {
 
     /**
      * @param facts the endpoint as now known; null keeps the previous endpoint fields
-     *              ({@link Decision.Track#LAST_KNOWN}); use {@link #clearEndpoint} for {@link Decision.Track#NONE}
+     *              ({@link Plan.Track#LAST_KNOWN}); use {@code clearEndpoint} for {@link Plan.Track#NONE}
+     * @param account the account the endpoint in {@code facts} lives in (recorded with it; otherwise the previous
+     *                account stays)
      */
     public static MultiRegionEndpointStatus next(MultiRegionEndpointStatus previous, String endpointName,
                                                  String primaryRegion, long generation, Reason reason,
                                                  String message, Integer failedProvisioningAttempts,
-                                                 EndpointFacts facts, boolean clearEndpoint, Instant now) {
+                                                 EndpointFacts facts, String account, boolean clearEndpoint,
+                                                 Instant now) {
+        if (reason.state() == Reason.State.PAUSED) {
+            return paused(previous, message, now);
+        }
         MultiRegionEndpointStatus s = new MultiRegionEndpointStatus();
         s.setObservedGeneration(generation);
         s.setEndpointName(endpointName);
         s.setPrimaryRegion(primaryRegion);
         s.setFailedProvisioningAttempts(failedProvisioningAttempts);
+        s.setAccountId(facts != null && account != null ? account : previous.getAccountId());
         if (facts != null) {
             s.setEndpointId(facts.endpointId());
             s.setEndpointStatus(facts.endpointStatus());
@@ -61,6 +68,45 @@ public final class StatusFactory {
         return s;
     }
 
+    /**
+     * Paused: everything as it was, but Reconciling=False with reason Paused (nothing is being done), so that
+     * kstatus and humans see that the operator stands still on purpose; Ready keeps telling whether the endpoint
+     * was Ready.
+     */
+    static MultiRegionEndpointStatus paused(MultiRegionEndpointStatus previous, String message, Instant now) {
+        MultiRegionEndpointStatus s = copy(previous);
+        String nowText = format(now);
+        List<Condition> conditions = new ArrayList<>(3);
+        for (String type : List.of(READY, RECONCILING, STALLED)) {
+            Optional<Condition> before = condition(previous, type);
+            if (type.equals(RECONCILING) || before.isEmpty()) {
+                conditions.add(condition(previous, type, false, Reason.Paused, message,
+                        before.map(Condition::getObservedGeneration).orElse(previous.getObservedGeneration() == null
+                                ? 0L : previous.getObservedGeneration()), nowText));
+            } else {
+                conditions.add(before.get());
+            }
+        }
+        s.setConditions(conditions);
+        return s;
+    }
+
+    private static MultiRegionEndpointStatus copy(MultiRegionEndpointStatus p) {
+        MultiRegionEndpointStatus s = new MultiRegionEndpointStatus();
+        s.setObservedGeneration(p.getObservedGeneration());
+        s.setEndpointName(p.getEndpointName());
+        s.setAccountId(p.getAccountId());
+        s.setEndpointId(p.getEndpointId());
+        s.setEndpointStatus(p.getEndpointStatus());
+        s.setArn(p.getArn());
+        s.setPrimaryRegion(p.getPrimaryRegion());
+        s.setRegions(p.getRegions());
+        s.setCreatedTimestamp(p.getCreatedTimestamp());
+        s.setLastUpdatedTimestamp(p.getLastUpdatedTimestamp());
+        s.setFailedProvisioningAttempts(p.getFailedProvisioningAttempts());
+        return s;
+    }
+
     public static Optional<Condition> condition(MultiRegionEndpointStatus status, String type) {
         if (status == null || status.getConditions() == null) {
             return Optional.empty();
@@ -69,7 +115,7 @@ public final class StatusFactory {
     }
 
     private static Condition condition(MultiRegionEndpointStatus previous, String type, boolean isTrue, Reason reason,
-                                       String message, long generation, String now) {
+                                       String message, Long generation, String now) {
         String status = isTrue ? "True" : "False";
         String since = condition(previous, type)
                 .filter(c -> status.equals(c.getStatus()) && c.getLastTransitionTime() != null)

@@ -22,10 +22,13 @@ import java.util.Map;
 public final class CrdFinisher {
 
     public static final String FILE = "multiregionendpoints.ses.mre.dev-v1.yml";
+    public static final String ROLE_SELECTOR_FILE = "roleselectors.ses.mre.dev-v1.yml";
+    /** Every CRD the operator ships. */
+    public static final List<String> FILES = List.of(FILE, ROLE_SELECTOR_FILE);
     static final String HEADER = "# Generated from dev.mre.operator.api by the fabric8 CRD generator and CrdFinisher.\n"
             + "# Do not edit: change the Java model and run `make crds`.\n";
     private static final List<String> COLUMN_ORDER = List.of("Endpoint ID", "SES Status", "Primary", "Secondary",
-            "Ready", "Age");
+            "Ready", "Role", "Namespaces", "Age");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -36,6 +39,9 @@ public final class CrdFinisher {
 
     public static String finish(Path generated) throws IOException {
         ObjectNode crd = (ObjectNode) YAML.readTree(Files.readString(generated));
+        if (generated.getFileName().toString().equals(ROLE_SELECTOR_FILE)) {
+            return finishRoleSelector(crd);
+        }
         ObjectNode version = (ObjectNode) crd.at("/spec/versions/0");
         orderColumns(version);
         ObjectNode schema = (ObjectNode) version.at("/schema/openAPIV3Schema");
@@ -64,6 +70,21 @@ public final class CrdFinisher {
                 "observedGeneration", "metadata.generation this condition was computed for.");
         items.get("properties").fields().forEachRemaining(e ->
                 ((ObjectNode) e.getValue()).put("description", descriptions.get(e.getKey())));
+        return HEADER + YAML.writeValueAsString(crd);
+    }
+
+    private static String finishRoleSelector(ObjectNode crd) throws IOException {
+        ObjectNode version = (ObjectNode) crd.at("/spec/versions/0");
+        orderColumns(version);
+        ObjectNode schema = (ObjectNode) version.at("/schema/openAPIV3Schema");
+        schema.put("description", "RoleSelector maps namespaces to an IAM role the operator assumes for their"
+                + " MultiRegionEndpoints, so that each team's endpoints live in the team's AWS account. Cluster-scoped:"
+                + " written by cluster administrators.");
+        ((ObjectNode) schema.at("/properties/spec")).put("description", "The role, and the namespaces it serves.");
+        // no status: the operator reports on the MultiRegionEndpoints (status.accountId, conditions)
+        ((ObjectNode) schema.get("properties")).remove("status");
+        ((ObjectNode) schema.at("/properties/spec/properties/namespaceSelector/properties/names"))
+                .put("x-kubernetes-list-type", "set");
         return HEADER + YAML.writeValueAsString(crd);
     }
 

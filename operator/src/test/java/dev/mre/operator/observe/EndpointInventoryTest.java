@@ -1,5 +1,6 @@
 package dev.mre.operator.observe;
 
+import dev.mre.operator.aws.ScopeKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,7 +39,7 @@ class EndpointInventoryTest {
     void aFreshEnoughSnapshotIsReusedAndAnOldOneListedAgain() {
         TestClock clock = new TestClock();
         AtomicInteger lists = new AtomicInteger();
-        EndpointInventory inv = new EndpointInventory(s -> {
+        EndpointInventory inv = new EndpointInventory((s, as) -> {
             lists.incrementAndGet();
             return List.of(EP);
         }, clock);
@@ -61,7 +62,7 @@ class EndpointInventoryTest {
         CountDownLatch listing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger lists = new AtomicInteger();
-        EndpointInventory inv = new EndpointInventory(s -> {
+        EndpointInventory inv = new EndpointInventory((s, as) -> {
             lists.incrementAndGet();
             listing.countDown();
             try {
@@ -94,7 +95,7 @@ class EndpointInventoryTest {
     void aFailedListFailsItsWaitersAndTheNextNeedListsAgain() {
         TestClock clock = new TestClock();
         AtomicInteger lists = new AtomicInteger();
-        EndpointInventory inv = new EndpointInventory(s -> {
+        EndpointInventory inv = new EndpointInventory((s, as) -> {
             if (lists.incrementAndGet() == 1) {
                 throw new SesFailure(SesFailure.Kind.THROTTLED, "TooManyRequestsException", "slow down", null);
             }

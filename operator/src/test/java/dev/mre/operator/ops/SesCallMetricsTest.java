@@ -3,6 +3,7 @@ package dev.mre.operator.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.mre.operator.aws.ScopeKey;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
@@ -16,7 +17,7 @@ class SesCallMetricsTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         AtomicReference<Double> rate = new AtomicReference<>(10.0);
         // a supplier nothing else refers to, as in Main (ses::callRate); micrometer holds gauge state weakly
-        SesCallMetrics.rateGauge(registry, () -> rate.get());
+        new SesCallMetrics(registry).callRate(new ScopeKey("123456789012", "us-east-1"), () -> rate.get());
         collectGarbageForSure();
         rate.set(7.0);
 

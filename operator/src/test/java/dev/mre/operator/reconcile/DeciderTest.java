@@ -7,6 +7,7 @@ import dev.mre.operator.api.AdoptionPolicy;
 import dev.mre.operator.api.DeletionPolicy;
 import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.MultiRegionEndpointStatus;
+import dev.mre.operator.aws.AwsIdentity;
 import dev.mre.operator.aws.EndpointStatus;
 import dev.mre.operator.aws.ObservedEndpoint;
 import dev.mre.operator.aws.SesFailure;
@@ -35,12 +36,14 @@ class DeciderTest {
     static final String LEGACY = "c1/mail/global-mail";
     static final String OTHER = "c1/9a8b7c6d-other-ns/global-mail";
     static final String ID = "abcdef12.g3h";
+    static final String ACCOUNT = "123456789012";
+    static final Decider.Account ACCT = Decider.Account.own(ACCOUNT);
     static final String OWNER_TAG = MultiRegionEndpoint.OWNER_TAG;
     static final String ADOPTABLE_TAG = MultiRegionEndpoint.ADOPTABLE_TAG;
 
     static DesiredEndpoint desired(AdoptionPolicy adopt, DeletionPolicy delete, String legacy) {
-        return new DesiredEndpoint("global-mail", "us-east-1", "eu-west-1", Map.of("team", "mail", OWNER_TAG, OWNER),
-                OWNER, legacy, "mail/global-mail", delete, adopt);
+        return new DesiredEndpoint(AwsIdentity.OWN, "global-mail", "us-east-1", "eu-west-1",
+                Map.of("team", "mail", OWNER_TAG, OWNER), OWNER, legacy, "mail/global-mail", delete, adopt);
     }
 
     static final DesiredEndpoint D = desired(AdoptionPolicy.Never, DeletionPolicy.Delete, LEGACY);
@@ -54,8 +57,9 @@ class DeciderTest {
     static MultiRegionEndpointStatus was(Reason reason, String id, String sesStatus, Integer failures, Duration ago) {
         EndpointFacts facts = id == null ? null
                 : new EndpointFacts(id, sesStatus, List.of("us-east-1", "eu-west-1"), null, null, "arn");
-        return StatusFactory.next(NEW, "global-mail", "us-east-1", 1, reason, "m", failures, facts, id == null,
-                NOW.minus(ago));
+        MultiRegionEndpointStatus s = StatusFactory.next(NEW, "global-mail", "us-east-1", 1, reason, "m", failures,
+                facts, ACCOUNT, id == null, NOW.minus(ago));
+        return s;
     }
 
     static ObservedEndpoint ep(String status, String id, String... regions) {
@@ -89,7 +93,7 @@ class DeciderTest {
 
     static Decider.Input input(DesiredEndpoint d, MultiRegionEndpointStatus prev, long generation, Observation o,
                                boolean deleting) {
-        return new Decider.Input(d, List.of(), prev, generation, o, deleting, null, 0, NOW, T, SWEEP_LATER);
+        return new Decider.Input(d, List.of(), prev, generation, ACCT, false, o, deleting, null, 0, NOW, T, SWEEP_LATER);
     }
 
     static Stream<Arguments> cases() {
@@ -252,7 +256,7 @@ class DeciderTest {
                  boolean deleting, Class<? extends Step> step, Reason reason, Track track, Duration requeue) {
         Instant sweep = name.contains("sweep due") ? NOW.minusSeconds(1) : SWEEP_LATER;
         long generation = name.contains("spec change") || name.contains("new spec") ? 2 : 1;
-        Plan p = Decider.decide(new Decider.Input(desired, List.of(), previous, generation, observation, deleting,
+        Plan p = Decider.decide(new Decider.Input(desired, List.of(), previous, generation, ACCT, false, observation, deleting,
                 null, 0, NOW, T, sweep));
         assertThat(p.step()).as("step").isInstanceOf(step);
         assertThat(p.requeueAfter()).as("requeue").isEqualTo(requeue);
@@ -289,7 +293,7 @@ class DeciderTest {
                                 for (KnownTags k : new KnownTags[] {null, remembered(tags, S1),
                                         remembered(tags, Duration.ofDays(1)), fresh(tags)}) {
                                     Plan p = Decider.decide(new Decider.Input(d, List.of(), prev, generation,
-                                            present(status, ID, k), deleting, null, 0, NOW, T, NOW));
+                                            ACCT, false, present(status, ID, k), deleting, null, 0, NOW, T, NOW));
                                     checked++;
                                     if (!p.step().needsProofOfOwnership()) {
                                         continue;
@@ -310,6 +314,64 @@ class DeciderTest {
             }
         }
         assertThat(checked).isGreaterThan(2000);
+    }
+
+    static Decider.Input withAccount(Decider.Input in, AccountResolver.Resolution r, String id, boolean paused) {
+        return new Decider.Input(in.desired(), in.violations(), in.previous(), in.generation(),
+                new Decider.Account(r, id), paused, in.observation(), in.deleting(), in.failure(), in.attempt(),
+                in.now(), in.timing(), in.firstTagSweep());
+    }
+
+    static final MultiRegionEndpointStatus READY_IN_ACCOUNT = was(Reason.Available, ID, "READY", null, S1);
+
+    @Test
+    void accountProblemsStallWithoutAnySesCallAndHoldADeletionThatMayHaveSomethingToDelete() {
+        var noSelector = new AccountResolver.NoSelector();
+        var ambiguous = new AccountResolver.Ambiguous(List.of("a", "b"));
+        for (boolean deleting : List.of(false, true)) {
+            Decider.Input in = input(D, READY_IN_ACCOUNT, 1, Observation.NOT_OBSERVED, deleting);
+            Plan none = Decider.decide(withAccount(in, noSelector, null, false));
+            assertThat(((Report) none.status()).reason()).isEqualTo(Reason.NoRoleSelector);
+            assertThat(none.step()).isInstanceOf(Step.Wait.class);
+            Plan amb = Decider.decide(withAccount(in, ambiguous, null, false));
+            assertThat(((Report) amb.status()).reason()).isEqualTo(Reason.AmbiguousRoleSelector);
+            assertThat(((Report) amb.status()).message()).contains("a, b");
+            Plan changed = Decider.decide(withAccount(in, new AccountResolver.Own(), "999999999999", false));
+            assertThat(((Report) changed.status()).reason()).isEqualTo(Reason.AccountChanged);
+            assertThat(((Report) changed.status()).message()).contains(ACCOUNT).contains("999999999999");
+            assertThat(Decider.needsSes(withAccount(in, new AccountResolver.Own(), "999999999999", false))).isFalse();
+        }
+        // nothing was ever created: a deletion lets go
+        Decider.Input fresh = input(D, NEW, 1, Observation.NOT_OBSERVED, true);
+        assertThat(Decider.decide(withAccount(fresh, noSelector, null, false)).step()).isInstanceOf(Step.Release.class);
+        // the same account: no problem
+        Decider.Input same = withAccount(input(D, READY_IN_ACCOUNT, 1, present("READY"), false),
+                new AccountResolver.Own(), ACCOUNT, false);
+        assertThat(Decider.needsSes(same)).isTrue();
+        assertThat(((Report) Decider.decide(same).status()).reason()).isEqualTo(Reason.Available);
+    }
+
+    @Test
+    void pausedMeansNoSesCallNotEvenToDelete() {
+        for (boolean deleting : List.of(false, true)) {
+            Decider.Input in = withAccount(input(D, READY_IN_ACCOUNT, 2, present("READY"), deleting),
+                    new AccountResolver.Own(), ACCOUNT, true);
+            Plan p = Decider.decide(in);
+            assertThat(p.step()).isInstanceOf(Step.Wait.class);
+            assertThat(((Report) p.status()).reason()).isEqualTo(Reason.Paused);
+            assertThat(p.requeueAfter()).as("the annotation's removal brings it back").isNull();
+            assertThat(Decider.needsSes(in)).isFalse();
+        }
+    }
+
+    @Test
+    void aRefusedRoleIsNamedInTheAccessDeniedMessage() {
+        var role = new AccountResolver.Role("team-a", new AwsIdentity("arn:aws:iam::210987654321:role/ses",
+                null, null, "c1", "mail"));
+        Decider.Input in = withAccount(input(D, NEW, 1, Observation.NOT_OBSERVED, false), role, null, false);
+        Plan p = Decider.decide(in.withFailure(new SesFailure(Kind.ACCESS_DENIED, "AccessDenied", "not authorized", null), 1));
+        assertThat(((Report) p.status()).reason()).isEqualTo(Reason.AccessDenied);
+        assertThat(((Report) p.status()).message()).contains("arn:aws:iam::210987654321:role/ses").contains("trust policy");
     }
 
     @Test
@@ -355,7 +417,7 @@ class DeciderTest {
 
     @Test
     void anInvalidSpecIsStalledWithoutAnySesStep() {
-        Plan p = Decider.decide(new Decider.Input(null, List.of("spec.region: bad"), NEW, 1, Observation.NOT_OBSERVED,
+        Plan p = Decider.decide(new Decider.Input(null, List.of("spec.region: bad"), NEW, 1, ACCT, false, Observation.NOT_OBSERVED,
                 false, null, 0, NOW, T, NOW));
         assertThat(p.step()).isInstanceOf(Step.Wait.class);
         assertThat(((Report) p.status()).reason()).isEqualTo(Reason.InvalidSpec);
@@ -367,7 +429,7 @@ class DeciderTest {
     void readyRequeuesForTheTagSweepWhenItComesBeforeTheResync() {
         Instant sweep = NOW.plus(Duration.ofMinutes(3));
         Plan p = Decider.decide(new Decider.Input(D, List.of(), was(Reason.Available, ID, "READY", null, S1), 1,
-                present("READY"), false, null, 0, NOW, T, sweep));
+                ACCT, false, present("READY"), false, null, 0, NOW, T, sweep));
         assertThat(p.requeueAfter()).isEqualTo(Duration.ofMinutes(3));
     }
 
@@ -397,7 +459,7 @@ class DeciderTest {
     }
 
     static Plan onFailure(SesFailure f, int attempt, MultiRegionEndpointStatus prev, long generation, boolean deleting) {
-        return Decider.decide(new Decider.Input(D, List.of(), prev, generation, present("READY"), deleting, f, attempt,
+        return Decider.decide(new Decider.Input(D, List.of(), prev, generation, ACCT, false, present("READY"), deleting, f, attempt,
                 NOW, T, NOW));
     }
 

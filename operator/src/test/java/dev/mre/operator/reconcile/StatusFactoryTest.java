@@ -16,7 +16,7 @@ class StatusFactoryTest {
 
     static MultiRegionEndpointStatus next(MultiRegionEndpointStatus prev, Reason r, String msg, EndpointFacts f,
                                           Instant now) {
-        return StatusFactory.next(prev, "n", "us-east-1", 1, r, msg, null, f, false, now);
+        return StatusFactory.next(prev, "n", "us-east-1", 1, r, msg, null, f, "123456789012", false, now);
     }
 
     @Test
@@ -58,9 +58,33 @@ class StatusFactoryTest {
     void clearEndpointShowsNoEndpoint() {
         MultiRegionEndpointStatus s1 = next(new MultiRegionEndpointStatus(), Reason.Creating, "m", FACTS, T0);
         MultiRegionEndpointStatus s2 = StatusFactory.next(s1, "n", "us-east-1", 1, Reason.EndpointNameConflict, "c",
-                null, null, true, T0);
+                null, null, null, true, T0);
         assertThat(s2.getEndpointId()).isNull();
         assertThat(s2.getArn()).isNull();
         assertThat(s2.getEndpointName()).isEqualTo("n");
+    }
+
+    @Test
+    void pausedKeepsReadyAndStalledAndSaysSoInReconciling() {
+        MultiRegionEndpointStatus ready = next(new MultiRegionEndpointStatus(), Reason.Available, "ok", FACTS, T0);
+        MultiRegionEndpointStatus paused = StatusFactory.next(ready, "n", "us-east-1", 2, Reason.Paused, "paused",
+                null, null, null, false, T0.plusSeconds(60));
+        assertThat(StatusFactory.condition(paused, "Ready")).isEqualTo(StatusFactory.condition(ready, "Ready"));
+        assertThat(StatusFactory.condition(paused, "Stalled")).isEqualTo(StatusFactory.condition(ready, "Stalled"));
+        var reconciling = StatusFactory.condition(paused, "Reconciling").orElseThrow();
+        assertThat(reconciling.getStatus()).isEqualTo("False");
+        assertThat(reconciling.getReason()).isEqualTo("Paused");
+        assertThat(paused.getEndpointId()).isEqualTo(ready.getEndpointId());
+        assertThat(paused.getObservedGeneration()).as("the spec was not acted on").isEqualTo(1L);
+        assertThat(Decider.reasonOf(paused)).as("the state machine resumes where it was").isEqualTo(Reason.Available);
+    }
+
+    @Test
+    void theAccountIsRecordedWithTheEndpointAndKept() {
+        MultiRegionEndpointStatus s1 = next(new MultiRegionEndpointStatus(), Reason.Creating, "m", FACTS, T0);
+        assertThat(s1.getAccountId()).isEqualTo("123456789012");
+        MultiRegionEndpointStatus s2 = StatusFactory.next(s1, "n", "us-east-1", 1, Reason.Throttled, "t", null, null,
+                "999999999999", false, T0);
+        assertThat(s2.getAccountId()).as("only an observed endpoint records an account").isEqualTo("123456789012");
     }
 }

@@ -145,8 +145,7 @@ final class OperatorHarness implements AutoCloseable {
 
     /** Starts the operator; {@code wrap} may decorate the real gateway (for example to crash after a call). */
     OperatorHarness start(AwsCredentialsProvider credentials, UnaryOperator<SesGateway> wrap) {
-        SdkSesGateway sdk = new SdkSesGateway(config(), credentials, List.of(new SesCallMetrics(registry)));
-        SesCallMetrics.rateGauge(registry, sdk::callRate); // as Main does
+        SdkSesGateway sdk = new SdkSesGateway(config(), credentials, new SesCallMetrics(registry)); // as Main does
         gateway = wrap.apply(sdk);
         operator = OperatorApp.create(client, config(), gateway, Clock.systemUTC(), timing, registry,
                 new AtomicBoolean());

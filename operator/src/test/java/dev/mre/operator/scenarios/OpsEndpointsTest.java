@@ -49,10 +49,13 @@ class OpsEndpointsTest {
             assertThat(get(ops.port(), "/readyz").statusCode()).isEqualTo(200);
             String metrics = get(ops.port(), "/metrics").body();
             assertThat(metrics)
-                    .contains("ses_mre_ses_calls_total{operation=\"CreateMultiRegionEndpoint\",outcome=\"success\"} 1.0")
-                    .contains("ses_mre_ses_calls_total{operation=\"ListMultiRegionEndpoints\",outcome=\"success\"}")
+                    .contains("ses_mre_ses_calls_total{account=\"" + h.ses.accountId()
+                            + "\",operation=\"CreateMultiRegionEndpoint\",outcome=\"success\"} 1.0")
+                    .contains("ses_mre_ses_calls_total{account=\"" + h.ses.accountId()
+                            + "\",operation=\"ListMultiRegionEndpoints\",outcome=\"success\"}")
                     .contains("ses_mre_endpoints{status=\"READY\"} 1.0")
-                    .containsPattern("(?m)^ses_mre_ses_call_rate_limit [0-9.E]+$")
+                    .containsPattern("(?m)^ses_mre_ses_call_rate_limit\\{account=\"" + h.ses.accountId()
+                            + "\",region=\"us-east-1\"} [0-9.E]+$")
                     .contains("operator_sdk_reconciliations")
                     .doesNotContain("metrics-probe-object"); // no per-object labels
 

@@ -14,6 +14,7 @@ import dev.mre.operator.api.RouteDetails;
 import dev.mre.operator.api.EndpointDetails;
 import dev.mre.operator.api.Tag;
 import dev.mre.operator.config.Setting;
+import dev.mre.operator.aws.AwsIdentity;
 import dev.mre.operator.aws.EndpointRef;
 import dev.mre.operator.aws.EndpointStatus;
 import dev.mre.operator.aws.ObservedEndpoint;
@@ -410,7 +411,7 @@ class ReconcilerScenariosTest {
             return real;
         }
 
-        @Override public List<ObservedEndpoint> list(String region) { return alive().list(region); }
+        @Override public List<ObservedEndpoint> list(AwsIdentity i, String region) { return alive().list(i, region); }
         @Override public Optional<ObservedEndpoint> get(EndpointRef e) { return alive().get(e); }
         @Override public Created create(EndpointRef e, String s, Map<String, String> t) {
             alive().create(e, s, t);
@@ -422,7 +423,7 @@ class ReconcilerScenariosTest {
         @Override public void tag(EndpointRef e, Map<String, String> t) { alive().tag(e, t); }
         @Override public void untag(EndpointRef e, Set<String> k) { alive().untag(e, k); }
         @Override public String arn(EndpointRef e) { return alive().arn(e); }
-        @Override public String account() { return alive().account(); }
+        @Override public String account(AwsIdentity i) { return alive().account(i); }
         @Override public void close() { real.close(); }
     }
 }

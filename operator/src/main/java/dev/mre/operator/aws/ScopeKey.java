@@ -1,4 +1,4 @@
-package dev.mre.operator.observe;
+package dev.mre.operator.aws;
 
 /**
  * What one ListMultiRegionEndpoints call sees: the endpoints of one AWS account whose primary region is

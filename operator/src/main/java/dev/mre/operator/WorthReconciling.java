@@ -1,0 +1,30 @@
+package dev.mre.operator;
+
+import dev.mre.operator.api.MultiRegionEndpoint;
+import dev.mre.operator.reconcile.Decider;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Which updates of an object are worth a reconciliation. JOSDK's generation-aware filter would drop a change of the
+ * pause annotation (annotations do not bump the generation), so the operator filters itself: a new generation
+ * (spec, deletion), the pause annotation, and the finalizer (JOSDK adds it in a pass of its own); not the
+ * operator's own status writes, nor label or other annotation edits.
+ */
+final class WorthReconciling {
+
+    private WorthReconciling() {}
+
+    static boolean update(MultiRegionEndpoint now, MultiRegionEndpoint before) {
+        var n = now.getMetadata();
+        var b = before.getMetadata();
+        return !Objects.equals(n.getGeneration(), b.getGeneration())
+                || !Objects.equals(paused(n.getAnnotations()), paused(b.getAnnotations()))
+                || !Objects.equals(n.getDeletionTimestamp(), b.getDeletionTimestamp())
+                || !Objects.equals(n.getFinalizers(), b.getFinalizers());
+    }
+
+    private static String paused(Map<String, String> annotations) {
+        return annotations == null ? null : annotations.get(Decider.PAUSED_ANNOTATION);
+    }
+}
