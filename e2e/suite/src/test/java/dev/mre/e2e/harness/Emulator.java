@@ -50,7 +50,8 @@ public final class Emulator implements AutoCloseable {
     /** One entry of {@code GET /_emulator/calls?log=true}. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Call(String time, String operation, String region, String accountId, String endpointName,
-                       String accessKeyId, String outcome, int httpStatus, String requestId) {
+                       String accessKeyId, String outcome, int httpStatus, String requestId, String principalArn,
+                       String roleArn) {
 
         public Instant instant() {
             return Instant.parse(time);
