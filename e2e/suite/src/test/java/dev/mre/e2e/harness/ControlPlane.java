@@ -30,7 +30,6 @@ public final class ControlPlane implements AutoCloseable {
     private final Path adminKubeconfig;
     private final Path toolsDir;
     private String startedPid;
-    private int apiserverRestarts;
     private boolean closed;
 
     private ControlPlane(Path repo, Origin origin, Path testenvWork, Path adminKubeconfig, Path toolsDir) {
@@ -89,17 +88,12 @@ public final class ControlPlane implements AutoCloseable {
         return origin != Origin.EXTERNAL;
     }
 
-    public int apiserverRestarts() {
-        return apiserverRestarts;
-    }
-
     /** {@code testenv.sh restart-apiserver}: kube-apiserver stops and starts again (etcd, port and certs kept). */
     public Duration restartApiserver() {
         if (!canRestartApiserver()) {
             throw new IllegalStateException("cannot restart the kube-apiserver of an external cluster (E2E_KUBECONFIG)");
         }
         long t0 = System.nanoTime();
-        apiserverRestarts++;
         testenv(repo, testenvWork, Duration.ofMinutes(3), "restart-apiserver").orThrow();
         return Duration.ofNanos(System.nanoTime() - t0);
     }

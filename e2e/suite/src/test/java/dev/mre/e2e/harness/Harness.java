@@ -1,6 +1,5 @@
 package dev.mre.e2e.harness;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -322,14 +321,5 @@ public final class Harness implements AutoCloseable {
         } catch (Exception | Error e) {
             Progress.log("teardown step '%s' failed (continuing): %s", what, e);
         }
-    }
-
-    /** A namespace's MultiRegionEndpoints, as kubectl lists them. */
-    public List<JsonNode> objects(String namespace) {
-        return kubectl.getJson(CRD_NAME, "-n", namespace).map(l -> {
-            List<JsonNode> items = new ArrayList<>();
-            l.path("items").forEach(items::add);
-            return items;
-        }).orElse(List.of());
     }
 }
