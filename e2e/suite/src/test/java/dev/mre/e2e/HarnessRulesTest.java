@@ -10,6 +10,13 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
+import com.tngtech.archunit.junit.LocationProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchCondition;
@@ -32,9 +39,26 @@ import org.junit.jupiter.api.Order;
  *       and a display name starting with {@code A<nn> }.</li>
  * </ul>
  */
-@AnalyzeClasses(packages = "dev.mre.e2e", importOptions = ImportOption.OnlyIncludeTests.class)
+@AnalyzeClasses(packages = "dev.mre.e2e", locations = HarnessRulesTest.EveryModulesTests.class,
+        importOptions = ImportOption.OnlyIncludeTests.class)
 class HarnessRulesTest {
 
+    /**
+     * The test classes of every module, not only this one's: e2e/suite is built last in the reactor, so one rule
+     * here covers the operator's and the emulator's tests too (a missing folder, in a build of this module alone, is
+     * skipped).
+     */
+    static final class EveryModulesTests implements LocationProvider {
+        @Override
+        public Set<Location> get(Class<?> testClass) {
+            Path suite = Path.of("").toAbsolutePath();
+            return Stream.of("../../operator/target/test-classes", "../ses-emulator/target/test-classes")
+                    .map(suite::resolve).map(Path::normalize).filter(Files::isDirectory)
+                    .map(p -> Location.of(p.toUri())).collect(Collectors.toSet());
+        }
+    }
+
+    /** In every module's tests: the operator's, the emulator's, the suites'. */
     @ArchTest
     static final ArchRule no_fixed_sleeps_outside_the_pacing_helper = noClasses()
             .that().doNotHaveFullyQualifiedName(Pacing.class.getName())
