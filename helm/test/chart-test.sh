@@ -133,7 +133,7 @@ OPERATOR_RULES = [
 CLUSTER_READ_RULES = [(("",), ("namespaces",), ("get", "list", "watch")),
                       (("ses.mre.dev",), ("roleselectors",), ("get", "list", "watch"))]
 LEASE_RULES = [(("coordination.k8s.io",), ("leases",), ("create",)),
-               (("coordination.k8s.io",), ("leases",), ("get", "patch"))]
+               (("coordination.k8s.io",), ("leases",), ("get", "update", "patch"))]
 def lease_names(o): return [r.get("resourceNames") for r in o["rules"]]
 def operator_roles(): return [o for o in of("ClusterRole") + of("Role") if rules(o) == OPERATOR_RULES]
 STANDARD_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version",
@@ -184,7 +184,7 @@ done
 
 # default: cluster-wide RBAC, exactly the operator's rules, leader election on, the restricted profile
 expect default "operator ClusterRole + namespaces ClusterRole (+ bindings), aggregated view/edit roles, no namespaced operator Role" \
-  'sorted(o["metadata"]["name"] for o in of("ClusterRole")) == ["rel-ses-mre-operator", "rel-ses-mre-operator-edit", "rel-ses-mre-operator-cluster-read", "rel-ses-mre-operator-view"] and len(of("ClusterRoleBinding")) == 2 and [o["metadata"]["name"] for o in of("Role")] == ["rel-ses-mre-operator-leader-election"]'
+  'sorted(o["metadata"]["name"] for o in of("ClusterRole")) == ["rel-ses-mre-operator", "rel-ses-mre-operator-cluster-read", "rel-ses-mre-operator-edit", "rel-ses-mre-operator-view"] and len(of("ClusterRoleBinding")) == 2 and [o["metadata"]["name"] for o in of("Role")] == ["rel-ses-mre-operator-leader-election"]'
 expect default "ClusterRole has exactly the operator's rules" 'rules(one("ClusterRole", "rel-ses-mre-operator")) == OPERATOR_RULES'
 expect default "cluster-read ClusterRole: get/list/watch namespaces and roleselectors only" 'rules(one("ClusterRole", "rel-ses-mre-operator-cluster-read")) == CLUSTER_READ_RULES'
 expect default "ClusterRoleBindings bind the ServiceAccount" \
@@ -218,7 +218,7 @@ expect default "selector labels select the pod template" \
 
 # namespaced: a Role + RoleBinding in a and b, nothing cluster-wide
 expect namespaced "Roles and RoleBindings in a and b; cluster-wide only reading namespaces (and the aggregated user roles)" \
-  'sorted(o["metadata"]["name"] for o in of("ClusterRole")) == ["rel-ses-mre-operator-edit", "rel-ses-mre-operator-cluster-read", "rel-ses-mre-operator-view"] and [o["roleRef"]["name"] for o in of("ClusterRoleBinding")] == ["rel-ses-mre-operator-cluster-read"] and sorted(o["metadata"]["namespace"] for o in of("Role") if rules(o) == OPERATOR_RULES) == ["a", "b"] and sorted(o["metadata"]["namespace"] for o in of("RoleBinding") if o["roleRef"]["name"] == "rel-ses-mre-operator") == ["a", "b"]'
+  'sorted(o["metadata"]["name"] for o in of("ClusterRole")) == ["rel-ses-mre-operator-cluster-read", "rel-ses-mre-operator-edit", "rel-ses-mre-operator-view"] and [o["roleRef"]["name"] for o in of("ClusterRoleBinding")] == ["rel-ses-mre-operator-cluster-read"] and sorted(o["metadata"]["namespace"] for o in of("Role") if rules(o) == OPERATOR_RULES) == ["a", "b"] and sorted(o["metadata"]["namespace"] for o in of("RoleBinding") if o["roleRef"]["name"] == "rel-ses-mre-operator") == ["a", "b"]'
 expect namespaced "RoleBindings in a and b bind the ServiceAccount of the release namespace" \
   'all(o["subjects"] == [{"kind": "ServiceAccount", "name": "rel-ses-mre-operator", "namespace": "ops"}] for o in of("RoleBinding"))'
 expect namespaced "SES_MRE_WATCH_NAMESPACES=a,b" 'env()["SES_MRE_WATCH_NAMESPACES"] == "a,b"'
@@ -464,11 +464,10 @@ check "can-i watch namespaces: yes" can yes "$SA" watch namespaces
 check "can-i watch roleselectors: yes" can yes "$SA" watch roleselectors.ses.mre.dev
 check "can-i create roleselectors: no" can no "$SA" create roleselectors.ses.mre.dev
 check "can-i create leases.coordination.k8s.io in the release namespace: yes" can yes "$SA" create leases.coordination.k8s.io -n "$NS"
-for verb in get patch; do
+for verb in get update patch; do
   check "can-i $verb the Lease ses-mre-operator-leader in the release namespace: yes" can yes "$SA" "$verb" leases.coordination.k8s.io/ses-mre-operator-leader -n "$NS"
   check "can-i $verb another Lease in the release namespace: no" can no "$SA" "$verb" leases.coordination.k8s.io/kube-scheduler -n "$NS"
 done
-check "can-i update leases (fabric8 renews by patch): no" can no "$SA" update leases.coordination.k8s.io/ses-mre-operator-leader -n "$NS"
 check "can-i get secrets: no" can no "$SA" get secrets -n "$NS"
 check "can-i get secrets in another namespace: no" can no "$SA" get secrets -n "$OTHER"
 check "can-i list configmaps: no" can no "$SA" list configmaps -n "$NS"
