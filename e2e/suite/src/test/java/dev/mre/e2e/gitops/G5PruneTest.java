@@ -1,0 +1,94 @@
+package dev.mre.e2e.gitops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mre.e2e.gitops.support.ArgoCd;
+import dev.mre.e2e.gitops.support.GitOpsEnvironment;
+import dev.mre.e2e.gitops.support.GitOpsTest;
+import dev.mre.e2e.support.Emulator;
+import dev.mre.e2e.support.Progress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Removing an object from Git with pruning on: ArgoCD deletes it, the operator's finalizer holds it while SES deletes
+ * the endpoint, and the Application ends Synced and Healthy with no endpoint left; with {@code deletionPolicy: Retain}
+ * the object goes and the endpoint stays.
+ */
+@Order(5)
+@DisplayName("G5 pruning: the finalizer holds until SES deleted the endpoint; Retain keeps it")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class G5PruneTest extends GitOpsTest {
+
+    /** Long enough to see the object held by its finalizer while SES says DELETING. */
+    static final Duration DELETE_DELAY = GitOpsEnvironment.RESYNC.multipliedBy(2);
+
+    @Test
+    @Order(1)
+    @DisplayName("pruned: held by the finalizer while SES says DELETING, then gone, no endpoint left, Synced and Healthy")
+    void pruneWaitsForSes() throws Exception {
+        env().requireOperator();
+        String region = GitOpsEnvironment.DEFAULT_REGION;
+        assertThat(sesStatus(region, "transactional")).isEqualTo("READY");
+        emulator().settings(Map.of("deleteDelay", DELETE_DELAY.toSeconds() + "s"));
+        git().delete("examples/minimal.yaml");
+        String revision = git().commitAndPush("remove transactional (examples/minimal.yaml)");
+
+        AtomicReference<String> last = new AtomicReference<>("-");
+        long t0 = System.nanoTime();
+        await("ArgoCD deleted transactional; its finalizer holds it while SES says DELETING", SYNC_TIMEOUT, () -> {
+            Optional<JsonNode> m = mre(EXAMPLES_NAMESPACE, "transactional");
+            last.set(describeMre(m) + "; SES " + sesStatus(region, "transactional"));
+            return m.isPresent() && m.get().path("metadata").has("deletionTimestamp")
+                    && m.get().path("metadata").path("finalizers").toString().contains(GitOpsEnvironment.FINALIZER)
+                    && "DELETING".equals(sesStatus(region, "transactional"));
+        }, last::get);
+        JsonNode app = argocd().requireApplication(EXAMPLES_APP);
+        assertThat(ArgoCd.syncResult(app, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, "transactional"))
+                .as("the sync of %s pruned it: %s", revision, ArgoCd.describe(app))
+                .hasValueSatisfying(r -> assertThat(r.path("status").asText()).isEqualTo("Pruned"));
+
+        await("transactional gone once SES deleted the endpoint", DELETE_DELAY.plus(SYNC_TIMEOUT),
+                () -> mre(EXAMPLES_NAMESPACE, "transactional").isEmpty(),
+                () -> describeMre(mre(EXAMPLES_NAMESPACE, "transactional")) + "; SES " + sesStatus(region, "transactional"));
+        Progress.timing("prune: object gone after the commit", Duration.ofNanos(System.nanoTime() - t0));
+        assertThat(emulator().endpointsNamed("transactional")).as("no endpoint left in SES").isEmpty();
+        JsonNode done = awaitApp(EXAMPLES_APP, "Synced and Healthy at " + revision.substring(0, 12), SYNC_TIMEOUT,
+                a -> ArgoCd.syncStatus(a).equals("Synced") && ArgoCd.syncedRevision(a).equals(revision)
+                        && ArgoCd.healthStatus(a).equals("Healthy"));
+        assertThat(ArgoCd.resource(done, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, "transactional")).isEmpty();
+        emulator().settings(Map.of("deleteDelay", "2s"));
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("pruned with deletionPolicy: Retain: the object goes, the endpoint stays, no Delete call")
+    void pruneWithRetainKeepsTheEndpoint() throws Exception {
+        env().requireOperator();
+        Emulator.Endpoint retained = sesEndpoint("eu-west-1", "marketing-global").orElseThrow();
+        assertThat(retained.status()).isEqualTo("READY");
+        git().delete("examples/retained.yaml");
+        String revision = git().commitAndPush("remove marketing (examples/retained.yaml, deletionPolicy: Retain)");
+
+        await("marketing pruned and gone", SYNC_TIMEOUT.multipliedBy(2), () -> mre(EXAMPLES_NAMESPACE, "marketing").isEmpty(),
+                () -> describeMre(mre(EXAMPLES_NAMESPACE, "marketing")));
+        awaitApp(EXAMPLES_APP, "Synced and Healthy at " + revision.substring(0, 12), SYNC_TIMEOUT,
+                a -> ArgoCd.syncStatus(a).equals("Synced") && ArgoCd.syncedRevision(a).equals(revision)
+                        && ArgoCd.healthStatus(a).equals("Healthy"));
+        assertThat(sesEndpoint("eu-west-1", "marketing-global")).as("the retained endpoint is still in SES")
+                .hasValueSatisfying(e -> {
+                    assertThat(e.status()).isEqualTo("READY");
+                    assertThat(e.endpointId()).isEqualTo(retained.endpointId());
+                });
+        assertThat(mutatingCalls("marketing-global")).as("the operator never asked SES to delete it")
+                .noneMatch(c -> c.operation().startsWith("Delete"));
+    }
+}
