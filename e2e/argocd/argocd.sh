@@ -35,7 +35,7 @@ HELM_VERSION="$(modver "$HERE/tools/helm/go.mod" "$HELM_MODULE")"
 [[ -n "$ARGOCD_VERSION" && -n "$HELM_VERSION" ]] || { echo "argocd: ERROR: cannot read the pinned versions from $HERE/tools/*/go.mod" >&2; exit 1; }
 
 TOOLS_DIR="${ARGOCD_TOOLS_DIR:-$REPO/.tools/argocd/argocd-${ARGOCD_VERSION#v}_helm-${HELM_VERSION#v}}"
-BIN="$TOOLS_DIR/bin/argocd"
+BIN="$TOOLS_DIR/argocd"
 WORK_DIR="${ARGOCD_WORK_DIR:-$REPO/.work/argocd}"
 NAMESPACE="${ARGOCD_NAMESPACE:-argocd}"
 APP_RESYNC="${ARGOCD_APP_RESYNC_SECONDS:-180}"
@@ -52,21 +52,10 @@ FIELD_MANAGER=ses-mre-operator-gitops
 
 log() { echo "argocd: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
-secs() { date +%s; }
 
-go_cmd() {
-  if [[ -n "${GO:-}" ]]; then echo "$GO"
-  elif command -v go >/dev/null 2>&1; then command -v go
-  else die "no Go toolchain found: install Go 1.26.3 or newer (what argo-cd's go.mod requires) (https://go.dev/dl/) and put it on PATH, or set GO=/path/to/go"; fi
-}
-
-build_key() { # build_key <version> <module dir>
-  echo "$1 $(cat "$2/go.mod" "$2/go.sum" | sha256sum | cut -c1-16)"
-}
-
-is_built() { # is_built <name> <key>
-  [[ -x "$TOOLS_DIR/bin/$1" && -f "$TOOLS_DIR/.stamps/$1" && "$(cat "$TOOLS_DIR/.stamps/$1")" == "$2" ]]
-}
+# go_cmd, build_key, is_built, mod_time, go_build (shared with e2e/testenv/testenv.sh)
+# shellcheck source=../../hack/lib/go-build.sh
+source "$REPO/hack/lib/go-build.sh"
 
 # Debian's redis-server (ArgoCD's only runtime dependency besides git); apt-get when it is missing.
 ensure_redis() {
@@ -92,48 +81,17 @@ ensure_redis() {
   command -v redis-server >/dev/null 2>&1 || die "redis-server still missing after apt-get install"
 }
 
-# go_build <name> <module dir> <package> <version> <key> <ldflags>
-go_build() {
-  local name="$1" dir="$2" pkg="$3" version="$4" key="$5" ldflags="$6"
-  local t0 t1 t2 hb dl="$TOOLS_DIR/.$name.download.log"
-  log "building $name $version from $pkg (first time: several minutes)..."
-  t0=$(secs)
-  # 1. download the modules the package needs (go build would do it too; separate for timing)
-  if ! (cd "$dir" && "$GOBIN_" list -deps "$pkg" >/dev/null 2>"$dl"); then
-    cat "$dl" >&2; die "module download for $name failed"
-  fi
-  t1=$(secs)
-  log "  $name: modules ready in $((t1 - t0))s ($(grep -c 'downloading' "$dl" || true) downloaded); compiling..."
-  ( while sleep 60; do log "  ... still compiling $name ($(( $(secs) - t1 ))s)"; done ) &
-  hb=$!
-  if ! (cd "$dir" && CGO_ENABLED=0 nice -n "$NICE" "$GOBIN_" build -trimpath -buildvcs=false -ldflags "$ldflags" \
-          -o "$TOOLS_DIR/bin/.$name.tmp" "$pkg"); then
-    kill "$hb" 2>/dev/null || true; wait "$hb" 2>/dev/null || true
-    die "building $name failed"
-  fi
-  kill "$hb" 2>/dev/null || true; wait "$hb" 2>/dev/null || true
-  mv -f "$TOOLS_DIR/bin/.$name.tmp" "$TOOLS_DIR/bin/$name"
-  echo "$key" > "$TOOLS_DIR/.stamps/$name"
-  t2=$(secs)
-  log "  $name: compiled in $((t2 - t1))s (total $((t2 - t0))s), $(du -m "$TOOLS_DIR/bin/$name" | cut -f1) MB"
-}
-
-mod_time() { # mod_time <module dir> <module path>: the version's commit time, as the proxy has it
-  (cd "$1" && "$GOBIN_" list -m -f '{{if .Time}}{{.Time.UTC.Format "2006-01-02T15:04:05Z"}}{{end}}' "$2" 2>/dev/null) || true
-}
-
 cmd_build() {
-  mkdir -p "$TOOLS_DIR/bin" "$TOOLS_DIR/.stamps"
+  mkdir -p "$TOOLS_DIR/.stamps"
   exec 9>"$TOOLS_DIR/.lock" # one builder at a time per tools dir
   flock 9 2>/dev/null || true
   ensure_redis
   local t0 akey hkey built=0
   t0=$(secs)
-  akey="$(build_key "$ARGOCD_VERSION" "$HERE/tools/argocd")"
-  hkey="$(build_key "$HELM_VERSION" "$HERE/tools/helm")"
-  if ! is_built argocd "$akey" || ! is_built helm "$hkey" || [[ ! -f "$TOOLS_DIR/.stamps/release-files" \
-       || "$(cat "$TOOLS_DIR/.stamps/release-files")" != "$akey" ]]; then
-    GOBIN_="$(go_cmd)"
+  akey="$(build_key "$ARGOCD_VERSION" "$HERE/tools/argocd/go.mod" "$HERE/tools/argocd/go.sum")"
+  hkey="$(build_key "$HELM_VERSION" "$HERE/tools/helm/go.mod" "$HERE/tools/helm/go.sum")"
+  if ! is_built argocd "$akey" || ! is_built helm "$hkey" || [[ "$(cat "$TOOLS_DIR/.stamps/release-files" 2>/dev/null)" != "$akey" ]]; then
+    GOBIN_="$(go_cmd "building ArgoCD needs Go 1.26.3 or newer (what argo-cd's go.mod requires)")"
     log "tools dir $TOOLS_DIR ($("$GOBIN_" env GOVERSION))"
   fi
 
@@ -144,16 +102,18 @@ cmd_build() {
     commit="$(sed -n 's/^replace github.com\/argoproj\/argo-cd\/gitops-engine => .*-\([0-9a-f]\{12\}\)$/\1/p' "$HERE/tools/argocd/go.mod")"
     go_build argocd "$HERE/tools/argocd" "$ARGOCD_MODULE/cmd" "$ARGOCD_VERSION" "$akey" \
       "-s -w -X $p.version=${ARGOCD_VERSION#v} -X $p.gitTag=$ARGOCD_VERSION -X $p.gitCommit=$commit \
--X $p.gitTreeState=clean -X $p.buildDate=$(mod_time "$HERE/tools/argocd" "$ARGOCD_MODULE")"
+-X $p.gitTreeState=clean -X $p.buildDate=$(mod_time "$HERE/tools/argocd" "$ARGOCD_MODULE")" \
+      "application controller, repo server and CLI in one binary; first time, several minutes"
     built=1
   fi
   if ! is_built helm "$hkey"; then
     local h="$HELM_MODULE/internal/version"
     go_build helm "$HERE/tools/helm" "$HELM_MODULE/cmd/helm" "$HELM_VERSION" "$hkey" \
-      "-s -w -X $h.version=$HELM_VERSION -X $h.metadata= -X $h.gitTreeState=clean"
+      "-s -w -X $h.version=$HELM_VERSION -X $h.metadata= -X $h.gitTreeState=clean \
+-X $h.gitCommit=$(mod_commit "$HERE/tools/helm" "$HELM_MODULE" "$HELM_VERSION")" "first time, a few minutes"
     built=1
   fi
-  if [[ ! -f "$TOOLS_DIR/.stamps/release-files" || "$(cat "$TOOLS_DIR/.stamps/release-files")" != "$akey" ]]; then
+  if [[ "$(cat "$TOOLS_DIR/.stamps/release-files" 2>/dev/null)" != "$akey" ]]; then
     # what ArgoCD's image adds to the binary, from the module the binary was built from: its CRDs and base config,
     # and the wrapper scripts the repo server runs (git-verify-wrapper.sh for every manifest generation)
     local dir
@@ -162,7 +122,7 @@ cmd_build() {
     mkdir -p "$TOOLS_DIR/manifests/crds" "$TOOLS_DIR/manifests/config"
     cp "$dir"/manifests/crds/*-crd.yaml "$TOOLS_DIR/manifests/crds/"
     cp "$dir"/manifests/base/config/argocd-*.yaml "$TOOLS_DIR/manifests/config/"
-    install -m 0755 "$dir/hack/git-verify-wrapper.sh" "$dir/hack/gpg-wrapper.sh" "$TOOLS_DIR/bin/"
+    install -m 0755 "$dir/hack/git-verify-wrapper.sh" "$dir/hack/gpg-wrapper.sh" "$TOOLS_DIR/"
     chmod -R u+w "$TOOLS_DIR/manifests"
     echo "$akey" > "$TOOLS_DIR/.stamps/release-files"
     built=1
@@ -336,7 +296,7 @@ cmd_up() {
   # (controller) and how long the repo server trusts a resolved branch (so a new commit is seen within a period).
   # PATH: first the tools dir (helm v4 and the wrapper scripts, as /usr/local/bin of ArgoCD's image), then the
   # caller's (git)
-  local common=(env -i PATH="$TOOLS_DIR/bin:$PATH" HOME="$WORK_DIR/home" TMPDIR="$WORK_DIR/tmp"
+  local common=(env -i PATH="$TOOLS_DIR:$PATH" HOME="$WORK_DIR/home" TMPDIR="$WORK_DIR/tmp"
     KUBECONFIG="$KUBECONFIG" REDIS_PASSWORD="$REDIS_PASSWORD" ARGOCD_FAKE_IN_CLUSTER=true
     ARGOCD_TLS_DATA_PATH="$WORK_DIR/tls" ARGOCD_SSH_DATA_PATH="$WORK_DIR/ssh"
     ARGOCD_GPG_DATA_PATH="$WORK_DIR/gpg/source" ARGOCD_GNUPGHOME="$WORK_DIR/gpg/keys" ARGOCD_GPG_ENABLED=false

@@ -1,9 +1,9 @@
 package dev.mre.e2e.gitops.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mre.e2e.support.Cmd;
-import dev.mre.e2e.support.Kubectl;
-import dev.mre.e2e.support.Progress;
+import dev.mre.e2e.harness.Cmd;
+import dev.mre.e2e.harness.Kubectl;
+import dev.mre.e2e.harness.Progress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,16 +29,17 @@ public final class ArgoCd implements AutoCloseable {
 
     /**
      * @param workDir ARGOCD_WORK_DIR (pids, logs, Redis config, the repo server's clones)
+     * @param kubectl admin kubectl of the cluster ArgoCD is installed into and manages (its in-cluster destination)
      * @param resync  every Application's resync period (argocd-cm's timeout.reconciliation)
      */
-    public ArgoCd(Path repo, Path workDir, Kubectl kubectl, Duration resync, Map<String, String> extraEnv) {
+    public ArgoCd(Path repo, Path workDir, Kubectl kubectl, Duration resync) {
         this.repo = repo;
         this.script = repo.resolve("e2e/argocd/argocd.sh");
         this.kubectl = kubectl;
         scriptEnv.put("KUBECONFIG", kubectl.kubeconfig().toString());
+        scriptEnv.put("KUBECTL", kubectl.binary());
         scriptEnv.put("ARGOCD_WORK_DIR", workDir.toString());
         scriptEnv.put("ARGOCD_APP_RESYNC_SECONDS", Long.toString(resync.toSeconds()));
-        scriptEnv.putAll(extraEnv);
     }
 
     /** Builds if needed, installs ArgoCD's CRDs and config, starts the three processes, waits until they answer. */
@@ -185,7 +186,7 @@ public final class ArgoCd implements AutoCloseable {
         return sha.length() > 12 ? sha.substring(0, 12) : sha;
     }
 
-    /** Stops the processes (ArgoCD's objects stay in the cluster, which the suite's control plane takes along). */
+    /** Stops the processes (ArgoCD's objects stay in the cluster, which goes with the suite's control plane). */
     @Override
     public void close() {
         if (started) {

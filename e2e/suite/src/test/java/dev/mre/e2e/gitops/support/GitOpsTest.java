@@ -1,89 +1,77 @@
 package dev.mre.e2e.gitops.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mre.e2e.support.Emulator;
-import dev.mre.e2e.support.Kubectl;
-import dev.mre.e2e.support.Progress;
+import dev.mre.e2e.harness.Conditions;
+import dev.mre.e2e.harness.Emulator;
+import dev.mre.e2e.harness.Harness;
+import dev.mre.e2e.harness.Kubectl;
+import dev.mre.e2e.harness.MreStatus;
+import dev.mre.e2e.harness.Ownership;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Base of every gitops-e2e area: the shared environment, and what a user reads of ArgoCD, the cluster and SES. */
+/**
+ * Base of every gitops-e2e area: the shared environment ({@link GitOpsExtension}), and what a user reads of ArgoCD
+ * (Applications, with kubectl), the cluster and SES (the emulator's admin API).
+ */
 @ExtendWith(GitOpsExtension.class)
 public abstract class GitOpsTest {
 
     /** The Application that syncs the project's examples/ (created by the examples area, used by the later ones). */
     protected static final String EXAMPLES_APP = "ses-endpoints";
     protected static final String EXAMPLES_NAMESPACE = "mail";
-    /** How long ArgoCD may take to see a commit and sync it: two resync periods and some slack for a busy machine. */
-    protected static final Duration SYNC_TIMEOUT = GitOpsEnvironment.RESYNC.multipliedBy(6);
+    protected static final String FINALIZER = "ses.mre.dev/finalizer";
+    /** How long ArgoCD may take to see a commit and sync it: a resync period, plus slack for a busy machine. */
+    protected static final Duration SYNC_TIMEOUT = GitOpsExtension.RESYNC.multipliedBy(6);
 
-    protected static GitOpsEnvironment env() {
-        return GitOpsExtension.environment();
+    protected static GitOpsExtension.Suite suite() {
+        return GitOpsExtension.suite();
+    }
+
+    protected static Harness harness() {
+        return suite().harness;
     }
 
     protected static Kubectl kubectl() {
-        return env().kubectl;
+        return harness().kubectl();
     }
 
     protected static ArgoCd argocd() {
-        return env().argocd;
+        return suite().argocd;
     }
 
     protected static GitRepo git() {
-        return env().git;
+        return suite().git;
     }
 
     protected static Emulator emulator() {
-        return env().emulator;
+        return suite().emulator;
+    }
+
+    protected static void requireOperator() {
+        suite().requireOperator();
     }
 
     protected static Optional<JsonNode> mre(String ns, String name) {
         return kubectl().getJson("mre", name, "-n", ns);
     }
 
-    protected static Optional<JsonNode> condition(JsonNode mre, String type) {
-        for (JsonNode c : mre.path("status").path("conditions")) {
-            if (type.equals(c.path("type").asText())) {
-                return Optional.of(c);
-            }
-        }
-        return Optional.empty();
-    }
-
-    protected static boolean conditionTrue(JsonNode mre, String type) {
-        return condition(mre, type).map(c -> "True".equals(c.path("status").asText())).orElse(false);
-    }
-
-    /** Ready=True for the current generation (status.observedGeneration == metadata.generation). */
-    protected static boolean isReadyAtGeneration(JsonNode mre) {
-        return conditionTrue(mre, "Ready")
-                && mre.path("status").path("observedGeneration").asLong(-2) == mre.path("metadata").path("generation").asLong(-1);
+    /** The message of a condition that is True, if it is. */
+    protected static Optional<String> trueConditionMessage(JsonNode mre, String type) {
+        return MreStatus.condition(mre, type).filter(c -> "True".equals(c.path("status").asText()))
+                .map(c -> c.path("message").asText());
     }
 
     protected static String describeMre(Optional<JsonNode> m) {
-        if (m.isEmpty()) {
-            return "object not found";
-        }
-        JsonNode mre = m.get();
-        StringBuilder sb = new StringBuilder();
-        sb.append("generation ").append(mre.path("metadata").path("generation").asText())
-                .append(", observedGeneration ").append(mre.path("status").path("observedGeneration").asText("-"))
-                .append(", endpointStatus ").append(mre.path("status").path("endpointStatus").asText("-"))
-                .append(", finalizers ").append(mre.path("metadata").path("finalizers"))
-                .append(mre.path("metadata").has("deletionTimestamp") ? ", being deleted" : "");
-        for (JsonNode c : mre.path("status").path("conditions")) {
-            sb.append(", ").append(c.path("type").asText()).append('=').append(c.path("status").asText())
-                    .append('/').append(c.path("reason").asText());
-        }
-        return sb.toString();
+        return m.map(x -> MreStatus.describe(x) + ", finalizers " + x.path("metadata").path("finalizers")
+                + (x.path("metadata").has("deletionTimestamp") ? ", being deleted" : "")).orElse("object not found");
     }
 
     /** The endpoint as the emulator (SES) has it in a region, if any. */
@@ -95,12 +83,18 @@ public abstract class GitOpsTest {
         return sesEndpoint(region, name).map(Emulator.Endpoint::status).orElse("(none)");
     }
 
-    /** Calls of the emulator's log that change SES (anything but Get/List), for one endpoint name. */
+    /** Calls in the emulator's log that change SES (anything but Get and List), for one endpoint name. */
     protected static List<Emulator.Call> mutatingCalls(String endpointName) {
         return emulator().calls().stream()
                 .filter(c -> endpointName.equals(c.endpointName()))
                 .filter(c -> !c.operation().startsWith("Get") && !c.operation().startsWith("List"))
                 .toList();
+    }
+
+    /** The tags an endpoint of {@code namespace/name} must carry: the declared ones plus the ownership tag. */
+    protected static Map<String, String> expectedTags(String namespace, String name, Map<String, String> declared) {
+        return Ownership.expectedTags(GitOpsExtension.CLUSTER_ID, Ownership.namespaceUid(kubectl(), namespace), name,
+                declared);
     }
 
     /** Waits until the Application satisfies {@code ok}; the failure shows its last state. */
@@ -114,6 +108,13 @@ public abstract class GitOpsTest {
         return last.get();
     }
 
+    /** Waits until the Application is Synced and Healthy at {@code revision} (null: any). */
+    protected static JsonNode awaitSyncedAndHealthy(String app, String revision, Duration timeout) {
+        return awaitApp(app, "Synced and Healthy" + (revision == null ? "" : " at " + revision.substring(0, 12)), timeout,
+                a -> ArgoCd.syncStatus(a).equals("Synced") && ArgoCd.healthStatus(a).equals("Healthy")
+                        && (revision == null || ArgoCd.syncedRevision(a).equals(revision)));
+    }
+
     protected static JsonNode awaitMre(String ns, String name, String what, Duration timeout, Predicate<JsonNode> ok) {
         AtomicReference<Optional<JsonNode>> last = new AtomicReference<>(Optional.empty());
         await("mre " + ns + "/" + name + " " + what, timeout, () -> {
@@ -124,24 +125,11 @@ public abstract class GitOpsTest {
         return last.get().orElseThrow();
     }
 
-    /** Polls (every 500 ms) until the condition holds; the failure names what was awaited and the last state. */
-    protected static void await(String what, Duration timeout, Callable<Boolean> condition, Supplier<String> lastState) {
-        long t0 = System.nanoTime();
-        try {
-            Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500))
-                    .ignoreExceptions().until(condition);
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last state: "
-                    + safe(lastState), e);
-        }
-        Progress.log("  ✓ %s (after %.1f s)", what, (System.nanoTime() - t0) / 1e9);
+    protected static void awaitGone(String ns, String name, Duration timeout) {
+        await("mre " + ns + "/" + name + " gone", timeout, () -> mre(ns, name).isEmpty(), () -> describeMre(mre(ns, name)));
     }
 
-    static String safe(Supplier<String> s) {
-        try {
-            return s.get();
-        } catch (RuntimeException | AssertionError x) {
-            return "(cannot tell: " + x + ")";
-        }
+    protected static void await(String what, Duration timeout, Callable<Boolean> condition, Supplier<String> lastState) {
+        Conditions.await(what, timeout, Duration.ofMillis(500), condition, lastState);
     }
 }

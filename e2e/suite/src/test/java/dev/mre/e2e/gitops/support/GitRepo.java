@@ -1,7 +1,7 @@
 package dev.mre.e2e.gitops.support;
 
-import dev.mre.e2e.support.Cmd;
-import dev.mre.e2e.support.Progress;
+import dev.mre.e2e.harness.Cmd;
+import dev.mre.e2e.harness.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mre.e2e.gitops.support.ArgoCd;
-import dev.mre.e2e.gitops.support.GitOpsEnvironment;
+import dev.mre.e2e.gitops.support.GitOpsExtension;
 import dev.mre.e2e.gitops.support.GitOpsTest;
-import dev.mre.e2e.support.Emulator;
-import dev.mre.e2e.support.Progress;
+import dev.mre.e2e.harness.Emulator;
+import dev.mre.e2e.harness.Progress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -24,19 +24,19 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the object goes and the endpoint stays.
  */
 @Order(5)
-@DisplayName("G5 pruning: the finalizer holds until SES deleted the endpoint; Retain keeps it")
+@DisplayName("G05 pruning: the finalizer holds until SES deleted the endpoint; Retain keeps it")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class G5PruneTest extends GitOpsTest {
+class G05PruneTest extends GitOpsTest {
 
     /** Long enough to see the object held by its finalizer while SES says DELETING. */
-    static final Duration DELETE_DELAY = GitOpsEnvironment.RESYNC.multipliedBy(2);
+    static final Duration DELETE_DELAY = GitOpsExtension.RESYNC.multipliedBy(2);
 
     @Test
     @Order(1)
     @DisplayName("pruned: held by the finalizer while SES says DELETING, then gone, no endpoint left, Synced and Healthy")
     void pruneWaitsForSes() throws Exception {
-        env().requireOperator();
-        String region = GitOpsEnvironment.DEFAULT_REGION;
+        requireOperator();
+        String region = "us-east-1";
         assertThat(sesStatus(region, "transactional")).isEqualTo("READY");
         emulator().settings(Map.of("deleteDelay", DELETE_DELAY.toSeconds() + "s"));
         git().delete("examples/minimal.yaml");
@@ -48,7 +48,7 @@ class G5PruneTest extends GitOpsTest {
             Optional<JsonNode> m = mre(EXAMPLES_NAMESPACE, "transactional");
             last.set(describeMre(m) + "; SES " + sesStatus(region, "transactional"));
             return m.isPresent() && m.get().path("metadata").has("deletionTimestamp")
-                    && m.get().path("metadata").path("finalizers").toString().contains(GitOpsEnvironment.FINALIZER)
+                    && m.get().path("metadata").path("finalizers").toString().contains(FINALIZER)
                     && "DELETING".equals(sesStatus(region, "transactional"));
         }, last::get);
         JsonNode app = argocd().requireApplication(EXAMPLES_APP);
@@ -61,9 +61,7 @@ class G5PruneTest extends GitOpsTest {
                 () -> describeMre(mre(EXAMPLES_NAMESPACE, "transactional")) + "; SES " + sesStatus(region, "transactional"));
         Progress.timing("prune: object gone after the commit", Duration.ofNanos(System.nanoTime() - t0));
         assertThat(emulator().endpointsNamed("transactional")).as("no endpoint left in SES").isEmpty();
-        JsonNode done = awaitApp(EXAMPLES_APP, "Synced and Healthy at " + revision.substring(0, 12), SYNC_TIMEOUT,
-                a -> ArgoCd.syncStatus(a).equals("Synced") && ArgoCd.syncedRevision(a).equals(revision)
-                        && ArgoCd.healthStatus(a).equals("Healthy"));
+        JsonNode done = awaitSyncedAndHealthy(EXAMPLES_APP, revision, SYNC_TIMEOUT);
         assertThat(ArgoCd.resource(done, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, "transactional")).isEmpty();
         emulator().settings(Map.of("deleteDelay", "2s"));
     }
@@ -72,17 +70,14 @@ class G5PruneTest extends GitOpsTest {
     @Order(2)
     @DisplayName("pruned with deletionPolicy: Retain: the object goes, the endpoint stays, no Delete call")
     void pruneWithRetainKeepsTheEndpoint() throws Exception {
-        env().requireOperator();
+        requireOperator();
         Emulator.Endpoint retained = sesEndpoint("eu-west-1", "marketing-global").orElseThrow();
         assertThat(retained.status()).isEqualTo("READY");
         git().delete("examples/retained.yaml");
         String revision = git().commitAndPush("remove marketing (examples/retained.yaml, deletionPolicy: Retain)");
 
-        await("marketing pruned and gone", SYNC_TIMEOUT.multipliedBy(2), () -> mre(EXAMPLES_NAMESPACE, "marketing").isEmpty(),
-                () -> describeMre(mre(EXAMPLES_NAMESPACE, "marketing")));
-        awaitApp(EXAMPLES_APP, "Synced and Healthy at " + revision.substring(0, 12), SYNC_TIMEOUT,
-                a -> ArgoCd.syncStatus(a).equals("Synced") && ArgoCd.syncedRevision(a).equals(revision)
-                        && ArgoCd.healthStatus(a).equals("Healthy"));
+        awaitGone(EXAMPLES_NAMESPACE, "marketing", SYNC_TIMEOUT.multipliedBy(2));
+        awaitSyncedAndHealthy(EXAMPLES_APP, revision, SYNC_TIMEOUT);
         assertThat(sesEndpoint("eu-west-1", "marketing-global")).as("the retained endpoint is still in SES")
                 .hasValueSatisfying(e -> {
                     assertThat(e.status()).isEqualTo("READY");

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mre.e2e.gitops.support.ArgoCd;
 import dev.mre.e2e.gitops.support.GitOpsTest;
-import dev.mre.e2e.support.Emulator;
+import dev.mre.e2e.harness.MreStatus;
+import dev.mre.e2e.harness.Emulator;
+import dev.mre.e2e.harness.Mre;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -23,9 +25,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * owned by another object, and an endpoint SES reports FAILED. Removing them from Git heals the Application.
  */
 @Order(4)
-@DisplayName("G4 Stalled objects show Degraded with the condition's message (name owned by another object, FAILED)")
+@DisplayName("G04 Stalled objects show Degraded with the condition's message (name owned by another object, FAILED)")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class G4DegradedTest extends GitOpsTest {
+class G04DegradedTest extends GitOpsTest {
 
     static final String CONFLICT = "gitops-conflict";
     static final String FAILED = "gitops-failed";
@@ -36,35 +38,13 @@ class G4DegradedTest extends GitOpsTest {
     @Order(1)
     @DisplayName("a name owned by another object and an endpoint SES reports FAILED: Degraded with each Stalled message")
     void stalledObjectsAreDegraded() throws Exception {
-        env().requireOperator();
+        requireOperator();
         // the emulator's switch for "SES ends this endpoint FAILED", by name
         emulator().settings(Map.of("failProvisioningNames", "^" + FAILED + "$"));
         Emulator.Endpoint globalMail = sesEndpoint("us-east-1", "global-mail").orElseThrow();
-        git().write(CONFLICT_FILE, """
-                # Names an endpoint that examples/global-mail.yaml already owns (same name, same region).
-                apiVersion: ses.mre.dev/v1alpha1
-                kind: MultiRegionEndpoint
-                metadata:
-                  name: %s
-                  namespace: mail
-                spec:
-                  endpointName: global-mail
-                  region: us-east-1
-                  details:
-                    routesDetails:
-                      - region: eu-west-1
-                """.formatted(CONFLICT));
-        git().write(FAILED_FILE, """
-                apiVersion: ses.mre.dev/v1alpha1
-                kind: MultiRegionEndpoint
-                metadata:
-                  name: %s
-                  namespace: mail
-                spec:
-                  details:
-                    routesDetails:
-                      - region: eu-west-1
-                """.formatted(FAILED));
+        // names an endpoint that examples/global-mail.yaml already owns (same name, same region)
+        git().write(CONFLICT_FILE, Mre.of(EXAMPLES_NAMESPACE, CONFLICT).endpointName("global-mail").region("us-east-1").yaml());
+        git().write(FAILED_FILE, Mre.of(EXAMPLES_NAMESPACE, FAILED).yaml());
         String revision = git().commitAndPush("two objects the operator reports Stalled");
 
         Map<String, String> reasons = Map.of(CONFLICT, "EndpointNameConflict", FAILED, "ProvisioningFailed");
@@ -80,7 +60,7 @@ class G4DegradedTest extends GitOpsTest {
             for (var e : reasons.entrySet()) {
                 Optional<JsonNode> m = mre(EXAMPLES_NAMESPACE, e.getKey());
                 state.append("\n  mre ").append(e.getKey()).append(": ").append(describeMre(m));
-                Optional<JsonNode> stalled = m.flatMap(x -> condition(x, "Stalled"))
+                Optional<JsonNode> stalled = m.flatMap(x -> MreStatus.condition(x, "Stalled"))
                         .filter(c -> "True".equals(c.path("status").asText()) && e.getValue().equals(c.path("reason").asText()));
                 Optional<JsonNode> health = ArgoCd.resource(app, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, e.getKey())
                         .map(r -> r.path("health"));
@@ -107,19 +87,16 @@ class G4DegradedTest extends GitOpsTest {
     @Order(2)
     @DisplayName("removing them from Git prunes them; the owner's endpoint stays; the Application is Healthy again")
     void removingThemHeals() throws Exception {
-        env().requireOperator();
+        requireOperator();
         Emulator.Endpoint globalMail = sesEndpoint("us-east-1", "global-mail").orElseThrow();
         git().delete(CONFLICT_FILE).delete(FAILED_FILE);
         String revision = git().commitAndPush("remove the Stalled objects");
         for (String name : List.of(CONFLICT, FAILED)) {
-            await("mre " + name + " pruned and gone", SYNC_TIMEOUT.multipliedBy(2), () -> mre(EXAMPLES_NAMESPACE, name).isEmpty(),
-                    () -> describeMre(mre(EXAMPLES_NAMESPACE, name)));
+            awaitGone(EXAMPLES_NAMESPACE, name, SYNC_TIMEOUT.multipliedBy(2));
         }
         await("SES has no " + FAILED + " endpoint", Duration.ofMinutes(1),
                 () -> emulator().endpointsNamed(FAILED).isEmpty(), () -> String.valueOf(emulator().endpointsNamed(FAILED)));
-        awaitApp(EXAMPLES_APP, "Synced and Healthy at " + revision.substring(0, 12), SYNC_TIMEOUT,
-                a -> ArgoCd.syncStatus(a).equals("Synced") && ArgoCd.syncedRevision(a).equals(revision)
-                        && ArgoCd.healthStatus(a).equals("Healthy"));
+        awaitSyncedAndHealthy(EXAMPLES_APP, revision, SYNC_TIMEOUT);
         assertThat(sesEndpoint("us-east-1", "global-mail")).as("deleting the conflicting object left the owner's endpoint")
                 .contains(globalMail);
         emulator().settings(Map.of("failProvisioningNames", ""));

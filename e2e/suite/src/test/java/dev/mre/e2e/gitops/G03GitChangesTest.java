@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mre.e2e.gitops.support.ArgoCd;
-import dev.mre.e2e.gitops.support.GitOpsEnvironment;
+import dev.mre.e2e.gitops.support.GitOpsExtension;
 import dev.mre.e2e.gitops.support.GitOpsTest;
-import dev.mre.e2e.support.Emulator;
-import dev.mre.e2e.support.Json;
+import dev.mre.e2e.harness.MreStatus;
+import dev.mre.e2e.harness.Emulator;
+import dev.mre.e2e.harness.Json;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,15 +24,15 @@ import org.junit.jupiter.api.TestMethodOrder;
  * sync with the CRD's own message and changes nothing in SES; reverting it brings the Application back.
  */
 @Order(3)
-@DisplayName("G3 changes committed to Git: tags reach SES, an immutable field fails the sync and SES is untouched")
+@DisplayName("G03 changes committed to Git: tags reach SES, an immutable field fails the sync and SES is untouched")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class G3GitChangesTest extends GitOpsTest {
+class G03GitChangesTest extends GitOpsTest {
 
     @Test
     @Order(1)
     @DisplayName("a tag change committed to Git is synced and reaches SES")
     void tagChangeReachesSes() throws Exception {
-        env().requireOperator();
+        requireOperator();
         String file = "examples/global-mail.yaml";
         String before = git().read(file);
         assertThat(before).contains("value: \"1234\"");
@@ -42,29 +43,27 @@ class G3GitChangesTest extends GitOpsTest {
         awaitApp(EXAMPLES_APP, "synced to " + revision.substring(0, 12), SYNC_TIMEOUT,
                 a -> ArgoCd.operationRevision(a).equals(revision) && ArgoCd.operationPhase(a).equals("Succeeded"));
         awaitMre(EXAMPLES_NAMESPACE, "global-mail", "Ready at the new generation", SYNC_TIMEOUT,
-                m -> isReadyAtGeneration(m) && m.path("metadata").path("generation").asLong() > 1);
-        Map<String, String> expected = new LinkedHashMap<>();
-        expected.put("team", "mail");
-        expected.put("cost-center", "5678");
-        expected.put("env", "gitops");
-        expected.put(GitOpsEnvironment.OWNER_TAG, GitOpsEnvironment.CLUSTER_ID + "/" + EXAMPLES_NAMESPACE + "/global-mail");
+                m -> MreStatus.isReadyAtGeneration(m) && m.path("metadata").path("generation").asLong() > 1);
+        Map<String, String> declared = new LinkedHashMap<>();
+        declared.put("team", "mail");
+        declared.put("cost-center", "5678");
+        declared.put("env", "gitops");
+        Map<String, String> expected = expectedTags(EXAMPLES_NAMESPACE, "global-mail", declared);
         await("SES has global-mail's new tags " + expected, SYNC_TIMEOUT,
                 () -> sesEndpoint("us-east-1", "global-mail").map(Emulator.Endpoint::tags).map(expected::equals).orElse(false),
                 () -> String.valueOf(sesEndpoint("us-east-1", "global-mail")));
-        awaitApp(EXAMPLES_APP, "Synced and Healthy at " + revision.substring(0, 12), SYNC_TIMEOUT,
-                a -> ArgoCd.syncStatus(a).equals("Synced") && ArgoCd.syncedRevision(a).equals(revision)
-                        && ArgoCd.healthStatus(a).equals("Healthy"));
+        awaitSyncedAndHealthy(EXAMPLES_APP, revision, SYNC_TIMEOUT);
     }
 
     @Test
     @Order(2)
     @DisplayName("an immutable field changed in Git fails the sync with the CRD's message; SES is untouched; a revert heals")
     void immutableFieldFailsTheSync() throws Exception {
-        env().requireOperator();
+        requireOperator();
         String file = "examples/minimal.yaml";
         String before = git().read(file);
         assertThat(before).contains("- region: eu-central-1");
-        Emulator.Endpoint endpoint = sesEndpoint(GitOpsEnvironment.DEFAULT_REGION, "transactional").orElseThrow();
+        Emulator.Endpoint endpoint = sesEndpoint("us-east-1", "transactional").orElseThrow();
         List<Emulator.Call> callsBefore = mutatingCalls("transactional");
         long generation = mre(EXAMPLES_NAMESPACE, "transactional").orElseThrow().path("metadata").path("generation").asLong();
         String crdMessage = immutableDetailsMessage();
@@ -76,9 +75,7 @@ class G3GitChangesTest extends GitOpsTest {
         } finally {
             // whatever happened, the later areas need Git and the cluster to agree again
             String revert = git().revertHeadAndPush();
-            awaitApp(EXAMPLES_APP, "Synced and Healthy again at the revert " + revert.substring(0, 12), SYNC_TIMEOUT,
-                    a -> ArgoCd.syncStatus(a).equals("Synced") && ArgoCd.syncedRevision(a).equals(revert)
-                            && ArgoCd.healthStatus(a).equals("Healthy"));
+            awaitSyncedAndHealthy(EXAMPLES_APP, revert, SYNC_TIMEOUT);
         }
         assertThat(mutatingCalls("transactional")).as("still no call changed SES").isEqualTo(callsBefore);
     }
@@ -102,14 +99,14 @@ class G3GitChangesTest extends GitOpsTest {
         JsonNode live = mre(EXAMPLES_NAMESPACE, "transactional").orElseThrow();
         assertThat(live.path("metadata").path("generation").asLong()).as("the object was not changed").isEqualTo(generation);
         assertThat(live.path("spec").path("details").path("routesDetails").get(0).path("region").asText()).isEqualTo("eu-central-1");
-        assertThat(sesEndpoint(GitOpsEnvironment.DEFAULT_REGION, "transactional")).as("SES unchanged").contains(endpoint);
+        assertThat(sesEndpoint("us-east-1", "transactional")).as("SES unchanged").contains(endpoint);
         assertThat(mutatingCalls("transactional")).as("no call changed SES").isEqualTo(callsBefore);
         assertThat(emulator().endpointsNamed("transactional")).hasSize(1);
     }
 
     /** The message of the CRD's rule that keeps spec.details immutable, read from the CRD the chart installed. */
     static String immutableDetailsMessage() {
-        Path crd = env().repo.resolve("crds/multiregionendpoints.ses.mre.dev-v1.yml");
+        Path crd = harness().repo().resolve("crds/multiregionendpoints.ses.mre.dev-v1.yml");
         List<String> messages = Json.yamlDocuments(crd).get(0).findValues("message").stream().map(JsonNode::asText)
                 .filter(m -> m.startsWith("spec.details is immutable")).toList();
         assertThat(messages).as("the CRD's immutability rule for spec.details").hasSize(1);

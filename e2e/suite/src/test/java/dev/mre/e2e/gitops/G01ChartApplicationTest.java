@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mre.e2e.gitops.support.ArgoCd;
-import dev.mre.e2e.gitops.support.GitOpsEnvironment;
+import dev.mre.e2e.gitops.support.GitOpsExtension;
 import dev.mre.e2e.gitops.support.GitOpsTest;
-import dev.mre.e2e.support.Progress;
+import dev.mre.e2e.harness.MreStatus;
+import dev.mre.e2e.harness.Harness;
+import dev.mre.e2e.harness.Progress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,9 +25,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * must create the CRD before the object. Then the operator runs under the ServiceAccount that sync created.
  */
 @Order(1)
-@DisplayName("G1 chart from Git through ArgoCD's Helm source: CRD before objects, in one sync")
+@DisplayName("G01 chart from Git through ArgoCD's Helm source: CRD before objects, in one sync")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class G1ChartApplicationTest extends GitOpsTest {
+class G01ChartApplicationTest extends GitOpsTest {
 
     static final String APP = "ses-mre-operator";
     static final String SYSTEM_NAMESPACE = "ses-mre-system";
@@ -37,7 +39,7 @@ class G1ChartApplicationTest extends GitOpsTest {
     @Order(1)
     @DisplayName("one automated sync creates the CRD, the chart's RBAC and the wave-1 object: Succeeded at once")
     void oneSyncCreatesCrdThenObjects() throws Exception {
-        assertThat(kubectl().getJson("crd", GitOpsEnvironment.CRD_NAME))
+        assertThat(kubectl().getJson("crd", Harness.CRD_NAME))
                 .as("a fresh control plane: the MultiRegionEndpoint CRD does not exist before the sync").isEmpty();
         git().write(OBJECTS_PATH + "/objects.yaml", """
                 # Objects of the operator's own Application: a MultiRegionEndpoint needs the chart's CRD, so it goes in
@@ -86,7 +88,7 @@ class G1ChartApplicationTest extends GitOpsTest {
                   syncPolicy:
                     automated: {prune: true}
                     syncOptions: [CreateNamespace=true]
-                """.formatted(APP, git().url(), git().branch(), GitOpsEnvironment.CLUSTER_ID, git().url(),
+                """.formatted(APP, git().url(), git().branch(), GitOpsExtension.CLUSTER_ID, git().url(),
                 git().branch(), OBJECTS_PATH, SYSTEM_NAMESPACE));
 
         long t0 = System.nanoTime();
@@ -100,7 +102,7 @@ class G1ChartApplicationTest extends GitOpsTest {
         assertThat(app.path("status").path("operationState").path("syncResult").path("revisions").toString())
                 .contains(revision);
 
-        JsonNode crdResult = ArgoCd.syncResult(app, "CustomResourceDefinition", null, GitOpsEnvironment.CRD_NAME)
+        JsonNode crdResult = ArgoCd.syncResult(app, "CustomResourceDefinition", null, Harness.CRD_NAME)
                 .orElseThrow(() -> new AssertionError("the chart's CRD is not in the sync's results: " + ArgoCd.describe(app)));
         JsonNode objectResult = ArgoCd.syncResult(app, "MultiRegionEndpoint", OBJECTS_NAMESPACE, OBJECT)
                 .orElseThrow(() -> new AssertionError("the wave-1 object is not in the sync's results"));
@@ -109,12 +111,12 @@ class G1ChartApplicationTest extends GitOpsTest {
         assertThat(ArgoCd.syncResult(app, "ServiceAccount", SYSTEM_NAMESPACE, serviceAccountOf(app))).isPresent();
 
         // both exist now, and the CRD was created first (the object could not have been created without it)
-        JsonNode crd = kubectl().getJson("crd", GitOpsEnvironment.CRD_NAME).orElseThrow();
+        JsonNode crd = kubectl().getJson("crd", Harness.CRD_NAME).orElseThrow();
         JsonNode object = mre(OBJECTS_NAMESPACE, OBJECT).orElseThrow();
         Instant crdCreated = Instant.parse(crd.path("metadata").path("creationTimestamp").asText());
         Instant objectCreated = Instant.parse(object.path("metadata").path("creationTimestamp").asText());
         assertThat(crdCreated).as("CRD created no later than the object").isBeforeOrEqualTo(objectCreated);
-        assertThat(ArgoCd.resource(app, "CustomResourceDefinition", "", GitOpsEnvironment.CRD_NAME))
+        assertThat(ArgoCd.resource(app, "CustomResourceDefinition", "", Harness.CRD_NAME))
                 .as("the CRD is one of the Application's resources").isPresent();
     }
 
@@ -124,11 +126,10 @@ class G1ChartApplicationTest extends GitOpsTest {
     void operatorFromTheChartMakesItHealthy() throws Exception {
         JsonNode app = argocd().requireApplication(APP);
         String sa = serviceAccountOf(app);
-        env().startOperator(SYSTEM_NAMESPACE, sa);
+        suite().startOperator(APP, SYSTEM_NAMESPACE, sa);
 
-        awaitMre(OBJECTS_NAMESPACE, OBJECT, "Ready at its generation", Duration.ofMinutes(2), GitOpsTest::isReadyAtGeneration);
-        JsonNode healthy = awaitApp(APP, "Synced and Healthy", SYNC_TIMEOUT,
-                a -> ArgoCd.syncStatus(a).equals("Synced") && ArgoCd.healthStatus(a).equals("Healthy"));
+        awaitMre(OBJECTS_NAMESPACE, OBJECT, "Ready at its generation", Duration.ofMinutes(2), MreStatus::isReadyAtGeneration);
+        JsonNode healthy = awaitSyncedAndHealthy(APP, null, SYNC_TIMEOUT);
         assertThat(ArgoCd.resource(healthy, "MultiRegionEndpoint", OBJECTS_NAMESPACE, OBJECT).orElseThrow()
                 .path("health").path("status").asText()).isEqualTo("Healthy");
         assertThat(sesStatus("us-east-1", OBJECT)).isEqualTo("READY");

@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mre.e2e.gitops.support.ArgoCd;
-import dev.mre.e2e.gitops.support.GitOpsEnvironment;
+import dev.mre.e2e.gitops.support.GitOpsExtension;
 import dev.mre.e2e.gitops.support.GitOpsTest;
-import dev.mre.e2e.support.Progress;
+import dev.mre.e2e.harness.MreStatus;
+import dev.mre.e2e.harness.Progress;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
@@ -29,23 +31,23 @@ import org.junit.jupiter.api.TestMethodOrder;
  * no sync loop).
  */
 @Order(2)
-@DisplayName("G2 examples/ from Git: Synced, Progressing while CREATING, Healthy once Ready, no drift")
+@DisplayName("G02 examples/ from Git: Synced, Progressing while CREATING, Healthy once Ready, no drift")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class G2ExamplesApplicationTest extends GitOpsTest {
+class G02ExamplesApplicationTest extends GitOpsTest {
 
     /** metadata.name -> (region, endpoint name) of every example. */
     static final Map<String, String[]> EXAMPLES = Map.of(
             "global-mail", new String[] {"us-east-1", "global-mail"},
-            "transactional", new String[] {GitOpsEnvironment.DEFAULT_REGION, "transactional"},
+            "transactional", new String[] {"us-east-1", "transactional"},
             "marketing", new String[] {"eu-west-1", "marketing-global"});
     /** Long enough for the operator to report CREATING and ArgoCD to show it over a resync period. */
-    static final Duration CREATE_DELAY = GitOpsEnvironment.RESYNC.multipliedBy(4);
+    static final Duration CREATE_DELAY = GitOpsExtension.RESYNC.multipliedBy(4);
 
     @Test
     @Order(1)
     @DisplayName("Synced, and Progressing with the operator's message while SES says CREATING")
     void syncedAndProgressingWhileCreating() {
-        env().requireOperator();
+        requireOperator();
         emulator().settings(Map.of("createDelay", CREATE_DELAY.toSeconds() + "s"));
         String revision = git().head();
         argocd().apply(examplesApplication());
@@ -55,7 +57,7 @@ class G2ExamplesApplicationTest extends GitOpsTest {
         // at one moment: SES says CREATING for every example, the operator reports it, and ArgoCD shows the synced
         // revision, every object Progressing with the message of its Reconciling condition, the Application Progressing
         await("Synced at " + revision.substring(0, 12) + ", Progressing with the operator's message while SES says CREATING",
-                CREATE_DELAY.plus(GitOpsEnvironment.RESYNC), () -> {
+                CREATE_DELAY.plus(GitOpsExtension.RESYNC), () -> {
                     JsonNode app = argocd().application(EXAMPLES_APP).orElse(null);
                     if (app == null) {
                         return false;
@@ -71,8 +73,7 @@ class G2ExamplesApplicationTest extends GitOpsTest {
                                 || !"CREATING".equals(sesStatus(e.getValue()[0], e.getValue()[1]))) {
                             return false;
                         }
-                        String reconciling = condition(m, "Reconciling").filter(c -> "True".equals(c.path("status").asText()))
-                                .map(c -> c.path("message").asText()).orElse(null);
+                        String reconciling = trueConditionMessage(m, "Reconciling").orElse(null);
                         JsonNode health = ArgoCd.resource(app, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, e.getKey())
                                 .map(r -> r.path("health")).orElse(null);
                         if (reconciling == null || health == null || !"Progressing".equals(health.path("status").asText())
@@ -91,12 +92,11 @@ class G2ExamplesApplicationTest extends GitOpsTest {
     @DisplayName("Healthy once SES says READY for every example")
     void healthyOnceReady() {
         long t0 = System.nanoTime();
-        JsonNode app = awaitApp(EXAMPLES_APP, "Synced and Healthy", CREATE_DELAY.plus(SYNC_TIMEOUT),
-                a -> ArgoCd.syncStatus(a).equals("Synced") && ArgoCd.healthStatus(a).equals("Healthy"));
+        JsonNode app = awaitSyncedAndHealthy(EXAMPLES_APP, null, CREATE_DELAY.plus(SYNC_TIMEOUT));
         Progress.timing("examples Application: Healthy", Duration.ofNanos(System.nanoTime() - t0));
         for (var e : EXAMPLES.entrySet()) {
             JsonNode m = mre(EXAMPLES_NAMESPACE, e.getKey()).orElseThrow();
-            assertThat(isReadyAtGeneration(m)).as("%s: %s", e.getKey(), describeMre(java.util.Optional.of(m))).isTrue();
+            assertThat(MreStatus.isReadyAtGeneration(m)).as("%s: %s", e.getKey(), describeMre(Optional.of(m))).isTrue();
             assertThat(sesStatus(e.getValue()[0], e.getValue()[1])).as(e.getKey()).isEqualTo("READY");
             assertThat(ArgoCd.resource(app, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, e.getKey()).orElseThrow()
                     .path("health").path("status").asText()).as(e.getKey()).isEqualTo("Healthy");
@@ -111,7 +111,7 @@ class G2ExamplesApplicationTest extends GitOpsTest {
         for (String name : EXAMPLES.keySet()) {
             JsonNode m = mre(EXAMPLES_NAMESPACE, name).orElseThrow();
             assertThat(m.path("metadata").path("finalizers").toString()).as("%s carries the operator's finalizer", name)
-                    .contains(GitOpsEnvironment.FINALIZER);
+                    .contains(FINALIZER);
             assertThat(m.path("status").path("conditions")).as("%s has the operator's status", name).isNotEmpty();
         }
         JsonNode before = argocd().requireApplication(EXAMPLES_APP);
@@ -124,7 +124,7 @@ class G2ExamplesApplicationTest extends GitOpsTest {
         try {
             // reconciledAt changes with every comparison of Git and the cluster: each resync period, at least
             Awaitility.await("three more comparisons of Git and the cluster")
-                    .atMost(GitOpsEnvironment.RESYNC.multipliedBy(8)).pollInterval(Duration.ofMillis(500))
+                    .atMost(GitOpsExtension.RESYNC.multipliedBy(8)).pollInterval(Duration.ofMillis(500))
                     .failFast("the Application left Synced/Healthy or synced again", () -> {
                         JsonNode app = argocd().requireApplication(EXAMPLES_APP);
                         last.set(ArgoCd.describe(app));
