@@ -100,6 +100,10 @@ class G02ExamplesApplicationTest extends GitOpsTest {
             assertThat(sesStatus(e.getValue()[0], e.getValue()[1])).as(e.getKey()).isEqualTo("READY");
             assertThat(ArgoCd.resource(app, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, e.getKey()).orElseThrow()
                     .path("health").path("status").asText()).as(e.getKey()).isEqualTo("Healthy");
+            String ready = trueConditionMessage(m, "Ready").orElseThrow();
+            awaitApp(EXAMPLES_APP, e.getKey() + " Healthy with the Ready condition's message \"" + ready + "\"", SYNC_TIMEOUT,
+                    a -> ArgoCd.resource(a, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, e.getKey())
+                            .map(r -> ready.equals(r.path("health").path("message").asText())).orElse(false));
         }
         emulator().settings(Map.of("createDelay", "2s"));
     }

@@ -44,12 +44,20 @@ class G05PruneTest extends GitOpsTest {
 
         AtomicReference<String> last = new AtomicReference<>("-");
         long t0 = System.nanoTime();
-        await("ArgoCD deleted transactional; its finalizer holds it while SES says DELETING", SYNC_TIMEOUT, () -> {
+        // at one moment: the object deleted but held by the operator's finalizer, SES deleting the endpoint, and
+        // ArgoCD showing the object Progressing (gitops-engine answers "Pending deletion" for any object with a
+        // deletionTimestamp, before a health script runs)
+        await("ArgoCD deleted transactional; its finalizer holds it (Progressing) while SES says DELETING", SYNC_TIMEOUT, () -> {
             Optional<JsonNode> m = mre(EXAMPLES_NAMESPACE, "transactional");
-            last.set(describeMre(m) + "; SES " + sesStatus(region, "transactional"));
+            Optional<JsonNode> health = argocd().application(EXAMPLES_APP)
+                    .flatMap(a -> ArgoCd.resource(a, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, "transactional"))
+                    .map(r -> r.path("health"));
+            last.set(describeMre(m) + "; SES " + sesStatus(region, "transactional") + "; ArgoCD health " + health.orElse(null));
             return m.isPresent() && m.get().path("metadata").has("deletionTimestamp")
                     && m.get().path("metadata").path("finalizers").toString().contains(FINALIZER)
-                    && "DELETING".equals(sesStatus(region, "transactional"));
+                    && "DELETING".equals(sesStatus(region, "transactional"))
+                    && health.map(h -> "Progressing".equals(h.path("status").asText())
+                            && "Pending deletion".equals(h.path("message").asText())).orElse(false);
         }, last::get);
         JsonNode app = argocd().requireApplication(EXAMPLES_APP);
         assertThat(ArgoCd.syncResult(app, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, "transactional"))
