@@ -59,10 +59,10 @@ class G05PruneTest extends GitOpsTest {
                     && health.map(h -> "Progressing".equals(h.path("status").asText())
                             && "Pending deletion".equals(h.path("message").asText())).orElse(false);
         }, last::get);
-        JsonNode app = argocd().requireApplication(EXAMPLES_APP);
-        assertThat(ArgoCd.syncResult(app, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, "transactional"))
-                .as("the sync of %s pruned it: %s", revision, ArgoCd.describe(app))
-                .hasValueSatisfying(r -> assertThat(r.path("status").asText()).isEqualTo("Pruned"));
+        awaitApp(EXAMPLES_APP, "the sync of " + revision.substring(0, 12) + " recorded transactional as Pruned", SYNC_TIMEOUT,
+                a -> ArgoCd.operationRevision(a).equals(revision)
+                        && ArgoCd.syncResult(a, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, "transactional")
+                                .map(r -> "Pruned".equals(r.path("status").asText())).orElse(false));
 
         await("transactional gone once SES deleted the endpoint", DELETE_DELAY.plus(SYNC_TIMEOUT),
                 () -> mre(EXAMPLES_NAMESPACE, "transactional").isEmpty(),
