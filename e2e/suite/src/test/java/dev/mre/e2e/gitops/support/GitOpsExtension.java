@@ -117,7 +117,17 @@ public final class GitOpsExtension extends SuiteExtension<GitOpsExtension.Suite>
         return new Suite(h, argocd, git, emu);
     }
 
-    /** Applications, MultiRegionEndpoints (finalizers dropped: no operator runs yet) and the CRD of an earlier run. */
+    /** The names of the CRDs in the chart's crds/ (what ArgoCD installs with it). */
+    public static List<String> chartCrds() {
+        try (var files = Files.list(Repo.root().resolve(Harness.CHART).resolve("crds"))) {
+            return files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).sorted()
+                    .map(f -> Json.text(Json.yamlDocuments(f).get(0), "metadata.name")).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Applications, MultiRegionEndpoints (finalizers dropped: no operator runs yet) and the CRDs of an earlier run. */
     private static void removeLeftovers(Harness h) {
         h.kubectl().run("delete", "applications.argoproj.io", "--all", "-n", ArgoCd.NAMESPACE, "--ignore-not-found",
                 "--wait=true", "--timeout=60s");
@@ -126,7 +136,9 @@ public final class GitOpsExtension extends SuiteExtension<GitOpsExtension.Suite>
         if (list.ok()) {
             list.stdout().lines().filter(l -> !l.isBlank()).distinct().forEach(h::removeObjects);
         }
-        h.kubectl().run("delete", "crd", Harness.CRD_NAME, "--ignore-not-found", "--wait=true", "--timeout=60s");
+        for (String crd : chartCrds()) {
+            h.kubectl().run("delete", "crd", crd, "--ignore-not-found", "--wait=true", "--timeout=60s");
+        }
     }
 
     @Override
