@@ -16,7 +16,7 @@ CLUSTER_SUITES := helm-test e2e demo-test perf-smoke
 TEST_TIMES := $(REPO)/.work/make-test-times.txt
 
 help: ## list targets
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
 build: ## compile and package the operator jar and the SES emulator jar (no tests)
 	$(MVN) -DskipTests package
