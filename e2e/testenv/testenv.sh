@@ -35,66 +35,14 @@ TOOLS_DIR="${TESTENV_TOOLS_DIR:-$REPO/.tools/testenv/k8s-${K8S_VERSION#v}_etcd-$
 WORK_DIR="${TESTENV_WORK_DIR:-$REPO/.work/testenv}"
 NICE="${TESTENV_NICE:-15}"
 
+GO_NEEDED="building kube-apiserver, etcd, kubectl and helm needs Go 1.24 or newer"
+
 log() { echo "testenv: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-go_cmd() {
-  if [[ -n "${GO:-}" ]]; then
-    command -v "$GO" >/dev/null 2>&1 || die "GO=$GO is not an executable Go toolchain"
-    echo "$GO"
-  elif command -v go >/dev/null 2>&1; then command -v go
-  else die "no Go toolchain: building kube-apiserver, etcd, kubectl and helm needs Go 1.24 or newer (https://go.dev/dl/); put its bin folder on PATH or set GO to the go binary"; fi
-}
-
-# Content key of a build: version + hash of the module files (+ sources).
-build_key() { # build_key <version> <files...>
-  local v="$1"; shift
-  echo "$v $(cat "$@" | sha256sum | cut -c1-16)"
-}
-
-is_built() { # is_built <name> <key>
-  [[ -x "$TOOLS_DIR/$1" && -f "$TOOLS_DIR/.stamps/$1" && "$(cat "$TOOLS_DIR/.stamps/$1")" == "$2" ]]
-}
-
-# Module metadata from the Go module cache, for version ldflags.
-mod_time() { # mod_time <module dir> <module path>
-  (cd "$1" && "$GOBIN_" list -m -f '{{if .Time}}{{.Time.UTC.Format "2006-01-02T15:04:05Z"}}{{end}}' "$2" 2>/dev/null) || true
-}
-mod_commit() { # mod_commit <module dir> <module path> <version>: VCS hash if the proxy recorded one
-  local info
-  info="$(cd "$1" && "$GOBIN_" env GOMODCACHE)/cache/download/$2/@v/$3.info"
-  [[ -f "$info" ]] && sed -n 's/.*"Hash":"\([0-9a-f]*\)".*/\1/p' "$info" || true
-}
-
-secs() { date +%s; }
-
-# go_build <name> <module dir> <package> <version> <key> <ldflags> <first-time note>
-go_build() {
-  local name="$1" dir="$2" pkg="$3" version="$4" key="$5" ldflags="$6" note="$7"
-  local t0 t1 t2 hb
-  log "building $name $version ($note)..."
-  t0=$(secs)
-  # 1. download the modules the package needs (go build would do it too; separate for timing)
-  local dl="$TOOLS_DIR/.$name.download.log"
-  if ! (cd "$dir" && "$GOBIN_" list -deps "$pkg" >/dev/null 2>"$dl"); then
-    cat "$dl" >&2; die "module download for $name failed"
-  fi
-  t1=$(secs)
-  log "  $name: modules ready in $((t1 - t0))s ($(grep -c 'downloading' "$dl" || true) downloaded); compiling..."
-  # heartbeat so CI logs show progress during long compiles
-  ( while sleep 60; do log "  ... still compiling $name ($(( $(secs) - t1 ))s)"; done ) &
-  hb=$!
-  if ! (cd "$dir" && CGO_ENABLED=0 nice -n "$NICE" "$GOBIN_" build -trimpath -buildvcs=false \
-          -ldflags "$ldflags" -o "$TOOLS_DIR/.$name.tmp" "$pkg"); then
-    kill "$hb" 2>/dev/null || true; wait "$hb" 2>/dev/null || true
-    die "building $name failed"
-  fi
-  kill "$hb" 2>/dev/null || true; wait "$hb" 2>/dev/null || true
-  mv -f "$TOOLS_DIR/.$name.tmp" "$TOOLS_DIR/$name"
-  echo "$key" > "$TOOLS_DIR/.stamps/$name"
-  t2=$(secs)
-  log "  $name: compiled in $((t2 - t1))s (total $((t2 - t0))s)"
-}
+# go_cmd, build_key, is_built, mod_time, mod_commit, go_build (shared with e2e/argocd/argocd.sh)
+# shellcheck source=../../hack/lib/go-build.sh
+source "$REPO/hack/lib/go-build.sh"
 
 use_assets() { # KUBEBUILDER_ASSETS with both kube-apiserver and etcd?
   [[ -n "${KUBEBUILDER_ASSETS:-}" && -x "$KUBEBUILDER_ASSETS/kube-apiserver" && -x "$KUBEBUILDER_ASSETS/etcd" ]]
@@ -118,7 +66,7 @@ cmd_build() {
   is_built kube-apiserver "$kkey" && need_kube=0
   is_built etcd "$ekey" && need_etcd=0
   if (( need_kube + need_etcd )) || ! is_built helm "$hkey" || ! is_built testenv "$rkey"; then
-    GOBIN_="$(go_cmd)"
+    GOBIN_="$(go_cmd "$GO_NEEDED")"
     log "tools dir $TOOLS_DIR ($("$GOBIN_" env GOVERSION))"
   fi
 
@@ -142,7 +90,7 @@ cmd_build() {
     for kp in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
       kx+=" -X $kp.gitVersion=$K8S_VERSION -X $kp.gitMajor=1 -X $kp.gitMinor=$kminor -X $kp.gitTreeState=clean"
     done
-    GOBIN_="${GOBIN_:-$(go_cmd)}"
+    GOBIN_="${GOBIN_:-$(go_cmd "$GO_NEEDED")}"
     go_build kubectl "$HERE/tools/kube" k8s.io/kubernetes/cmd/kubectl "$K8S_VERSION" "$kkey" "-s -w$kx" \
       "first time, a minute or two"
     built=1

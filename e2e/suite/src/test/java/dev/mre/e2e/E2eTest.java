@@ -7,6 +7,7 @@ import dev.mre.e2e.harness.Conditions;
 import dev.mre.e2e.harness.Emulator;
 import dev.mre.e2e.harness.Harness;
 import dev.mre.e2e.harness.Kubectl;
+import dev.mre.e2e.harness.MreStatus;
 import dev.mre.e2e.harness.OperatorProcess;
 import dev.mre.e2e.harness.Ownership;
 import java.io.IOException;
@@ -75,31 +76,16 @@ public abstract class E2eTest {
     }
 
     protected static Optional<JsonNode> condition(JsonNode mre, String type) {
-        for (JsonNode c : mre.path("status").path("conditions")) {
-            if (type.equals(c.path("type").asText())) {
-                return Optional.of(c);
-            }
-        }
-        return Optional.empty();
+        return MreStatus.condition(mre, type);
     }
 
     /** Ready=True for the current generation (status.observedGeneration == metadata.generation). */
     protected static boolean isReadyAtGeneration(JsonNode mre) {
-        long gen = mre.path("metadata").path("generation").asLong(-1);
-        return condition(mre, "Ready").map(c -> "True".equals(c.path("status").asText())).orElse(false)
-                && mre.path("status").path("observedGeneration").asLong(-2) == gen;
+        return MreStatus.isReadyAtGeneration(mre);
     }
 
     protected static String describeStatus(JsonNode mre) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("generation ").append(mre.path("metadata").path("generation").asText())
-                .append(", observedGeneration ").append(mre.path("status").path("observedGeneration").asText("-"))
-                .append(", endpointStatus ").append(mre.path("status").path("endpointStatus").asText("-"));
-        for (JsonNode c : mre.path("status").path("conditions")) {
-            sb.append(", ").append(c.path("type").asText()).append('=').append(c.path("status").asText())
-                    .append('/').append(c.path("reason").asText());
-        }
-        return sb.toString();
+        return MreStatus.describe(mre);
     }
 
     /** Waits until the object is Ready for its current generation; returns it. */

@@ -23,6 +23,7 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import dev.mre.e2e.gitops.support.GitOpsTest;
 import dev.mre.e2e.harness.Pacing;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -35,8 +36,9 @@ import org.junit.jupiter.api.Order;
  * <ul>
  *   <li>no fixed sleeps: only {@link Pacing}, the harness's one pacing helper, may call Thread.sleep (a test waits on
  *       a condition with Awaitility or {@code Conditions}, never for a fixed time);</li>
- *   <li>the e2e areas' class names, run order and display names agree: {@code A<nn>...Test} has {@code @Order(nn)}
- *       and a display name starting with {@code A<nn> }.</li>
+ *   <li>the areas' class names, run order and display names agree: {@code A<nn>...Test} (e2e) and
+ *       {@code G<nn>...Test} (gitops-e2e) have {@code @Order(nn)} and a display name starting with {@code A<nn> } /
+ *       {@code G<nn> }.</li>
  * </ul>
  */
 @AnalyzeClasses(packages = "dev.mre.e2e", locations = HarnessRulesTest.EveryModulesTests.class,
@@ -67,21 +69,27 @@ class HarnessRulesTest {
             .because("a test waits on a condition (Awaitility, Conditions), not for a fixed time; a wait whose length is"
                     + " the point (a measurement window, a chaos schedule, a retry backoff) goes through Pacing.pause");
 
-    private static final Pattern AREA = Pattern.compile("A(\\d\\d)[A-Z]\\w*Test");
+    @ArchTest
+    static final ArchRule e2e_areas_agree_in_name_order_and_display_name = areasOf(E2eTest.class, 'A');
 
     @ArchTest
-    static final ArchRule e2e_areas_agree_in_name_order_and_display_name = classes()
-            .that().areAssignableTo(E2eTest.class).and().doNotHaveFullyQualifiedName(E2eTest.class.getName())
-            .should(new ArchCondition<JavaClass>("be named A<nn>...Test with @Order(nn) and @DisplayName(\"A<nn> ...\")") {
+    static final ArchRule gitops_areas_agree_in_name_order_and_display_name = areasOf(GitOpsTest.class, 'G');
+
+    /** The areas of a suite (subclasses of {@code base}) are named {@code <letter><nn>...Test}, in @Order(nn), and so displayed. */
+    private static ArchRule areasOf(Class<?> base, char letter) {
+        Pattern area = Pattern.compile(letter + "(\\d\\d)[A-Z]\\w*Test");
+        return classes()
+            .that().areAssignableTo(base).and().doNotHaveFullyQualifiedName(base.getName())
+            .should(new ArchCondition<JavaClass>("be named " + letter + "<nn>...Test with @Order(nn) and @DisplayName(\"" + letter + "<nn> ...\")") {
                 @Override
                 public void check(JavaClass c, ConditionEvents events) {
-                    Matcher m = AREA.matcher(c.getSimpleName());
+                    Matcher m = area.matcher(c.getSimpleName());
                     String problem = null;
                     if (!m.matches()) {
-                        problem = "is not named A<two digits><Area>Test";
+                        problem = "is not named " + letter + "<two digits><Area>Test";
                     } else {
                         int no = Integer.parseInt(m.group(1));
-                        String prefix = "A" + m.group(1) + " ";
+                        String prefix = letter + m.group(1) + " ";
                         if (!c.isAnnotatedWith(Order.class) || c.getAnnotationOfType(Order.class).value() != no) {
                             problem = "has no @Order(" + no + ")";
                         } else if (!c.isAnnotatedWith(DisplayName.class)
@@ -92,4 +100,5 @@ class HarnessRulesTest {
                     events.add(new SimpleConditionEvent(c, problem == null, c.getName() + " " + (problem == null ? "agrees" : problem)));
                 }
             });
+    }
 }

@@ -190,7 +190,11 @@ public final class Harness implements AutoCloseable {
         return register(OperatorProcess.start(name, jar, logs.resolve(name + ".log"), env));
     }
 
-    private synchronized <T extends AutoCloseable> T register(T process) {
+    /**
+     * Adds something the suite started on its own (e.g. ArgoCD's processes) to the teardown: closed by
+     * {@link #close()} before what was registered earlier (the reverse order of starting).
+     */
+    public synchronized <T extends AutoCloseable> T register(T process) {
         processes.push(process);
         return process;
     }
