@@ -1,6 +1,7 @@
 package dev.mre.operator;
 
 import dev.mre.operator.aws.SdkSesGateway;
+import dev.mre.operator.config.KubernetesClientConfig;
 import dev.mre.operator.config.OperatorConfig;
 import dev.mre.operator.ops.OpsServer;
 import dev.mre.operator.ops.SesCallMetrics;
@@ -47,7 +48,7 @@ public final class Main {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
-        KubernetesClient client = new KubernetesClientBuilder().build();
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(KubernetesClientConfig.load()).build();
         SdkSesGateway ses = new SdkSesGateway(config, DefaultCredentialsProvider.builder().build(),
                 new SesCallMetrics(registry));
         AtomicBoolean leading = new AtomicBoolean();
