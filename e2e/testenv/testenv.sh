@@ -35,7 +35,9 @@ TOOLS_DIR="${TESTENV_TOOLS_DIR:-$REPO/.tools/testenv/k8s-${K8S_VERSION#v}_etcd-$
 WORK_DIR="${TESTENV_WORK_DIR:-$REPO/.work/testenv}"
 NICE="${TESTENV_NICE:-15}"
 
-GO_NEEDED="building kube-apiserver, etcd, kubectl and helm needs Go 1.24 or newer"
+GO_NEEDED="building the Kubernetes commands, etcd and helm needs Go 1.24 or newer"
+# the commands of the multi-call binary "kube", each a symlink to it in the tools dir
+KUBE_COMMANDS="kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl"
 
 log() { echo "testenv: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -56,14 +58,14 @@ cmd_build() {
 
   local t0 kkey ekey hkey rkey built=0
   t0=$(secs)
-  kkey="$(build_key "$K8S_VERSION" "$HERE/tools/kube/go.mod" "$HERE/tools/kube/go.sum")"
+  kkey="$(build_key "$K8S_VERSION" "$HERE/tools/kube/go.mod" "$HERE/tools/kube/go.sum" "$HERE/tools/kube/main.go")"
   ekey="$(build_key "$ETCD_VERSION" "$HERE/tools/etcd/go.mod" "$HERE/tools/etcd/go.sum")"
   hkey="$(build_key "$HELM_VERSION" "$HERE/tools/helm/go.mod" "$HERE/tools/helm/go.sum")"
   rkey="$(build_key "$K8S_VERSION" "$HERE/runner/go.mod" "$HERE/runner/go.sum" "$HERE"/runner/*.go)"
 
   local need_kube=1 need_etcd=1
-  if use_assets; then need_kube=0; need_etcd=0; fi
-  is_built kube-apiserver "$kkey" && need_kube=0
+  if use_assets; then need_etcd=0; fi
+  is_built kube "$kkey" && need_kube=0
   is_built etcd "$ekey" && need_etcd=0
   if (( need_kube + need_etcd )) || ! is_built helm "$hkey" || ! is_built testenv "$rkey"; then
     GOBIN_="$(go_cmd "$GO_NEEDED")"
@@ -71,6 +73,7 @@ cmd_build() {
   fi
 
   if (( need_kube )); then
+    # one multi-call binary (tools/kube/main.go) for every Kubernetes command: one link instead of six
     local minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}"
     local date commit x="" p
     date="$(mod_time "$HERE/tools/kube" k8s.io/kubernetes)"
@@ -79,22 +82,14 @@ cmd_build() {
       x+=" -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor"
       x+=" -X $p.gitTreeState=clean -X $p.buildDate=${date:-1970-01-01T00:00:00Z} -X $p.gitCommit=$commit"
     done
-    go_build kube-apiserver "$HERE/tools/kube" k8s.io/kubernetes/cmd/kube-apiserver "$K8S_VERSION" "$kkey" \
-      "-s -w$x" "first time, several minutes"
+    go_build kube "$HERE/tools/kube" . "$K8S_VERSION" "$kkey" "-s -w$x" \
+      "kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy, kubectl; first time, several minutes"
     built=1
   fi
-  if ! is_built kubectl "$kkey"; then
-    # kubectl of the same release, so the suites never depend on what a machine happens to have installed
-    local kminor="${K8S_VERSION#v1.}" kx="" kp
-    kminor="${kminor%%.*}"
-    for kp in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-      kx+=" -X $kp.gitVersion=$K8S_VERSION -X $kp.gitMajor=1 -X $kp.gitMinor=$kminor -X $kp.gitTreeState=clean"
-    done
-    GOBIN_="${GOBIN_:-$(go_cmd "$GO_NEEDED")}"
-    go_build kubectl "$HERE/tools/kube" k8s.io/kubernetes/cmd/kubectl "$K8S_VERSION" "$kkey" "-s -w$kx" \
-      "first time, a minute or two"
-    built=1
-  fi
+  local cmd
+  for cmd in $KUBE_COMMANDS; do
+    [[ "$(readlink "$TOOLS_DIR/$cmd" 2>/dev/null)" == kube ]] || ln -sfn kube "$TOOLS_DIR/$cmd"
+  done
   if (( need_etcd )); then
     local ecommit
     ecommit="$(mod_commit "$HERE/tools/etcd" go.etcd.io/etcd/server/v3 "$ETCD_VERSION")"
