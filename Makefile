@@ -57,6 +57,7 @@ clean: ## remove build output
 	$(MVN) -q clean
 
 -include e2e/testenv/testenv.mk
+-include image/image.mk
 -include helm/chart.mk
 -include gitops/gitops.mk
 -include e2e/suite/e2e.mk
