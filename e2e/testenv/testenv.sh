@@ -15,7 +15,16 @@
 #   testenv.sh tools-dir          print the folder holding the built binaries (helm is there)
 #   testenv.sh versions           print the pinned versions
 #
-# Env: TESTENV_TOOLS_DIR (binaries), TESTENV_WORK_DIR (state), KUBEBUILDER_ASSETS
+# One-node cluster (root; kubelet, kube-proxy, kube-controller-manager, kube-scheduler too, containerd + runc +
+# CNI plugins from Debian packages, a bridge of its own; work dir TESTENV_NODE_WORK_DIR, default .work/cluster):
+#   testenv.sh node-build         Debian packages (apt-get when missing) + pause and nodecheck images
+#   testenv.sh node-up            build if needed, start, wait until the node is Ready; last line: KUBECONFIG=<path>
+#   testenv.sh node-down          stop it and undo everything it did to the machine (also after a crash)
+#   testenv.sh node-status        exit 0 iff running and ready
+#   testenv.sh node-env           "export KUBECONFIG=... TESTENV_NODE_IP=..." lines
+#   testenv.sh node-load-image <archive>  import an image archive into the node's containerd
+#
+# Env: TESTENV_TOOLS_DIR (binaries), TESTENV_WORK_DIR (state), TESTENV_NODE_WORK_DIR, KUBEBUILDER_ASSETS
 # (prebuilt kube-apiserver+etcd), TESTENV_APISERVER_PORT, TESTENV_TIMEOUT, GO,
 # TESTENV_NICE. All progress goes to stderr; see README.md.
 set -euo pipefail
@@ -33,6 +42,7 @@ HELM_VERSION="$(modver "$HERE/tools/helm/go.mod" helm.sh/helm/v3)"
 
 TOOLS_DIR="${TESTENV_TOOLS_DIR:-$REPO/.tools/testenv/k8s-${K8S_VERSION#v}_etcd-${ETCD_VERSION#v}_helm-${HELM_VERSION#v}/bin}"
 WORK_DIR="${TESTENV_WORK_DIR:-$REPO/.work/testenv}"
+NODE_WORK_DIR="${TESTENV_NODE_WORK_DIR:-$REPO/.work/cluster}"
 NICE="${TESTENV_NICE:-15}"
 
 GO_NEEDED="building the Kubernetes commands, etcd and helm needs Go 1.24 or newer"
@@ -56,12 +66,14 @@ cmd_build() {
   exec 9>"$TOOLS_DIR/.lock"
   flock 9 2>/dev/null || true
 
-  local t0 kkey ekey hkey rkey built=0
+  local t0 kkey ekey hkey rkey ckey built=0
   t0=$(secs)
   kkey="$(build_key "$K8S_VERSION" "$HERE/tools/kube/go.mod" "$HERE/tools/kube/go.sum" "$HERE/tools/kube/main.go")"
   ekey="$(build_key "$ETCD_VERSION" "$HERE/tools/etcd/go.mod" "$HERE/tools/etcd/go.sum")"
   hkey="$(build_key "$HELM_VERSION" "$HERE/tools/helm/go.mod" "$HERE/tools/helm/go.sum")"
   rkey="$(build_key "$K8S_VERSION" "$HERE/runner/go.mod" "$HERE/runner/go.sum" "$HERE"/runner/*.go)"
+  # shellcheck disable=SC2046
+  ckey="$(build_key "$K8S_VERSION" "$HERE/runner/go.mod" $(find "$HERE/runner/cmd" -name '*.go' | sort))"
 
   local need_kube=1 need_etcd=1
   if use_assets; then need_etcd=0; fi
@@ -113,6 +125,14 @@ cmd_build() {
     go_build testenv "$HERE/runner" . "runner" "$rkey" "-s -w" "envtest runner"
     built=1
   fi
+  local small
+  for small in pause nodecheck; do # the one-node cluster's pause image and test tool: small static programs
+    if ! is_built "$small" "$ckey"; then
+      GOBIN_="${GOBIN_:-$(go_cmd)}"
+      go_build "$small" "$HERE/runner" "./cmd/$small" "runner" "$ckey" "-s -w" "a few seconds"
+      built=1
+    fi
+  done
   if (( built )); then
     log "build done in $(( $(secs) - t0 ))s: $TOOLS_DIR"
   fi
@@ -160,6 +180,61 @@ cmd_env() {
   echo "export HELM='$TOOLS_DIR/helm'"
 }
 
+# ---- one-node cluster -------------------------------------------------------------------------------------------
+
+# shellcheck source=../../hack/lib/debian-packages.sh
+source "$REPO/hack/lib/debian-packages.sh"
+# shellcheck source=../../hack/lib/rootfs-archive.sh
+source "$REPO/hack/lib/rootfs-archive.sh"
+
+node_runner() {
+  [[ -x "$TOOLS_DIR/testenv" ]] || { log "not built: run $0 node-build"; return 3; }
+  "$TOOLS_DIR/testenv" "$@" --work-dir "$NODE_WORK_DIR"
+}
+
+# image_of <binary> <ref> <user>: a one-binary image archive next to the binaries, rebuilt when the binary changes
+image_of() {
+  local bin="$1" ref="$2" user="$3" out="$TOOLS_DIR/images/$1.tar" key
+  key="$(sha256sum "$TOOLS_DIR/$bin" | cut -c1-16) $ref $user"
+  if [[ -f "$out" && -f "$out.key" && "$(cat "$out.key")" == "$key" ]]; then echo "$out"; return 0; fi
+  mkdir -p "$TOOLS_DIR/images"
+  local root
+  root="$(mktemp -d "$TOOLS_DIR/images/.rootfs.XXXXXX")"
+  install -m 0755 "$TOOLS_DIR/$bin" "$root/$bin"
+  rootfs_archive "$root" "$ref" "$out" --config.entrypoint "/$bin" --config.user "$user" || { rm -rf "$root"; return 1; }
+  rm -rf "$root"
+  echo "$key" > "$out.key"
+  log "image $ref: $out"
+  echo "$out"
+}
+
+cmd_node_build() {
+  if [[ $EUID -ne 0 ]]; then
+    die "the one-node cluster needs root (kubelet, containerd, a bridge, iptables rules and cgroups); the apiserver-only mode (testenv.sh up) does not"
+  fi
+  ensure_debian_packages "the one-node cluster (e2e/testenv)" \
+    containerd=containerd ctr=containerd runc=runc /usr/lib/cni/bridge=containernetworking-plugins \
+    iptables=iptables ip=iproute2 conntrack=conntrack umoci=umoci skopeo=skopeo || exit 1
+  cmd_build
+  NODE_IMAGES="$(image_of pause ses-mre.local/pause:3.10 65535:65535),$(image_of nodecheck ses-mre.local/nodecheck:1 65534:65534)"
+}
+
+cmd_node_up() {
+  cmd_node_build
+  local line
+  line="$(node_runner up --detach --node --node-images "$NODE_IMAGES" | tail -1)" || exit 1
+  [[ "$line" == "testenv ready: KUBECONFIG="* ]] || die "unexpected answer from the runner: $line"
+  echo "KUBECONFIG=${line#testenv ready: KUBECONFIG=}"
+}
+
+cmd_node_load_image() {
+  local archive="${1:-}" address
+  [[ -f "$archive" ]] || die "node-load-image <image archive>: no such file: '$archive'"
+  address="$(sed -n 's/^TESTENV_CONTAINERD_ADDRESS=//p' "$NODE_WORK_DIR/env" 2>/dev/null)"
+  [[ -n "$address" ]] || die "the one-node cluster is not running (no $NODE_WORK_DIR/env): testenv.sh node-up"
+  ctr --address "$address" --namespace k8s.io images import --digests "$archive" >&2
+}
+
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}" >&2; }
 
 case "${1:-}" in
@@ -173,6 +248,13 @@ case "${1:-}" in
   kubeconfig) echo "$WORK_DIR/kubeconfig" ;;
   tools-dir) echo "$TOOLS_DIR" ;;
   versions) echo "kubernetes $K8S_VERSION, etcd $ETCD_VERSION, helm $HELM_VERSION" ;;
+  node-build) cmd_node_build ;;
+  node-up) cmd_node_up ;;
+  node-down) if [[ -x "$TOOLS_DIR/testenv" ]]; then node_runner down; else log "not running (not built)"; fi ;;
+  node-status) node_runner status ;;
+  node-env) node_runner env ;;
+  node-kubeconfig) echo "$NODE_WORK_DIR/kubeconfig" ;;
+  node-load-image) shift; cmd_node_load_image "$@" ;;
   -h|--help|help) usage ;;
   *) usage; exit 2 ;;
 esac
