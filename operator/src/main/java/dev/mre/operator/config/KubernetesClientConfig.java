@@ -23,7 +23,8 @@ import org.bouncycastle.openssl.PEMParser;
  * <p>Why the algorithm: fabric8 7.5 guesses it from the PEM header alone ("BEGIN EC PRIVATE KEY" is EC, anything
  * else RSA), so an EC key in PKCS#8 form ("BEGIN PRIVATE KEY", as client-go's certificate utilities, envtest and
  * this project's e2e/testenv write it) is parsed as RSA and the operator dies at start with
- * {@code java.io.IOException: Invalid DER: object is not integer}. kubectl reads such keys. Here the key is read
+ * {@code java.io.IOException: Invalid DER: object is not integer}; a key an exec credential plugin returns never gets
+ * an algorithm at all (fabric8 issue 8022). kubectl reads such keys. Here the key is read
  * with BouncyCastle's PEM parser and its algorithm identifier tells fabric8 which it is. An explicit
  * {@code KUBERNETES_CLIENT_KEY_ALGO} is left alone.
  */
@@ -79,8 +80,11 @@ public final class KubernetesClientConfig {
     }
 
     private static String clientKeyPem(Config config) {
-        if (config.getClientKeyData() != null && !config.getClientKeyData().isBlank()) {
-            return new String(Base64.getMimeDecoder().decode(config.getClientKeyData()), StandardCharsets.US_ASCII);
+        String data = config.getClientKeyData();
+        if (data != null && !data.isBlank()) {
+            // from a kubeconfig: base64 of the PEM; from an exec credential plugin's answer: the PEM itself
+            return data.contains("-----BEGIN") ? data
+                    : new String(Base64.getMimeDecoder().decode(data), StandardCharsets.US_ASCII);
         }
         if (config.getClientKeyFile() != null && !config.getClientKeyFile().isBlank()) {
             try {

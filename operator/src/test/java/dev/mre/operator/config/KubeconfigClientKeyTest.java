@@ -79,6 +79,21 @@ class KubeconfigClientKeyTest {
     }
 
     @Test
+    void keyDataAsAnExecCredentialPluginReturnsItPlainPemIsReadToo() throws Exception {
+        KeyPair pair = keyPair("EC");
+        Config config = Config.fromKubeconfig(kubeconfig("client-certificate-data: " + b64(certificatePem(pair, "EC")),
+                "client-key-data: " + b64(keyPem(pair, "PKCS8"))));
+        // what fabric8 stores after running an exec plugin: the PEM of ExecCredential.status.clientKeyData
+        config.setClientKeyData(keyPem(pair, "PKCS8"));
+        config.setClientKeyAlgo(null);
+
+        KubernetesClientConfig.withClientKeyAlgorithm(config);
+
+        assertThat(config.getClientKeyAlgo()).isEqualTo("EC");
+        assertLoads(config, "EC");
+    }
+
+    @Test
     void withoutTheAlgorithmFabric8ReadsAPkcs8EcKeyAsRsa() throws Exception {
         KeyPair pair = keyPair("EC");
         Config config = Config.fromKubeconfig(kubeconfig("client-certificate-data: " + b64(certificatePem(pair, "EC")),
