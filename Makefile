@@ -32,6 +32,8 @@ test: ## every test the project has; the cluster suites share one control plane
 	  $(MAKE) --no-print-directory $(addprefix timed-,$(CLUSTER_SUITES)) E2E_BUILD=false PERF_BUILD=false DEMO_BUILD=false
 	@# ArgoCD installs itself cluster-wide and starts from a cluster without the CRD: a control plane of its own
 	@$(MAKE) --no-print-directory timed-gitops-e2e GITOPS_E2E_BUILD=false
+	@# the chart on a real node: its own one-node cluster (e2e/testenv node mode, root), started and stopped by the suite
+	@$(MAKE) --no-print-directory timed-cluster-e2e
 	@echo "make test: all suites passed"; sed 's/^/  /' $(TEST_TIMES)
 
 timed-%: # make <target>, its duration appended to $(TEST_TIMES)
@@ -63,3 +65,4 @@ clean: ## remove build output
 -include e2e/suite/e2e.mk
 -include e2e/suite/perf.mk
 -include e2e/argocd/argocd.mk
+-include e2e/suite/cluster.mk

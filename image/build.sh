@@ -9,7 +9,7 @@
 #                     e.g. gcr.io/distroless/java17-debian12:nonroot), tar://<Docker archive>, or "debian": the base
 #                     built from Debian packages by image/debian-jre-base.sh (what CI uses: no registry there)
 #   IMAGE_REPOSITORY  image name (default ses-mre-operator); IMAGE_TAG (default the chart's appVersion)
-#   MVN               Maven command (default ./mvnw -B -ntp); IMAGE_SKIP_BUILD=true skips `install` of the jars
+#   MVN               Maven command (default ./mvnw -B -ntp)
 # The archive is in Docker format: `docker load -i`, `podman load -i`, `ctr -n k8s.io images import`,
 # `kind load image-archive`, `skopeo copy docker-archive:<file> docker://<registry>/<name>:<tag>`.
 set -euo pipefail
@@ -42,17 +42,15 @@ revision="$(git rev-parse HEAD 2>/dev/null || echo unknown)"
 if [[ "$revision" != unknown ]] && ! git diff --quiet HEAD -- 2>/dev/null; then revision+="-dirty"; fi
 
 t0=$(date +%s)
-if [[ "${IMAGE_SKIP_BUILD:-false}" != true ]]; then
-  "${mvn[@]}" -q -DskipTests install >&2
-fi
 archive="$REPO/operator/target/image/ses-mre-operator-$tag.tar"
 rm -f "$archive"
 log "building $repository:$tag on $base (Jib, no container engine)..."
-# update checks off: Jib would otherwise call out to its project's site
-"${mvn[@]}" -q -pl operator -Djib.disableUpdateChecks=true \
+# the operator and what it needs from the reactor, packaged (no tests), then the SBOM and the image of the operator
+# module only (jib.skip/cyclonedx.skip in the POMs); update checks off: Jib would otherwise call out to its site
+"${mvn[@]}" -q -pl operator -am -DskipTests -Djib.disableUpdateChecks=true \
   -Dimage.base="$base" -Dimage.base.name="$base_name" -Dimage.repository="$repository" -Dimage.tag="$tag" -Dimage.revision="$revision" \
   -Dimage.archive="$archive" \
-  cyclonedx:makeBom jib:buildTar >&2
+  package cyclonedx:makeBom jib:buildTar >&2
 [[ -f "$archive" ]] || { log "ERROR: Jib wrote no archive at $archive"; exit 1; }
 sbom="$REPO/operator/target/image/ses-mre-operator-$tag.cdx.json"
 log "image $repository:$tag built in $(( $(date +%s) - t0 )) s: $(du -m "$archive" | cut -f1) MB archive, SBOM $sbom"

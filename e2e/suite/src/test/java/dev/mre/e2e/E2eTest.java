@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -72,7 +71,7 @@ public abstract class E2eTest {
     }
 
     protected static Optional<JsonNode> mre(String ns, String name) {
-        return kubectl().getJson("mre", name, "-n", ns);
+        return MreStatus.get(kubectl(), ns, name);
     }
 
     protected static Optional<JsonNode> condition(JsonNode mre, String type) {
@@ -90,19 +89,12 @@ public abstract class E2eTest {
 
     /** Waits until the object is Ready for its current generation; returns it. */
     protected static JsonNode awaitReady(String ns, String name, Duration timeout) {
-        AtomicReference<JsonNode> last = new AtomicReference<>();
-        await("mre " + ns + "/" + name + " Ready at its generation", timeout, () -> {
-            Optional<JsonNode> m = mre(ns, name);
-            m.ifPresent(last::set);
-            return m.map(E2eTest::isReadyAtGeneration).orElse(false);
-        }, () -> last.get() == null ? "object not found" : describeStatus(last.get()));
-        return last.get();
+        return MreStatus.awaitReady(kubectl(), ns, name, timeout);
     }
 
     /** Waits until {@code kubectl get} answers NotFound. */
     protected static void awaitGone(String ns, String name, Duration timeout) {
-        await("mre " + ns + "/" + name + " gone", timeout, () -> mre(ns, name).isEmpty(),
-                () -> mre(ns, name).map(E2eTest::describeStatus).orElse("gone"));
+        MreStatus.awaitGone(kubectl(), ns, name, timeout);
     }
 
     /** Polls (every 300 ms) until the condition holds; the failure names what was awaited and the last state. */

@@ -73,6 +73,15 @@ public final class Harness implements AutoCloseable {
      * {@code work} as the folder of its logs and files (emptied of earlier logs first: they are appended to).
      */
     public static Harness start(String suite, Path work) {
+        return start(suite, work, ControlPlane.Kind.APISERVER);
+    }
+
+    /**
+     * As {@link #start(String, Path)} on a control plane of the given kind: {@link ControlPlane.Kind#NODE} is the
+     * one-node cluster (kubelet, kube-proxy, scheduler, controller-manager), whose default folder is .work/cluster,
+     * where {@code make cluster-up} starts it (a running one is reused and left running).
+     */
+    public static Harness start(String suite, Path work, ControlPlane.Kind kind) {
         Harness h = new Harness(suite, work);
         Processes.onJvmExit(h::close);
         try {
@@ -83,7 +92,8 @@ public final class Harness implements AutoCloseable {
                     Files.deleteIfExists(f);
                 }
             }
-            h.controlPlane = ControlPlane.open(h.repo, h.repo.resolve(".work/testenv-" + suite));
+            h.controlPlane = ControlPlane.open(h.repo, h.repo.resolve(kind == ControlPlane.Kind.NODE ? ".work/cluster"
+                    : ".work/testenv-" + suite), kind);
             h.kubectl = new Kubectl(Kubectl.binary(h.controlPlane.toolsDir()), h.controlPlane.adminKubeconfig(), h.repo);
             h.helm = new Helm(Helm.binary(h.controlPlane.toolsDir(), h.controlPlane::buildTools),
                     h.controlPlane.adminKubeconfig(), h.repo, h.work.resolve("helm-home"));

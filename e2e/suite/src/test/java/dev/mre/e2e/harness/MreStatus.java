@@ -1,9 +1,16 @@
 package dev.mre.e2e.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** What a MultiRegionEndpoint's status says (kubectl's JSON of the object): its conditions, in the suites' words. */
+/**
+ * What a MultiRegionEndpoint's status says (kubectl's JSON of the object): its conditions, in the suites' words;
+ * and waiting, with kubectl, until an object says it.
+ */
 public final class MreStatus {
 
     private MreStatus() {}
@@ -39,5 +46,44 @@ public final class MreStatus {
                     .append('/').append(c.path("reason").asText());
         }
         return sb.toString();
+    }
+
+    /** The object as {@code kubectl get -o json} shows it, if it exists. */
+    public static Optional<JsonNode> get(Kubectl kubectl, String ns, String name) {
+        return kubectl.getJson("mre", name, "-n", ns);
+    }
+
+    /** Waits until the object is Ready for its current generation; returns it. */
+    public static JsonNode awaitReady(Kubectl kubectl, String ns, String name, Duration timeout) {
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        Conditions.await("mre " + ns + "/" + name + " Ready at its generation", timeout, () -> {
+            Optional<JsonNode> m = get(kubectl, ns, name);
+            m.ifPresent(last::set);
+            return m.map(MreStatus::isReadyAtGeneration).orElse(false);
+        }, () -> last.get() == null ? "object not found" : describe(last.get()));
+        return last.get();
+    }
+
+    /** Waits until every MultiRegionEndpoint of the namespace is Ready for its generation (and there is one). */
+    public static void awaitAllReady(Kubectl kubectl, String ns, Duration timeout) {
+        AtomicReference<String> last = new AtomicReference<>("nothing listed yet");
+        Conditions.await("every mre in " + ns + " Ready at its generation", timeout, () -> {
+            Optional<JsonNode> list = kubectl.getJson("mre", "-n", ns);
+            if (list.isEmpty()) {
+                return false;
+            }
+            List<JsonNode> items = new ArrayList<>();
+            list.get().path("items").forEach(items::add);
+            List<String> notReady = items.stream().filter(m -> !isReadyAtGeneration(m))
+                    .map(m -> m.path("metadata").path("name").asText() + " (" + describe(m) + ")").toList();
+            last.set(items.size() + " objects, not Ready: " + notReady);
+            return !items.isEmpty() && notReady.isEmpty();
+        }, last::get);
+    }
+
+    /** Waits until {@code kubectl get} answers NotFound. */
+    public static void awaitGone(Kubectl kubectl, String ns, String name, Duration timeout) {
+        Conditions.await("mre " + ns + "/" + name + " gone", timeout, () -> get(kubectl, ns, name).isEmpty(),
+                () -> get(kubectl, ns, name).map(MreStatus::describe).orElse("gone"));
     }
 }

@@ -29,6 +29,7 @@ public abstract class SuiteExtension<S> implements BeforeAllCallback, BeforeTest
     private final String suite;
     private final Path work;
     private final String setup;
+    private final ControlPlane.Kind kind;
 
     /**
      * @param suite the suite's name (its control plane's default folder is .work/testenv-&lt;suite&gt;)
@@ -36,13 +37,26 @@ public abstract class SuiteExtension<S> implements BeforeAllCallback, BeforeTest
      * @param setup what {@link #start(Harness)} sets up, for the timing line
      */
     protected SuiteExtension(String suite, Path work, String setup) {
+        this(suite, work, setup, ControlPlane.Kind.APISERVER);
+    }
+
+    /** As {@link #SuiteExtension(String, Path, String)} on a control plane of the given kind (see {@link Harness#start(String, Path, ControlPlane.Kind)}). */
+    protected SuiteExtension(String suite, Path work, String setup, ControlPlane.Kind kind) {
         this.suite = suite;
         this.work = work;
         this.setup = setup;
+        this.kind = kind;
     }
 
     /** Sets up what every class shares, on the started harness; the harness is closed if this throws. */
     protected abstract S start(Harness harness) throws Exception;
+
+    /**
+     * Runs before the harness closes, after the last class (also after failures): what the suite must undo itself,
+     * e.g. a Helm release of its own. Default: nothing.
+     */
+    protected void beforeClose(S started, Harness harness) {
+    }
 
     /** What to print when a test fails (default: the harness's diagnostics). */
     protected String diagnostics(S started, Harness harness, String why) {
@@ -64,17 +78,24 @@ public abstract class SuiteExtension<S> implements BeforeAllCallback, BeforeTest
         final Object started;
         final Harness harness;
         final RuntimeException failure;
+        final Runnable beforeClose;
 
-        Holder(Object started, Harness harness, RuntimeException failure) {
+        Holder(Object started, Harness harness, RuntimeException failure, Runnable beforeClose) {
             this.started = started;
             this.harness = harness;
             this.failure = failure;
+            this.beforeClose = beforeClose;
         }
 
         @Override
         public void close() {
             try {
                 if (harness != null) {
+                    try {
+                        beforeClose.run();
+                    } catch (RuntimeException | Error e) {
+                        Progress.log("teardown of the suite failed (continuing): %s", e);
+                    }
                     harness.close();
                 }
             } finally {
@@ -90,16 +111,22 @@ public abstract class SuiteExtension<S> implements BeforeAllCallback, BeforeTest
             long t0 = System.nanoTime();
             Harness harness = null;
             try {
-                harness = Harness.start(suite, work);
+                harness = Harness.start(suite, work, kind);
                 Harness started = harness;
                 S s = Progress.value("environment setup", () -> start(started));
                 Progress.timing("environment setup (" + setup + ")", Duration.ofNanos(System.nanoTime() - t0));
-                return new Holder(s, harness, null);
+                return new Holder(s, harness, null, () -> beforeClose(s, started));
             } catch (Exception e) {
                 if (harness != null) {
                     Progress.log("%s", harness.diagnostics("setup failed"));
                 }
-                return new Holder(null, harness, e instanceof RuntimeException re ? re : new IllegalStateException(e));
+                Harness failed = harness;
+                return new Holder(null, harness, e instanceof RuntimeException re ? re : new IllegalStateException(e),
+                        () -> {
+                            if (failed != null) {
+                                beforeClose(null, failed);
+                            }
+                        });
             }
         }, Holder.class);
         if (h.failure != null) {
