@@ -2,6 +2,7 @@ package dev.mre.e2e.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mre.e2e.harness.Conditions;
 import dev.mre.e2e.harness.Harness;
 import dev.mre.e2e.harness.Mre;
 import dev.mre.e2e.harness.MreStatus;
@@ -120,14 +121,31 @@ class C02CredentialsTest extends ClusterTest {
         runOperatorWith("exec-cert", credentials.withExecPlugin("exec-cert.kubeconfig", user, "exec-cert.sh", script));
     }
 
-    /** ClusterRoleBindings of a certificate user to the release's two ClusterRoles (the operator's, namespaces). */
+    /**
+     * ClusterRoleBindings of a certificate user to the ClusterRoles the chart binds its ServiceAccount to (read from
+     * the release's bindings, so that the test follows the chart's RBAC as it changes).
+     */
     private static void bindToTheOperatorsRoles(String user) {
-        for (String role : List.of(RELEASE, RELEASE + "-namespaces")) {
-            String binding = user + "-" + (role.equals(RELEASE) ? "operator" : "namespaces");
+        List<String> roles = new ArrayList<>();
+        kubectl().getJson("clusterrolebindings").orElseThrow().path("items").forEach(b -> b.path("subjects").forEach(sub -> {
+            if ("ServiceAccount".equals(sub.path("kind").asText()) && identity.serviceAccount().equals(sub.path("name").asText())
+                    && identity.namespace().equals(sub.path("namespace").asText())) {
+                roles.add(b.path("roleRef").path("name").asText());
+            }
+        }));
+        assertThat(roles).as("ClusterRoles of the release's ServiceAccount").isNotEmpty();
+        for (String role : roles) {
+            String binding = user + "-" + role;
             kubectl().quiet("delete", "clusterrolebinding", binding, "--ignore-not-found");
             kubectl().ok("create", "clusterrolebinding", binding, "--clusterrole=" + role, "--user=" + user);
             bindings.add(binding);
         }
+        // the API server's authorizer learns of new bindings through its informers, a moment later
+        Conditions.await("RBAC of " + user + " in effect", Duration.ofSeconds(30), Duration.ofMillis(200),
+                () -> kubectl().quiet("auth", "can-i", "get", "namespaces/kube-system", "--as=" + user).ok()
+                        && kubectl().quiet("auth", "can-i", "watch", "multiregionendpoints.ses.mre.dev", "-n", NS,
+                        "--as=" + user).ok(),
+                () -> kubectl().quiet("auth", "can-i", "--list", "--as=" + user).output());
     }
 
     /**
