@@ -2,11 +2,11 @@
 // called by (kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy, kubectl; symlinks in
 // the tools folder) or on its first argument (kube kubelet --help).
 //
-// Why one binary: the six commands share most of their packages, and each separate binary would be linked on
-// its own (about half a minute of a cold build each on two cores, 60-100 MB of disk each). Upstream Kubernetes
-// shipped the same idea as "hyperkube" until 1.19; this is its few-line equivalent, with each command's own
-// constructor and exactly the blank imports of its upstream main package (cmd/<name>/<name>.go of the pinned
-// release).
+// Why one binary: the six commands share most of their packages (compiled once either way, the build cache
+// shares them), but each separate binary is linked and stored on its own: six links of 4-8 s and 455 MB on disk
+// against one link of 8 s and 127 MB (measured on two cores). Upstream Kubernetes shipped the same idea as
+// "hyperkube" until 1.19; this is its few-line equivalent, with each command's own constructor and exactly the
+// blank imports of its upstream main package (cmd/<name>/<name>.go of the pinned release).
 package main
 
 import (

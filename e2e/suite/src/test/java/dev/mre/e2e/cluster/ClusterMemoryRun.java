@@ -93,9 +93,10 @@ class ClusterMemoryRun extends ClusterTest {
 
         StringBuilder body = new StringBuilder();
         body.append("## The chart's pod with ").append(n).append(" objects (one-node cluster, ").append(LocalDate.now())
-                .append(")\n\n");
+                .append(", operator commit `").append(commit()).append("`)\n\n");
         body.append("Setup: `make cluster-bench` (`ClusterMemoryRun`): `helm install` of the chart into the one-node cluster ")
-                .append("of e2e/testenv with its default resources (").append(resources.toString().replace("\"", ""))
+                .append("of e2e/testenv with its default resources (requests ").append(resources.path("requests").toString()
+                        .replace("\"", "")).append(", limits ").append(resources.path("limits").toString().replace("\"", ""))
                 .append(") and JVM flags (`JAVA_TOOL_OPTIONS=").append(javaOptions).append("`, max heap ")
                 .append(heapMax).append(" MiB from `/metrics`), image `").append(env().imageRepository()).append(':')
                 .append(env().imageTag()).append("` (built by `make image IMAGE_BASE=debian`), one replica; SES emulator ")
@@ -109,7 +110,9 @@ class ClusterMemoryRun extends ClusterTest {
         body.append("| peak working set (kubelet, 2 s samples) | ").append(sampler.peakWorkingSet / MIB).append(" MiB of the ")
                 .append("512 MiB limit (").append(sampler.samples).append(" samples) |\n");
         body.append("| working set after the quiet minute | ").append(sampler.lastWorkingSet / MIB).append(" MiB |\n");
-        body.append("| peak RSS (kubelet) | ").append(sampler.peakRss / MIB).append(" MiB |\n");
+        if (sampler.peakRss > 0) { // containerd 1.6's CRI stats carry no RSS
+            body.append("| peak RSS (kubelet) | ").append(sampler.peakRss / MIB).append(" MiB |\n");
+        }
         if (env().local()) {
             body.append("| peak cgroup usage (`memory.max_usage_in_bytes`, includes page cache) | ")
                     .append(sampler.cgroupMaxUsage / MIB).append(" MiB |\n");
@@ -119,11 +122,17 @@ class ClusterMemoryRun extends ClusterTest {
         }
         body.append("| OOM kills / restarts of the container | ").append(restarts).append(restarts == 0 ? ""
                 : " (last: " + lastState.path("terminated").path("reason").asText() + ")").append(" |\n\n");
-        body.append("The process-mode figures above (`bench N=1000`: peak RSS 245-253 MiB, the jar with the same heap ")
-                .append("size and GC) measure the JVM alone; this is the container the kubelet accounts for.\n");
+        body.append("The process-mode sections (`bench N=...`) measure the JVM alone (the jar's VmHWM, with the same heap ")
+                .append("size and GC, on the operator build their heading names); this is the container as the kubelet ")
+                .append("accounts for it, with the operator of this build.\n");
         GeneratedDoc.writeSection(doc, "cluster memory N=" + n, body.toString(), "# Benchmarks\n");
         Progress.log("  written: %s (section \"cluster memory N=%d\")%n%s", doc, n, body);
         assertThat(restarts).as("the container was never restarted (OOM-killed)").isZero();
+    }
+
+    private static String commit() {
+        Cmd.Result r = Cmd.of("git", "rev-parse", "--short", "HEAD").dir(harness().repo()).run();
+        return r.ok() ? r.stdout().trim() : "unknown";
     }
 
     private static long readyCount(String ns) {
