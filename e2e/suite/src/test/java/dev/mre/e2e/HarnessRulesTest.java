@@ -23,6 +23,7 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import dev.mre.e2e.cluster.ClusterTest;
 import dev.mre.e2e.gitops.support.GitOpsTest;
 import dev.mre.e2e.harness.Pacing;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +37,9 @@ import org.junit.jupiter.api.Order;
  * <ul>
  *   <li>no fixed sleeps: only {@link Pacing}, the harness's one pacing helper, may call Thread.sleep (a test waits on
  *       a condition with Awaitility or {@code Conditions}, never for a fixed time);</li>
- *   <li>the areas' class names, run order and display names agree: {@code A<nn>...Test} (e2e) and
- *       {@code G<nn>...Test} (gitops-e2e) have {@code @Order(nn)} and a display name starting with {@code A<nn> } /
- *       {@code G<nn> }.</li>
+ *   <li>the areas' class names, run order and display names agree: {@code A<nn>...Test} (e2e),
+ *       {@code G<nn>...Test} (gitops-e2e) and {@code C<nn>...Test} (cluster-e2e) have {@code @Order(nn)} and a display
+ *       name starting with {@code A<nn> } / {@code G<nn> } / {@code C<nn> }.</li>
  * </ul>
  */
 @AnalyzeClasses(packages = "dev.mre.e2e", locations = HarnessRulesTest.EveryModulesTests.class,
@@ -75,11 +76,18 @@ class HarnessRulesTest {
     @ArchTest
     static final ArchRule gitops_areas_agree_in_name_order_and_display_name = areasOf(GitOpsTest.class, 'G');
 
-    /** The areas of a suite (subclasses of {@code base}) are named {@code <letter><nn>...Test}, in @Order(nn), and so displayed. */
+    @ArchTest
+    static final ArchRule cluster_areas_agree_in_name_order_and_display_name = areasOf(ClusterTest.class, 'C');
+
+    /**
+     * The areas of a suite (subclasses of {@code base}) are named {@code <letter><nn>...Test}, in @Order(nn), and so
+     * displayed; programs on the same base ({@code ...Run}, e.g. a benchmark) are not areas.
+     */
     private static ArchRule areasOf(Class<?> base, char letter) {
         Pattern area = Pattern.compile(letter + "(\\d\\d)[A-Z]\\w*Test");
         return classes()
             .that().areAssignableTo(base).and().doNotHaveFullyQualifiedName(base.getName())
+            .and().haveSimpleNameNotEndingWith("Run")
             .should(new ArchCondition<JavaClass>("be named " + letter + "<nn>...Test with @Order(nn) and @DisplayName(\"" + letter + "<nn> ...\")") {
                 @Override
                 public void check(JavaClass c, ConditionEvents events) {
