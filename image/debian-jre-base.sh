@@ -38,13 +38,14 @@ if [[ -f "$out" && "${IMAGE_BASE_REBUILD:-false}" != true ]]; then
   exit 0
 fi
 
+# packages first: without root, the error names every missing one
+ensure_debian_packages "the Debian base image (image/debian-jre-base.sh)" \
+  mmdebstrap=mmdebstrap umoci=umoci skopeo=skopeo || exit 1
 if [[ $EUID -ne 0 ]]; then
   log "ERROR: building the Debian base image needs root (mmdebstrap in chroot mode, a layer owned by root)."
   log "       Run as root, or build the operator image on a registry base: make image IMAGE_BASE=eclipse-temurin:17-jre"
   exit 1
 fi
-ensure_debian_packages "the Debian base image (image/debian-jre-base.sh)" \
-  mmdebstrap=mmdebstrap umoci=umoci skopeo=skopeo
 
 mkdir -p "$out_dir"
 work="$(mktemp -d "$out_dir/.base.XXXXXX")"

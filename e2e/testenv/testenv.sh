@@ -209,12 +209,13 @@ image_of() {
 }
 
 cmd_node_build() {
-  if [[ $EUID -ne 0 ]]; then
-    die "the one-node cluster needs root (kubelet, containerd, a bridge, iptables rules and cgroups); the apiserver-only mode (testenv.sh up) does not"
-  fi
+  # packages first: without root, the error names every missing one
   ensure_debian_packages "the one-node cluster (e2e/testenv)" \
     containerd=containerd ctr=containerd runc=runc /usr/lib/cni/bridge=containernetworking-plugins \
     iptables=iptables ip=iproute2 conntrack=conntrack umoci=umoci skopeo=skopeo || exit 1
+  if [[ $EUID -ne 0 ]]; then
+    die "the one-node cluster needs root (kubelet, containerd, a bridge, iptables rules and cgroups); the apiserver-only mode (testenv.sh up) does not"
+  fi
   cmd_build
   NODE_IMAGES="$(image_of pause ses-mre.local/pause:3.10 65535:65535),$(image_of nodecheck ses-mre.local/nodecheck:1 65534:65534)"
 }
