@@ -89,7 +89,7 @@ class AccountsScenariosTest extends TwoAccountsFixture {
         label("moving", Map.of("team", "a"));
         h.create(mre("moving", "mail", s -> {}));
         h.awaitReady("moving", "mail");
-        long callsInA = sesCallsIn(ACCOUNT_A).size();
+        long callsInA = endpointCallsIn(ACCOUNT_A).size();
 
         label("moving", Map.of("team", "b"));
         h.awaitReason("moving", "mail", "AccountChanged", Duration.ofSeconds(20));
@@ -101,7 +101,7 @@ class AccountsScenariosTest extends TwoAccountsFixture {
         h.delete("moving", "mail");
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
                 .until(() -> h.get("moving", "mail").isPresent());
-        assertThat(sesCallsIn(ACCOUNT_A)).hasSize((int) callsInA);
+        assertThat(endpointCallsIn(ACCOUNT_A)).hasSize((int) callsInA);
         assertThat(sesCallsIn(ACCOUNT_B)).isEmpty();
 
         label("moving", Map.of("team", "a"));

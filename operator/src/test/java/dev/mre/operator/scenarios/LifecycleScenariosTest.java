@@ -40,30 +40,7 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /** Lifecycle scenarios of the contract, end to end through JOSDK, the AWS SDK and the SES emulator. */
 @EnableKubernetesMockClient(crud = true)
-class LifecycleScenariosTest {
-
-    KubernetesClient client;
-    OperatorHarness h;
-
-    @AfterEach
-    void stop() {
-        if (h != null) {
-            h.close();
-        }
-    }
-
-    OperatorHarness harness() {
-        h = new OperatorHarness(client, s -> {});
-        return h;
-    }
-
-    String owner(String ns, String name) {
-        return h.owner(ns, name);
-    }
-
-    List<Event> events(String ns) {
-        return client.v1().events().inNamespace(ns).list().getItems();
-    }
+class LifecycleScenariosTest extends ScenarioTest {
 
     @Test
     void createsToReadyWithTagsAndOwnershipTagThenSyncsATagChange() {

@@ -44,30 +44,7 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
  * administrator's rules (regions, name prefix).
  */
 @EnableKubernetesMockClient(crud = true)
-class OwnershipScenariosTest {
-
-    KubernetesClient client;
-    OperatorHarness h;
-
-    @AfterEach
-    void stop() {
-        if (h != null) {
-            h.close();
-        }
-    }
-
-    OperatorHarness harness() {
-        h = new OperatorHarness(client, s -> {});
-        return h;
-    }
-
-    String owner(String ns, String name) {
-        return h.owner(ns, name);
-    }
-
-    List<Event> events(String ns) {
-        return client.v1().events().inNamespace(ns).list().getItems();
-    }
+class OwnershipScenariosTest extends ScenarioTest {
 
     @Test
     void sameEndpointNameInTwoNamespacesTheSecondIsStalledAndItsDeletionNeverDeletesTheFirst() {

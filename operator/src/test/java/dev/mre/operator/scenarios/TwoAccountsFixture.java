@@ -31,22 +31,13 @@ import org.junit.jupiter.api.Test;
  * trust the operator's user, and helpers to write RoleSelectors and namespace labels. No tests of its own, so the
  * scenario classes that extend it can run in parallel.
  */
-abstract class TwoAccountsFixture {
+abstract class TwoAccountsFixture extends ScenarioTest {
 
     static final String ACCOUNT_A = "210987654321";
     static final String ACCOUNT_B = "310987654321";
     static final String ROLE_A = "arn:aws:iam::" + ACCOUNT_A + ":role/ses-mre-operator";
     static final String ROLE_B = "arn:aws:iam::" + ACCOUNT_B + ":role/ses-mre-operator";
 
-    KubernetesClient client;
-    OperatorHarness h;
-
-    @AfterEach
-    void stop() {
-        if (h != null) {
-            h.close();
-        }
-    }
 
     /** An emulator with two team accounts whose roles trust the operator's user. */
     OperatorHarness twoAccounts() {
@@ -90,5 +81,14 @@ abstract class TwoAccountsFixture {
                 .filter(c -> !c.operation().equals(Operation.GET_CALLER_IDENTITY.wireName())
                         && !c.operation().equals(Operation.ASSUME_ROLE.wireName()))
                 .toList();
+    }
+
+    /**
+     * The calls in an account that act on or read one endpoint: every SES call but the shared event source's
+     * ListMultiRegionEndpoints, which keeps polling a scope while any object there is followed, stalled ones included.
+     */
+    List<CallRecord> endpointCallsIn(String account) {
+        return sesCallsIn(account).stream()
+                .filter(c -> !c.operation().equals(Operation.LIST_MULTI_REGION_ENDPOINTS.wireName())).toList();
     }
 }
