@@ -275,7 +275,13 @@ public final class Decider {
     private static Plan onPresent(Input in, Observation.Present present) {
         ObservedEndpoint ep = present.endpoint();
         DesiredEndpoint d = in.desired();
-        switch (ownership(d, present.tags())) {
+        Ownership ownership = ownership(d, present.tags());
+        if ((ownership == Ownership.OTHER || ownership == Ownership.UNMANAGED) && !present.tags().fresh()) {
+            // a refusal is judged on tags read in this pass, never on remembered ones: the endpoint's owner in AWS
+            // may since have marked it adoptable or released it, and the tag memory only learns of that by a read
+            return readTags(in);
+        }
+        switch (ownership) {
             case OURS:
                 return owned(in, ep, present.tags());
             case OTHER:

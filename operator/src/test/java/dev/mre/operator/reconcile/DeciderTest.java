@@ -165,7 +165,17 @@ class DeciderTest {
                         Step.SyncTags.class, Reason.Available, Track.OBSERVED, T.pollMin()),
                 arguments("adoptable, but tags only remembered: read them again before tagging", ADOPT, NEW,
                         present("READY", ID, remembered(Map.of(ADOPTABLE_TAG, "mail/global-mail"), S1)), false,
-                        Step.ReadTags.class, Reason.Available, Track.OBSERVED, T.pollMin()),
+                        Step.ReadTags.class, null, null, T.pollMin()),
+                // a refusal is never repeated on remembered tags: the AWS owner may have marked the endpoint
+                // adoptable (or released it) since, and only a read tells
+                arguments("unmanaged, not adoptable, tags only remembered: read them before refusing again", ADOPT,
+                        was(Reason.EndpointNameConflict, null, null, null, S1),
+                        present("READY", ID, remembered(Map.of("x", "y"), S1)), false,
+                        Step.ReadTags.class, null, null, T.pollMin()),
+                arguments("owned by another object, tags only remembered: read them before refusing again", D,
+                        was(Reason.EndpointNameConflict, null, null, null, S1),
+                        present("READY", ID, remembered(Map.of(OWNER_TAG, OTHER), S1)), false,
+                        Step.ReadTags.class, null, null, T.pollMin()),
                 arguments("unmanaged endpoint, Adopt, adoptable, routes differ: conflict", ADOPT, NEW,
                         Observation.present(ep("READY", ID, "us-east-1", "ap-south-1"),
                                 fresh(Map.of(ADOPTABLE_TAG, "mail/global-mail"))), false,

@@ -110,6 +110,28 @@ class OwnershipScenariosTest extends ScenarioTest {
     }
 
     /**
+     * The usual order of an adoption: the object is refused first, then the endpoint's AWS owner tags it adoptable.
+     * The refusal is retried at the resync period with the endpoint's tags read again, not with the ones the
+     * operator remembers from the refusal (a tag resync is hours away): the object is adopted at its next retry.
+     */
+    @Test
+    void anEndpointMarkedAdoptableAfterTheRefusalIsAdoptedAtTheNextRetry() {
+        h = new OperatorHarness(client, s -> {}).timing(BatchObservationTest.NO_SWEEP).start();
+        try (SesV2Client outsider = SesClientsForTests.outsider(h.ses, "us-east-1")) {
+            outsider.createMultiRegionEndpoint(b -> b.endpointName("made-outside")
+                    .details(d -> d.routesDetails(r -> r.region("eu-west-1"))));
+            h.create(mre("mail", "made-outside", s -> s.setAdoptionPolicy(AdoptionPolicy.Adopt)));
+            h.awaitReason("mail", "made-outside", "EndpointNameConflict", Duration.ofSeconds(20));
+            outsider.tagResource(r -> r.resourceArn(h.ses.arn("us-east-1", "made-outside")).tags(software.amazon.awssdk.services.sesv2.model.Tag.builder()
+                    .key(MultiRegionEndpoint.ADOPTABLE_TAG).value("mail/made-outside").build()));
+        }
+        h.awaitReady("mail", "made-outside");
+        assertThat(h.ses.findEndpoint("us-east-1", "made-outside").orElseThrow().tags())
+                .containsEntry(MultiRegionEndpoint.OWNER_TAG, owner("mail", "made-outside"))
+                .doesNotContainKey(MultiRegionEndpoint.ADOPTABLE_TAG);
+    }
+
+    /**
      * A tenant with rights on the status subresource copies another object's endpoint id into its own status
      * (the id is a printer column): the operator must still never delete or retag that endpoint, even after a
      * restart emptied its memory, because ownership is read from SES's tags, never from status.
