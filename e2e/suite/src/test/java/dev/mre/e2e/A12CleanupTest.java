@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
  * deletionPolicy: Retain, which the operator never deleted, and which the same object, applied again, takes back
  * without creating another.
  */
-@Order(11)
-@DisplayName("A11 everything deleted, the retained endpoint kept")
-class A11CleanupTest extends E2eTest {
+@Order(12)
+@DisplayName("A12 everything deleted, the retained endpoint kept")
+class A12CleanupTest extends E2eTest {
 
     static final String RETAINED_NAMESPACE = "mail";
     static final String RETAINED_OBJECT = "marketing";
@@ -44,7 +44,7 @@ class A11CleanupTest extends E2eTest {
             kubectl().ok("delete", "mre", "--all", "-n", ns, "--wait=false");
         }
         await("no MultiRegionEndpoint left in the suite's namespaces", Duration.ofSeconds(180),
-                () -> objectsLeft().isEmpty(), A11CleanupTest::objectsLeft);
+                () -> objectsLeft().isEmpty(), A12CleanupTest::objectsLeft);
         Progress.timing("kubectl delete mre --all -> all released", Duration.ofNanos(System.nanoTime() - t0));
 
         List<Emulator.Endpoint> left = emulator().endpoints();
