@@ -169,6 +169,26 @@ public final class MreWatch implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until {@code expected} objects whose key ({@code namespace/name}) passes {@code keys} exist and all are
+     * Ready; returns the epoch-ms instant the last of them became Ready, or -1 on timeout.
+     */
+    public long awaitAllReady(java.util.function.Predicate<String> keys, int expected, Duration timeout, String what) {
+        if (!Conditions.within(what + ": " + expected + " objects Ready", timeout, Duration.ofMillis(100),
+                () -> count(keys, false) == expected && count(keys, true) == expected,
+                () -> count(keys, false) + "/" + expected + " objects, " + count(keys, true) + " Ready")) {
+            return -1;
+        }
+        synchronized (this) {
+            return objects.values().stream().filter(o -> keys.test(o.key)).mapToLong(o -> o.readyAt).max().orElse(-1);
+        }
+    }
+
+    /** Objects whose key passes {@code keys} (only the Ready ones when {@code ready}). */
+    public synchronized int count(java.util.function.Predicate<String> keys, boolean ready) {
+        return (int) objects.values().stream().filter(o -> keys.test(o.key) && (!ready || o.ready)).count();
+    }
+
     /** Waits until no object is left; returns the epoch-ms instant of the last deletion, or -1 on timeout. */
     public long awaitEmpty(Duration timeout, String what) {
         if (!Conditions.within(what + ": no object left", timeout, Duration.ofMillis(100), () -> size() == 0,
