@@ -14,7 +14,7 @@
 #   make perf-smoke     bench-smoke + chaos-smoke (what `make test` runs)
 #
 # Knobs: BENCH_OBJECTS BENCH_RUNS BENCH_RATE BENCH_CREATE_DELAY BENCH_MODES BENCH_STEADY_K BENCH_ACCOUNTS
-# BENCH_ACCOUNT_OBJECTS, BENCH_LARGE_SIZES BENCH_RESTARTS BENCH_SHARD_OBJECTS BENCH_SHARD_RATE, CHAOS_OBJECTS CHAOS_SEED;
+# BENCH_ACCOUNT_OBJECTS_A BENCH_ACCOUNT_OBJECTS_B, BENCH_LARGE_SIZES BENCH_RESTARTS BENCH_SHARD_OBJECTS BENCH_SHARD_RATE, CHAOS_OBJECTS CHAOS_SEED;
 # PERF_BUILD=false skips building the jars and the control plane (make test builds them once).
 # Control plane: each run starts a fresh one of its own (.work/testenv-bench-<variant>, .work/testenv-chaos-<variant>)
 # and stops it, unless TESTENV_WORK_DIR names a running one (make test shares one across its suites) or
@@ -33,7 +33,9 @@ BENCH_MODES ?= batch per-object
 # after the last batch run: the steady state with both resync periods divided by each factor
 BENCH_STEADY_K ?= 60,120
 BENCH_ACCOUNTS ?= true
-BENCH_ACCOUNT_OBJECTS ?= 500
+# objects in the throttled account A (2 calls/s) and in account B (BENCH_RATE)
+BENCH_ACCOUNT_OBJECTS_A ?= 500
+BENCH_ACCOUNT_OBJECTS_B ?= $(BENCH_OBJECTS)
 BENCH_DOC ?= docs/benchmarks.md
 BENCH_JSON ?= docs/benchmarks.json
 BENCH_SMOKE_OBJECTS ?= 20
@@ -95,7 +97,8 @@ bench: perf-build ## benchmark: 1,000 objects, batch vs per-object observation, 
 	@$(call snapshot_jars,$(call bench_dir,full)/jars)
 	@rc=0; $(call bench_converge,full,$(BENCH_OBJECTS),$(BENCH_RUNS),$(BENCH_STEADY_K),) || rc=1; \
 	if [ "$(BENCH_ACCOUNTS)" = true ]; then rm -f "$(call bench_dir,full)/results/accounts.json"; \
-	  $(call bench_run,full) -Dtest=AccountsBenchmarkRun -Dbench.objects=$(BENCH_ACCOUNT_OBJECTS) \
+	  $(call bench_run,full) -Dtest=AccountsBenchmarkRun -Dbench.objectsA=$(BENCH_ACCOUNT_OBJECTS_A) \
+	    -Dbench.objectsB=$(BENCH_ACCOUNT_OBJECTS_B) -Dbench.rate=$(BENCH_RATE) \
 	    -Dbench.createDelay=$(BENCH_CREATE_DELAY) $(BENCH_EXTRA) || rc=1; fi; \
 	$(call bench_report,full,$(BENCH_DOC),$(BENCH_JSON)) || rc=1; exit $$rc
 

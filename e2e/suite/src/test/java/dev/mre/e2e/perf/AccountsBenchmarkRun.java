@@ -28,13 +28,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Scenario "accounts" (issue 11): one operator, two namespaces mapped by RoleSelectors to two IAM roles in two AWS
- * accounts; SES in account A admits {@code bench.slowRate} calls/s (2), in account B {@code bench.rate} (10). N
- * objects in each namespace, interleaved in one file, applied at once. The operator's pacing and adaptive rate are
- * per account and region, so B must converge within 1.15 × its own bound N/R_B + P whatever A does; A converges at
- * its own pace (its bound N/R_A + P), with 429s while the operator learns A's rate.
+ * accounts; SES in account A admits {@code bench.slowRate} calls/s (2), in account B {@code bench.rate} (10). N_A
+ * and N_B objects, interleaved in one file (A, B, A, B, ... then the rest of the larger), applied at once. The
+ * operator's pacing and adaptive rate are per account and region, so B must converge within 1.15 × its own bound
+ * N_B/R_B + P whatever A does; A converges at its own pace (its bound N_A/R_A + P), with 429s while the operator
+ * learns A's rate. The defaults keep A throttled for all of B's convergence (N_A/R_A = 250 s against N_B/R_B =
+ * 100 s), and make B the converge scenario's 1,000 objects at 10 calls/s, so the two compare directly.
  *
  * <pre>
- * bench.objects N per account (500)   bench.rate R_B (10)   bench.slowRate R_A (2)   bench.createDelay P (3s)
+ * bench.objectsA N_A (500)   bench.objectsB N_B (1000)   bench.rate R_B (10)   bench.slowRate R_A (2)
+ * bench.createDelay P (3s)
  * </pre>
  */
 @Tag("bench")
@@ -52,7 +55,8 @@ class AccountsBenchmarkRun {
     void a_throttled_account_does_not_slow_another() throws Exception {
         Path repo = Repo.root();
         String variant = Params.str("bench.variant", "full");
-        int n = Params.integer("bench.objects", 500);
+        int nA = Params.integer("bench.objectsA", 500);
+        int nB = Params.integer("bench.objectsB", 1000);
         int rateB = Params.integer("bench.rate", 10);
         int rateA = Params.integer("bench.slowRate", 2);
         Duration createDelay = Params.duration("bench.createDelay", Duration.ofSeconds(3));
@@ -60,14 +64,15 @@ class AccountsBenchmarkRun {
         Path results = Path.of(Params.str("bench.results", repo.resolve("e2e/suite/target/bench/" + variant + "/results").toString()));
         Path work = results.resolveSibling("work").resolve("accounts");
         Path jar = BenchSetup.operatorJar(results);
-        double boundA = (double) n / rateA + p;
-        double boundB = (double) n / rateB + p;
+        double boundA = (double) nA / rateA + p;
+        double boundB = (double) nB / rateB + p;
 
         Progress.log("==== benchmark %s: accounts, %d objects in account A (SES %d calls/s) and %d in account B (SES %d"
-                + " calls/s), provisioning %s ====", variant, n, rateA, n, rateB, createDelay);
+                + " calls/s), provisioning %s ====", variant, nA, rateA, nB, rateB, createDelay);
         Map<String, Object> r = BenchSetup.header("accounts", variant, results);
         String commit = (String) r.get("operatorCommit");
-        r.put("objectsPerAccount", n);
+        r.put("objectsA", nA);
+        r.put("objectsB", nB);
         r.put("rateA", rateA);
         r.put("rateB", rateB);
         r.put("createDelaySeconds", p);
@@ -84,7 +89,7 @@ class AccountsBenchmarkRun {
             h.namespace(NS_B);
             String trust = "{\"trustedPrincipals\":[\"" + OPERATOR_USER + "\"],\"allowTagSession\":true}";
             List<String> flags = new ArrayList<>(List.of("--create-delay", Params.flag(createDelay), "--delete-delay", "2s",
-                    "--threads", "16", "--seed", "1", "--quota", Integer.toString(2 * n + 100),
+                    "--threads", "16", "--seed", "1", "--quota", Integer.toString(Math.max(nA, nB) + 100),
                     "--role", ROLE_A + "=" + trust, "--role", ROLE_B + "=" + trust));
             flags.addAll(BenchSetup.accountFlag(ACCOUNT_A, rateA, rateA));
             flags.addAll(BenchSetup.accountFlag(ACCOUNT_B, rateB, rateB));
@@ -94,9 +99,13 @@ class AccountsBenchmarkRun {
                     roleSelector("bench-team-a", ROLE_A, NS_A) + "---\n" + roleSelector("bench-team-b", ROLE_B, NS_B));
             h.kubectl().ok("apply", "-f", selectors.toString());
             List<Mre> objects = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                objects.add(Mre.of(NS_A, Mre.numberedName("a", i)).tag("team", "a"));
-                objects.add(Mre.of(NS_B, Mre.numberedName("b", i)).tag("team", "b"));
+            for (int i = 0; i < Math.max(nA, nB); i++) {
+                if (i < nA) {
+                    objects.add(Mre.of(NS_A, Mre.numberedName("a", i)).tag("team", "a"));
+                }
+                if (i < nB) {
+                    objects.add(Mre.of(NS_B, Mre.numberedName("b", i)).tag("team", "b"));
+                }
             }
             List<Path> files = BenchSetup.manifests(work.resolve("manifests"), "objects", objects, objects.size());
             try {
@@ -111,9 +120,9 @@ class AccountsBenchmarkRun {
                         watch.awaitConnected(Duration.ofSeconds(60));
                         long t0 = System.currentTimeMillis();
                         r.put("applySeconds", BenchSetup.apply(h, files));
-                        long readyB = watch.awaitAllReady(k -> k.startsWith(NS_B + "/"), n,
+                        long readyB = watch.awaitAllReady(k -> k.startsWith(NS_B + "/"), nB,
                                 Duration.ofSeconds((long) Math.max(300, 6 * boundB)), "account B");
-                        long readyA = watch.awaitAllReady(k -> k.startsWith(NS_A + "/"), n,
+                        long readyA = watch.awaitAllReady(k -> k.startsWith(NS_A + "/"), nA,
                                 Duration.ofSeconds((long) Math.max(600, 3 * boundA)), "account A");
                         List<Emulator.Call> log = calls.log();
                         r.put("callLogComplete", calls.complete());
@@ -123,6 +132,7 @@ class AccountsBenchmarkRun {
                             long ready = acc[0].equals("A") ? readyA : readyB;
                             double bound = acc[0].equals("A") ? boundA : boundB;
                             int rate = acc[0].equals("A") ? rateA : rateB;
+                            int n = acc[0].equals("A") ? nA : nB;
                             if (ready < 0) {
                                 problems.add("account " + acc[0] + ": not every object Ready: "
                                         + watch.count(k -> k.startsWith(acc[2] + "/"), true) + "/" + n);

@@ -455,21 +455,24 @@ class BenchmarkReport {
 
     static String accounts(JsonNode run, List<Map<String, Object>> rows) {
         StringBuilder sb = new StringBuilder();
-        int n = run.path("objectsPerAccount").asInt();
-        sb.append("## Two AWS accounts, one throttled: ").append(n).append(" objects each\n\n")
+        int nA = run.path("objectsA").asInt();
+        int nB = run.path("objectsB").asInt();
+        sb.append("## Two AWS accounts, one throttled: ").append(nA).append(" objects in A, ").append(nB)
+                .append(" in B\n\n")
                 .append(measuredOn(List.of(run))).append("\n\n");
         sb.append("One operator at its defaults; two namespaces mapped by RoleSelectors to a role in account A and a role in "
                         + "account B (the operator assumes them through the emulator's STS); SES admits ")
                 .append(run.path("rateA").asInt()).append(" calls/s in A and ").append(run.path("rateB").asInt())
                 .append(" in B (`").append(run.path("emulatorFlags").asText().replaceAll("--role \\S+=\\{[^}]*\\}", "--role …"))
-                .append("`). The ").append(2 * n).append(" objects, interleaved A, B, A, …, are applied at once with one "
+                .append("`). The ").append(nA + nB).append(" objects, interleaved A, B, A, …, are applied at once with one "
                         + "`kubectl apply`; each account's time runs to the last of its objects becoming Ready. Calls are the "
                         + "emulator's log by account.\n\n");
-        sb.append("| account | SES calls/s | time until all Ready (s) | bound N/R + P (s) | ratio | SES calls | 429 | "
-                + "apply → first Create p50 / p99 (s) | target |\n|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("| account | objects | SES calls/s | time until all Ready (s) | bound N/R + P (s) | ratio | SES calls | 429 | "
+                + "apply → first Create p50 / p99 (s) | target |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (String a : List.of("A", "B")) {
             JsonNode x = run.path("account" + a);
-            sb.append("| ").append(a).append(" (").append(x.path("account").asText()).append(") | ").append(x.path("sesRate").asInt())
+            sb.append("| ").append(a).append(" (").append(x.path("account").asText()).append(") | ")
+                    .append(a.equals("A") ? nA : nB).append(" | ").append(x.path("sesRate").asInt())
                     .append(" | ").append(f(x.path("convergenceSeconds").asDouble(), 1)).append(" | ")
                     .append(f(x.path("bound").asDouble(), 1)).append(" | ").append(f(x.path("ratio").asDouble(), 3)).append(" | ")
                     .append(x.path("sesCalls").asLong()).append(": ").append(ops(x.path("calls"))).append(" | ")
