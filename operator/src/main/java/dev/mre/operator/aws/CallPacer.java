@@ -22,32 +22,40 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * bucket4j because its bucket can be reconfigured while threads wait on it (resilience4j's rate limiter has a
  * fixed refresh period, too coarse to go from 10 calls/s down to 0.5).
  *
- * <p>A call waits for its turn at most {@code maxWait}: the time every reconcile thread takes to get a turn at the
- * ceiling (threads + 1) / ceiling. At the ceiling no call ever waits that long; below it, while SES throttles this
- * account and region, the calls beyond are not sent ({@link NoTurn}, a throttling failure for the reconciler, which
- * reschedules the object with its backoff) instead of holding a reconcile thread. Otherwise one throttled account
- * takes every reconcile thread and the objects of every other account wait behind it (measured: with an account
- * throttled at 2 calls/s, all 16 threads parked here and another account's objects at a fifth of their pace). A List
- * always waits: one List serves every object of its scope and at most one runs per scope (EndpointInventory).
+ * <p>A call waits for its turn at most the longer of {@code minMaxWait}, the time every reconcile thread takes to
+ * get a turn at the ceiling ((threads + 1) / ceiling), and {@link #MIN_TURNS} turns at the current rate. At the
+ * ceiling no call ever waits that long; below it, while SES throttles this account and region, the calls beyond are
+ * not sent ({@link NoTurn}, a throttling failure for the reconciler, which reschedules the object with its backoff)
+ * instead of holding a reconcile thread: a throttled scope holds about rate × (threads + 1) / ceiling threads, and
+ * never fewer than {@link #MIN_TURNS}. Otherwise one throttled account takes every reconcile thread and the objects of
+ * every other account wait behind it (measured: with an account throttled at 2 calls/s, all 16 threads parked here
+ * and another account's objects at a fifth of their pace). A List always waits: one List serves every object of its
+ * scope and at most one runs per scope (EndpointInventory); the {@link #MIN_TURNS} keep a List from taking every turn
+ * while other calls give up.
  */
 final class CallPacer implements ExecutionInterceptor {
 
     /** The operation that always waits for its turn. */
     static final String LIST = "ListMultiRegionEndpoints";
+    /** A call may always wait this many turns at the current rate (one behind a List, one of its own). */
+    static final int MIN_TURNS = 2;
 
     private final Bucket bucket;
     private final AdaptiveCallRate adaptive;
-    private final Duration maxWait;
+    private final long minMaxWaitNanos;
+    private final int minTurns;
     private volatile double appliedRate;
 
     /**
      * @param adaptive null for a fixed ceiling
-     * @param maxWait the longest a call other than a List waits for its turn
+     * @param minMaxWait the longest a call other than a List waits for its turn, unless {@code minTurns} take longer
+     * @param minTurns turns at the current rate a call may always wait ({@link #MIN_TURNS})
      */
-    CallPacer(double ceiling, AdaptiveCallRate adaptive, Duration maxWait) {
+    CallPacer(double ceiling, AdaptiveCallRate adaptive, Duration minMaxWait, int minTurns) {
         this.adaptive = adaptive;
         this.appliedRate = ceiling;
-        this.maxWait = maxWait;
+        this.minMaxWaitNanos = minMaxWait.toNanos();
+        this.minTurns = minTurns;
         this.bucket = Bucket.builder().withNanosecondPrecision().addLimit(bandwidth(ceiling)).build();
     }
 
@@ -66,8 +74,12 @@ final class CallPacer implements ExecutionInterceptor {
         try {
             if (LIST.equals(executionAttributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))) {
                 bucket.asBlocking().consume(1);
-            } else if (!bucket.asBlocking().tryConsume(1, maxWait)) {
-                throw SdkClientException.builder().cause(new NoTurn(appliedRate, maxWait)).build();
+            } else {
+                double rate = appliedRate;
+                long maxWait = Math.max(minMaxWaitNanos, (long) (minTurns / rate * 1_000_000_000L));
+                if (!bucket.asBlocking().tryConsume(1, maxWait)) {
+                    throw SdkClientException.builder().cause(new NoTurn(rate, Duration.ofNanos(maxWait))).build();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -77,7 +77,7 @@ final class SesClients implements AutoCloseable {
         return pacers.computeIfAbsent(scope, s -> {
             CallPacer p = new CallPacer(config.maxCallRate(),
                     config.adaptiveRateLimit() ? new AdaptiveCallRate(config.maxCallRate()) : null,
-                    CallPacer.maxWait(config.reconcileThreads(), config.maxCallRate()));
+                    CallPacer.maxWait(config.reconcileThreads(), config.maxCallRate()), CallPacer.MIN_TURNS);
             metrics.callRate(s, p::rate);
             return p;
         });

@@ -62,8 +62,9 @@ class CallPacerTest {
 
     @Test
     void aCallWithoutATurnWithinTheLongestWaitIsNotSentAndCountsAsThrottling() {
-        // one turn every 100 s: the first call takes the only one, the next one's turn is 100 s away
-        try (SesV2Client c = client(new CallPacer(0.01, null, Duration.ofSeconds(1)))) {
+        // one turn every 100 s: the first call takes the only one, the next one's turn is 100 s away, further than the
+        // pacer's longest wait (1 s, no minimum of turns here)
+        try (SesV2Client c = client(new CallPacer(0.01, null, Duration.ofSeconds(1), 0))) {
             create(c, "first");
 
             assertThatThrownBy(() -> create(c, "second")).isInstanceOfSatisfying(SdkClientException.class, e -> {
@@ -85,7 +86,7 @@ class CallPacerTest {
     void aListAlwaysWaitsForItsTurn() {
         // a turn every 2 s and (next to) no wait for other calls: right after the turn is taken, a Create is kept
         // back, a List waits its 2 s and goes
-        CallPacer pacer = new CallPacer(0.5, null, Duration.ofNanos(1));
+        CallPacer pacer = new CallPacer(0.5, null, Duration.ofNanos(1), 0);
         try (SesV2Client c = client(pacer)) {
             pacer.beforeTransmission(null, ExecutionAttributes.builder()
                     .put(SdkExecutionAttribute.OPERATION_NAME, "CreateMultiRegionEndpoint").build());
@@ -101,5 +102,18 @@ class CallPacerTest {
     void atTheCeilingEveryReconcileThreadCanWaitForItsTurn() {
         assertThat(CallPacer.maxWait(16, 10)).isEqualTo(Duration.ofMillis(1700));
         assertThat(CallPacer.maxWait(1, 0.5)).isEqualTo(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void aCallMayAlwaysWaitTwoTurnsAtTheCurrentRate() {
+        // a turn every 2 s and a longest wait of 1 ns, but two turns allowed: right after the turn is taken, the next
+        // call waits for the following one (2 s) and goes
+        CallPacer pacer = new CallPacer(0.5, null, Duration.ofNanos(1), CallPacer.MIN_TURNS);
+        try (SesV2Client c = client(pacer)) {
+            pacer.beforeTransmission(null, ExecutionAttributes.builder()
+                    .put(SdkExecutionAttribute.OPERATION_NAME, "CreateMultiRegionEndpoint").build());
+            create(c, "waited");
+        }
+        assertThat(ses.calls().count("CreateMultiRegionEndpoint")).isEqualTo(1);
     }
 }
