@@ -16,7 +16,7 @@ CLUSTER_SUITES := helm-test e2e demo-test perf-smoke
 TEST_TIMES := $(REPO)/.work/make-test-times.txt
 
 help: ## list targets
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
 build: ## compile and package the operator jar and the SES emulator jar (no tests)
 	$(MVN) -DskipTests package
@@ -27,9 +27,13 @@ unit: ## unit, emulator-conformance and reconciler tests (Maven: every module's 
 test: ## every test the project has; the cluster suites share one control plane
 	@mkdir -p $(REPO)/.work && : > $(TEST_TIMES)
 	@# unit (./mvnw verify) also packages the jars the cluster suites run: they do not build them again
-	@$(MAKE) --no-print-directory timed-unit timed-gitops-test timed-testenv-build
+	@$(MAKE) --no-print-directory timed-unit timed-gitops-test timed-testenv-build timed-argocd-build
 	@TESTENV_WORK_DIR=$(SHARED_TESTENV) bash e2e/testenv/testenv.sh with \
 	  $(MAKE) --no-print-directory $(addprefix timed-,$(CLUSTER_SUITES)) E2E_BUILD=false PERF_BUILD=false DEMO_BUILD=false
+	@# ArgoCD installs itself cluster-wide and starts from a cluster without the CRD: a control plane of its own
+	@$(MAKE) --no-print-directory timed-gitops-e2e GITOPS_E2E_BUILD=false
+	@# the chart on a real node: its own one-node cluster (e2e/testenv node mode, root), started and stopped by the suite
+	@$(MAKE) --no-print-directory timed-cluster-e2e
 	@echo "make test: all suites passed"; sed 's/^/  /' $(TEST_TIMES)
 
 timed-%: # make <target>, its duration appended to $(TEST_TIMES)
@@ -55,7 +59,10 @@ clean: ## remove build output
 	$(MVN) -q clean
 
 -include e2e/testenv/testenv.mk
+-include image/image.mk
 -include helm/chart.mk
 -include gitops/gitops.mk
 -include e2e/suite/e2e.mk
 -include e2e/suite/perf.mk
+-include e2e/argocd/argocd.mk
+-include e2e/suite/cluster.mk

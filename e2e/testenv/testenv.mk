@@ -7,6 +7,10 @@
 #   make testenv-restart-apiserver  restart only kube-apiserver (etcd, port, certs kept)
 #   make testenv-status             exit 0 iff ready
 #   make testenv-smoke              up + RBAC/CEL/PodSecurity/restart/helm checks
+#   make cluster-up                 one-node cluster (root): + controller-manager, scheduler, kubelet, kube-proxy,
+#                                   containerd; last line KUBECONFIG=<path>
+#   make cluster-down               stop it, undo its bridge, iptables chains, cgroups, mounts (also after a crash)
+#   make cluster-status             exit 0 iff the one-node cluster is ready
 #
 # Env: TESTENV_TOOLS_DIR, TESTENV_WORK_DIR, KUBEBUILDER_ASSETS, TESTENV_APISERVER_PORT.
 # Default kubeconfig: .work/testenv/kubeconfig (also in .work/testenv/env).
@@ -14,7 +18,8 @@
 TESTENV_SH ?= e2e/testenv/testenv.sh
 TESTENV_KUBECONFIG ?= $(or $(TESTENV_WORK_DIR),$(CURDIR)/.work/testenv)/kubeconfig
 
-.PHONY: testenv-build testenv-up testenv-down testenv-restart-apiserver testenv-status testenv-smoke
+.PHONY: testenv-build testenv-up testenv-down testenv-restart-apiserver testenv-status testenv-smoke \
+	cluster-up cluster-down cluster-status
 
 testenv-build:
 	@bash $(TESTENV_SH) build
@@ -33,3 +38,12 @@ testenv-status:
 
 testenv-smoke:
 	@bash e2e/testenv/smoke-test.sh
+
+cluster-up: ## one-node Kubernetes (root): kubelet, kube-proxy, scheduler, controller-manager, containerd; prints KUBECONFIG=
+	@bash $(TESTENV_SH) node-up
+
+cluster-down: ## stop the one-node cluster and undo what it did to the machine (bridge, iptables, cgroups, mounts)
+	@bash $(TESTENV_SH) node-down
+
+cluster-status: ## exit 0 iff the one-node cluster is running and ready
+	@bash $(TESTENV_SH) node-status

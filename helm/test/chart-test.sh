@@ -41,6 +41,8 @@ STARTED_TESTENV=0
 RELEASES=()   # "release namespace" pairs to uninstall on exit
 NAMESPACES=() # namespaces to delete on exit
 CRD=multiregionendpoints.ses.mre.dev
+# the one value without a default: the image's repository (no public image exists)
+IMAGE_SET=(--set image.repository=registry.example.com/ses-mre-operator)
 
 log() { echo "chart-test: $*" >&2; }
 ok() { echo "PASS: $*"; PASS=$((PASS + 1)); }
@@ -133,7 +135,7 @@ OPERATOR_RULES = [
 CLUSTER_READ_RULES = [(("",), ("namespaces",), ("get", "list", "watch")),
                       (("ses.mre.dev",), ("roleselectors",), ("get", "list", "watch"))]
 LEASE_RULES = [(("coordination.k8s.io",), ("leases",), ("create",)),
-               (("coordination.k8s.io",), ("leases",), ("get", "patch"))]
+               (("coordination.k8s.io",), ("leases",), ("get", "update", "patch"))]
 def lease_names(o): return [r.get("resourceNames") for r in o["rules"]]
 def operator_roles(): return [o for o in of("ClusterRole") + of("Role") if rules(o) == OPERATOR_RULES]
 STANDARD_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version",
@@ -156,7 +158,10 @@ PY
 # render <name> <helm template args...>: renders into $TMP/<name>.yaml and $TMP/<name>.json
 render() {
   local name="$1"; shift
-  "$HELM" template rel "$CHART" --namespace ops "$@" >"$TMP/$name.yaml" &&
+  # a value set (-f) names its image; other renders get the one value without a default
+  local image=("${IMAGE_SET[@]}")
+  [[ " $* " == *" -f "* ]] && image=()
+  "$HELM" template rel "$CHART" --namespace ops "${image[@]}" "$@" >"$TMP/$name.yaml" &&
     KUBECONFIG=/dev/null "$KUBECTL" annotate --local -f "$TMP/$name.yaml" chart-test=1 -o json >"$TMP/$name.json"
 }
 # expect <render name> <description> <python expression over the rendered objects>
@@ -184,14 +189,14 @@ done
 
 # default: cluster-wide RBAC, exactly the operator's rules, leader election on, the restricted profile
 expect default "operator ClusterRole + namespaces ClusterRole (+ bindings), aggregated view/edit roles, no namespaced operator Role" \
-  'sorted(o["metadata"]["name"] for o in of("ClusterRole")) == ["rel-ses-mre-operator", "rel-ses-mre-operator-edit", "rel-ses-mre-operator-cluster-read", "rel-ses-mre-operator-view"] and len(of("ClusterRoleBinding")) == 2 and [o["metadata"]["name"] for o in of("Role")] == ["rel-ses-mre-operator-leader-election"]'
+  'sorted(o["metadata"]["name"] for o in of("ClusterRole")) == ["rel-ses-mre-operator", "rel-ses-mre-operator-cluster-read", "rel-ses-mre-operator-edit", "rel-ses-mre-operator-view"] and len(of("ClusterRoleBinding")) == 2 and [o["metadata"]["name"] for o in of("Role")] == ["rel-ses-mre-operator-leader-election"]'
 expect default "ClusterRole has exactly the operator's rules" 'rules(one("ClusterRole", "rel-ses-mre-operator")) == OPERATOR_RULES'
 expect default "cluster-read ClusterRole: get/list/watch namespaces and roleselectors only" 'rules(one("ClusterRole", "rel-ses-mre-operator-cluster-read")) == CLUSTER_READ_RULES'
 expect default "ClusterRoleBindings bind the ServiceAccount" \
   'all(o["subjects"] == [{"kind": "ServiceAccount", "name": "rel-ses-mre-operator", "namespace": "ops"}] for o in of("ClusterRoleBinding")) and sorted(o["roleRef"]["name"] for o in of("ClusterRoleBinding")) == ["rel-ses-mre-operator", "rel-ses-mre-operator-cluster-read"]'
 expect default "aggregated roles: view reads, edit/admin write multiregionendpoints, neither touches status" \
   'labels(one("ClusterRole", "rel-ses-mre-operator-view"))["rbac.authorization.k8s.io/aggregate-to-view"] == "true" and rules(one("ClusterRole", "rel-ses-mre-operator-view")) == [(("ses.mre.dev",), ("multiregionendpoints",), ("get", "list", "watch"))] and labels(one("ClusterRole", "rel-ses-mre-operator-edit"))["rbac.authorization.k8s.io/aggregate-to-edit"] == "true" and labels(one("ClusterRole", "rel-ses-mre-operator-edit"))["rbac.authorization.k8s.io/aggregate-to-admin"] == "true" and rules(one("ClusterRole", "rel-ses-mre-operator-edit")) == [(("ses.mre.dev",), ("multiregionendpoints",), ("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"))]'
-expect default "leader election Role: create leases, get/patch only the Lease ses-mre-operator-leader, in the release namespace" \
+expect default "leader election Role: create leases, get/update/patch only the Lease ses-mre-operator-leader, in the release namespace" \
   'rules(one("Role")) == LEASE_RULES and lease_names(one("Role")) == [None, ["ses-mre-operator-leader"]] and one("Role")["metadata"]["namespace"] == "ops" and one("RoleBinding")["subjects"][0]["name"] == "rel-ses-mre-operator"'
 expect default "Deployment, Service (port ops), ServiceAccount, NetworkPolicy; no PDB/ServiceMonitor" \
   'kinds() == ["ClusterRole", "ClusterRoleBinding", "Deployment", "NetworkPolicy", "Role", "RoleBinding", "Service", "ServiceAccount"] and one("Service")["spec"]["ports"] == [{"name": "ops", "port": 8080, "protocol": "TCP", "targetPort": "ops"}]'
@@ -206,7 +211,7 @@ expect default "emptyDir mounted at /tmp" \
 expect default "port 8080 named ops; liveness /healthz and readiness /readyz on it" \
   'cont()["ports"] == [{"name": "ops", "containerPort": 8080, "protocol": "TCP"}] and cont()["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "ops"} and cont()["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "ops"}'
 expect default "resources 100m/256Mi requests, 512Mi limit; grace period 30s; image tag = appVersion" \
-  'cont()["resources"] == {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}} and pod()["terminationGracePeriodSeconds"] == 30 and cont()["image"] == "ghcr.io/ses-mre/ses-mre-operator:0.1.0"'
+  'cont()["resources"] == {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}} and pod()["terminationGracePeriodSeconds"] == 30 and cont()["image"] == "registry.example.com/ses-mre-operator:0.1.0"'
 expect default "env: operator settings, JAVA_TOOL_OPTIONS, POD_NAME/POD_NAMESPACE from the downward API" \
   'env()["SES_MRE_DEFAULT_REGION"] == "us-east-1" and env()["AWS_REGION"] == "us-east-1" and "SES_MRE_CLUSTER_ID" not in env() and env()["SES_MRE_MIGRATE_LEGACY_OWNER_TAGS"] == "true" and env()["SES_MRE_REQUIRE_ROLE_SELECTOR"] == "false" and env()["SES_MRE_ENDPOINT_NAME_PREFIX"] == "none" and env()["SES_MRE_ALLOW_INSECURE_ENDPOINT"] == "false" and env()["AWS_EC2_METADATA_DISABLED"] == "true" and env()["SES_MRE_RESYNC_PERIOD"] == "10m" and env()["SES_MRE_TAG_RESYNC_PERIOD"] == "6h" and env()["SES_MRE_OBSERVATION"] == "batch" and "SES_MRE_WATCH_LABEL_SELECTOR" not in env() and env()["SES_MRE_MAX_CALL_RATE"] == "10" and env()["SES_MRE_ADAPTIVE_RATE_LIMIT"] == "true" and env()["SES_MRE_RECONCILE_THREADS"] == "16" and env()["SES_MRE_LOG_LEVEL"] == "INFO" and env()["SES_MRE_LOG_FORMAT"] == "text" and env()["SES_MRE_OPS_PORT"] == "8080" and env()["JAVA_TOOL_OPTIONS"] == "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" and env()["POD_NAME"] == {"fieldRef": {"fieldPath": "metadata.name"}} and env()["POD_NAMESPACE"] == {"fieldRef": {"fieldPath": "metadata.namespace"}}'
 expect default "env: no watch list (all namespaces), no endpoint overrides, no duplicate names" \
@@ -218,7 +223,7 @@ expect default "selector labels select the pod template" \
 
 # namespaced: a Role + RoleBinding in a and b, nothing cluster-wide
 expect namespaced "Roles and RoleBindings in a and b; cluster-wide only reading namespaces (and the aggregated user roles)" \
-  'sorted(o["metadata"]["name"] for o in of("ClusterRole")) == ["rel-ses-mre-operator-edit", "rel-ses-mre-operator-cluster-read", "rel-ses-mre-operator-view"] and [o["roleRef"]["name"] for o in of("ClusterRoleBinding")] == ["rel-ses-mre-operator-cluster-read"] and sorted(o["metadata"]["namespace"] for o in of("Role") if rules(o) == OPERATOR_RULES) == ["a", "b"] and sorted(o["metadata"]["namespace"] for o in of("RoleBinding") if o["roleRef"]["name"] == "rel-ses-mre-operator") == ["a", "b"]'
+  'sorted(o["metadata"]["name"] for o in of("ClusterRole")) == ["rel-ses-mre-operator-cluster-read", "rel-ses-mre-operator-edit", "rel-ses-mre-operator-view"] and [o["roleRef"]["name"] for o in of("ClusterRoleBinding")] == ["rel-ses-mre-operator-cluster-read"] and sorted(o["metadata"]["namespace"] for o in of("Role") if rules(o) == OPERATOR_RULES) == ["a", "b"] and sorted(o["metadata"]["namespace"] for o in of("RoleBinding") if o["roleRef"]["name"] == "rel-ses-mre-operator") == ["a", "b"]'
 expect namespaced "RoleBindings in a and b bind the ServiceAccount of the release namespace" \
   'all(o["subjects"] == [{"kind": "ServiceAccount", "name": "rel-ses-mre-operator", "namespace": "ops"}] for o in of("RoleBinding"))'
 expect namespaced "SES_MRE_WATCH_NAMESPACES=a,b" 'env()["SES_MRE_WATCH_NAMESPACES"] == "a,b"'
@@ -273,7 +278,7 @@ check "render with a PDB percentage" render pdb-pct --set podDisruptionBudget.en
 expect pdb-pct "PDB minAvailable is the string 50%" 'one("PodDisruptionBudget")["spec"]["minAvailable"] == "50%"'
 
 # ---------------------------------------------------------------------------------------------------- 3. schema, docs
-tpl() { "$HELM" template rel "$CHART" --namespace ops "$@"; }
+tpl() { "$HELM" template rel "$CHART" --namespace ops "${IMAGE_SET[@]}" "$@"; }
 refuse "schema: replicaCount=abc refused, naming the value" "/replicaCount" tpl --set replicaCount=abc
 refuse "schema: operator.logFormat=xml refused, naming the value" "/operator/logFormat" tpl --set operator.logFormat=xml
 refuse "schema: operator.logLevel=verbose refused" "/operator/logLevel" tpl --set operator.logLevel=verbose
@@ -288,6 +293,8 @@ refuse "schema: operator.watchNamespaces with an invalid name refused" "/operato
 refuse "schema: operator.watchNamespaces as a string refused" "/operator/watchNamespaces" tpl --set operator.watchNamespaces=mail
 refuse "schema: deployment.enabled=yes refused" "/deployment/enabled" tpl --set deployment.enabled=yes
 refuse "schema: image.pullPolicy=Sometimes refused" "/image/pullPolicy" tpl --set image.pullPolicy=Sometimes
+refuse "image.repository empty with deployment.enabled refused, naming it" "image.repository is required" tpl --set image.repository=
+check "image.repository may be empty with deployment.enabled=false (RBAC only)" tpl --set image.repository= --set deployment.enabled=false
 refuse "schema: unknown key operator.regoin refused" "regoin" tpl --set operator.regoin=us-east-1
 refuse "schema: unknown top-level key refused" "replicas" tpl --set replicas=2
 refuse "schema: serviceAccount.annotations value must be a string" "/serviceAccount/annotations" tpl --set serviceAccount.annotations.a=1
@@ -382,7 +389,7 @@ k get crd "$CRD" >/dev/null 2>&1 && CRD_BEFORE=1
 # install, deployment enabled (the pod cannot start without an image: no rollout wait)
 RELEASES+=("$REL $NS")
 check "helm install into a fresh namespace (deployment.enabled=true)" \
-  "$HELM" install "$REL" "$CHART" --namespace "$NS" --create-namespace --set operator.clusterId=chart-test
+  "$HELM" install "$REL" "$CHART" --namespace "$NS" --create-namespace --set operator.clusterId=chart-test "${IMAGE_SET[@]}"
 check "helm status: deployed" bash -c "'$HELM' status '$REL' -n '$NS' | grep -q '^STATUS: deployed'"
 check "NOTES: how to check the operator, kubectl get mre -A, the examples" bash -c "
   '$HELM' get notes '$REL' -n '$NS' >'$TMP/notes' && grep -q 'rollout status deployment/$FULL' '$TMP/notes' &&
@@ -402,7 +409,7 @@ check "Deployment on the server: runAsUser 10001, readOnlyRootFilesystem, SES_MR
 check "namespace labelled pod-security.kubernetes.io/enforce=restricted" bash -c "
   $KUBECTL create namespace $RESTRICTED >/dev/null &&
   $KUBECTL label namespace $RESTRICTED pod-security.kubernetes.io/enforce=restricted pod-security.kubernetes.io/enforce-version=latest pod-security.kubernetes.io/warn=restricted >/dev/null"
-"$HELM" template "$REL" "$CHART" --namespace "$RESTRICTED" --show-only templates/deployment.yaml >"$TMP/psa-deploy.yaml"
+"$HELM" template "$REL" "$CHART" --namespace "$RESTRICTED" "${IMAGE_SET[@]}" --show-only templates/deployment.yaml >"$TMP/psa-deploy.yaml"
 # PodSecurity enforces on Pods and only warns on workloads: check both the Deployment (no warning) and the Pod its
 # template makes (admitted under enforce); the Pod needs its ServiceAccount to exist (ServiceAccount admission)
 to_pod() { # to_pod <deployment yaml> <pod json>: the Pod the Deployment's template would create
@@ -416,7 +423,7 @@ print(json.dumps({"apiVersion": "v1", "kind": "Pod",
                   "spec": t["spec"]}))' >"$2"
 }
 to_pod "$TMP/psa-deploy.yaml" "$TMP/psa-pod.json" || true
-"$HELM" template "$REL" "$CHART" --namespace "$RESTRICTED" --show-only templates/serviceaccount.yaml |
+"$HELM" template "$REL" "$CHART" --namespace "$RESTRICTED" "${IMAGE_SET[@]}" --show-only templates/serviceaccount.yaml |
   "$KUBECTL" apply -f - >/dev/null 2>&1 || true
 psa_admitted() { # psa_admitted <file>: server dry-run succeeds with no PodSecurity warning
   "$KUBECTL" apply --dry-run=server -f "$1" >"$TMP/psa.out" 2>&1; local rc=$?
@@ -464,11 +471,10 @@ check "can-i watch namespaces: yes" can yes "$SA" watch namespaces
 check "can-i watch roleselectors: yes" can yes "$SA" watch roleselectors.ses.mre.dev
 check "can-i create roleselectors: no" can no "$SA" create roleselectors.ses.mre.dev
 check "can-i create leases.coordination.k8s.io in the release namespace: yes" can yes "$SA" create leases.coordination.k8s.io -n "$NS"
-for verb in get patch; do
+for verb in get update patch; do
   check "can-i $verb the Lease ses-mre-operator-leader in the release namespace: yes" can yes "$SA" "$verb" leases.coordination.k8s.io/ses-mre-operator-leader -n "$NS"
   check "can-i $verb another Lease in the release namespace: no" can no "$SA" "$verb" leases.coordination.k8s.io/kube-scheduler -n "$NS"
 done
-check "can-i update leases (fabric8 renews by patch): no" can no "$SA" update leases.coordination.k8s.io/ses-mre-operator-leader -n "$NS"
 check "can-i get secrets: no" can no "$SA" get secrets -n "$NS"
 check "can-i get secrets in another namespace: no" can no "$SA" get secrets -n "$OTHER"
 check "can-i list configmaps: no" can no "$SA" list configmaps -n "$NS"

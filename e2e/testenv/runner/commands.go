@@ -63,6 +63,11 @@ func cmdUpDetached(cfg *config) int {
 		"--timeout", cfg.timeout.String(),
 		"--v", fmt.Sprint(cfg.verbosity),
 	}
+	if cfg.node {
+		args = append(args, "--node", "--node-name", cfg.nodeName, "--pod-cidr", cfg.podCIDR,
+			"--service-cidr", cfg.serviceCIDR, "--bridge", cfg.bridge, "--cni-bin-dir", cfg.cniBinDir,
+			"--node-run-dir", cfg.nodeRunDir, "--node-images", strings.Join(cfg.nodeImages, ","))
+	}
 	// Don't let the background runner hold pipes/fds inherited from our caller
 	// (a CI harness or make waiting for EOF would hang until it exits).
 	closeInheritedFDs()
@@ -86,6 +91,7 @@ func cmdUpDetached(cfg *config) int {
 			terminate(cmd.Process.Pid, 30*time.Second)
 		}
 		cfg.cleanupLeftovers()
+		cleanupNode(cfg)
 		printTail(cfg.runnerLog(), 6000)
 		return rc
 	}
@@ -151,6 +157,7 @@ func cmdDown(cfg *config) int {
 		stopped = true
 	}
 	cfg.cleanupLeftovers()
+	cleanupNode(cfg) // after a crash of the runner: what its node left on the machine
 	_ = os.Remove(cfg.pidFile())
 	_ = os.Remove(cfg.stateFile())
 	if stopped {
@@ -199,9 +206,12 @@ func cmdStatus(cfg *config) int {
 		return 1
 	}
 	fmt.Printf("testenv: running (pid %d), phase %s since %s, apiserver generation %d\n", pid, st.Phase, st.Since, st.Generation)
-	for _, name := range childNames {
-		fmt.Printf("  %-15s pid %d\n", name, cfg.childPID(name))
+	for _, name := range append(append([]string{}, childNames...), nodeChildNames...) {
+		if pid := cfg.childPID(name); pid > 0 || contains(childNames, name) {
+			fmt.Printf("  %-23s pid %d\n", name, pid)
+		}
 	}
+	fmt.Print(nodeStatusLines(cfg))
 	if st.Server != "" {
 		fmt.Printf("  server          %s\n  etcd            %s\n  KUBECONFIG=%s\n", st.Server, st.Etcd, st.Kubeconfig)
 	}
@@ -252,4 +262,13 @@ func closeInheritedFDs() {
 			syscall.CloseOnExec(fd)
 		}
 	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -8,6 +8,10 @@
 //	testenv status            print state; exit 0 only when the apiserver is ready
 //	testenv env               print "export KUBECONFIG=..." lines
 //
+// With --node (TESTENV_NODE=true), "up" starts a one-node cluster: also kube-controller-manager, kube-scheduler,
+// kubelet and kube-proxy, containerd, a bridge and a pause image; "down" also undoes what the node did to the
+// machine (see node.go).
+//
 // See ../README.md.
 package main
 
@@ -17,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -26,7 +31,10 @@ commands:
   up [--detach]       start etcd + kube-apiserver; foreground until SIGTERM/SIGINT
                       (SIGHUP restarts kube-apiserver only). --detach runs it in the
                       background and returns once the apiserver is ready.
-  down                stop a running testenv (and any leftover etcd/kube-apiserver)
+                      --node: a one-node cluster (kubelet, kube-proxy, controller-manager,
+                      scheduler, containerd; root), ready once the node is Ready.
+  down                stop a running testenv (and any leftover etcd/kube-apiserver; for a
+                      node also its pods, cgroups, mounts, bridge and iptables chains)
   restart-apiserver   restart only kube-apiserver, keeping etcd, port, certs, kubeconfig
   status              print the state; exit 0 if the apiserver is ready, 1 otherwise
   env                 print "export KUBECONFIG=..." lines for eval
@@ -43,6 +51,16 @@ type config struct {
 	timeout      time.Duration
 	detach       bool
 	verbosity    int
+
+	// one-node mode
+	node        bool
+	nodeName    string
+	podCIDR     string
+	serviceCIDR string
+	bridge      string
+	cniBinDir   string
+	nodeRunDir  string
+	nodeImages  []string
 }
 
 func main() {
@@ -111,6 +129,21 @@ func flagSet(cmd string, cfg *config) *flag.FlagSet {
 	fs.DurationVar(&cfg.timeout, "timeout", timeout, "how long to wait for start, stop or restart (env TESTENV_TIMEOUT)")
 	fs.BoolVar(&cfg.detach, "detach", false, "up: run in the background, return once ready")
 	fs.IntVar(&cfg.verbosity, "v", 0, "kube-apiserver log verbosity")
+	node, _ := strconv.ParseBool(envOr("TESTENV_NODE", "false"))
+	fs.BoolVar(&cfg.node, "node", node, "up: a one-node cluster (env TESTENV_NODE)")
+	fs.StringVar(&cfg.nodeName, "node-name", envOr("TESTENV_NODE_NAME", "ses-mre-node"), "node: its name (env TESTENV_NODE_NAME)")
+	fs.StringVar(&cfg.podCIDR, "pod-cidr", envOr("TESTENV_NODE_POD_CIDR", "10.244.0.0/24"),
+		"node: pod range on its bridge; the first address is the bridge's, where kube-apiserver and kubelet listen (env TESTENV_NODE_POD_CIDR)")
+	fs.StringVar(&cfg.serviceCIDR, "service-cidr", envOr("TESTENV_NODE_SERVICE_CIDR", "10.96.0.0/24"),
+		"node: Service ClusterIP range (env TESTENV_NODE_SERVICE_CIDR)")
+	fs.StringVar(&cfg.bridge, "bridge", envOr("TESTENV_NODE_BRIDGE", "sesmre0"), "node: name of its bridge (env TESTENV_NODE_BRIDGE)")
+	fs.StringVar(&cfg.cniBinDir, "cni-bin-dir", envOr("TESTENV_NODE_CNI_BIN_DIR", "/usr/lib/cni"),
+		"node: CNI plugins (Debian's containernetworking-plugins) (env TESTENV_NODE_CNI_BIN_DIR)")
+	fs.StringVar(&cfg.nodeRunDir, "node-run-dir", envOr("TESTENV_NODE_RUN_DIR", "/run/ses-mre-node"),
+		"node: containerd's state and socket; short, for Unix socket paths (env TESTENV_NODE_RUN_DIR)")
+	fs.Func("node-images", "node: comma-separated image archives imported into containerd at start, the pause image first (env TESTENV_NODE_IMAGES)",
+		func(v string) error { cfg.nodeImages = splitList(v); return nil })
+	cfg.nodeImages = splitList(os.Getenv("TESTENV_NODE_IMAGES"))
 	return fs
 }
 
@@ -132,6 +165,11 @@ func parseFlags(cmd string, args []string) (*config, error) {
 		return nil, err
 	}
 	cfg.workDir = wd
+	for i, img := range cfg.nodeImages {
+		if cfg.nodeImages[i], err = filepath.Abs(img); err != nil {
+			return nil, err
+		}
+	}
 	if cmd == "up" {
 		if cfg.apiserverBin, err = findBinary(cfg.apiserverBin, "kube-apiserver"); err != nil {
 			return nil, err
@@ -141,6 +179,16 @@ func parseFlags(cmd string, args []string) (*config, error) {
 		}
 	}
 	return cfg, nil
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, x := range strings.Split(v, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // findBinary resolves a control-plane binary: explicit path, then

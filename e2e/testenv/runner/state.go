@@ -166,7 +166,7 @@ func (c *config) childPID(name string) int {
 // run of this work dir (e.g. after the runner was SIGKILLed on a system
 // without parent-death signals).
 func (c *config) cleanupLeftovers() {
-	for _, name := range childNames {
+	for _, name := range append(append([]string{}, nodeChildNames...), childNames...) {
 		if pid := c.childPID(name); pid > 0 {
 			logf("stopping leftover %s (pid %d)", name, pid)
 			terminate(pid, 15*time.Second)

@@ -34,6 +34,7 @@ const adminUser = "testenv-admin"
 // runner owns the control plane of one work dir.
 type runner struct {
 	cfg        *config
+	node       *node // nil: apiserver-only
 	cp         *envtest.ControlPlane
 	admin      *rest.Config
 	generation int
@@ -57,6 +58,7 @@ func cmdUp(cfg *config) int {
 		}
 	}
 	cfg.cleanupLeftovers()
+	cleanupNode(cfg) // a node of this work dir that crashed: its pods, mounts, bridge, iptables chains
 	// Fresh cluster every time: state, certs and etcd data of a previous run go.
 	for _, p := range []string{cfg.stateFile(), cfg.kubeconfig(), cfg.envFile(), cfg.path("etcd-data"), cfg.path("certs")} {
 		_ = os.RemoveAll(p)
@@ -76,6 +78,15 @@ func cmdUp(cfg *config) int {
 	_ = cfg.writeState(state{PID: os.Getpid(), Phase: "starting"})
 
 	t0 := time.Now()
+	if cfg.node {
+		n, err := newNode(cfg)
+		if err != nil {
+			logf("%v", err)
+			_ = os.Remove(cfg.stateFile())
+			return 1
+		}
+		r.node = n
+	}
 	if err := r.start(); err != nil {
 		logf("start failed: %v", err)
 		r.stop()
@@ -83,8 +94,8 @@ func cmdUp(cfg *config) int {
 		_ = os.Remove(cfg.stateFile())
 		return 1
 	}
-	logf("control plane up in %s (etcd %s, kube-apiserver %s)", time.Since(t0).Round(time.Millisecond),
-		r.cp.Etcd.URL, r.server())
+	logf("%s up in %s (etcd %s, kube-apiserver %s)", map[bool]string{true: "node", false: "control plane"}[r.node != nil],
+		time.Since(t0).Round(time.Millisecond), r.cp.Etcd.URL, r.server())
 	fmt.Printf("testenv ready: KUBECONFIG=%s\n", cfg.kubeconfig())
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -123,7 +134,7 @@ func cmdUp(cfg *config) int {
 			if restarting {
 				continue
 			}
-			for _, name := range childNames {
+			for _, name := range r.children() {
 				if cfg.childPID(name) == 0 {
 					logf("%s exited unexpectedly; stopping everything", name)
 					r.stop()
@@ -151,8 +162,21 @@ func (r *runner) closeLogs() {
 	}
 }
 
+// children: the processes this runner started and watches.
+func (r *runner) children() []string {
+	if r.node == nil {
+		return childNames
+	}
+	return append(append([]string{}, childNames...), nodeChildNames...)
+}
+
 func (r *runner) start() error {
 	cfg := r.cfg
+	if r.node != nil {
+		if err := r.node.prepare(r); err != nil {
+			return err
+		}
+	}
 	etcdShim, err := cfg.writeShim("etcd", cfg.etcdBin)
 	if err != nil {
 		return err
@@ -221,6 +245,11 @@ func (r *runner) start() error {
 		Set("v", strconv.Itoa(cfg.verbosity))
 	// service-account-issuer/-key-file/-signing-key-file, client-ca-file,
 	// cert-dir, secure-port, bind-address, etcd-servers: envtest's defaults.
+	if r.node != nil {
+		if err := r.node.configureAPIServer(api, cfg.path("certs")); err != nil {
+			return err
+		}
+	}
 
 	r.cp = &envtest.ControlPlane{Etcd: etcd, APIServer: api}
 	logf("starting etcd and kube-apiserver (work dir %s)", cfg.workDir)
@@ -243,12 +272,21 @@ func (r *runner) start() error {
 	if err := waitReadyz(ctx, r.admin); err != nil {
 		return err
 	}
-	cs, err := kubernetes.NewForConfig(r.admin)
-	if err != nil {
-		return err
+	if r.node != nil {
+		if err := r.node.startComponents(r); err != nil {
+			return err
+		}
+		if err := r.node.waitReady(ctx, r.admin); err != nil {
+			return err
+		}
+	} else {
+		cs, err := kubernetes.NewForConfig(r.admin)
+		if err != nil {
+			return err
+		}
+		ensureDefaultServiceAccounts(context.Background(), cs)
+		waitDefaultServiceAccount(ctx, cs)
 	}
-	ensureDefaultServiceAccounts(context.Background(), cs)
-	waitDefaultServiceAccount(ctx, cs)
 	r.generation = 1
 	return cfg.writeState(r.readyState())
 }
@@ -285,6 +323,10 @@ func (r *runner) restartAPIServer(ctx context.Context) error {
 }
 
 func (r *runner) stop() error {
+	if r.node != nil {
+		r.node.stopComponents()
+		defer cleanupNode(r.cfg)
+	}
 	if r.cp == nil {
 		return nil
 	}
@@ -301,7 +343,7 @@ func (r *runner) stop() error {
 }
 
 func (r *runner) printLogTails() {
-	for _, name := range childNames {
+	for _, name := range r.children() {
 		b, err := os.ReadFile(r.cfg.path("logs", name+".log"))
 		if err != nil || len(b) == 0 {
 			continue
@@ -329,6 +371,9 @@ func (r *runner) writeKubeconfig() error {
 	u, _ := url.Parse(r.admin.Host)
 	env := fmt.Sprintf("KUBECONFIG=%s\nTESTENV_SERVER=%s\nTESTENV_APISERVER_PORT=%s\nTESTENV_ETCD=%s\n",
 		r.cfg.kubeconfig(), r.admin.Host, u.Port(), r.cp.Etcd.URL)
+	if r.node != nil {
+		env += r.node.envLines()
+	}
 	return writeFileAtomic(r.cfg.envFile(), []byte(env), 0o644)
 }
 

@@ -80,6 +80,9 @@ Only the verbs the operator sends: the e2e suite runs the operator under exactly
 
 {{/* Fails rendering on combinations the schema cannot express. */}}
 {{- define "ses-mre-operator.validate" -}}
+{{- if and .Values.deployment.enabled (not .Values.image.repository) }}
+{{- fail "image.repository is required with deployment.enabled=true: no public image of ses-mre-operator is published; build it (make image), push it to a registry your nodes pull from and set image.repository (and image.tag unless it is the chart's appVersion); see the chart README, section Image" }}
+{{- end }}
 {{- if and (gt (int .Values.replicaCount) 1) (not .Values.leaderElection.enabled) }}
 {{- fail "replicaCount > 1 requires leaderElection.enabled=true: without it every replica would reconcile the same objects" }}
 {{- end }}

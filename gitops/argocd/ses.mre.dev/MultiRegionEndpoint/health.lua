@@ -39,7 +39,9 @@ local ready = findCondition(conditions, "Ready")
 local reconciling = findCondition(conditions, "Reconciling")
 local stalled = findCondition(conditions, "Stalled")
 
--- 1. Being deleted: the finalizer holds the object until SES has deleted the endpoint.
+-- 1. Being deleted: the finalizer holds the object until SES has deleted the endpoint. (ArgoCD itself answers
+-- Progressing "Pending deletion" for an object being deleted before it runs this script; this branch gives the same
+-- status, with the operator's message, wherever the script is run directly, e.g. by ArgoCD's test harness.)
 if obj.metadata ~= nil and obj.metadata.deletionTimestamp ~= nil then
   hs.status = "Progressing"
   if isTrue(stalled) then

@@ -1,6 +1,7 @@
 package dev.mre.operator;
 
 import dev.mre.operator.aws.SdkSesGateway;
+import dev.mre.operator.config.KubernetesClientConfig;
 import dev.mre.operator.config.OperatorConfig;
 import dev.mre.operator.ops.OpsServer;
 import dev.mre.operator.ops.SesCallMetrics;
@@ -47,14 +48,17 @@ public final class Main {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
-        KubernetesClient client = new KubernetesClientBuilder().build();
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(KubernetesClientConfig.load()).build();
         SdkSesGateway ses = new SdkSesGateway(config, DefaultCredentialsProvider.builder().build(),
                 new SesCallMetrics(registry));
         AtomicBoolean leading = new AtomicBoolean();
+        AtomicBoolean stopping = new AtomicBoolean();
         Operator operator;
         try {
             operator = OperatorApp.create(client, config, ses, Clock.systemUTC(),
-                    Timing.defaults(config.resyncPeriod(), config.tagResyncPeriod()), registry, leading);
+                    Timing.defaults(config.resyncPeriod(), config.tagResyncPeriod()), registry, leading,
+                    () -> exitUnlessStopping(stopping, "lost the leader Lease: exiting so that two replicas never act"
+                            + " at once (the Deployment starts a new one)"));
         } catch (IllegalStateException e) {
             System.err.println("ses-mre-operator: cannot start: " + e.getMessage());
             ses.close();
@@ -62,7 +66,6 @@ public final class Main {
             System.exit(2);
             return;
         }
-        AtomicBoolean stopping = new AtomicBoolean();
         OpsServer ops = config.ops().port() < 0 ? null : new OpsServer(config.ops().port(),
                 () -> !stopping.get() && operator.getRuntimeInfo().isStarted(),
                 () -> readiness(config, operator, leading, stopping),
@@ -78,9 +81,27 @@ public final class Main {
                 ops.close();
             }
         }, "shutdown"));
-        operator.start();
+        try {
+            operator.start();
+        } catch (RuntimeException e) {
+            // for example the RBAC check of the Lease: a process that cannot work must not look alive
+            LOG.error("cannot start: {}", e.getMessage(), e);
+            System.exit(1);
+        }
         LOG.info("started in {} ms{}", (System.nanoTime() - startNanos) / 1_000_000,
                 ops == null ? "" : "; health, readiness and metrics on port " + ops.port());
+    }
+
+    /**
+     * Exits with status 1, from a thread of its own (System.exit waits for the shutdown hooks, so it must never run
+     * on a thread a hook waits for), unless the operator is already stopping.
+     */
+    static void exitUnlessStopping(AtomicBoolean stopping, String why) {
+        if (stopping.get()) {
+            return;
+        }
+        LOG.warn(why);
+        new Thread(() -> System.exit(1), "exit").start();
     }
 
     /** Null when ready; otherwise why not. A standby replica is ready: it must not block rollouts. */

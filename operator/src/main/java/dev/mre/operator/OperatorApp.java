@@ -74,14 +74,16 @@ public final class OperatorApp {
     /** Registers the reconciler on a new (not yet started) JOSDK operator, without metrics export. */
     public static Operator create(KubernetesClient client, OperatorConfig config, SesGateway ses, Clock clock,
                                   Timing timing) {
-        return create(client, config, ses, clock, timing, new SimpleMeterRegistry(), new AtomicBoolean());
+        return create(client, config, ses, clock, timing, new SimpleMeterRegistry(), new AtomicBoolean(), () -> {});
     }
 
     /**
      * @param leading set while this replica holds the leader Lease (always false without leader election)
+     * @param lostLeadership run when this replica stops leading (Main exits, so that two replicas never act at once)
      */
     public static Operator create(KubernetesClient client, OperatorConfig config, SesGateway ses, Clock clock,
-                                  Timing timing, MeterRegistry registry, AtomicBoolean leading) {
+                                  Timing timing, MeterRegistry registry, AtomicBoolean leading,
+                                  Runnable lostLeadership) {
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withCloseClientOnStop(false)
@@ -98,9 +100,13 @@ public final class OperatorApp {
                         LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
                         LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
                         config.ops().identity(),
-                        new LeaderCallbacks(() -> leading.set(true), () -> leading.set(false), leader -> {}),
-                        // a replica that loses the Lease exits and restarts clean: never two actors at once
-                        true));
+                        new LeaderCallbacks(() -> leading.set(true), () -> {
+                            leading.set(false);
+                            lostLeadership.run();
+                        }, leader -> {}),
+                        // not JOSDK's System.exit on losing the Lease: called while the JVM is already shutting down
+                        // (SIGTERM stops the elector from the shutdown hook) it would wait for that hook forever
+                        false));
             }
         });
         EndpointInventory inventory = new EndpointInventory((scope, as) -> ses.list(as, scope.region()), ses::callRate,

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code java -jar ses-emulator-*-all.jar --port 4566 [settings flags]}: runs until SIGTERM / Ctrl-C.
+ * {@code java -jar ses-emulator-all.jar --port 4566 [settings flags]}: runs until SIGTERM / Ctrl-C.
  * Every setting of {@link Settings} is a flag, the kebab-case of its JSON name ({@code --error-rate-500 0.1}).
  */
 public final class Main {
@@ -174,7 +174,7 @@ public final class Main {
 
     static void printHelp(PrintStream out) {
         out.println("SES v2 multi-region endpoint + STS GetCallerIdentity/AssumeRole emulator");
-        out.println("usage: java -jar ses-emulator-<version>-all.jar [options]");
+        out.println("usage: java -jar ses-emulator-all.jar [options]");
         out.println();
         out.println("server:");
         out.println(String.format("  --%-44s %s", "host HOST", "interface to bind (default 127.0.0.1)"));

@@ -7,6 +7,7 @@ import dev.mre.e2e.harness.Conditions;
 import dev.mre.e2e.harness.Emulator;
 import dev.mre.e2e.harness.Harness;
 import dev.mre.e2e.harness.Kubectl;
+import dev.mre.e2e.harness.MreStatus;
 import dev.mre.e2e.harness.OperatorProcess;
 import dev.mre.e2e.harness.Ownership;
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -71,52 +71,30 @@ public abstract class E2eTest {
     }
 
     protected static Optional<JsonNode> mre(String ns, String name) {
-        return kubectl().getJson("mre", name, "-n", ns);
+        return MreStatus.get(kubectl(), ns, name);
     }
 
     protected static Optional<JsonNode> condition(JsonNode mre, String type) {
-        for (JsonNode c : mre.path("status").path("conditions")) {
-            if (type.equals(c.path("type").asText())) {
-                return Optional.of(c);
-            }
-        }
-        return Optional.empty();
+        return MreStatus.condition(mre, type);
     }
 
     /** Ready=True for the current generation (status.observedGeneration == metadata.generation). */
     protected static boolean isReadyAtGeneration(JsonNode mre) {
-        long gen = mre.path("metadata").path("generation").asLong(-1);
-        return condition(mre, "Ready").map(c -> "True".equals(c.path("status").asText())).orElse(false)
-                && mre.path("status").path("observedGeneration").asLong(-2) == gen;
+        return MreStatus.isReadyAtGeneration(mre);
     }
 
     protected static String describeStatus(JsonNode mre) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("generation ").append(mre.path("metadata").path("generation").asText())
-                .append(", observedGeneration ").append(mre.path("status").path("observedGeneration").asText("-"))
-                .append(", endpointStatus ").append(mre.path("status").path("endpointStatus").asText("-"));
-        for (JsonNode c : mre.path("status").path("conditions")) {
-            sb.append(", ").append(c.path("type").asText()).append('=').append(c.path("status").asText())
-                    .append('/').append(c.path("reason").asText());
-        }
-        return sb.toString();
+        return MreStatus.describe(mre);
     }
 
     /** Waits until the object is Ready for its current generation; returns it. */
     protected static JsonNode awaitReady(String ns, String name, Duration timeout) {
-        AtomicReference<JsonNode> last = new AtomicReference<>();
-        await("mre " + ns + "/" + name + " Ready at its generation", timeout, () -> {
-            Optional<JsonNode> m = mre(ns, name);
-            m.ifPresent(last::set);
-            return m.map(E2eTest::isReadyAtGeneration).orElse(false);
-        }, () -> last.get() == null ? "object not found" : describeStatus(last.get()));
-        return last.get();
+        return MreStatus.awaitReady(kubectl(), ns, name, timeout);
     }
 
     /** Waits until {@code kubectl get} answers NotFound. */
     protected static void awaitGone(String ns, String name, Duration timeout) {
-        await("mre " + ns + "/" + name + " gone", timeout, () -> mre(ns, name).isEmpty(),
-                () -> mre(ns, name).map(E2eTest::describeStatus).orElse("gone"));
+        MreStatus.awaitGone(kubectl(), ns, name, timeout);
     }
 
     /** Polls (every 300 ms) until the condition holds; the failure names what was awaited and the last state. */

@@ -93,7 +93,11 @@ public final class EndpointEventSource extends PollingEventSource<ObservedEndpoi
      */
     @Override
     protected void getStateAndFillCache() {
-        for (ScopeKey scope : inventory.due(resync)) {
+        Set<ScopeKey> toList = new java.util.HashSet<>(inventory.due(resync));
+        // a scope whose objects are all new (they create without asking) has no List yet: one now, so that later
+        // passes of objects whose name is taken learn it without another Create
+        byScope.keySet().stream().filter(s -> inventory.known(s).isEmpty()).forEach(toList::add);
+        for (ScopeKey scope : toList) {
             if (!byScope.getOrDefault(scope, Set.of()).isEmpty()) {
                 try {
                     inventory.fresh(scope, resync);

@@ -73,6 +73,11 @@ public final class EndpointInventory {
         this(lister, scope -> Double.POSITIVE_INFINITY, Duration.ZERO, clock);
     }
 
+    /** The identity to list {@code scope} with from now on (any identity acting in that account may). */
+    public void listAs(ScopeKey scope, AwsIdentity as) {
+        listers.put(scope, as);
+    }
+
     /** The latest snapshot of {@code scope}, whatever its age, without calling SES. */
     public Optional<Snapshot> known(ScopeKey scope) {
         return Optional.ofNullable(latest.get(scope));
@@ -85,7 +90,7 @@ public final class EndpointInventory {
      * @throws SesFailure when the List failed (every caller waiting on it gets the failure)
      */
     public Snapshot fresh(ScopeKey scope, AwsIdentity as, Duration maxAge) {
-        listers.put(scope, as);
+        listAs(scope, as);
         return fresh(scope, maxAge);
     }
 

@@ -44,7 +44,9 @@ public interface EndpointObserver {
             @Override
             public Optional<ObservedEndpoint> beforeCreate(ResourceID id, ScopeKey scope, EndpointRef ref) {
                 events.follow(id, scope, ref.name());
-                // whatever the last List of the scope said, however old; no List just for this
+                inventory.listAs(scope, ref.identity());
+                // whatever the last List of the scope said, however old; no List just for this (the event source
+                // lists a followed scope that was never listed at its next tick)
                 return inventory.known(scope).map(s -> s.byName().get(ref.name()));
             }
 

@@ -11,10 +11,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /** The shipped logback.xml: SES_MRE_LOG_FORMAT=json gives one JSON object per line with the MDC keys as fields. */
+// reconfigures logback for the whole JVM: never next to other test classes (they run concurrently, see
+// junit-platform.properties)
+@Isolated
 class LogFormatTest {
 
     private final PrintStream originalOut = System.out;

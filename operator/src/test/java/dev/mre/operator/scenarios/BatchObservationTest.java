@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
  * object creates without asking first, and a settled object costs no SES call of its own.
  */
 @EnableKubernetesMockClient(crud = true)
-class BatchObservationTest {
+class BatchObservationTest extends ScenarioTest {
 
     /** The harness's fast polling, but a tag sweep far away, so that only observation is counted. */
     static final Timing NO_SWEEP = new Timing(OperatorHarness.FAST.pollMin(), OperatorHarness.FAST.pollMax(),
@@ -33,15 +33,6 @@ class BatchObservationTest {
             OperatorHarness.FAST.throttleBackoffMax(), OperatorHarness.FAST.stalledRetryMin(),
             OperatorHarness.FAST.stalledRetryMax());
 
-    KubernetesClient client;
-    OperatorHarness h;
-
-    @AfterEach
-    void stop() {
-        if (h != null) {
-            h.close();
-        }
-    }
 
     long calls(Operation op) {
         return h.ses.calls().count(op);

@@ -31,21 +31,16 @@ import software.amazon.awssdk.services.sesv2.model.SesV2Exception;
  * too (defense in depth: the operator's own rules are tested elsewhere; this proves the documented policy).
  */
 @EnableKubernetesMockClient(crud = true)
-class IamPolicyScenarioTest {
+class IamPolicyScenarioTest extends ScenarioTest {
 
     static final Path POLICY = Path.of("../docs/iam/operator-policy.json");
 
-    KubernetesClient client;
-    OperatorHarness h;
     SesV2Client outsider;
 
     @AfterEach
-    void stop() {
+    void closeOutsider() {
         if (outsider != null) {
             outsider.close();
-        }
-        if (h != null) {
-            h.close();
         }
     }
 

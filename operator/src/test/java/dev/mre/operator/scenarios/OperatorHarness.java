@@ -148,7 +148,7 @@ final class OperatorHarness implements AutoCloseable {
         SdkSesGateway sdk = new SdkSesGateway(config(), credentials, new SesCallMetrics(registry)); // as Main does
         gateway = wrap.apply(sdk);
         operator = OperatorApp.create(client, config(), gateway, Clock.systemUTC(), timing, registry,
-                new AtomicBoolean());
+                new AtomicBoolean(), () -> {});
         operator.start();
         return this;
     }

@@ -17,17 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** /healthz, /readyz and /metrics of a running operator, as the chart's probes and Prometheus read them. */
 @EnableKubernetesMockClient(crud = true)
-class OpsEndpointsTest {
-
-    KubernetesClient client;
-    OperatorHarness h;
-
-    @AfterEach
-    void stop() {
-        if (h != null) {
-            h.close();
-        }
-    }
+class OpsEndpointsTest extends ScenarioTest {
 
     static HttpResponse<String> get(int port, String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))

@@ -23,20 +23,11 @@ import org.junit.jupiter.api.Test;
  * needs (and writes them to target/throttling-storm.txt). The production timing is used, not the fast test timing.
  */
 @EnableKubernetesMockClient(crud = true)
-class ThrottlingStormTest {
+class ThrottlingStormTest extends ScenarioTest {
 
     // -Dstorm.objects / -Dstorm.rate / -Dstorm.adaptive / -Dstorm.ceiling for experiments; the defaults are the test
     static final int OBJECTS = Integer.getInteger("storm.objects", 12);
     static final double RATE = Double.parseDouble(System.getProperty("storm.rate", "4"));
-    KubernetesClient client;
-    OperatorHarness h;
-
-    @AfterEach
-    void stop() {
-        if (h != null) {
-            h.close();
-        }
-    }
 
     @Test
     void aBurstOfObjectsAgainstATightSesLimitAllBecomeReadyWithoutAStorm() throws Exception {

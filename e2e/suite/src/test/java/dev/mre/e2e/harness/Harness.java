@@ -1,6 +1,5 @@
 package dev.mre.e2e.harness;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +73,15 @@ public final class Harness implements AutoCloseable {
      * {@code work} as the folder of its logs and files (emptied of earlier logs first: they are appended to).
      */
     public static Harness start(String suite, Path work) {
+        return start(suite, work, ControlPlane.Kind.APISERVER);
+    }
+
+    /**
+     * As {@link #start(String, Path)} on a control plane of the given kind: {@link ControlPlane.Kind#NODE} is the
+     * one-node cluster (kubelet, kube-proxy, scheduler, controller-manager), whose default folder is .work/cluster,
+     * where {@code make cluster-up} starts it (a running one is reused and left running).
+     */
+    public static Harness start(String suite, Path work, ControlPlane.Kind kind) {
         Harness h = new Harness(suite, work);
         Processes.onJvmExit(h::close);
         try {
@@ -84,7 +92,8 @@ public final class Harness implements AutoCloseable {
                     Files.deleteIfExists(f);
                 }
             }
-            h.controlPlane = ControlPlane.open(h.repo, h.repo.resolve(".work/testenv-" + suite));
+            h.controlPlane = ControlPlane.open(h.repo, h.repo.resolve(kind == ControlPlane.Kind.NODE ? ".work/cluster"
+                    : ".work/testenv-" + suite), kind);
             h.kubectl = new Kubectl(Kubectl.binary(h.controlPlane.toolsDir()), h.controlPlane.adminKubeconfig(), h.repo);
             h.helm = new Helm(Helm.binary(h.controlPlane.toolsDir(), h.controlPlane::buildTools),
                     h.controlPlane.adminKubeconfig(), h.repo, h.work.resolve("helm-home"));
@@ -191,7 +200,11 @@ public final class Harness implements AutoCloseable {
         return register(OperatorProcess.start(name, jar, logs.resolve(name + ".log"), env));
     }
 
-    private synchronized <T extends AutoCloseable> T register(T process) {
+    /**
+     * Adds something the suite started on its own (e.g. ArgoCD's processes) to the teardown: closed by
+     * {@link #close()} before what was registered earlier (the reverse order of starting).
+     */
+    public synchronized <T extends AutoCloseable> T register(T process) {
         processes.push(process);
         return process;
     }
@@ -322,14 +335,5 @@ public final class Harness implements AutoCloseable {
         } catch (Exception | Error e) {
             Progress.log("teardown step '%s' failed (continuing): %s", what, e);
         }
-    }
-
-    /** A namespace's MultiRegionEndpoints, as kubectl lists them. */
-    public List<JsonNode> objects(String namespace) {
-        return kubectl.getJson(CRD_NAME, "-n", namespace).map(l -> {
-            List<JsonNode> items = new ArrayList<>();
-            l.path("items").forEach(items::add);
-            return items;
-        }).orElse(List.of());
     }
 }
