@@ -109,7 +109,8 @@ public final class OperatorApp {
                         false));
             }
         });
-        EndpointInventory inventory = new EndpointInventory((scope, as) -> ses.list(as, scope.region()), clock);
+        EndpointInventory inventory = new EndpointInventory((scope, as) -> ses.list(as, scope.region()), ses::callRate,
+                timing.pollMax(), clock);
         EndpointEventSource endpointEvents = new EndpointEventSource(inventory, EVENT_TICK, timing.resync());
         EndpointObserver observer = config.observation() == OperatorConfig.Observation.BATCH
                 ? EndpointObserver.batch(inventory, endpointEvents)

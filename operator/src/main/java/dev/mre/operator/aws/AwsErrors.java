@@ -23,6 +23,10 @@ public final class AwsErrors {
     private AwsErrors() {}
 
     static SesFailure classify(SdkException e) {
+        if (isNotSent(e)) {
+            // the operator's own pacing kept the call back while SES throttles this account: throttling, not sent
+            return new SesFailure(Kind.THROTTLED, CallPacer.NoTurn.CODE, e.getCause().getMessage(), e);
+        }
         if (e instanceof AwsServiceException ase) {
             String code = ase.awsErrorDetails() == null ? null : ase.awsErrorDetails().errorCode();
             String text = ase.awsErrorDetails() == null ? null : ase.awsErrorDetails().errorMessage();
@@ -37,6 +41,11 @@ public final class AwsErrors {
             return new SesFailure(Kind.ACCESS_DENIED, "NoCredentials", redact(firstLine(e.getMessage())), e);
         }
         return new SesFailure(Kind.UNAVAILABLE, e.getClass().getSimpleName(), redact(firstLine(e.getMessage())), e);
+    }
+
+    /** Whether the call was kept back by the operator's own pacing and never sent (see {@link CallPacer}). */
+    public static boolean isNotSent(Throwable e) {
+        return e instanceof SdkClientException && e.getCause() instanceof CallPacer.NoTurn;
     }
 
     /** The AWS error code of an {@code x-amzn-ErrorType} header ({@code Code:optional-URI}). */

@@ -41,13 +41,10 @@ public final class SdkSesGateway implements SesGateway {
         this.clients = new SesClients(config, credentials, metrics);
     }
 
-    /** SES calls per second the operator allows itself now in one account and region. */
+    @Override
     public double callRate(ScopeKey scope) {
         return clients.pacer(scope).rate();
     }
-
-    /** SES's maximum page: a thousand endpoints per call. */
-    static final int PAGE_SIZE = 1000;
 
     @Override
     public List<ObservedEndpoint> list(AwsIdentity identity, String region) {

@@ -71,12 +71,13 @@ final class SesClients implements AutoCloseable {
 
     /**
      * Paces every SES call in one account and region: an account's rate limit is per region, and one throttled
-     * account must not slow another.
+     * account must not slow another (nor hold the reconcile threads: see {@link CallPacer}).
      */
     CallPacer pacer(ScopeKey scope) {
         return pacers.computeIfAbsent(scope, s -> {
             CallPacer p = new CallPacer(config.maxCallRate(),
-                    config.adaptiveRateLimit() ? new AdaptiveCallRate(config.maxCallRate()) : null);
+                    config.adaptiveRateLimit() ? new AdaptiveCallRate(config.maxCallRate()) : null,
+                    CallPacer.maxWait(config.reconcileThreads(), config.maxCallRate()), CallPacer.MIN_TURNS);
             metrics.callRate(s, p::rate);
             return p;
         });

@@ -11,6 +11,9 @@ import java.util.Set;
  */
 public interface SesGateway extends AutoCloseable {
 
+    /** SES's largest page of ListMultiRegionEndpoints: what {@link #list} asks for. */
+    int PAGE_SIZE = 1000;
+
     /**
      * ListMultiRegionEndpoints of {@code region} in the account of {@code identity}, every page (PageSize 1000): all
      * endpoints whose primary region it is.
@@ -43,6 +46,11 @@ public interface SesGateway extends AutoCloseable {
      * for the operator's own identity); for a role that is also the proof that it can be assumed.
      */
     String account(AwsIdentity identity);
+
+    /** SES calls per second the operator allows itself now in one account and region (unlimited unless paced). */
+    default double callRate(ScopeKey scope) {
+        return Double.POSITIVE_INFINITY;
+    }
 
     @Override
     default void close() {}

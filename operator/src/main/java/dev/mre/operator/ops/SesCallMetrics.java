@@ -73,8 +73,8 @@ public final class SesCallMetrics implements CallMetrics {
 
         @Override
         public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
-            if (context.httpResponse().isEmpty()) {
-                // no HTTP answer at all (connection refused, reset, timeout)
+            if (context.httpResponse().isEmpty() && !AwsErrors.isNotSent(context.exception())) {
+                // no HTTP answer at all (connection refused, reset, timeout); a call the pacer kept back was no attempt
                 Counter.builder(CALLS).description("SES HTTP attempts by operation and outcome")
                         .tag("account", account)
                         .tag("operation", attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))

@@ -105,4 +105,61 @@ class EndpointInventoryTest {
         assertThat(inv.known(SCOPE)).isEmpty();
         assertThat(inv.fresh(SCOPE, Duration.ZERO).byName()).containsKey("a");
     }
+
+    @Test
+    void aLargeListIsNotRepeatedWithinItsShareOfTheCallRate() {
+        TestClock clock = new TestClock();
+        AtomicInteger lists = new AtomicInteger();
+        List<ObservedEndpoint> many = new ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            many.add(new ObservedEndpoint("e" + i, "id" + i, EndpointStatus.READY, List.of("us-east-1", "eu-west-1"),
+                    Instant.EPOCH, Instant.EPOCH));
+        }
+        // 2,500 endpoints = 3 pages; at 10 calls/s a tenth of the rate is 1 call/s: one such List per 3 s at most
+        EndpointInventory inv = new EndpointInventory((s, as) -> {
+            lists.incrementAndGet();
+            return many;
+        }, scope -> 10.0, Duration.ofSeconds(30), clock);
+        EndpointInventory.Snapshot first = inv.fresh(SCOPE, Duration.ofSeconds(2));
+        assertThat(first.pages()).isEqualTo(3);
+        clock.now = clock.now.plusMillis(2500);
+        assertThat(inv.fresh(SCOPE, Duration.ofSeconds(2))).isSameAs(first);
+        assertThat(lists).hasValue(1);
+        clock.now = clock.now.plusMillis(600);
+        assertThat(inv.fresh(SCOPE, Duration.ofSeconds(2)).version()).isEqualTo(2);
+        assertThat(lists).hasValue(2);
+    }
+
+    @Test
+    void aOnePageListIsRepeatedAsOftenAsCallersAsk() {
+        TestClock clock = new TestClock();
+        AtomicInteger lists = new AtomicInteger();
+        // one page at 10 calls/s: 1 s apart at least, below the 2 s a poll asks for
+        EndpointInventory inv = new EndpointInventory((s, as) -> {
+            lists.incrementAndGet();
+            return List.of(EP);
+        }, scope -> 10.0, Duration.ofSeconds(30), clock);
+        inv.fresh(SCOPE, Duration.ofSeconds(2));
+        clock.now = clock.now.plusMillis(2100);
+        inv.fresh(SCOPE, Duration.ofSeconds(2));
+        assertThat(lists).hasValue(2);
+    }
+
+    @Test
+    void theRateShareNeverHoldsAListBackLongerThanTheLongestPoll() {
+        TestClock clock = new TestClock();
+        AtomicInteger lists = new AtomicInteger();
+        // one page at a throttled 0.5 calls/s would be 20 s apart; the longest poll, 5 s here, caps it
+        EndpointInventory inv = new EndpointInventory((s, as) -> {
+            lists.incrementAndGet();
+            return List.of(EP);
+        }, scope -> 0.5, Duration.ofSeconds(5), clock);
+        inv.fresh(SCOPE, Duration.ofSeconds(2));
+        clock.now = clock.now.plusMillis(4900);
+        inv.fresh(SCOPE, Duration.ofSeconds(2));
+        assertThat(lists).hasValue(1);
+        clock.now = clock.now.plusMillis(200);
+        inv.fresh(SCOPE, Duration.ofSeconds(2));
+        assertThat(lists).hasValue(2);
+    }
 }

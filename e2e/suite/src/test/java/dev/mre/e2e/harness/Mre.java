@@ -17,6 +17,7 @@ public final class Mre {
     private String region;
     private String secondary = "eu-west-1";
     private final Map<String, String> tags = new LinkedHashMap<>();
+    private final Map<String, String> labels = new LinkedHashMap<>();
     private String deletionPolicy;
     private String adoptionPolicy;
 
@@ -36,6 +37,7 @@ public final class Mre {
         c.region = region;
         c.secondary = secondary;
         c.tags.putAll(tags);
+        c.labels.putAll(labels);
         c.deletionPolicy = deletionPolicy;
         c.adoptionPolicy = adoptionPolicy;
         return c;
@@ -63,6 +65,12 @@ public final class Mre {
 
     public Mre tag(String key, String value) {
         tags.put(key, value);
+        return this;
+    }
+
+    /** A label on the object (metadata.labels), e.g. the shard an operator's SES_MRE_WATCH_LABEL_SELECTOR picks. */
+    public Mre label(String key, String value) {
+        labels.put(key, value);
         return this;
     }
 
@@ -105,8 +113,12 @@ public final class Mre {
         StringBuilder sb = new StringBuilder();
         sb.append("apiVersion: ses.mre.dev/v1alpha1\nkind: MultiRegionEndpoint\nmetadata:\n")
                 .append("  name: ").append(name).append('\n')
-                .append("  namespace: ").append(namespace).append('\n')
-                .append("spec:\n");
+                .append("  namespace: ").append(namespace).append('\n');
+        if (!labels.isEmpty()) {
+            sb.append("  labels:\n");
+            labels.forEach((k, v) -> sb.append("    \"").append(k).append("\": \"").append(v).append("\"\n"));
+        }
+        sb.append("spec:\n");
         if (endpointName != null) {
             sb.append("  endpointName: ").append(endpointName).append('\n');
         }
@@ -129,7 +141,12 @@ public final class Mre {
 
     /** {@code n} objects named {@code <prefix>-0000}, {@code <prefix>-0001}, ..., each tagged team=&lt;prefix&gt;. */
     public static List<Mre> numbered(String namespace, String prefix, int n) {
-        return IntStream.range(0, n).mapToObj(i -> of(namespace, numberedName(prefix, i)).tag("team", prefix)).toList();
+        return numbered(namespace, prefix, 0, n);
+    }
+
+    /** As {@link #numbered(String, String, int)}, numbers {@code from} (inclusive) to {@code to} (exclusive). */
+    public static List<Mre> numbered(String namespace, String prefix, int from, int to) {
+        return IntStream.range(from, to).mapToObj(i -> of(namespace, numberedName(prefix, i)).tag("team", prefix)).toList();
     }
 
     public static String numberedName(String prefix, int i) {

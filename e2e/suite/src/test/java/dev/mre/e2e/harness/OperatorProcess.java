@@ -37,8 +37,10 @@ public final class OperatorProcess implements AutoCloseable {
      * where the container-aware JVM sees 512 MiB, sizes the heap at 384 MiB and, below 1792 MiB, does not treat the
      * machine as a server: it picks the Serial GC. {@code -XX:MaxRAM=512m} reproduces the heap size but not the GC
      * choice (measured: G1 stays selected, with about 40 MiB more GC memory), hence the explicit Serial GC.
+     * {@code -XX:+ExitOnOutOfMemoryError} is the chart's too: a heap that runs out ends the process.
      */
-    public static final String JAVA_TOOL_OPTIONS = "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC";
+    public static final String JAVA_TOOL_OPTIONS = "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC"
+            + " -XX:+ExitOnOutOfMemoryError";
 
     /** The chart's terminationGracePeriodSeconds: how long a SIGTERM is given before SIGKILL, as the kubelet does. */
     public static final Duration TERMINATION_GRACE = Duration.ofSeconds(30);

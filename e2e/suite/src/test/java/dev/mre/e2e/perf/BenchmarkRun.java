@@ -1,9 +1,10 @@
 package dev.mre.e2e.perf;
 
+import static dev.mre.e2e.perf.BenchSetup.CLUSTER_ID;
+import static dev.mre.e2e.perf.BenchSetup.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mre.e2e.harness.Cmd;
 import dev.mre.e2e.harness.Conditions;
 import dev.mre.e2e.harness.Emulator;
 import dev.mre.e2e.harness.Emulator.Counters;
@@ -16,49 +17,51 @@ import dev.mre.e2e.harness.Pacing;
 import dev.mre.e2e.harness.Params;
 import dev.mre.e2e.harness.Progress;
 import dev.mre.e2e.harness.Repo;
-import dev.mre.e2e.perf.support.Machine;
 import dev.mre.e2e.perf.support.MreWatch;
 import dev.mre.e2e.perf.support.ResourceSampler;
+import dev.mre.e2e.perf.support.Row;
 import dev.mre.e2e.perf.support.Stats;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * One benchmark run (one mode, one repetition) per Maven invocation, so a long benchmark never meets the suite's
- * surefire fork timeout: N objects applied at once with kubectl to the harness's control plane (a fresh one, unless
- * TESTENV_WORK_DIR names a running one, as in make test), the SES emulator
- * limiting every SES call to R requests/s with provisioning taking P seconds, the operator jar under the chart's
- * ServiceAccount and JVM memory settings. Writes one JSON result; {@link BenchmarkReport} turns the results into
- * the Markdown report. The perf.mk targets drive it; settings are system properties:
+ * Scenario "converge" (and "steady"): N objects applied at once with kubectl to a fresh control plane, the SES
+ * emulator limiting every SES call to R requests/s with provisioning taking P seconds, the operator jar under the
+ * chart's ServiceAccount and JVM memory settings, in one observation mode. One run (one mode, one repetition) per
+ * Maven invocation, so a long benchmark never meets the surefire fork timeout; perf.mk interleaves the modes. Writes
+ * one JSON result; {@link BenchmarkReport} turns the results into docs/benchmarks.md and docs/benchmarks.json.
  *
  * <pre>
  * bench.variant   smoke | full            bench.objects  N (20)        bench.rate R (10)
- * bench.createDelay P (3s)                bench.mode adaptive | per-object
- * bench.run       repetition number (1)   bench.steady   also measure the resync steady state (false)
- * bench.results   folder of the JSON results (e2e/suite/target/bench/&lt;variant&gt;/N&lt;objects&gt;)
+ * bench.createDelay P (3s)                bench.mode     batch | per-object (SES_MRE_OBSERVATION)
+ * bench.run       repetition number (1)   bench.results  folder of the JSON results
+ * bench.steadyK   after converging, the steady state with both resync periods divided by each of these factors
+ *                 (comma-separated, e.g. 60,120; empty: none)
+ * bench.idleSeconds  idle window after convergence before memory is read (15)
  * </pre>
  *
- * Modes: {@code adaptive} is the operator's defaults (operator-wide pacing at the ceiling
- * SES_MRE_MAX_CALL_RATE=10, lowered while SES throttles); {@code per-object} switches operator-wide limiting off
- * (SES_MRE_ADAPTIVE_RATE_LIMIT=false, SES_MRE_MAX_CALL_RATE=100000): only each object's own backoff remains.
+ * The bound of a run is N/R + P: one Create per endpoint at R calls/s, plus one provisioning delay. Besides the
+ * figures, each run checks what must hold whatever the machine: one endpoint per object, created by exactly one
+ * successful Create, owned by its object; in batch mode no Get and no ListTagsForResource while converging and at
+ * most one List (page) per poll interval; in per-object mode a Get per object at least.
  */
 @Tag("bench")
 class BenchmarkRun {
 
-    static final String NAMESPACE = "bench";
-    static final String CLUSTER_ID = "bench";
-    static final String RELEASE = "ses-mre-operator-bench";
-    static final String SYSTEM_NAMESPACE = "ses-mre-bench";
+    /** SES_MRE_RESYNC_PERIOD and SES_MRE_TAG_RESYNC_PERIOD defaults, in seconds: the steady state scales these. */
+    static final long RESYNC_S = 600;
+    static final long TAG_RESYNC_S = 6 * 3600;
+    /** The operator's shortest poll of an endpoint in transition (Timing.pollMin): batch mode lists at most this often. */
+    static final double POLL_MIN_S = 2.0;
 
     @Test
     void one_benchmark_run() throws Exception {
@@ -67,56 +70,50 @@ class BenchmarkRun {
         int n = Params.integer("bench.objects", 20);
         int rate = Params.integer("bench.rate", 10);
         Duration createDelay = Params.duration("bench.createDelay", Duration.ofSeconds(3));
-        String mode = Params.str("bench.mode", "adaptive");
+        String mode = Params.str("bench.mode", "batch");
         int run = Params.integer("bench.run", 1);
-        boolean steady = Params.bool("bench.steady", false);
-        if (!mode.equals("adaptive") && !mode.equals("per-object")) {
-            throw new IllegalArgumentException("bench.mode must be adaptive or per-object, got " + mode);
+        List<Long> steadyK = Arrays.stream(Params.str("bench.steadyK", "").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).map(Long::parseLong).toList();
+        if (!mode.equals("batch") && !mode.equals("per-object")) {
+            throw new IllegalArgumentException("-Dbench.mode must be batch or per-object, got " + mode);
         }
-        Path results = Path.of(Params.str("bench.results",
-                repo.resolve("e2e/suite/target/bench/" + variant + "/N" + n).toString()));
-        Path work = results.resolveSibling(results.getFileName() + "-work").resolve(mode + "-" + run);
-        Path jar = Machine.jar("bench.operatorJar", results.getParent().resolve("jars/operator.jar"), Repo.operatorJar());
-        Path emulatorJar = Machine.jar("bench.emulatorJar", results.getParent().resolve("jars/emulator.jar"),
-                Repo.emulatorJar());
-        double lowerBound = 3.0 * n / rate + createDelay.toMillis() / 1000.0;
+        Path results = Path.of(Params.str("bench.results", repo.resolve("e2e/suite/target/bench/" + variant + "/results").toString()));
+        Path work = results.resolveSibling("work").resolve("converge-" + mode + "-" + run);
+        Path jar = BenchSetup.operatorJar(results);
+        double bound = (double) n / rate + createDelay.toMillis() / 1000.0;
         Duration timeout = Params.duration("bench.timeout",
-                Duration.ofSeconds((long) Math.min(33 * 60, Math.max(600, 12 * lowerBound))));
-        Files.createDirectories(results);
+                Duration.ofSeconds((long) Math.min(33 * 60, Math.max(600, 8 * bound))));
 
-        Progress.log("==== benchmark %s: %d objects, SES limited to %d calls/s (burst %d), provisioning %s, mode %s, run %d%s ====",
-                variant, n, rate, rate, createDelay, mode, run, steady ? ", plus the resync steady state" : "");
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("variant", variant);
+        Progress.log("==== benchmark %s: converge, %d objects, SES limited to %d calls/s (burst %d), provisioning %s, "
+                + "observation %s, run %d%s ====", variant, n, rate, rate, createDelay, mode, run,
+                steadyK.isEmpty() ? "" : ", then the steady state at k = " + steadyK);
+        Map<String, Object> r = BenchSetup.header("converge", variant, results);
+        String commit = (String) r.get("operatorCommit");
         r.put("mode", mode);
         r.put("run", run);
         r.put("objects", n);
         r.put("rate", rate);
         r.put("createDelaySeconds", createDelay.toMillis() / 1000.0);
-        r.put("startedAt", Instant.now().toString());
-        r.put("lowerBoundSeconds", lowerBound);
-        r.put("loadBefore", Machine.loadAverage());
-        r.put("machine", Machine.describe(repo));
-        r.put("javaToolOptions", OperatorProcess.JAVA_TOOL_OPTIONS);
-        r.put("operatorJar", jar + " (" + Machine.jarIdentity(jar) + ")");
-        r.put("emulatorJar", emulatorJar + " (" + Machine.jarIdentity(emulatorJar) + ")");
+        r.put("boundSeconds", bound);
         List<String> problems = new ArrayList<>();
+        List<Map<String, Object>> rows = new ArrayList<>();
 
         // the harness empties the run's log folder: logs are appended to, nothing of an earlier run may be read as this one's
         try (Harness h = Harness.start("bench-" + variant, work)) {
             r.put("controlPlane", h.controlPlane().origin().toString());
             h.applyCrds();
-            Harness.OperatorIdentity id = h.installOperatorRbac(RELEASE, SYSTEM_NAMESPACE, "12h");
+            Harness.OperatorIdentity id = h.installOperatorRbac(BenchSetup.RELEASE, BenchSetup.SYSTEM_NAMESPACE, "12h");
             h.namespace(NAMESPACE);
-            Path objects = Files.writeString(work.resolve("objects.yaml"), Mre.documents(Mre.numbered(NAMESPACE, "bench", n)));
+            List<Path> files = BenchSetup.manifests(work.resolve("manifests"), "objects",
+                    Mre.numbered(NAMESPACE, "bench", n), n);
             List<String> emulatorFlags = List.of("--rate-limit", Integer.toString(rate), "--burst", Integer.toString(rate),
                     "--create-delay", Params.flag(createDelay), "--delete-delay", "2s", "--threads", "16", "--seed", "1",
                     "--quota", Integer.toString(Math.max(100, 2 * n)));
             r.put("emulatorFlags", String.join(" ", emulatorFlags));
-            Emulator emu = h.startEmulator("emulator", emulatorJar, emulatorFlags);
+            Emulator emu = h.startEmulator("emulator", BenchSetup.emulatorJar(results), emulatorFlags);
             try (Emulator.CallRecorder calls = emu.recordCalls(Duration.ofSeconds(3))) {
-                Map<String, String> settings = operatorSettings(mode, "10m");
-                r.put("operatorEnv", settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList());
+                Map<String, String> settings = operatorSettings(mode);
+                r.put("operatorEnv", env(settings));
                 OperatorProcess op = h.startOperator("operator-" + mode + "-" + run, jar, id, emu, settings);
                 ResourceSampler sampler = new ResourceSampler(op);
                 MreWatch watch = new MreWatch(h.kubectl());
@@ -129,77 +126,51 @@ class BenchmarkRun {
 
                     // ---- apply everything at once and wait until every object is Ready ----
                     long t0 = System.currentTimeMillis();
-                    Cmd.Result apply = h.kubectl().run(Duration.ofMinutes(10), "apply", "-f", objects.toString());
-                    apply.orThrow();
-                    long applied = System.currentTimeMillis();
-                    r.put("applySeconds", (applied - t0) / 1000.0);
+                    r.put("applySeconds", BenchSetup.apply(h, files));
                     long allReady = watch.awaitAllReady(n, timeout, "convergence");
                     Counters conv = emu.counters();
-                    ResourceSampler.Reading atReady = sampler.read();
                     if (allReady < 0) {
                         problems.add("not every object Ready within " + timeout + ": " + watch.readyCount() + "/" + n
                                 + " Ready, not Ready by reason " + watch.notReadyReasons());
-                        r.put("converged", false);
                         Progress.log("%s\noperator log tail:\n%s", problems.get(0), op.tail(40));
-                    } else {
-                        r.put("converged", true);
                     }
-                    long end = allReady < 0 ? System.currentTimeMillis() : allReady;
-                    double seconds = (end - t0) / 1000.0;
+                    r.put("converged", allReady >= 0);
+                    double seconds = ((allReady < 0 ? System.currentTimeMillis() : allReady) - t0) / 1000.0;
+                    long ses = BenchSetup.sesCalls(conv);
+                    long throttled = BenchSetup.throttled(conv);
                     r.put("convergenceSeconds", seconds);
-                    r.put("ratio", seconds / lowerBound);
+                    r.put("ratio", seconds / bound);
                     r.put("calls", conv.byOperation());
-                    r.put("callsTotal", conv.total());
-                    long throttled = conv.outcome("TooManyRequestsException");
+                    r.put("sesCalls", ses);
+                    r.put("sesCallsPerEndpoint", ses / (double) n);
+                    r.put("callsPerEndpoint", BenchSetup.perEndpoint(conv, n));
                     r.put("throttled", throttled);
-                    r.put("throttledPercent", conv.total() == 0 ? 0 : 100.0 * throttled / conv.total());
-                    Map<String, Double> perEndpoint = new TreeMap<>();
-                    conv.byOperation().forEach((op2, outcomes) -> perEndpoint.put(op2,
-                            outcomes.values().stream().mapToLong(Long::longValue).sum() / (double) n));
-                    r.put("callsPerEndpoint", perEndpoint);
-                    r.put("callsPerEndpointTotal", conv.total() / (double) n);
-                    // answered = everything but throttling, 5xx and dropped connections (a NotFound answers too)
-                    long ok = conv.total() - throttled - conv.outcome("InternalServiceErrorException")
-                            - conv.outcome("ConnectionDropped") - conv.outcome("ResponseDropped");
-                    r.put("successfulCallsPerEndpoint", ok / (double) n);
-                    r.put("successfulCallRate", ok / seconds);
-                    r.put("attemptRate", conv.total() / seconds);
-                    r.put("rssAtReadyMiB", atReady.rssMiB());
-                    r.put("heapAtReadyMiB", atReady.heapUsedMiB());
-                    r.put("heapMaxMiB", atReady.heapMaxMiB());
+                    r.put("share429", ses == 0 ? 0 : throttled / (double) ses);
+                    r.put("answeredSesCallRate", (ses - BenchSetup.NOT_ANSWERED.stream().mapToLong(conv::outcome).sum()) / seconds);
 
                     // per object: apply (the watch's ADDED event) -> first Create call, -> Ready
                     List<Emulator.Call> log = calls.log();
                     r.put("callLogComplete", calls.complete());
-                    r.put("callLogEntries", log.size());
                     Map<String, Instant> firstCreate = Emulator.firstCall(log, "CreateMultiRegionEndpoint", null);
-                    Map<String, Instant> firstCreateOk = Emulator.firstCall(log, "CreateMultiRegionEndpoint", "200");
                     List<Double> toCreate = new ArrayList<>();
-                    List<Double> toCreateOk = new ArrayList<>();
                     List<Double> toReady = new ArrayList<>();
                     for (MreWatch.Obj o : watch.snapshot()) {
-                        String name = o.key.substring(o.key.indexOf('/') + 1);
-                        Instant c = firstCreate.get(name);
+                        Instant c = firstCreate.get(o.key.substring(o.key.indexOf('/') + 1));
                         if (c != null) {
                             toCreate.add((c.toEpochMilli() - o.addedAt) / 1000.0);
-                        }
-                        Instant c2 = firstCreateOk.get(name);
-                        if (c2 != null) {
-                            toCreateOk.add((c2.toEpochMilli() - o.addedAt) / 1000.0);
                         }
                         if (o.readyAt > 0) {
                             toReady.add((o.readyAt - o.addedAt) / 1000.0);
                         }
                     }
-                    r.put("applyToFirstCreate", pcts(toCreate));
-                    r.put("applyToFirstSuccessfulCreate", pcts(toCreateOk));
-                    r.put("applyToReady", pcts(toReady));
+                    r.put("applyToFirstCreate", BenchSetup.pcts(toCreate));
+                    r.put("applyToReady", BenchSetup.pcts(toReady));
 
-                    // correctness: one endpoint per object, created once
-                    checkEndpoints(emu.state(), Ownership.namespaceUid(h.kubectl(), NAMESPACE), log, n,
-                            calls.complete(), conv, problems);
+                    checkEndpoints(emu.state(), Ownership.namespaceUid(h.kubectl(), NAMESPACE), log, n, calls.complete(),
+                            conv, problems);
+                    checkObservation(mode, conv, n, seconds, problems);
 
-                    // idle after convergence (nothing to do until the 10 min resync): memory settles
+                    // idle after convergence (nothing to do until the resync): memory settles
                     int idleSeconds = Params.integer("bench.idleSeconds", 15);
                     r.put("idleSeconds", idleSeconds);
                     Pacing.pause(Duration.ofSeconds(idleSeconds), "idle window after convergence (memory settles)");
@@ -207,25 +178,43 @@ class BenchmarkRun {
                     r.put("rssIdleMiB", idle.rssMiB());
                     r.put("rssPeakMiB", idle.hwmMiB());
                     r.put("heapIdleMiB", idle.heapUsedMiB());
-                    r.put("heapCommittedIdleMiB", idle.heapCommittedMiB());
-                    r.put("nonHeapIdleMiB", idle.nonHeapUsedMiB());
-                    r.put("threadsIdle", idle.threads());
                     r.put("heapPeakSampledMiB", sampler.maxHeapUsedMiB());
-                    String metrics = op.metrics();
-                    r.put("operatorSesCalls", OperatorProcess.metricSum(metrics, "ses_mre_ses_calls_total"));
-                    r.put("operatorSesThrottles", OperatorProcess.metricSum(metrics, "ses_mre_ses_throttles_total"));
-                    r.put("loadAfter", Machine.loadAverage());
-                    Progress.log("  converged in %.1f s (lower bound %.1f s, ratio %.2f); %d SES calls (%.2f per endpoint), "
-                                    + "%d answered 429 (%.1f %%); apply->first Create p50 %.1f s p99 %.1f s; RSS peak %.0f MiB, "
-                                    + "idle %.0f MiB; heap peak %.0f MiB",
-                            seconds, lowerBound, seconds / lowerBound, conv.total(), conv.total() / (double) n, throttled,
-                            (double) r.get("throttledPercent"), Stats.percentile(toCreate, 50), Stats.percentile(toCreate, 99),
-                            idle.hwmMiB(), idle.rssMiB(), sampler.maxHeapUsedMiB());
+                    r.put("threadsIdle", idle.threads());
+                    Progress.log("  converged in %.1f s (bound N/R + P = %.1f s, ratio %.2f); %d SES calls (%.3f per endpoint: %s), "
+                                    + "%d answered 429; apply->first Create p50 %.1f s p99 %.1f s; RSS peak %.0f MiB, idle %.0f MiB",
+                            seconds, bound, seconds / bound, ses, ses / (double) n, conv.byOperation(), throttled,
+                            Stats.percentile(toCreate, 50), Stats.percentile(toCreate, 99), idle.hwmMiB(), idle.rssMiB());
 
-                    if (steady && allReady > 0) {
+                    Map<String, Object> row = Row.of("converge", n, mode, commit);
+                    row.put("bound_s", Row.round(bound, 1));
+                    row.put("converge_s", Row.round(seconds, 1));
+                    row.put("ratio", Row.round(seconds / bound, 3));
+                    row.put("calls_per_endpoint", Row.round(ses / (double) n, 3));
+                    row.put("share_429", Row.round(ses == 0 ? 0 : throttled / (double) ses, 4));
+                    row.put("peak_rss_mib", Row.round(idle.hwmMiB(), 0));
+                    row.put("start_ready_s", Row.round(startToReady.toMillis() / 1000.0, 2));
+                    row.put("apply_to_first_create_p50_s", Row.round(Stats.percentile(toCreate, 50), 1));
+                    row.put("apply_to_first_create_p99_s", Row.round(Stats.percentile(toCreate, 99), 1));
+                    rows.add(row);
+
+                    if (!steadyK.isEmpty() && allReady > 0) {
                         sampler.close();
                         op.close();
-                        r.put("steady", steadyState(h, id, emu, mode, n, rate, jar));
+                        List<Map<String, Object>> steady = new ArrayList<>();
+                        for (long k : steadyK) {
+                            Map<String, Object> s = steadyState(h, id, emu, mode, n, k, jar, problems);
+                            steady.add(s);
+                            Map<String, Object> sr = Row.of("steady", n, mode + ", periods / " + k, commit);
+                            sr.put("steady_calls_per_endpoint_hour", Row.round((double) s.get("callsPerEndpointPerHourAtDefaults"), 4));
+                            sr.put("share_429", Row.round((double) s.get("share429"), 4));
+                            sr.put("peak_rss_mib", Row.round((double) s.get("rssPeakMiB"), 0));
+                            sr.put("k", k);
+                            sr.put("resync_s", s.get("resyncSeconds"));
+                            sr.put("tag_resync_s", s.get("tagResyncSeconds"));
+                            sr.put("window_s", Row.round((double) s.get("windowSeconds"), 1));
+                            rows.add(sr);
+                        }
+                        r.put("steady", steady);
                     }
                 } finally {
                     watch.close();
@@ -238,33 +227,22 @@ class BenchmarkRun {
             throw e;
         } finally {
             r.put("problems", problems);
-            r.put("finishedAt", Instant.now().toString());
-            Path out = results.resolve(mode + "-" + run + ".json");
-            Json.JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), r);
-            Progress.log("  result written to %s", out);
+            r.put("rows", rows);
+            BenchSetup.write(results, "converge-" + mode + "-" + run, r);
         }
         assertThat(problems).as("benchmark run problems").isEmpty();
     }
 
     /** The operator's settings of a mode (on top of the harness's base environment: identity, emulator, region). */
-    static Map<String, String> operatorSettings(String mode, String resync) {
+    static Map<String, String> operatorSettings(String mode) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SES_MRE_CLUSTER_ID", CLUSTER_ID);
-        env.put("SES_MRE_RESYNC_PERIOD", resync);
-        if (mode.equals("per-object")) {
-            env.put("SES_MRE_ADAPTIVE_RATE_LIMIT", "false");
-            env.put("SES_MRE_MAX_CALL_RATE", "100000");
-        }
+        env.put("SES_MRE_OBSERVATION", mode);
         return env;
     }
 
-    static Map<String, Object> pcts(List<Double> v) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("count", v.size());
-        m.put("p50", Stats.percentile(v, 50));
-        m.put("p99", Stats.percentile(v, 99));
-        m.put("max", Stats.max(v));
-        return m;
+    static List<String> env(Map<String, String> settings) {
+        return settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList();
     }
 
     /** Exactly one READY endpoint per object, owned by it, created by exactly one successful Create. */
@@ -309,75 +287,100 @@ class BenchmarkRun {
     }
 
     /**
-     * The resync steady state: the operator restarted with a short resync period T (so the window is minutes, not
-     * hours), chosen so that the resync load 2N/T stays at half the SES limit; after the restart pass (every object
-     * observed once), the SES calls in a window of exactly T are counted. A READY endpoint costs the same calls per
-     * resync whatever the period, so calls per endpoint per hour at the default 10 min = calls per endpoint per
-     * resync x 6.
+     * What each observation mode must cost while converging, whatever the machine: batch observes through the shared
+     * List only (no Get, no tag read: a new object creates without a probe and its tags are known from its Create),
+     * coalesced to at most one List per poll interval (plus one); per-object reads each object with a Get.
      */
-    /** SES calls list at most this many endpoints per page (ListMultiRegionEndpoints' PageSize maximum). */
-    static final int LIST_PAGE_SIZE = 1000;
-
-    /**
-     * Whether the calls since the restart observed every one of {@code n} endpoints: one successful Get each (the
-     * operator's per-object observation), or enough successful List pages to hold them all (its batch observation).
-     */
-    static boolean everyObjectObserved(Counters since, int n) {
-        return since.count("GetMultiRegionEndpoint", "200") >= n
-                || since.count("ListMultiRegionEndpoints", "200") * (long) LIST_PAGE_SIZE >= n;
+    static void checkObservation(String mode, Counters conv, int n, double seconds, List<String> problems) {
+        long gets = conv.count("GetMultiRegionEndpoint");
+        long tagReads = conv.count("ListTagsForResource");
+        long lists = conv.count("ListMultiRegionEndpoints");
+        if (mode.equals("batch")) {
+            long maxLists = (long) Math.ceil(seconds / POLL_MIN_S) + 1;
+            if (gets > 0 || tagReads > 0 || lists > maxLists) {
+                problems.add("batch observation: " + gets + " GetMultiRegionEndpoint and " + tagReads
+                        + " ListTagsForResource calls (expected none), " + lists + " ListMultiRegionEndpoints calls in "
+                        + Stats.f(seconds, 1) + " s (at most " + maxLists + ": one per " + POLL_MIN_S + " s poll, plus one)");
+            }
+        } else if (gets < n) {
+            problems.add("per-object observation: " + gets + " GetMultiRegionEndpoint calls for " + n
+                    + " objects (expected at least one each)");
+        }
     }
 
+    /**
+     * The steady state of N READY endpoints at the default periods, scaled: the operator restarted with both
+     * SES_MRE_RESYNC_PERIOD (10 min) and SES_MRE_TAG_RESYNC_PERIOD (6 h) divided by {@code k}, so that everything
+     * periodic happens k times as often; once every object was reconciled after the restart, the SES calls of a
+     * window of one scaled tag period are counted. Calls per endpoint per hour at the defaults = calls in the
+     * window / N / window in hours / k. Measuring it at two values of k shows the scaling holds.
+     */
     static Map<String, Object> steadyState(Harness h, Harness.OperatorIdentity id, Emulator emu, String mode, int n,
-                                           int rate, Path jar) throws Exception {
-        long resyncS = Params.longValue("bench.steadyResyncSeconds", Math.max(20, (long) Math.ceil(4.0 * n / rate)));
-        Duration resync = Duration.ofSeconds(resyncS);
+                                           long k, Path jar, List<String> problems) throws Exception {
+        long resyncMs = RESYNC_S * 1000 / k;
+        long tagResyncMs = TAG_RESYNC_S * 1000 / k;
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("resyncSeconds", resyncS);
-        Progress.log("  steady state: operator restarted with SES_MRE_RESYNC_PERIOD=%ds (resync load 2N/T = %.1f calls/s"
-                + " for a limit of %d/s)", resyncS, 2.0 * n / resyncS, rate);
+        s.put("k", k);
+        s.put("resyncSeconds", resyncMs / 1000.0);
+        s.put("tagResyncSeconds", tagResyncMs / 1000.0);
+        Map<String, String> settings = operatorSettings(mode);
+        settings.put("SES_MRE_RESYNC_PERIOD", Params.flag(Duration.ofMillis(resyncMs)));
+        settings.put("SES_MRE_TAG_RESYNC_PERIOD", Params.flag(Duration.ofMillis(tagResyncMs)));
+        s.put("operatorEnv", env(settings));
+        Progress.log("  steady state, k = %d: operator restarted with SES_MRE_RESYNC_PERIOD=%s SES_MRE_TAG_RESYNC_PERIOD=%s",
+                k, settings.get("SES_MRE_RESYNC_PERIOD"), settings.get("SES_MRE_TAG_RESYNC_PERIOD"));
+        s.put("loadBefore", dev.mre.e2e.perf.support.Machine.loadAverage());
         Counters c0 = emu.counters();
-        OperatorProcess op = h.startOperator("operator-steady-" + mode, jar, id, emu, operatorSettings(mode, resyncS + "s"));
+        OperatorProcess op = h.startOperator("operator-steady-k" + k, jar, id, emu, settings);
         try (op; ResourceSampler sampler = new ResourceSampler(op)) {
             long t0 = System.currentTimeMillis();
             Duration startToReady = op.awaitReady(Duration.ofSeconds(120));
             s.put("startToReadySeconds", startToReady.toMillis() / 1000.0);
-            // restart pass: every object observed again
-            AtomicReference<Counters> pass = new AtomicReference<>(emu.counters().minus(c0));
-            Conditions.await("the restart pass: every object observed again",
-                    Duration.ofMillis(Math.max(120_000, 20_000L * n / rate)), Duration.ofMillis(200), () -> {
-                        pass.set(emu.counters().minus(c0));
-                        return everyObjectObserved(pass.get(), n);
-                    }, () -> pass.get().byOperation().toString());
-            long passEnd = System.currentTimeMillis();
-            s.put("restartPassSeconds", (passEnd - t0) / 1000.0);
-            s.put("restartPassCalls", pass.get().byOperation());
+            // the restart pass: every object reconciled once and seen READY by the operator
+            Conditions.await("the restart pass: all " + n + " objects observed READY by the operator",
+                    Duration.ofMinutes(5), Duration.ofMillis(250),
+                    () -> OperatorProcess.metricSum(op.metrics(), "ses_mre_endpoints", "status=\"READY\"") >= n,
+                    () -> "ses_mre_endpoints " + op.metrics().lines().filter(l -> l.startsWith("ses_mre_endpoints{")).toList());
+            s.put("restartPassSeconds", (System.currentTimeMillis() - t0) / 1000.0);
+            s.put("restartPassCalls", emu.counters().minus(c0).byOperation());
             Counters a = emu.counters();
+            double rec0 = reconciliations(op);
             long wa = System.currentTimeMillis();
-            Pacing.pause(resync, "measurement window of one resync period");
-            Counters b = emu.counters();
-            long wb = System.currentTimeMillis();
+            Pacing.pause(Duration.ofMillis(tagResyncMs), "measurement window of one (scaled) tag resync period");
+            Counters window = emu.counters().minus(a);
+            double windowS = (System.currentTimeMillis() - wa) / 1000.0;
+            double rec = reconciliations(op) - rec0;
             ResourceSampler.Reading end = sampler.read();
-            Counters window = b.minus(a);
-            double windowS = (wb - wa) / 1000.0;
-            double perEndpointPerResync = window.total() / (double) n * (resyncS / windowS);
+            long ses = BenchSetup.sesCalls(window);
+            double perEndpointPerHourScaled = ses / (double) n / (windowS / 3600.0);
+            double atDefaults = perEndpointPerHourScaled / k;
             s.put("windowSeconds", windowS);
             s.put("windowCalls", window.byOperation());
-            s.put("windowCallsTotal", window.total());
-            s.put("windowThrottled", window.outcome("TooManyRequestsException"));
-            s.put("windowSuccessful", window.outcome("200"));
-            s.put("successfulCallsPerEndpointPerHourAt10m",
-                    window.outcome("200") / (double) n * (resyncS / windowS) * 3600.0 / 600.0);
-            s.put("callsPerEndpointPerResync", perEndpointPerResync);
-            s.put("callsPerEndpointPerHourAt10m", perEndpointPerResync * 3600.0 / 600.0);
+            s.put("windowSesCalls", ses);
+            s.put("share429", ses == 0 ? 0.0 : BenchSetup.throttled(window) / (double) ses);
+            s.put("reconciliationsInWindow", rec);
+            s.put("callsPerEndpointPerHourScaled", perEndpointPerHourScaled);
+            s.put("callsPerEndpointPerHourAtDefaults", atDefaults);
             s.put("rssMiB", end.rssMiB());
             s.put("rssPeakMiB", end.hwmMiB());
-            s.put("heapMiB", end.heapUsedMiB());
             s.put("heapPeakSampledMiB", sampler.maxHeapUsedMiB());
-            Progress.log("  steady state: %d SES calls in %.0f s for %d endpoints at resync %ds = %.2f calls per endpoint"
-                            + " per resync -> %.1f calls per endpoint per hour at 10 min; RSS %.0f MiB, heap %.0f MiB",
-                    window.total(), windowS, n, resyncS, perEndpointPerResync, perEndpointPerResync * 6, end.rssMiB(),
-                    end.heapUsedMiB());
+            s.put("loadAfter", dev.mre.e2e.perf.support.Machine.loadAverage());
+            Progress.log("  steady state, k = %d: %d SES calls in %.0f s for %d endpoints (%s) = %.2f calls per endpoint"
+                            + " per hour at periods / %d -> %.4f at the default periods; %.0f reconciliations; RSS %.0f MiB",
+                    k, ses, windowS, n, window.byOperation(), perEndpointPerHourScaled, k, atDefaults, rec, end.rssMiB());
+            if (mode.equals("batch") && window.count("GetMultiRegionEndpoint") > 0) {
+                problems.add("steady state k=" + k + ": " + window.count("GetMultiRegionEndpoint")
+                        + " GetMultiRegionEndpoint calls in batch mode (expected none: READY objects are observed by List)");
+            }
         }
         return s;
+    }
+
+    /** JOSDK's count of finished reconciliations (operator_sdk_reconciliations_success_total plus failed). */
+    static double reconciliations(OperatorProcess op) {
+        String m = op.metrics();
+        double ok = OperatorProcess.metricSum(m, "operator_sdk_reconciliations_success_total");
+        double failed = OperatorProcess.metricSum(m, "operator_sdk_reconciliations_failed_total");
+        return (Double.isNaN(ok) ? 0 : ok) + (Double.isNaN(failed) ? 0 : failed);
     }
 }

@@ -53,6 +53,21 @@ public final class Machine {
         return m;
     }
 
+    /**
+     * The commit the benchmarked jars were built from: {@code commit.txt} next to the jar snapshot (written by perf.mk
+     * when it copies the jars, so a commit made during a long run is not taken for the one measured), else the
+     * repository's HEAD now; "+dirty" when operator/ or e2e/ses-emulator/ had uncommitted changes.
+     */
+    public static String operatorCommit(Path jarsDir, Path repo) {
+        String snap = read(jarsDir.resolve("commit.txt")).strip();
+        if (!snap.isEmpty()) {
+            return snap;
+        }
+        String head = run(repo, "git", "rev-parse", "--short", "HEAD");
+        String dirty = run(repo, "git", "status", "--porcelain", "--", "operator", "e2e/ses-emulator");
+        return head + (dirty.isBlank() ? "" : "+dirty");
+    }
+
     /** A jar's identity: first 12 hex digits of its SHA-256 and its modification time. */
     public static String jarIdentity(Path jar) {
         try (var in = Files.newInputStream(jar)) {

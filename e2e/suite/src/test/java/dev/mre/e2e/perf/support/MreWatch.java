@@ -4,6 +4,7 @@ import dev.mre.e2e.harness.Conditions;
 import dev.mre.e2e.harness.Harness;
 import dev.mre.e2e.harness.Kubectl;
 import dev.mre.e2e.harness.KubectlWatch;
+import dev.mre.e2e.harness.Progress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,8 +53,16 @@ public final class MreWatch implements AutoCloseable {
         }
     }
 
+    /** namespace/name as Kubernetes allows them: anything else is a line that did not come out whole. */
+    private static final java.util.regex.Pattern KEY =
+            java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-.a-z0-9]*[a-z0-9])?");
+    /** With no object becoming Ready for this long while waiting, a full list checks what the watch may have missed. */
+    private static final long STALL_RESYNC_MS = 60_000;
+
     private final Kubectl kubectl;
     private final Map<String, Obj> objects = new HashMap<>();
+    private final List<String> rejected = new ArrayList<>();
+    private int rejectedCount;
     private final Map<String, Long> deletedAt = new HashMap<>();
     private final KubectlWatch watch;
 
@@ -94,17 +103,24 @@ public final class MreWatch implements AutoCloseable {
 
     private synchronized String apply(String line, long now) {
         String[] f = line.split("\\|", -1);
-        if (f.length < 7) {
+        if (line.isBlank()) {
             return "";
         }
         String type = f[0];
-        String key = f[1];
+        String key = f.length > 1 ? f[1] : "";
+        if (type.equals("ERROR") || type.equals("BOOKMARK")) {
+            return key;
+        }
+        if (f.length < 7 || !KEY.matcher(key).matches() || !(type.equals("ADDED") || type.equals("MODIFIED") || type.equals("DELETED"))) {
+            rejectedCount++;
+            if (rejected.size() < 5) {
+                rejected.add(line.length() > 200 ? line.substring(0, 200) + "…" : line);
+            }
+            return "";
+        }
         if (type.equals("DELETED")) {
             objects.remove(key);
             deletedAt.put(key, now);
-            return key;
-        }
-        if (type.equals("ERROR") || type.equals("BOOKMARK")) {
             return key;
         }
         Obj o = objects.computeIfAbsent(key, k -> new Obj(k, now));
@@ -131,6 +147,36 @@ public final class MreWatch implements AutoCloseable {
 
     public int restarts() {
         return watch.restarts();
+    }
+
+    /** Lines that did not parse as one event of one object (count, and the first few). */
+    public synchronized String rejectedLines() {
+        return rejectedCount == 0 ? "none" : rejectedCount + " " + rejected;
+    }
+
+    /**
+     * A condition over the watch's state that, while false, lists everything again after {@link #STALL_RESYNC_MS}
+     * without a new Ready object (a missed event must not hold a wait until its timeout).
+     */
+    private java.util.concurrent.Callable<Boolean> resyncingWhenStalled(java.util.concurrent.Callable<Boolean> done) {
+        long[] last = {System.currentTimeMillis(), -1};
+        return () -> {
+            if (done.call()) {
+                return true;
+            }
+            int ready = readyCount();
+            long now = System.currentTimeMillis();
+            if (ready != last[1]) {
+                last[0] = now;
+                last[1] = ready;
+            } else if (now - last[0] > STALL_RESYNC_MS) {
+                Progress.log("  (%s: no object became Ready for %d s: listing again; rejected lines %s)", "mre-watch",
+                        STALL_RESYNC_MS / 1000, rejectedLines());
+                resync();
+                last[0] = System.currentTimeMillis();
+            }
+            return done.call();
+        };
     }
 
     /** A copy of the current objects. */
@@ -160,13 +206,34 @@ public final class MreWatch implements AutoCloseable {
      */
     public long awaitAllReady(int expected, Duration timeout, String what) {
         if (!Conditions.within(what + ": " + expected + " objects Ready", timeout, Duration.ofMillis(100),
-                () -> allReady(expected), () -> size() + "/" + expected + " objects, " + readyCount()
-                        + " Ready; not Ready by reason " + notReadyReasons())) {
+                resyncingWhenStalled(() -> allReady(expected)), () -> size() + "/" + expected + " objects, " + readyCount()
+                        + " Ready; not Ready by reason " + notReadyReasons() + "; rejected lines " + rejectedLines())) {
             return -1;
         }
         synchronized (this) {
             return objects.values().stream().mapToLong(o -> o.readyAt).max().orElse(-1);
         }
+    }
+
+    /**
+     * Waits until {@code expected} objects whose key ({@code namespace/name}) passes {@code keys} exist and all are
+     * Ready; returns the epoch-ms instant the last of them became Ready, or -1 on timeout.
+     */
+    public long awaitAllReady(java.util.function.Predicate<String> keys, int expected, Duration timeout, String what) {
+        if (!Conditions.within(what + ": " + expected + " objects Ready", timeout, Duration.ofMillis(100),
+                resyncingWhenStalled(() -> count(keys, false) == expected && count(keys, true) == expected),
+                () -> count(keys, false) + "/" + expected + " objects, " + count(keys, true) + " Ready; rejected lines "
+                        + rejectedLines())) {
+            return -1;
+        }
+        synchronized (this) {
+            return objects.values().stream().filter(o -> keys.test(o.key)).mapToLong(o -> o.readyAt).max().orElse(-1);
+        }
+    }
+
+    /** Objects whose key passes {@code keys} (only the Ready ones when {@code ready}). */
+    public synchronized int count(java.util.function.Predicate<String> keys, boolean ready) {
+        return (int) objects.values().stream().filter(o -> keys.test(o.key) && (!ready || o.ready)).count();
     }
 
     /** Waits until no object is left; returns the epoch-ms instant of the last deletion, or -1 on timeout. */
