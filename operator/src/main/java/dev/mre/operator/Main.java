@@ -15,7 +15,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,27 +37,42 @@ public final class Main {
             System.exit(2);
             return;
         }
-        LOG.info("starting: default region {}, namespaces {}, SES endpoint {}, resync {}, max {} SES calls/s,"
-                        + " adaptive limiting {}, cluster id {}, leader election {}", config.defaultRegion(),
+        LOG.info(
+                "starting: default region {}, namespaces {}, SES endpoint {}, resync {}, max {} SES calls/s,"
+                        + " adaptive limiting {}, cluster id {}, leader election {}",
+                config.defaultRegion(),
                 config.watchNamespaces().isEmpty() ? "all" : config.watchNamespaces(),
-                config.sesEndpoint() == null ? "AWS" : config.sesEndpoint(), config.resyncPeriod(),
-                config.maxCallRate(), config.adaptiveRateLimit(),
-                config.clusterId() == null ? "(kube-system UID)" : config.clusterId(), config.ops().leaderElection());
+                config.sesEndpoint() == null ? "AWS" : config.sesEndpoint(),
+                config.resyncPeriod(),
+                config.maxCallRate(),
+                config.adaptiveRateLimit(),
+                config.clusterId() == null ? "(kube-system UID)" : config.clusterId(),
+                config.ops().leaderElection());
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(KubernetesClientConfig.load()).build();
-        SdkSesGateway ses = new SdkSesGateway(config, DefaultCredentialsProvider.builder().build(),
-                new SesCallMetrics(registry));
+        KubernetesClient client = new KubernetesClientBuilder()
+                .withConfig(KubernetesClientConfig.load())
+                .build();
+        SdkSesGateway ses =
+                new SdkSesGateway(config, DefaultCredentialsProvider.builder().build(), new SesCallMetrics(registry));
         AtomicBoolean leading = new AtomicBoolean();
         AtomicBoolean stopping = new AtomicBoolean();
         Operator operator;
         try {
-            operator = OperatorApp.create(client, config, ses, Clock.systemUTC(),
-                    Timing.defaults(config.resyncPeriod(), config.tagResyncPeriod()), registry, leading,
-                    () -> exitUnlessStopping(stopping, "lost the leader Lease: exiting so that two replicas never act"
-                            + " at once (the Deployment starts a new one)"));
+            operator = OperatorApp.create(
+                    client,
+                    config,
+                    ses,
+                    Clock.systemUTC(),
+                    Timing.defaults(config.resyncPeriod(), config.tagResyncPeriod()),
+                    registry,
+                    leading,
+                    () -> exitUnlessStopping(
+                            stopping,
+                            "lost the leader Lease: exiting so that two replicas never act"
+                                    + " at once (the Deployment starts a new one)"));
         } catch (IllegalStateException e) {
             System.err.println("ses-mre-operator: cannot start: " + e.getMessage());
             ses.close();
@@ -66,21 +80,28 @@ public final class Main {
             System.exit(2);
             return;
         }
-        OpsServer ops = config.ops().port() < 0 ? null : new OpsServer(config.ops().port(),
-                () -> !stopping.get() && operator.getRuntimeInfo().isStarted(),
-                () -> readiness(config, operator, leading, stopping),
-                registry);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            // graceful: stop taking work, let running reconciliations finish (JOSDK waits), then close clients
-            stopping.set(true);
-            LOG.info("stopping");
-            operator.stop();
-            ses.close();
-            client.close();
-            if (ops != null) {
-                ops.close();
-            }
-        }, "shutdown"));
+        OpsServer ops = config.ops().port() < 0
+                ? null
+                : new OpsServer(
+                        config.ops().port(),
+                        () -> !stopping.get() && operator.getRuntimeInfo().isStarted(),
+                        () -> readiness(config, operator, leading, stopping),
+                        registry);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            // graceful: stop taking work, let running reconciliations finish (JOSDK waits), then close
+                            // clients
+                            stopping.set(true);
+                            LOG.info("stopping");
+                            operator.stop();
+                            ses.close();
+                            client.close();
+                            if (ops != null) {
+                                ops.close();
+                            }
+                        },
+                        "shutdown"));
         try {
             operator.start();
         } catch (RuntimeException e) {
@@ -88,7 +109,9 @@ public final class Main {
             LOG.error("cannot start: {}", e.getMessage(), e);
             System.exit(1);
         }
-        LOG.info("started in {} ms{}", (System.nanoTime() - startNanos) / 1_000_000,
+        LOG.info(
+                "started in {} ms{}",
+                (System.nanoTime() - startNanos) / 1_000_000,
                 ops == null ? "" : "; health, readiness and metrics on port " + ops.port());
     }
 
@@ -105,7 +128,8 @@ public final class Main {
     }
 
     /** Null when ready; otherwise why not. A standby replica is ready: it must not block rollouts. */
-    public static String readiness(OperatorConfig config, Operator operator, AtomicBoolean leading, AtomicBoolean stopping) {
+    public static String readiness(
+            OperatorConfig config, Operator operator, AtomicBoolean leading, AtomicBoolean stopping) {
         if (stopping.get()) {
             return "stopping";
         }
@@ -115,7 +139,9 @@ public final class Main {
         if (config.ops().leaderElection() && !leading.get()) {
             return null;
         }
-        return operator.getRuntimeInfo().allEventSourcesAreHealthy() ? null
-                : "informers not healthy: " + operator.getRuntimeInfo().unhealthyEventSources().keySet();
+        return operator.getRuntimeInfo().allEventSourcesAreHealthy()
+                ? null
+                : "informers not healthy: "
+                        + operator.getRuntimeInfo().unhealthyEventSources().keySet();
     }
 }

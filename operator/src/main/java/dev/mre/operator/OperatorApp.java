@@ -6,30 +6,30 @@ import dev.mre.operator.config.Setting;
 import dev.mre.operator.observe.EndpointEventSource;
 import dev.mre.operator.observe.EndpointInventory;
 import dev.mre.operator.observe.EndpointObserver;
-import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
-import java.time.Duration;
-import dev.mre.operator.reconcile.OwnerTag;
-import dev.mre.operator.reconcile.SpecValidator;
-import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import dev.mre.operator.ops.EndpointStatusGauge;
 import dev.mre.operator.reconcile.EventRecorder;
 import dev.mre.operator.reconcile.MultiRegionEndpointReconciler;
+import dev.mre.operator.reconcile.OwnerTag;
 import dev.mre.operator.reconcile.RetryBackoff;
+import dev.mre.operator.reconcile.SpecValidator;
 import dev.mre.operator.reconcile.Timing;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Wires the operator: JOSDK + the reconciler + the SES gateway + metrics. Used by {@link Main} and by tests. */
 public final class OperatorApp {
@@ -53,27 +53,33 @@ public final class OperatorApp {
             try {
                 kubeSystem = client.namespaces().withName("kube-system").get();
             } catch (KubernetesClientException e) {
-                throw new IllegalStateException(Setting.CLUSTER_ID.env + " is not set and the UID of the kube-system"
-                        + " namespace, its default, could not be read (" + e.getCode() + " " + e.getStatus().getReason()
-                        + "): grant 'get' on namespaces/kube-system or set " + Setting.CLUSTER_ID.env, e);
+                throw new IllegalStateException(
+                        Setting.CLUSTER_ID.env + " is not set and the UID of the kube-system"
+                                + " namespace, its default, could not be read (" + e.getCode() + " "
+                                + e.getStatus().getReason()
+                                + "): grant 'get' on namespaces/kube-system or set " + Setting.CLUSTER_ID.env,
+                        e);
             }
             if (kubeSystem == null || kubeSystem.getMetadata().getUid() == null) {
                 throw new IllegalStateException(Setting.CLUSTER_ID.env + " is not set and this cluster has no"
                         + " kube-system namespace to take its default from: set " + Setting.CLUSTER_ID.env);
             }
             clusterId = kubeSystem.getMetadata().getUid();
-            LOG.info("cluster id {} (the kube-system namespace's UID; {} overrides it)", clusterId,
+            LOG.info(
+                    "cluster id {} (the kube-system namespace's UID; {} overrides it)",
+                    clusterId,
                     Setting.CLUSTER_ID.env);
         }
         // the legacy owner tag used the configured cluster id, or "default" when none was set
-        String legacy = !config.migrateLegacyOwnerTags() ? null
+        String legacy = !config.migrateLegacyOwnerTags()
+                ? null
                 : config.clusterId() != null ? config.clusterId() : OwnerTag.LEGACY_DEFAULT_CLUSTER_ID;
         return new MultiRegionEndpointReconciler.Ownership(clusterId, legacy);
     }
 
     /** Registers the reconciler on a new (not yet started) JOSDK operator, without metrics export. */
-    public static Operator create(KubernetesClient client, OperatorConfig config, SesGateway ses, Clock clock,
-                                  Timing timing) {
+    public static Operator create(
+            KubernetesClient client, OperatorConfig config, SesGateway ses, Clock clock, Timing timing) {
         return create(client, config, ses, clock, timing, new SimpleMeterRegistry(), new AtomicBoolean(), () -> {});
     }
 
@@ -81,9 +87,15 @@ public final class OperatorApp {
      * @param leading set while this replica holds the leader Lease (always false without leader election)
      * @param lostLeadership run when this replica stops leading (Main exits, so that two replicas never act at once)
      */
-    public static Operator create(KubernetesClient client, OperatorConfig config, SesGateway ses, Clock clock,
-                                  Timing timing, MeterRegistry registry, AtomicBoolean leading,
-                                  Runnable lostLeadership) {
+    public static Operator create(
+            KubernetesClient client,
+            OperatorConfig config,
+            SesGateway ses,
+            Clock clock,
+            Timing timing,
+            MeterRegistry registry,
+            AtomicBoolean leading,
+            Runnable lostLeadership) {
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withCloseClientOnStop(false)
@@ -95,31 +107,42 @@ public final class OperatorApp {
                     .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
             if (config.ops().leaderElection()) {
                 o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
-                        OperatorConfig.Ops.LEASE_NAME, config.ops().leaseNamespace(),
+                        OperatorConfig.Ops.LEASE_NAME,
+                        config.ops().leaseNamespace(),
                         LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
                         LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
                         LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
                         config.ops().identity(),
-                        new LeaderCallbacks(() -> leading.set(true), () -> {
-                            leading.set(false);
-                            lostLeadership.run();
-                        }, leader -> {}),
+                        new LeaderCallbacks(
+                                () -> leading.set(true),
+                                () -> {
+                                    leading.set(false);
+                                    lostLeadership.run();
+                                },
+                                leader -> {}),
                         // not JOSDK's System.exit on losing the Lease: called while the JVM is already shutting down
                         // (SIGTERM stops the elector from the shutdown hook) it would wait for that hook forever
                         false));
             }
         });
-        EndpointInventory inventory = new EndpointInventory((scope, as) -> ses.list(as, scope.region()), ses::callRate,
-                timing.pollMax(), clock);
+        EndpointInventory inventory = new EndpointInventory(
+                (scope, as) -> ses.list(as, scope.region()), ses::callRate, timing.pollMax(), clock);
         EndpointEventSource endpointEvents = new EndpointEventSource(inventory, EVENT_TICK, timing.resync());
         EndpointObserver observer = config.observation() == OperatorConfig.Observation.BATCH
                 ? EndpointObserver.batch(inventory, endpointEvents)
                 : EndpointObserver.perObject(ses);
-        var reconciler = new MultiRegionEndpointReconciler(ses, observer, endpointEvents,
-                new EventRecorder(client, clock), new EndpointStatusGauge(registry),
-                new RetryBackoff(() -> ThreadLocalRandom.current().nextDouble()), clock, timing,
+        var reconciler = new MultiRegionEndpointReconciler(
+                ses,
+                observer,
+                endpointEvents,
+                new EventRecorder(client, clock),
+                new EndpointStatusGauge(registry),
+                new RetryBackoff(() -> ThreadLocalRandom.current().nextDouble()),
+                clock,
+                timing,
                 new SpecValidator.Rules(config.defaultRegion(), config.allowedRegions(), config.endpointNamePrefix()),
-                ownership(client, config), config.requireRoleSelector());
+                ownership(client, config),
+                config.requireRoleSelector());
         operator.register(reconciler, c -> {
             if (!config.watchNamespaces().isEmpty()) {
                 c.settingNamespaces(config.watchNamespaces());
@@ -135,8 +158,11 @@ public final class OperatorApp {
             c.withOnUpdateFilter(WorthReconciling::update);
             // SES errors are handled inside reconcile with their own backoff; this retry covers the rest
             // (API server hiccups while patching status) and never gives up, so nothing is left behind
-            c.withRetry(new GenericRetry().setInitialInterval(1000).setIntervalMultiplier(2)
-                    .setMaxInterval(300_000).withoutMaxAttempts());
+            c.withRetry(new GenericRetry()
+                    .setInitialInterval(1000)
+                    .setIntervalMultiplier(2)
+                    .setMaxInterval(300_000)
+                    .withoutMaxAttempts());
         });
         return operator;
     }

@@ -18,12 +18,21 @@ class OwnershipSettingsTest {
 
     @Test
     void withoutASettingTheClusterIdIsTheKubeSystemNamespaceUid() {
-        String uid = client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("kube-system")
-                .endMetadata().build()).create().getMetadata().getUid();
+        String uid = client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName("kube-system")
+                        .endMetadata()
+                        .build())
+                .create()
+                .getMetadata()
+                .getUid();
         var ownership = OperatorApp.ownership(client, OperatorConfig.from(Map.of()));
         assertThat(uid).isNotBlank();
         assertThat(ownership.clusterId()).isEqualTo(uid);
-        assertThat(ownership.legacyClusterId()).as("earlier versions defaulted to 'default'").isEqualTo("default");
+        assertThat(ownership.legacyClusterId())
+                .as("earlier versions defaulted to 'default'")
+                .isEqualTo("default");
     }
 
     @Test
@@ -31,8 +40,10 @@ class OwnershipSettingsTest {
         var ownership = OperatorApp.ownership(client, OperatorConfig.from(Map.of("SES_MRE_CLUSTER_ID", "prod-eu")));
         assertThat(ownership.clusterId()).isEqualTo("prod-eu");
         assertThat(ownership.legacyClusterId()).isEqualTo("prod-eu");
-        var noMigration = OperatorApp.ownership(client, OperatorConfig.from(Map.of("SES_MRE_CLUSTER_ID", "prod-eu",
-                "SES_MRE_MIGRATE_LEGACY_OWNER_TAGS", "false")));
+        var noMigration = OperatorApp.ownership(
+                client,
+                OperatorConfig.from(
+                        Map.of("SES_MRE_CLUSTER_ID", "prod-eu", "SES_MRE_MIGRATE_LEGACY_OWNER_TAGS", "false")));
         assertThat(noMigration.legacyClusterId()).isNull();
     }
 
@@ -40,6 +51,7 @@ class OwnershipSettingsTest {
     void neitherSettingNorKubeSystemRefusesToStartWithAClearMessage() {
         assertThatThrownBy(() -> OperatorApp.ownership(client, OperatorConfig.from(Map.of())))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("SES_MRE_CLUSTER_ID is not set").hasMessageContaining("kube-system");
+                .hasMessageContaining("SES_MRE_CLUSTER_ID is not set")
+                .hasMessageContaining("kube-system");
     }
 }

@@ -27,9 +27,16 @@ final class AdminApi {
         String key = request.method() + " " + (path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
         try {
             switch (key) {
-                case "GET /_emulator/health" -> reply(exchange, 200, Json.object().put("status", "UP").put("endpoint", emulator.endpoint().toString()));
+                case "GET /_emulator/health" ->
+                    reply(
+                            exchange,
+                            200,
+                            Json.object()
+                                    .put("status", "UP")
+                                    .put("endpoint", emulator.endpoint().toString()));
                 case "GET /_emulator/state" -> reply(exchange, 200, state());
-                case "GET /_emulator/calls" -> reply(exchange, 200, calls("true".equalsIgnoreCase(request.queryParameter("log"))));
+                case "GET /_emulator/calls" ->
+                    reply(exchange, 200, calls("true".equalsIgnoreCase(request.queryParameter("log"))));
                 case "GET /_emulator/settings" -> reply(exchange, 200, SettingsCodec.toJson(emulator.settings()));
                 case "POST /_emulator/settings" -> {
                     JsonNode update = request.body().length == 0 ? Json.object() : Json.MAPPER.readTree(request.body());
@@ -46,12 +53,26 @@ final class AdminApi {
                     if (alsoSessions) {
                         emulator.forgetSessions();
                     }
-                    reply(exchange, 200, Json.object().put("reset", true).put("settings", alsoSettings).put("sessions", alsoSessions));
+                    reply(
+                            exchange,
+                            200,
+                            Json.object()
+                                    .put("reset", true)
+                                    .put("settings", alsoSettings)
+                                    .put("sessions", alsoSessions));
                 }
-                case "POST /_emulator/expire-sessions" -> reply(exchange, 200, Json.object().put("expired", emulator.expireSessions()));
-                default -> reply(exchange, 404, Json.object().put("message", "unknown admin call " + key
-                        + "; try GET /_emulator/health, /state, /calls[?log=true], /settings, POST /settings, POST /reset[?settings=true][&sessions=true],"
-                        + " POST /expire-sessions"));
+                case "POST /_emulator/expire-sessions" ->
+                    reply(exchange, 200, Json.object().put("expired", emulator.expireSessions()));
+                default ->
+                    reply(
+                            exchange,
+                            404,
+                            Json.object()
+                                    .put(
+                                            "message",
+                                            "unknown admin call " + key
+                                                    + "; try GET /_emulator/health, /state, /calls[?log=true], /settings, POST /settings, POST /reset[?settings=true][&sessions=true],"
+                                                    + " POST /expire-sessions"));
             }
         } catch (IllegalArgumentException | IOException e) {
             reply(exchange, 400, Json.object().put("message", e.getMessage()));

@@ -22,11 +22,11 @@ final class Arns {
         }
     }
 
-    private Arns() {
-    }
+    private Arns() {}
 
     static String endpointArn(String region, String accountId, String endpointName) {
-        return "arn:" + Regions.partition(region) + ":ses:" + region + ":" + accountId + ":" + RESOURCE_TYPE + "/" + endpointName;
+        return "arn:" + Regions.partition(region) + ":ses:" + region + ":" + accountId + ":" + RESOURCE_TYPE + "/"
+                + endpointName;
     }
 
     static Optional<Parsed> parse(String arn) {

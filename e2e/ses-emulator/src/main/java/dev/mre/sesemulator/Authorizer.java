@@ -23,8 +23,7 @@ import java.util.Optional;
 final class Authorizer {
 
     /** Who asks for what, before the policy is consulted. */
-    record Check(String action, String resource, Map<String, List<String>> context) {
-    }
+    record Check(String action, String resource, Map<String, List<String>> context) {}
 
     private final Settings settings;
     private final EndpointStore store;
@@ -51,7 +50,8 @@ final class Authorizer {
         Map<String, List<String>> context = baseContext(ctx);
         context.putAll(extraContext);
         Check check = new Check(action, resource, context);
-        if (settings.denyActions().contains(ctx.operation()) && action.equals(ctx.operation().iamAction())) {
+        if (settings.denyActions().contains(ctx.operation())
+                && action.equals(ctx.operation().iamAction())) {
             throw accessDenied("AccessDenied", ctx, check, IamPolicy.Outcome.IMPLICIT_DENY);
         }
         IamPolicy.Outcome outcome = evaluate(ctx, check);
@@ -73,8 +73,11 @@ final class Authorizer {
         String why = outcome == IamPolicy.Outcome.EXPLICIT_DENY
                 ? " with an explicit deny in an identity-based policy"
                 : " because no identity-based policy allows the " + check.action() + " action";
-        return new ApiException(403, code, "User: " + ctx.principal().arn(ctx.partition()) + " is not authorized to perform: "
-                + check.action() + " on resource: " + check.resource() + why);
+        return new ApiException(
+                403,
+                code,
+                "User: " + ctx.principal().arn(ctx.partition()) + " is not authorized to perform: " + check.action()
+                        + " on resource: " + check.resource() + why);
     }
 
     Check sesCheck(CallContext ctx) {
@@ -107,7 +110,8 @@ final class Authorizer {
             }
             default -> resource = "*";
         }
-        boolean tagAction = ctx.operation() == Operation.TAG_RESOURCE || ctx.operation() == Operation.UNTAG_RESOURCE
+        boolean tagAction = ctx.operation() == Operation.TAG_RESOURCE
+                || ctx.operation() == Operation.UNTAG_RESOURCE
                 || ctx.operation() == Operation.LIST_TAGS_FOR_RESOURCE;
         if (endpointName != null && (!tagAction || settings.resourceTagsOnTagActions())) {
             Optional<Map<String, String>> tags = store.findTags(ctx.scope(), endpointName, ctx.now());
@@ -119,7 +123,9 @@ final class Authorizer {
     /** The name of an endpoint of the caller's own account and region the ARN names; null for anything else. */
     private static String ownEndpointName(CallContext ctx, String arn) {
         return Arns.parse(arn)
-                .filter(p -> p.partition().equals(ctx.partition()) && p.region().equals(ctx.region()) && p.accountId().equals(ctx.accountId()))
+                .filter(p -> p.partition().equals(ctx.partition())
+                        && p.region().equals(ctx.region())
+                        && p.accountId().equals(ctx.accountId()))
                 .flatMap(Arns.Parsed::endpointName)
                 .orElse(null);
     }
@@ -145,6 +151,7 @@ final class Authorizer {
 
     /** Condition keys are case-insensitive, also in their tag-key part; two tags differing only by case add up. */
     private static void add(Map<String, List<String>> context, String key, String value) {
-        context.computeIfAbsent(key.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(value);
+        context.computeIfAbsent(key.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                .add(value);
     }
 }

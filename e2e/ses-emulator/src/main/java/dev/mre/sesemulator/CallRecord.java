@@ -28,5 +28,4 @@ public record CallRecord(
         int httpStatus,
         String requestId,
         String principalArn,
-        String roleArn) {
-}
+        String roleArn) {}

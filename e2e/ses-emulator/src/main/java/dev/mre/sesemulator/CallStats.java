@@ -31,7 +31,9 @@ public final class CallStats {
 
     /** Calls of an operation (wire name, e.g. {@code CreateMultiRegionEndpoint}), any outcome. */
     public synchronized long count(String operation) {
-        return counts.getOrDefault(operation, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+        return counts.getOrDefault(operation, Map.of()).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
     }
 
     /** Calls of an operation with one outcome: {@code "200"}, an error code, {@code ConnectionDropped} or {@code ResponseDropped}. */
@@ -49,7 +51,9 @@ public final class CallStats {
 
     /** Calls of any operation with this outcome. */
     public synchronized long countOutcome(String outcome) {
-        return counts.values().stream().mapToLong(m -> m.getOrDefault(outcome, 0L)).sum();
+        return counts.values().stream()
+                .mapToLong(m -> m.getOrDefault(outcome, 0L))
+                .sum();
     }
 
     public synchronized long total() {

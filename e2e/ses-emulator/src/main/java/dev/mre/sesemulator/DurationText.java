@@ -11,8 +11,7 @@ final class DurationText {
 
     private static final Pattern SIMPLE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
 
-    private DurationText() {
-    }
+    private DurationText() {}
 
     static Duration parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);

@@ -28,8 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class EndpointStore {
 
     /** The SES scope of an endpoint name. */
-    record Scope(String accountId, String region) {
-    }
+    record Scope(String accountId, String region) {}
 
     /** Mutable state of one endpoint; only touched under its region's lock. */
     private static final class Stored {
@@ -43,12 +42,21 @@ final class EndpointStore {
         final EndpointStatus provisioningOutcome;
         /** Get and List see the endpoint from this time on (eventual consistency); the name is taken from Create on. */
         final Instant visibleAt;
+
         EndpointStatus status = EndpointStatus.CREATING;
         Instant lastUpdated;
         Instant nextTransition;
 
-        Stored(String name, String id, Scope scope, String secondary, Map<String, String> tags,
-                Instant created, Instant readyAt, EndpointStatus provisioningOutcome, Instant visibleAt) {
+        Stored(
+                String name,
+                String id,
+                Scope scope,
+                String secondary,
+                Map<String, String> tags,
+                Instant created,
+                Instant readyAt,
+                EndpointStatus provisioningOutcome,
+                Instant visibleAt) {
             this.name = name;
             this.id = id;
             this.primary = scope.region();
@@ -80,20 +88,37 @@ final class EndpointStore {
         }
 
         EndpointView view() {
-            return new EndpointView(accountId, primary, name, id, status, secondary, Collections.unmodifiableMap(new LinkedHashMap<>(tags)),
-                    created, lastUpdated, Arns.endpointArn(primary, accountId, name));
+            return new EndpointView(
+                    accountId,
+                    primary,
+                    name,
+                    id,
+                    status,
+                    secondary,
+                    Collections.unmodifiableMap(new LinkedHashMap<>(tags)),
+                    created,
+                    lastUpdated,
+                    Arns.endpointArn(primary, accountId, name));
         }
     }
 
     /** One page of ListMultiRegionEndpoints; {@code lastName} is set when more follow. */
-    record Page(List<EndpointView> items, String lastName) {
-    }
+    record Page(List<EndpointView> items, String lastName) {}
 
     private final Map<Scope, TreeMap<String, Stored>> regions = new ConcurrentHashMap<>();
     private final Set<String> usedIds = ConcurrentHashMap.newKeySet();
 
-    EndpointView create(Scope scope, String name, String secondary, Map<String, String> tags, Instant now,
-            Duration createDelay, Duration visibilityDelay, int quota, boolean failProvisioning, Random idRandom) {
+    EndpointView create(
+            Scope scope,
+            String name,
+            String secondary,
+            Map<String, String> tags,
+            Instant now,
+            Duration createDelay,
+            Duration visibilityDelay,
+            int quota,
+            boolean failProvisioning,
+            Random idRandom) {
         TreeMap<String, Stored> endpoints = region(scope);
         synchronized (endpoints) {
             advance(endpoints, now);
@@ -101,12 +126,20 @@ final class EndpointStore {
                 throw SesErrors.alreadyExists("Multi-region endpoint " + name + " already exists.");
             }
             if (endpoints.size() >= quota) {
-                throw SesErrors.limitExceeded("Maximum number of multi-region endpoints (" + quota + ") reached for account "
-                        + scope.accountId() + " in " + scope.region() + ".");
+                throw SesErrors.limitExceeded("Maximum number of multi-region endpoints (" + quota
+                        + ") reached for account " + scope.accountId() + " in " + scope.region() + ".");
             }
             Instant created = now.truncatedTo(ChronoUnit.MILLIS);
-            Stored endpoint = new Stored(name, newId(idRandom), scope, secondary, tags, created, created.plus(createDelay),
-                    failProvisioning ? EndpointStatus.FAILED : EndpointStatus.READY, created.plus(visibilityDelay));
+            Stored endpoint = new Stored(
+                    name,
+                    newId(idRandom),
+                    scope,
+                    secondary,
+                    tags,
+                    created,
+                    created.plus(createDelay),
+                    failProvisioning ? EndpointStatus.FAILED : EndpointStatus.READY,
+                    created.plus(visibilityDelay));
             endpoints.put(name, endpoint);
             return endpoint.view();
         }
@@ -176,7 +209,9 @@ final class EndpointStore {
         TreeMap<String, Stored> endpoints = region(scope);
         synchronized (endpoints) {
             advance(endpoints, now);
-            Collection<Stored> rest = afterName == null ? endpoints.values() : endpoints.tailMap(afterName, false).values();
+            Collection<Stored> rest = afterName == null
+                    ? endpoints.values()
+                    : endpoints.tailMap(afterName, false).values();
             List<EndpointView> items = new ArrayList<>();
             Iterator<Stored> it = rest.stream().filter(e -> e.visible(now)).iterator();
             while (it.hasNext() && items.size() < pageSize) {
@@ -203,8 +238,8 @@ final class EndpointStore {
             Map<String, String> merged = new LinkedHashMap<>(endpoint.tags);
             merged.putAll(tags);
             if (merged.size() > maxTags) {
-                throw SesErrors.badRequest("Tags: a resource can have at most " + maxTags + " tags; this request would leave "
-                        + merged.size() + ".");
+                throw SesErrors.badRequest("Tags: a resource can have at most " + maxTags
+                        + " tags; this request would leave " + merged.size() + ".");
             }
             endpoint.tags.putAll(tags);
         }
@@ -227,7 +262,9 @@ final class EndpointStore {
                 endpoints.values().forEach(e -> all.add(e.view()));
             }
         }
-        all.sort(Comparator.comparing(EndpointView::accountId).thenComparing(EndpointView::region).thenComparing(EndpointView::endpointName));
+        all.sort(Comparator.comparing(EndpointView::accountId)
+                .thenComparing(EndpointView::region)
+                .thenComparing(EndpointView::endpointName));
         return all;
     }
 

@@ -7,7 +7,10 @@ final class FaultInjector {
 
     /** What to do to one request, decided before it is processed. */
     enum Fault {
-        NONE, DROP_CONNECTION, THROTTLE, ERROR_500
+        NONE,
+        DROP_CONNECTION,
+        THROTTLE,
+        ERROR_500
     }
 
     private final Settings settings;

@@ -12,8 +12,7 @@ final class HttpResponses {
     static final String JSON = "application/json";
     static final String XML = "text/xml";
 
-    private HttpResponses() {
-    }
+    private HttpResponses() {}
 
     static void json(HttpExchange exchange, int status, JsonNode body, String requestId) throws IOException {
         send(exchange, status, JSON, Json.bytes(body), requestId, null);
@@ -21,14 +20,28 @@ final class HttpResponses {
 
     /** restJson1 error: the SDK reads the code from x-amzn-ErrorType and the message from the body's "message". */
     static void sesError(HttpExchange exchange, ApiException error, String requestId) throws IOException {
-        send(exchange, error.status(), JSON, Json.bytes(Json.object().put("message", error.getMessage())), requestId, error.code());
+        send(
+                exchange,
+                error.status(),
+                JSON,
+                Json.bytes(Json.object().put("message", error.getMessage())),
+                requestId,
+                error.code());
     }
 
     static void stsError(HttpExchange exchange, ApiException error, String requestId) throws IOException {
-        send(exchange, error.status(), XML, StsProtocol.error(error, requestId).getBytes(StandardCharsets.UTF_8), requestId, null);
+        send(
+                exchange,
+                error.status(),
+                XML,
+                StsProtocol.error(error, requestId).getBytes(StandardCharsets.UTF_8),
+                requestId,
+                null);
     }
 
-    static void send(HttpExchange exchange, int status, String contentType, byte[] body, String requestId, String errorType) throws IOException {
+    static void send(
+            HttpExchange exchange, int status, String contentType, byte[] body, String requestId, String errorType)
+            throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);
         if (requestId != null) {
             exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);

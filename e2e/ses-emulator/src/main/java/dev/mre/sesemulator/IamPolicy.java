@@ -25,7 +25,9 @@ public final class IamPolicy {
 
     /** The outcome of evaluating one request against one policy. */
     enum Outcome {
-        ALLOWED, IMPLICIT_DENY, EXPLICIT_DENY
+        ALLOWED,
+        IMPLICIT_DENY,
+        EXPLICIT_DENY
     }
 
     /**
@@ -33,15 +35,17 @@ public final class IamPolicy {
      * action without resource-level permissions) and the request context, keyed by lower-case condition key.
      * Multi-valued keys ({@code aws:TagKeys}) have several values; an absent key is not in the map.
      */
-    record Request(String action, String resource, Map<String, List<String>> context) {
-    }
+    record Request(String action, String resource, Map<String, List<String>> context) {}
 
     private enum Effect {
-        ALLOW, DENY
+        ALLOW,
+        DENY
     }
 
     private enum Qualifier {
-        NONE, FOR_ALL_VALUES, FOR_ANY_VALUE
+        NONE,
+        FOR_ALL_VALUES,
+        FOR_ANY_VALUE
     }
 
     private enum Operator {
@@ -80,7 +84,8 @@ public final class IamPolicy {
         }
     }
 
-    private record Condition(String text, Qualifier qualifier, Operator operator, boolean ifExists, String key, List<String> values) {
+    private record Condition(
+            String text, Qualifier qualifier, Operator operator, boolean ifExists, String key, List<String> values) {
 
         boolean holds(Map<String, List<String>> context) {
             List<String> requestValues = context.get(key);
@@ -107,8 +112,14 @@ public final class IamPolicy {
         }
     }
 
-    private record Statement(String label, Effect effect, List<String> actions, boolean notAction, List<String> resources,
-            boolean notResource, List<Condition> conditions) {
+    private record Statement(
+            String label,
+            Effect effect,
+            List<String> actions,
+            boolean notAction,
+            List<String> resources,
+            boolean notResource,
+            List<Condition> conditions) {
 
         boolean applies(Request request) {
             boolean actionListed = actions.stream().anyMatch(a -> Wildcards.matches(a, request.action(), true));
@@ -123,7 +134,8 @@ public final class IamPolicy {
         }
     }
 
-    private static final Set<String> STATEMENT_ELEMENTS = Set.of("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition");
+    private static final Set<String> STATEMENT_ELEMENTS =
+            Set.of("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition");
     private static final Pattern SID = Pattern.compile("[A-Za-z0-9]*");
     private static final Pattern ACTION = Pattern.compile("\\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+");
 
@@ -156,12 +168,15 @@ public final class IamPolicy {
         }
         for (var e : document.properties()) {
             if (!Set.of("Version", "Id", "Statement").contains(e.getKey())) {
-                throw new IllegalArgumentException("policy has an unknown element '" + e.getKey() + "' (known: Version, Id, Statement)");
+                throw new IllegalArgumentException(
+                        "policy has an unknown element '" + e.getKey() + "' (known: Version, Id, Statement)");
             }
         }
         JsonNode version = document.get("Version");
-        if (version != null && !(version.isTextual() && Set.of("2012-10-17", "2008-10-17").contains(version.asText()))) {
-            throw new IllegalArgumentException("policy Version must be \"2012-10-17\" (or \"2008-10-17\"), not " + version);
+        if (version != null
+                && !(version.isTextual() && Set.of("2012-10-17", "2008-10-17").contains(version.asText()))) {
+            throw new IllegalArgumentException(
+                    "policy Version must be \"2012-10-17\" (or \"2008-10-17\"), not " + version);
         }
         JsonNode statementNode = document.get("Statement");
         if (statementNode == null || statementNode.isNull()) {
@@ -203,10 +218,12 @@ public final class IamPolicy {
         }
         for (var e : node.properties()) {
             if (e.getKey().equals("Principal") || e.getKey().equals("NotPrincipal")) {
-                throw new IllegalArgumentException(label + ": " + e.getKey() + " is not allowed in an identity-based policy");
+                throw new IllegalArgumentException(
+                        label + ": " + e.getKey() + " is not allowed in an identity-based policy");
             }
             if (!STATEMENT_ELEMENTS.contains(e.getKey())) {
-                throw new IllegalArgumentException(label + ": unknown element '" + e.getKey() + "' (known: " + String.join(", ", STATEMENT_ELEMENTS.stream().sorted().toList()) + ")");
+                throw new IllegalArgumentException(label + ": unknown element '" + e.getKey() + "' (known: "
+                        + String.join(", ", STATEMENT_ELEMENTS.stream().sorted().toList()) + ")");
             }
         }
         JsonNode effectNode = node.get("Effect");
@@ -225,26 +242,38 @@ public final class IamPolicy {
         List<String> actions = strings(node.get(actionElement), label, actionElement);
         for (String a : actions) {
             if (!ACTION.matcher(a).matches()) {
-                throw new IllegalArgumentException(label + ": " + actionElement + " '" + a + "' must be \"*\" or service:Action (wildcards * and ? allowed), e.g. ses:DeleteMultiRegionEndpoint");
+                throw new IllegalArgumentException(
+                        label + ": " + actionElement + " '" + a
+                                + "' must be \"*\" or service:Action (wildcards * and ? allowed), e.g. ses:DeleteMultiRegionEndpoint");
             }
         }
         String resourceElement = exactlyOne(node, label, "Resource", "NotResource");
         List<String> resources = strings(node.get(resourceElement), label, resourceElement);
         for (String r : resources) {
-            if (!r.equals("*") && !(r.startsWith("arn:") && r.chars().filter(c -> c == ':').count() >= 5)) {
-                throw new IllegalArgumentException(label + ": " + resourceElement + " '" + r + "' must be \"*\" or an ARN arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE (wildcards allowed)");
+            if (!r.equals("*")
+                    && !(r.startsWith("arn:") && r.chars().filter(c -> c == ':').count() >= 5)) {
+                throw new IllegalArgumentException(
+                        label + ": " + resourceElement + " '" + r
+                                + "' must be \"*\" or an ARN arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE (wildcards allowed)");
             }
         }
         List<Condition> conditions = conditions(node.get("Condition"), label);
-        return new Statement(label, effect, actions, actionElement.startsWith("Not"), resources, resourceElement.startsWith("Not"), conditions);
+        return new Statement(
+                label,
+                effect,
+                actions,
+                actionElement.startsWith("Not"),
+                resources,
+                resourceElement.startsWith("Not"),
+                conditions);
     }
 
     private static String exactlyOne(JsonNode node, String label, String element, String negated) {
         boolean has = node.has(element);
         boolean hasNot = node.has(negated);
         if (has == hasNot) {
-            throw new IllegalArgumentException(label + ": needs exactly one of " + element + " and " + negated
-                    + (has ? ", not both" : ""));
+            throw new IllegalArgumentException(
+                    label + ": needs exactly one of " + element + " and " + negated + (has ? ", not both" : ""));
         }
         return has ? element : negated;
     }
@@ -262,7 +291,8 @@ public final class IamPolicy {
                 out.add(item.asText());
             }
         } else {
-            throw new IllegalArgumentException(label + ": " + element + " must be a string or a non-empty list of strings, not " + node);
+            throw new IllegalArgumentException(
+                    label + ": " + element + " must be a string or a non-empty list of strings, not " + node);
         }
         return List.copyOf(out);
     }
@@ -297,15 +327,18 @@ public final class IamPolicy {
                 }
             }
             if (operator == null) {
-                throw new IllegalArgumentException(label + ": condition operator '" + text + "' is not supported by the emulator"
-                        + " (supported: StringEquals, StringNotEquals, StringEqualsIgnoreCase, StringNotEqualsIgnoreCase, StringLike,"
-                        + " StringNotLike, each also ...IfExists and with ForAllValues:/ForAnyValue:, and Null)");
+                throw new IllegalArgumentException(
+                        label + ": condition operator '" + text + "' is not supported by the emulator"
+                                + " (supported: StringEquals, StringNotEquals, StringEqualsIgnoreCase, StringNotEqualsIgnoreCase, StringLike,"
+                                + " StringNotLike, each also ...IfExists and with ForAllValues:/ForAnyValue:, and Null)");
             }
             if (operator == Operator.NULL && (ifExists || qualifier != Qualifier.NONE)) {
-                throw new IllegalArgumentException(label + ": condition operator '" + text + "': Null takes neither IfExists nor ForAllValues:/ForAnyValue:");
+                throw new IllegalArgumentException(label + ": condition operator '" + text
+                        + "': Null takes neither IfExists nor ForAllValues:/ForAnyValue:");
             }
             if (!byOperator.getValue().isObject() || byOperator.getValue().isEmpty()) {
-                throw new IllegalArgumentException(label + ": condition " + text + " must be a non-empty object {key: value(s)}");
+                throw new IllegalArgumentException(
+                        label + ": condition " + text + " must be a non-empty object {key: value(s)}");
             }
             for (var byKey : byOperator.getValue().properties()) {
                 String key = byKey.getKey();
@@ -316,7 +349,8 @@ public final class IamPolicy {
                 if (operator == Operator.NULL) {
                     for (String v : values) {
                         if (!v.equals("true") && !v.equals("false")) {
-                            throw new IllegalArgumentException(label + ": condition Null on " + key + " takes true or false, not '" + v + "'");
+                            throw new IllegalArgumentException(
+                                    label + ": condition Null on " + key + " takes true or false, not '" + v + "'");
                         }
                     }
                 }
@@ -331,7 +365,8 @@ public final class IamPolicy {
         List<String> out = new ArrayList<>();
         if (node.isArray()) {
             if (node.isEmpty()) {
-                throw new IllegalArgumentException(label + ": condition " + operator + " on " + key + " has an empty list of values");
+                throw new IllegalArgumentException(
+                        label + ": condition " + operator + " on " + key + " has an empty list of values");
             }
             for (JsonNode item : node) {
                 out.add(scalar(item, label, operator, key));
@@ -346,7 +381,8 @@ public final class IamPolicy {
         if (node.isTextual() || node.isNumber() || node.isBoolean()) {
             return node.asText();
         }
-        throw new IllegalArgumentException(label + ": condition " + operator + " on " + key + " takes strings, not " + node);
+        throw new IllegalArgumentException(
+                label + ": condition " + operator + " on " + key + " takes strings, not " + node);
     }
 
     /** Explicit Deny wins; otherwise one matching Allow is needed; otherwise the request is implicitly denied. */

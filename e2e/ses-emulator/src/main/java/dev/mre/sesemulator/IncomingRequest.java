@@ -16,7 +16,9 @@ record IncomingRequest(String method, String rawPath, String rawQuery, Map<Strin
 
     IncomingRequest {
         Map<String, List<String>> lower = new TreeMap<>();
-        headers.forEach((name, values) -> lower.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new java.util.ArrayList<>()).addAll(values));
+        headers.forEach(
+                (name, values) -> lower.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new java.util.ArrayList<>())
+                        .addAll(values));
         headers = lower;
         rawPath = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
     }
@@ -26,9 +28,12 @@ record IncomingRequest(String method, String rawPath, String rawQuery, Map<Strin
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readAllBytes();
         }
-        return new IncomingRequest(exchange.getRequestMethod().toUpperCase(Locale.ROOT),
-                exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(),
-                exchange.getRequestHeaders(), body);
+        return new IncomingRequest(
+                exchange.getRequestMethod().toUpperCase(Locale.ROOT),
+                exchange.getRequestURI().getRawPath(),
+                exchange.getRequestURI().getRawQuery(),
+                exchange.getRequestHeaders(),
+                body);
     }
 
     /** The first value of a header, or null. */

@@ -12,8 +12,7 @@ final class InputRules {
     static final Pattern ENDPOINT_NAME = Pattern.compile("^[\\w\\-_]+$");
     static final int MAX_TAGS = 50;
 
-    private InputRules() {
-    }
+    private InputRules() {}
 
     static void endpointName(String name, String field, Violations v) {
         if (name == null) {
@@ -66,7 +65,10 @@ final class InputRules {
             return null;
         }
         if (secondary.equals(primaryRegion)) {
-            v.add(secondary, field, "Member must differ from the primary region " + primaryRegion + " (the region of the request)");
+            v.add(
+                    secondary,
+                    field,
+                    "Member must differ from the primary region " + primaryRegion + " (the region of the request)");
             return null;
         }
         return secondary;

@@ -17,11 +17,10 @@ import java.util.concurrent.CountDownLatch;
 public final class Main {
 
     /** What the command line asked for. */
-    record Options(String host, int port, int threads, List<Credentials> credentials, ObjectNode settings, boolean help) {
-    }
+    record Options(
+            String host, int port, int threads, List<Credentials> credentials, ObjectNode settings, boolean help) {}
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) throws InterruptedException {
         // our own logging setup for the standalone jar, unless the user brings one: one INFO line per request
@@ -50,10 +49,13 @@ public final class Main {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            emulator.close();
-            stopped.countDown();
-        }, "ses-emulator-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            emulator.close();
+                            stopped.countDown();
+                        },
+                        "ses-emulator-shutdown"));
         // scripts wait for exactly this line
         System.out.println("SES emulator listening on " + emulator.endpoint());
         System.out.println("access key " + emulator.accessKeyId() + ", account " + emulator.accountId());
@@ -62,7 +64,8 @@ public final class Main {
     }
 
     static SesEmulator build(Options options) {
-        SesEmulator.Builder builder = SesEmulator.builder().host(options.host()).port(options.port()).threads(options.threads());
+        SesEmulator.Builder builder =
+                SesEmulator.builder().host(options.host()).port(options.port()).threads(options.threads());
         options.credentials().forEach(builder::credentials);
         SesEmulator emulator = builder.build();
         SettingsCodec.apply(emulator.settings(), options.settings());
@@ -112,10 +115,13 @@ public final class Main {
                 case "credentials" -> {
                     String[] parts = value.split(":", 4);
                     if (parts.length < 3) {
-                        throw new IllegalArgumentException("--credentials wants ACCESS_KEY:SECRET:ACCOUNT_ID[:USER_NAME]");
+                        throw new IllegalArgumentException(
+                                "--credentials wants ACCESS_KEY:SECRET:ACCOUNT_ID[:USER_NAME]");
                     }
-                    extra.add(parts.length == 4 ? new Credentials(parts[0], parts[1], parts[2], parts[3])
-                            : new Credentials(parts[0], parts[1], parts[2]));
+                    extra.add(
+                            parts.length == 4
+                                    ? new Credentials(parts[0], parts[1], parts[2], parts[3])
+                                    : new Credentials(parts[0], parts[1], parts[2]));
                 }
                 case "user-name" -> userName = value;
                 default -> {
@@ -151,7 +157,9 @@ public final class Main {
     private static void mapEntry(ObjectNode settings, String mapKey, String flag, String value) {
         int eq = value.indexOf('=');
         if (eq <= 0) {
-            throw new IllegalArgumentException("--" + flag + " wants KEY=JSON or KEY=@FILE, e.g. --policy arn:aws:iam::123456789012:user/emulator=@policy.json");
+            throw new IllegalArgumentException(
+                    "--" + flag
+                            + " wants KEY=JSON or KEY=@FILE, e.g. --policy arn:aws:iam::123456789012:user/emulator=@policy.json");
         }
         String key = value.substring(0, eq).trim();
         String text = value.substring(eq + 1).trim();
@@ -159,7 +167,8 @@ public final class Main {
             try {
                 text = Files.readString(Path.of(text.substring(1)));
             } catch (IOException e) {
-                throw new IllegalArgumentException("--" + flag + " " + key + ": cannot read " + text.substring(1) + ": " + e.getMessage());
+                throw new IllegalArgumentException(
+                        "--" + flag + " " + key + ": cannot read " + text.substring(1) + ": " + e.getMessage());
             }
         }
         JsonNode json;
@@ -168,7 +177,8 @@ public final class Main {
         } catch (IOException e) {
             throw new IllegalArgumentException("--" + flag + " " + key + ": not valid JSON: " + e.getMessage());
         }
-        ObjectNode entries = settings.get(mapKey) instanceof ObjectNode existing ? existing : settings.putObject(mapKey);
+        ObjectNode entries =
+                settings.get(mapKey) instanceof ObjectNode existing ? existing : settings.putObject(mapKey);
         entries.set(key, json);
     }
 
@@ -180,13 +190,24 @@ public final class Main {
         out.println(String.format("  --%-44s %s", "host HOST", "interface to bind (default 127.0.0.1)"));
         out.println(String.format("  --%-44s %s", "port PORT", "port to bind, 0 = any free port (default 4566)"));
         out.println(String.format("  --%-44s %s", "threads N", "request threads (default 32)"));
-        out.println(String.format("  --%-44s %s", "access-key ID", "accepted access key id (default " + Credentials.DEFAULT_ACCESS_KEY_ID + ")"));
-        out.println(String.format("  --%-44s %s", "secret-key SECRET", "its secret (default " + Credentials.DEFAULT_SECRET_ACCESS_KEY + ")"));
-        out.println(String.format("  --%-44s %s", "account-id ID", "its 12-digit account (default " + Credentials.DEFAULT_ACCOUNT_ID + ")"));
-        out.println(String.format("  --%-44s %s", "user-name NAME", "IAM user name of that key (default " + Credentials.DEFAULT_USER_NAME + ")"));
-        out.println(String.format("  --%-44s %s", "credentials KEY:SECRET:ACCOUNT[:USER]", "one more accepted key of an IAM user (repeatable)"));
+        out.println(String.format(
+                "  --%-44s %s",
+                "access-key ID", "accepted access key id (default " + Credentials.DEFAULT_ACCESS_KEY_ID + ")"));
+        out.println(String.format(
+                "  --%-44s %s",
+                "secret-key SECRET", "its secret (default " + Credentials.DEFAULT_SECRET_ACCESS_KEY + ")"));
+        out.println(String.format(
+                "  --%-44s %s",
+                "account-id ID", "its 12-digit account (default " + Credentials.DEFAULT_ACCOUNT_ID + ")"));
+        out.println(String.format(
+                "  --%-44s %s",
+                "user-name NAME", "IAM user name of that key (default " + Credentials.DEFAULT_USER_NAME + ")"));
+        out.println(String.format(
+                "  --%-44s %s",
+                "credentials KEY:SECRET:ACCOUNT[:USER]", "one more accepted key of an IAM user (repeatable)"));
         out.println();
-        out.println("settings (also live via POST /_emulator/settings with the camelCase name; durations like 250ms, 2s, 15m):");
+        out.println(
+                "settings (also live via POST /_emulator/settings with the camelCase name; durations like 250ms, 2s, 15m):");
         SettingsCodec.helpLines().forEach(out::println);
         out.println();
         out.println("admin API: GET /_emulator/health | /state | /calls[?log=true] | /settings,"

@@ -19,7 +19,8 @@ public enum Operation {
 
     /** The AWS service an operation belongs to: decides the signing name and the error wire format. */
     public enum Service {
-        SES("ses"), STS("sts");
+        SES("ses"),
+        STS("sts");
 
         private final String signingName;
 

@@ -12,15 +12,17 @@ import java.util.regex.Pattern;
 final class PageTokens {
 
     /** The NextToken pattern of the SES v2 model. */
-    static final Pattern MODEL_PATTERN = Pattern.compile("^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$");
+    static final Pattern MODEL_PATTERN =
+            Pattern.compile("^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$");
 
     private static final String VERSION = "v2";
 
-    private PageTokens() {
-    }
+    private PageTokens() {}
 
     static String encode(String accountId, String region, String lastName) {
-        return Base64.getEncoder().encodeToString(String.join("|", VERSION, accountId, region, lastName).getBytes(StandardCharsets.UTF_8));
+        return Base64.getEncoder()
+                .encodeToString(
+                        String.join("|", VERSION, accountId, region, lastName).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The name to continue after. */
@@ -35,13 +37,18 @@ final class PageTokens {
             throw invalid(token);
         }
         String[] parts = text.split("\\|", 4);
-        if (parts.length != 4 || !parts[0].equals(VERSION) || !parts[1].equals(accountId) || !parts[2].equals(region) || parts[3].isEmpty()) {
+        if (parts.length != 4
+                || !parts[0].equals(VERSION)
+                || !parts[1].equals(accountId)
+                || !parts[2].equals(region)
+                || parts[3].isEmpty()) {
             throw invalid(token);
         }
         return parts[3];
     }
 
     private static ApiException invalid(String token) {
-        return SesErrors.badRequest("Invalid NextToken: '" + token + "' was not returned by ListMultiRegionEndpoints to this account in this region.");
+        return SesErrors.badRequest("Invalid NextToken: '" + token
+                + "' was not returned by ListMultiRegionEndpoints to this account in this region.");
     }
 }

@@ -15,7 +15,13 @@ import java.util.Map;
  * @param tags      session tags ({@code aws:PrincipalTag/<key>}); empty for a user
  * @param accessKeyId the key that signed
  */
-record Principal(String accountId, String userName, String roleArn, String roleName, String session, Map<String, String> tags,
+record Principal(
+        String accountId,
+        String userName,
+        String roleArn,
+        String roleName,
+        String session,
+        Map<String, String> tags,
         String accessKeyId) {
 
     static Principal user(Credentials c) {
@@ -23,7 +29,8 @@ record Principal(String accountId, String userName, String roleArn, String roleN
     }
 
     static Principal session(SessionStore.Session s) {
-        return new Principal(s.accountId(), null, s.roleArn(), s.roleName(), s.sessionName(), s.tags(), s.accessKeyId());
+        return new Principal(
+                s.accountId(), null, s.roleArn(), s.roleName(), s.sessionName(), s.tags(), s.accessKeyId());
     }
 
     boolean isSession() {

@@ -53,7 +53,8 @@ final class RateLimiter {
         }
         int size = settings.effectiveBurstFor(scope.accountId());
         long now = nanoTime.getAsLong();
-        Bucket bucket = buckets.compute(scope, (k, b) -> b == null || b.rate != rate || b.size != size ? new Bucket(rate, size, now) : b);
+        Bucket bucket = buckets.compute(
+                scope, (k, b) -> b == null || b.rate != rate || b.size != size ? new Bucket(rate, size, now) : b);
         return bucket.tryTake(now);
     }
 

@@ -8,8 +8,7 @@ final class Regions {
     /** e.g. us-east-1, eu-central-2, ap-southeast-5, us-gov-west-1, cn-northwest-1, us-iso-east-1. */
     private static final Pattern REGION = Pattern.compile("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}$");
 
-    private Regions() {
-    }
+    private Regions() {}
 
     static boolean looksValid(String region) {
         return region != null && REGION.matcher(region).matches();

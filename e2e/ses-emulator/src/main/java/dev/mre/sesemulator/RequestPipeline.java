@@ -36,8 +36,17 @@ final class RequestPipeline implements HttpHandler {
     private final CallStats calls;
     private final AdminApi admin;
 
-    RequestPipeline(Settings settings, Clock clock, SigV4Verifier verifier, RateLimiter rateLimiter, FaultInjector faults,
-            Authorizer authorizer, SesOperations sesOperations, StsOperations stsOperations, CallStats calls, AdminApi admin) {
+    RequestPipeline(
+            Settings settings,
+            Clock clock,
+            SigV4Verifier verifier,
+            RateLimiter rateLimiter,
+            FaultInjector faults,
+            Authorizer authorizer,
+            SesOperations sesOperations,
+            StsOperations stsOperations,
+            CallStats calls,
+            AdminApi admin) {
         this.settings = settings;
         this.clock = clock;
         this.verifier = verifier;
@@ -78,7 +87,11 @@ final class RequestPipeline implements HttpHandler {
                 handleApiCall(exchange, request);
             }
         } catch (Exception e) {
-            LOG.error("request failed inside the emulator: {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+            LOG.error(
+                    "request failed inside the emulator: {} {}",
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI(),
+                    e);
             try {
                 HttpResponses.sesError(exchange, SesErrors.internalError("emulator bug: " + e), null);
             } catch (IOException | RuntimeException ignored) {
@@ -94,13 +107,20 @@ final class RequestPipeline implements HttpHandler {
         String requestId = UUID.randomUUID().toString();
         Route route = Route.of(request);
         Operation op = route.operation();
-        Trace trace = new Trace(op, SesOperations.targetName(route, request), accessKeyOf(request),
+        Trace trace = new Trace(
+                op,
+                SesOperations.targetName(route, request),
+                accessKeyOf(request),
                 op == Operation.ASSUME_ROLE ? Route.stsParameter(request, "RoleArn") : null);
         boolean sts = route.service() == Operation.Service.STS;
         try {
             if (op == Operation.UNKNOWN) {
                 throw sts
-                        ? new ApiException(400, "InvalidAction", "Could not find operation " + Route.stsParameter(request, "Action") + " for version 2011-06-15")
+                        ? new ApiException(
+                                400,
+                                "InvalidAction",
+                                "Could not find operation " + Route.stsParameter(request, "Action")
+                                        + " for version 2011-06-15")
                         : SesErrors.unknownOperation(request.method(), request.rawPath());
             }
             sleep(faults.latencyFor(op));
@@ -131,7 +151,7 @@ final class RequestPipeline implements HttpHandler {
                 }
                 case THROTTLE -> throw SesErrors.tooManyRequests();
                 case ERROR_500 -> throw SesErrors.internalError("Internal service error (injected by the emulator).");
-                case NONE -> { }
+                case NONE -> {}
             }
 
             byte[] body;
@@ -166,12 +186,32 @@ final class RequestPipeline implements HttpHandler {
     }
 
     private void finish(Trace t, IncomingRequest request, String outcome, int status, String requestId, long started) {
-        calls.record(new CallRecord(clock.instant(), t.op.wireName(), t.region, t.accountId, t.endpointName, t.accessKeyId, outcome,
-                status, requestId, t.principalArn, t.roleArn));
+        calls.record(new CallRecord(
+                clock.instant(),
+                t.op.wireName(),
+                t.region,
+                t.accountId,
+                t.endpointName,
+                t.accessKeyId,
+                outcome,
+                status,
+                requestId,
+                t.principalArn,
+                t.roleArn));
         if (LOG.isInfoEnabled()) {
-            LOG.info("{} {} {} region={} account={} principal={} endpoint={} role={} key={} -> {} ({} ms)", request.method(),
-                    request.rawPath(), t.op.wireName(), t.region, t.accountId, t.principalArn, t.endpointName, t.roleArn,
-                    t.accessKeyId, outcome, (System.nanoTime() - started) / 1_000_000);
+            LOG.info(
+                    "{} {} {} region={} account={} principal={} endpoint={} role={} key={} -> {} ({} ms)",
+                    request.method(),
+                    request.rawPath(),
+                    t.op.wireName(),
+                    t.region,
+                    t.accountId,
+                    t.principalArn,
+                    t.endpointName,
+                    t.roleArn,
+                    t.accessKeyId,
+                    outcome,
+                    (System.nanoTime() - started) / 1_000_000);
         }
     }
 

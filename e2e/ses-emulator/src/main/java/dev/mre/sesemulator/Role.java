@@ -20,11 +20,18 @@ import java.util.regex.Pattern;
  *                           {@code aws:PrincipalTag/<key>} of the session
  * @param maxSessionDuration the longest DurationSeconds allowed, 1 h to 12 h (AWS's MaxSessionDuration)
  */
-public record Role(String arn, List<String> trustedPrincipals, String externalId, boolean allowTagSession, Duration maxSessionDuration) {
+public record Role(
+        String arn,
+        List<String> trustedPrincipals,
+        String externalId,
+        boolean allowTagSession,
+        Duration maxSessionDuration) {
 
-    static final Pattern ROLE_ARN = Pattern.compile("^arn:(aws|aws-cn|aws-us-gov|aws-iso[a-z-]*):iam::(\\d{12}):role/((?:[\\w+=,.@-]+/)*)([\\w+=,.@-]{1,64})$");
-    private static final Pattern TRUSTED = Pattern.compile("^(\\*|\\d{12}|arn:[a-z-]+:iam::\\d{12}:(root|user/[\\w+=,.@/-]+|role/[\\w+=,.@/-]+)"
-            + "|arn:[a-z-]+:sts::\\d{12}:assumed-role/[\\w+=,.@-]+/[\\w+=,.@-]+)$");
+    static final Pattern ROLE_ARN = Pattern.compile(
+            "^arn:(aws|aws-cn|aws-us-gov|aws-iso[a-z-]*):iam::(\\d{12}):role/((?:[\\w+=,.@-]+/)*)([\\w+=,.@-]{1,64})$");
+    private static final Pattern TRUSTED =
+            Pattern.compile("^(\\*|\\d{12}|arn:[a-z-]+:iam::\\d{12}:(root|user/[\\w+=,.@/-]+|role/[\\w+=,.@/-]+)"
+                    + "|arn:[a-z-]+:sts::\\d{12}:assumed-role/[\\w+=,.@-]+/[\\w+=,.@-]+)$");
     private static final Pattern EXTERNAL_ID = Pattern.compile("^[\\w+=,.@:/-]{2,1224}$");
 
     public static final Duration DEFAULT_MAX_SESSION_DURATION = Duration.ofHours(1);
@@ -32,23 +39,28 @@ public record Role(String arn, List<String> trustedPrincipals, String externalId
     public Role {
         Objects.requireNonNull(arn, "arn");
         if (!ROLE_ARN.matcher(arn).matches()) {
-            throw new IllegalArgumentException("role ARN '" + arn + "' must look like arn:aws:iam::123456789012:role/NAME");
+            throw new IllegalArgumentException(
+                    "role ARN '" + arn + "' must look like arn:aws:iam::123456789012:role/NAME");
         }
         trustedPrincipals = List.copyOf(Objects.requireNonNull(trustedPrincipals, "trustedPrincipals"));
         for (String p : trustedPrincipals) {
             if (!TRUSTED.matcher(p).matches()) {
-                throw new IllegalArgumentException("role " + arn + ": trusted principal '" + p + "' must be a user, role or assumed-role ARN,"
-                        + " arn:aws:iam::ACCOUNT:root, a 12-digit account id or *");
+                throw new IllegalArgumentException(
+                        "role " + arn + ": trusted principal '" + p + "' must be a user, role or assumed-role ARN,"
+                                + " arn:aws:iam::ACCOUNT:root, a 12-digit account id or *");
             }
         }
         if (externalId != null && !EXTERNAL_ID.matcher(externalId).matches()) {
-            throw new IllegalArgumentException("role " + arn + ": externalId must be 2..1224 characters of [\\w+=,.@:/-]");
+            throw new IllegalArgumentException(
+                    "role " + arn + ": externalId must be 2..1224 characters of [\\w+=,.@:/-]");
         }
         if (maxSessionDuration == null) {
             maxSessionDuration = DEFAULT_MAX_SESSION_DURATION;
         }
-        if (maxSessionDuration.compareTo(Duration.ofHours(1)) < 0 || maxSessionDuration.compareTo(Duration.ofHours(12)) > 0) {
-            throw new IllegalArgumentException("role " + arn + ": maxSessionDuration must be between 1h and 12h, not " + DurationText.format(maxSessionDuration));
+        if (maxSessionDuration.compareTo(Duration.ofHours(1)) < 0
+                || maxSessionDuration.compareTo(Duration.ofHours(12)) > 0) {
+            throw new IllegalArgumentException("role " + arn + ": maxSessionDuration must be between 1h and 12h, not "
+                    + DurationText.format(maxSessionDuration));
         }
     }
 

@@ -69,7 +69,8 @@ record Route(Operation operation, Operation.Service service, String pathName) {
         Map<String, List<String>> params = UriEncoding.parseQuery(request.rawQuery(), true);
         if (isForm(request)) {
             UriEncoding.parseQuery(new String(request.body(), java.nio.charset.StandardCharsets.UTF_8), true)
-                    .forEach((k, v) -> params.computeIfAbsent(k, x -> new java.util.ArrayList<>()).addAll(v));
+                    .forEach((k, v) -> params.computeIfAbsent(k, x -> new java.util.ArrayList<>())
+                            .addAll(v));
         }
         return params;
     }

@@ -81,11 +81,22 @@ public final class SesEmulator implements AutoCloseable {
         executor = Executors.newFixedThreadPool(threads, daemonThreads());
         server.setExecutor(executor);
         Authorizer authorizer = new Authorizer(settings, store);
-        server.createContext("/", new RequestPipeline(settings, clock, new SigV4Verifier(this::signingKey), rateLimiter,
-                new FaultInjector(settings), authorizer, new SesOperations(store, settings),
-                new StsOperations(settings, sessions, authorizer), calls, new AdminApi(this)));
+        server.createContext(
+                "/",
+                new RequestPipeline(
+                        settings,
+                        clock,
+                        new SigV4Verifier(this::signingKey),
+                        rateLimiter,
+                        new FaultInjector(settings),
+                        authorizer,
+                        new SesOperations(store, settings),
+                        new StsOperations(settings, sessions, authorizer),
+                        calls,
+                        new AdminApi(this)));
         server.start();
-        endpoint = URI.create("http://" + hostForUri() + ":" + server.getAddress().getPort());
+        endpoint =
+                URI.create("http://" + hostForUri() + ":" + server.getAddress().getPort());
         return this;
     }
 
@@ -241,8 +252,13 @@ public final class SesEmulator implements AutoCloseable {
             return new SigV4Verifier.SigningKey(user.secretAccessKey(), Principal.user(user), null, null);
         }
         SessionStore.Session session = sessions.find(accessKeyId);
-        return session == null ? null
-                : new SigV4Verifier.SigningKey(session.secretAccessKey(), Principal.session(session), session.sessionToken(), session.expiration());
+        return session == null
+                ? null
+                : new SigV4Verifier.SigningKey(
+                        session.secretAccessKey(),
+                        Principal.session(session),
+                        session.sessionToken(),
+                        session.expiration());
     }
 
     private String hostForUri() {
@@ -267,8 +283,7 @@ public final class SesEmulator implements AutoCloseable {
         private final Settings settings = new Settings();
         private final List<Credentials> credentials = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Interface to bind (default 127.0.0.1). */
         public Builder host(String host) {

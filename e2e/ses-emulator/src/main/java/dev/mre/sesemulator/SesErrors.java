@@ -6,8 +6,7 @@ package dev.mre.sesemulator;
  */
 final class SesErrors {
 
-    private SesErrors() {
-    }
+    private SesErrors() {}
 
     static ApiException badRequest(String message) {
         return new ApiException(400, "BadRequestException", message);

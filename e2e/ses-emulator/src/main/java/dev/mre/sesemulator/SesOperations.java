@@ -117,9 +117,19 @@ final class SesOperations {
         v.throwIfAny();
 
         var pattern = settings.failProvisioningNames();
-        boolean fail = (pattern != null && pattern.matcher(name).find()) || settings.chance(settings.failProvisioningRate());
-        EndpointView created = store.create(ctx.scope(), name, secondary, tags == null ? Map.of() : tags, ctx.now(),
-                settings.createDelay(), settings.visibilityDelay(), settings.quotaFor(ctx.accountId()), fail, settings.idRandom());
+        boolean fail =
+                (pattern != null && pattern.matcher(name).find()) || settings.chance(settings.failProvisioningRate());
+        EndpointView created = store.create(
+                ctx.scope(),
+                name,
+                secondary,
+                tags == null ? Map.of() : tags,
+                ctx.now(),
+                settings.createDelay(),
+                settings.visibilityDelay(),
+                settings.quotaFor(ctx.accountId()),
+                fail,
+                settings.idRandom());
         ObjectNode out = Json.object();
         out.put("EndpointId", created.endpointId());
         out.put("Status", EndpointStatus.CREATING.name());
@@ -142,7 +152,11 @@ final class SesOperations {
 
     private ObjectNode delete(CallContext ctx) {
         String name = pathName(ctx);
-        EndpointStatus status = store.delete(ctx.scope(), name, ctx.now(), settings.deleteDelay(),
+        EndpointStatus status = store.delete(
+                ctx.scope(),
+                name,
+                ctx.now(),
+                settings.deleteDelay(),
                 settings.concurrentModificationOnDeleteWhileCreating());
         ObjectNode out = Json.object();
         out.put("Status", status.name());
@@ -167,7 +181,8 @@ final class SesOperations {
         }
         v.throwIfAny();
         String token = ctx.request().queryParameter("NextToken");
-        String after = token == null || token.isEmpty() ? null : PageTokens.decode(token, ctx.accountId(), ctx.region());
+        String after =
+                token == null || token.isEmpty() ? null : PageTokens.decode(token, ctx.accountId(), ctx.region());
 
         EndpointStore.Page page = store.list(ctx.scope(), after, pageSize, ctx.now());
         ObjectNode out = Json.object();
@@ -233,7 +248,8 @@ final class SesOperations {
         String name = resolveArn(ctx, arn);
         ObjectNode out = Json.object();
         ArrayNode tags = out.putArray("Tags");
-        store.tags(ctx.scope(), name, ctx.now()).forEach((k, val) -> tags.addObject().put("Key", k).put("Value", val));
+        store.tags(ctx.scope(), name, ctx.now())
+                .forEach((k, val) -> tags.addObject().put("Key", k).put("Value", val));
         return out;
     }
 
@@ -242,8 +258,9 @@ final class SesOperations {
      * any other well-formed ARN is a resource that does not exist here (NotFound), a malformed one is a BadRequest.
      */
     private String resolveArn(CallContext ctx, String arn) {
-        Arns.Parsed parsed = Arns.parse(arn).orElseThrow(() ->
-                SesErrors.badRequest("1 validation error detected: Value '" + arn + "' at 'ResourceArn' failed to satisfy constraint: Member must be a valid ARN"));
+        Arns.Parsed parsed = Arns.parse(arn)
+                .orElseThrow(() -> SesErrors.badRequest("1 validation error detected: Value '" + arn
+                        + "' at 'ResourceArn' failed to satisfy constraint: Member must be a valid ARN"));
         Optional<String> name = parsed.endpointName();
         boolean ours = name.isPresent()
                 && parsed.partition().equals(Regions.partition(ctx.region()))

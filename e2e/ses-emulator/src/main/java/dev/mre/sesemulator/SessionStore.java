@@ -34,8 +34,16 @@ final class SessionStore {
         private final Instant issuedAt;
         private volatile Instant expiration;
 
-        Session(String accessKeyId, String secretAccessKey, String sessionToken, Role role, String sessionName,
-                Map<String, String> tags, String assumedBy, Instant issuedAt, Instant expiration) {
+        Session(
+                String accessKeyId,
+                String secretAccessKey,
+                String sessionToken,
+                Role role,
+                String sessionName,
+                Map<String, String> tags,
+                String assumedBy,
+                Instant issuedAt,
+                Instant expiration) {
             this.accessKeyId = accessKeyId;
             this.secretAccessKey = secretAccessKey;
             this.sessionToken = sessionToken;
@@ -98,8 +106,16 @@ final class SessionStore {
         }
 
         SessionView view(String partition) {
-            return new SessionView(accessKeyId, roleArn, sessionName, accountId, Principal.session(this).arn(partition), tags,
-                    assumedBy, issuedAt, expiration);
+            return new SessionView(
+                    accessKeyId,
+                    roleArn,
+                    sessionName,
+                    accountId,
+                    Principal.session(this).arn(partition),
+                    tags,
+                    assumedBy,
+                    issuedAt,
+                    expiration);
         }
     }
 
@@ -108,7 +124,8 @@ final class SessionStore {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
-    Session issue(Role role, String sessionName, Map<String, String> tags, String assumedBy, Instant now, Duration duration) {
+    Session issue(
+            Role role, String sessionName, Map<String, String> tags, String assumedBy, Instant now, Duration duration) {
         prune(now);
         String keyId;
         do {
@@ -120,7 +137,8 @@ final class SessionStore {
         } while (sessions.containsKey(keyId));
         // whole seconds, as STS reports Expiration: a client's idea of the expiry is then exactly the emulator's
         Instant expiration = now.plus(duration).truncatedTo(ChronoUnit.SECONDS);
-        Session s = new Session(keyId, randomText(30), randomText(96), role, sessionName, tags, assumedBy, now, expiration);
+        Session s =
+                new Session(keyId, randomText(30), randomText(96), role, sessionName, tags, assumedBy, now, expiration);
         sessions.put(keyId, s);
         return s;
     }
@@ -131,7 +149,9 @@ final class SessionStore {
 
     /** Every session not yet forgotten, oldest first. */
     List<Session> all() {
-        return sessions.values().stream().sorted(Comparator.comparing(Session::issuedAt)).toList();
+        return sessions.values().stream()
+                .sorted(Comparator.comparing(Session::issuedAt))
+                .toList();
     }
 
     /** Ends every session now: the next call signed with one answers ExpiredToken. Answers how many were still valid. */

@@ -11,6 +11,13 @@ import java.util.Map;
  * @param assumedBy  the ARN of the principal that called AssumeRole
  * @param expiration on the real clock
  */
-public record SessionView(String accessKeyId, String roleArn, String sessionName, String accountId, String arn,
-        Map<String, String> tags, String assumedBy, Instant issuedAt, Instant expiration) {
-}
+public record SessionView(
+        String accessKeyId,
+        String roleArn,
+        String sessionName,
+        String accountId,
+        String arn,
+        Map<String, String> tags,
+        String assumedBy,
+        Instant issuedAt,
+        Instant expiration) {}

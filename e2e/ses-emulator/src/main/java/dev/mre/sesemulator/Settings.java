@@ -320,7 +320,8 @@ public final class Settings {
     /** Replaces every per-account override. */
     public Settings accounts(Map<String, AccountLimits> value) {
         Map<String, AccountLimits> copy = new TreeMap<>();
-        value.forEach((account, limits) -> copy.put(accountId(account), Objects.requireNonNull(limits, "limits of " + account)));
+        value.forEach((account, limits) ->
+                copy.put(accountId(account), Objects.requireNonNull(limits, "limits of " + account)));
         this.accounts = Collections.unmodifiableMap(copy);
         return this;
     }
@@ -402,7 +403,8 @@ public final class Settings {
     /** Replaces every policy. */
     public Settings policies(Map<String, IamPolicy> value) {
         Map<String, IamPolicy> copy = new LinkedHashMap<>();
-        value.forEach((principal, policy) -> copy.put(policyPrincipal(principal), Objects.requireNonNull(policy, "policy of " + principal)));
+        value.forEach((principal, policy) ->
+                copy.put(policyPrincipal(principal), Objects.requireNonNull(policy, "policy of " + principal)));
         this.policies = Collections.unmodifiableMap(copy);
         return this;
     }
@@ -442,8 +444,9 @@ public final class Settings {
 
     static String policyPrincipal(String arn) {
         if (arn == null || !POLICY_PRINCIPAL.matcher(arn).matches()) {
-            throw new IllegalArgumentException("a policy attaches to an IAM user ARN (arn:aws:iam::123456789012:user/NAME) or role ARN"
-                    + " (arn:aws:iam::123456789012:role/NAME), not '" + arn + "'");
+            throw new IllegalArgumentException(
+                    "a policy attaches to an IAM user ARN (arn:aws:iam::123456789012:user/NAME) or role ARN"
+                            + " (arn:aws:iam::123456789012:role/NAME), not '" + arn + "'");
         }
         return arn;
     }
@@ -458,7 +461,9 @@ public final class Settings {
     /** True when a fault applies to this operation. */
     boolean faultsApplyTo(Operation operation) {
         Set<Operation> ops = faultOperations;
-        return ops.isEmpty() ? operation.service() == Operation.Service.SES && operation != Operation.UNKNOWN : ops.contains(operation);
+        return ops.isEmpty()
+                ? operation.service() == Operation.Service.SES && operation != Operation.UNKNOWN
+                : ops.contains(operation);
     }
 
     /** One draw against a probability; draws only when the probability is between 0 and 1 so unused faults do not consume the sequence. */

@@ -26,7 +26,8 @@ final class SettingsCodec {
      * @param entryFlag for a map setting ({@code policies}, {@code roles}, {@code accounts}): the repeatable
      *                  command-line flag that sets one entry as {@code KEY=JSON} or {@code KEY=@file.json}; else null
      */
-    private record Field(Function<Settings, Object> read, BiConsumer<Settings, JsonNode> write, String help, String entryFlag) {
+    private record Field(
+            Function<Settings, Object> read, BiConsumer<Settings, JsonNode> write, String help, String entryFlag) {
         Field(Function<Settings, Object> read, BiConsumer<Settings, JsonNode> write, String help) {
             this(read, write, help, null);
         }
@@ -35,65 +36,162 @@ final class SettingsCodec {
     private static final Map<String, Field> FIELDS = new LinkedHashMap<>();
 
     static {
-        duration("createDelay", Settings::createDelay, Settings::createDelay, "time a new endpoint stays CREATING (default 2s)");
-        duration("deleteDelay", Settings::deleteDelay, Settings::deleteDelay, "time a deleted endpoint stays DELETING (default 2s)");
+        duration(
+                "createDelay",
+                Settings::createDelay,
+                Settings::createDelay,
+                "time a new endpoint stays CREATING (default 2s)");
+        duration(
+                "deleteDelay",
+                Settings::deleteDelay,
+                Settings::deleteDelay,
+                "time a deleted endpoint stays DELETING (default 2s)");
         integer("quota", Settings::quota, Settings::quota, "endpoints per account and region (default 100)");
-        decimal("rateLimit", Settings::rateLimit, Settings::rateLimit, "SES requests/s per account and region, 0 = unlimited (default 0)");
+        decimal(
+                "rateLimit",
+                Settings::rateLimit,
+                Settings::rateLimit,
+                "SES requests/s per account and region, 0 = unlimited (default 0)");
         integer("burst", Settings::burst, Settings::burst, "token bucket size, 0 = rate limit rounded up (default 0)");
-        integer("defaultPageSize", Settings::defaultPageSize, Settings::defaultPageSize, "ListMultiRegionEndpoints page size without PageSize (default 100)");
-        decimal("errorRate500", Settings::errorRate500, Settings::errorRate500, "probability of 500 InternalServiceErrorException");
-        decimal("throttleRate", Settings::throttleRate, Settings::throttleRate, "probability of 429 TooManyRequestsException");
-        decimal("dropConnectionRate", Settings::dropConnectionRate, Settings::dropConnectionRate, "probability of closing the connection unanswered, before the operation");
-        decimal("dropResponseRate", Settings::dropResponseRate, Settings::dropResponseRate, "probability of closing the connection unanswered, after the operation");
+        integer(
+                "defaultPageSize",
+                Settings::defaultPageSize,
+                Settings::defaultPageSize,
+                "ListMultiRegionEndpoints page size without PageSize (default 100)");
+        decimal(
+                "errorRate500",
+                Settings::errorRate500,
+                Settings::errorRate500,
+                "probability of 500 InternalServiceErrorException");
+        decimal(
+                "throttleRate",
+                Settings::throttleRate,
+                Settings::throttleRate,
+                "probability of 429 TooManyRequestsException");
+        decimal(
+                "dropConnectionRate",
+                Settings::dropConnectionRate,
+                Settings::dropConnectionRate,
+                "probability of closing the connection unanswered, before the operation");
+        decimal(
+                "dropResponseRate",
+                Settings::dropResponseRate,
+                Settings::dropResponseRate,
+                "probability of closing the connection unanswered, after the operation");
         duration("latency", Settings::latency, Settings::latency, "added to every request (default 0ms)");
-        decimal("latencySpikeRate", Settings::latencySpikeRate, Settings::latencySpikeRate, "probability of an extra latency spike");
-        duration("latencySpike", Settings::latencySpike, Settings::latencySpike, "length of a latency spike (default 2s)");
-        decimal("failProvisioningRate", Settings::failProvisioningRate, Settings::failProvisioningRate, "probability that a new endpoint ends FAILED");
-        FIELDS.put("failProvisioningNames", new Field(
-                s -> s.failProvisioningNames() == null ? null : s.failProvisioningNames().pattern(),
-                (s, n) -> s.failProvisioningNames(n.isNull() ? null : n.asText()),
-                "regex: endpoints whose name contains a match end FAILED"));
-        FIELDS.put("concurrentModificationOnDeleteWhileCreating", new Field(
-                Settings::concurrentModificationOnDeleteWhileCreating,
-                (s, n) -> s.concurrentModificationOnDeleteWhileCreating(bool(n)),
-                "Delete while CREATING answers ConcurrentModificationException (default true)"));
-        operations("denyActions", Settings::denyActions, Settings::denyActions, "operations answered with AccessDeniedException, comma-separated");
-        operations("faultOperations", Settings::faultOperations, Settings::faultOperations, "operations faults apply to, comma-separated (default: all SES operations)");
-        duration("clockSkew", Settings::clockSkew, Settings::clockSkew, "allowed X-Amz-Date skew, 0 = unchecked (default 15m)");
-        FIELDS.put("seed", new Field(Settings::seed,
-                (s, n) -> s.seed(n.isNull() ? null : Long.valueOf(n.asText().trim())),
-                "seed of the fault and endpoint-id generators"));
-        duration("visibilityDelay", Settings::visibilityDelay, Settings::visibilityDelay,
+        decimal(
+                "latencySpikeRate",
+                Settings::latencySpikeRate,
+                Settings::latencySpikeRate,
+                "probability of an extra latency spike");
+        duration(
+                "latencySpike",
+                Settings::latencySpike,
+                Settings::latencySpike,
+                "length of a latency spike (default 2s)");
+        decimal(
+                "failProvisioningRate",
+                Settings::failProvisioningRate,
+                Settings::failProvisioningRate,
+                "probability that a new endpoint ends FAILED");
+        FIELDS.put(
+                "failProvisioningNames",
+                new Field(
+                        s -> s.failProvisioningNames() == null
+                                ? null
+                                : s.failProvisioningNames().pattern(),
+                        (s, n) -> s.failProvisioningNames(n.isNull() ? null : n.asText()),
+                        "regex: endpoints whose name contains a match end FAILED"));
+        FIELDS.put(
+                "concurrentModificationOnDeleteWhileCreating",
+                new Field(
+                        Settings::concurrentModificationOnDeleteWhileCreating,
+                        (s, n) -> s.concurrentModificationOnDeleteWhileCreating(bool(n)),
+                        "Delete while CREATING answers ConcurrentModificationException (default true)"));
+        operations(
+                "denyActions",
+                Settings::denyActions,
+                Settings::denyActions,
+                "operations answered with AccessDeniedException, comma-separated");
+        operations(
+                "faultOperations",
+                Settings::faultOperations,
+                Settings::faultOperations,
+                "operations faults apply to, comma-separated (default: all SES operations)");
+        duration(
+                "clockSkew",
+                Settings::clockSkew,
+                Settings::clockSkew,
+                "allowed X-Amz-Date skew, 0 = unchecked (default 15m)");
+        FIELDS.put(
+                "seed",
+                new Field(
+                        Settings::seed,
+                        (s, n) -> s.seed(
+                                n.isNull() ? null : Long.valueOf(n.asText().trim())),
+                        "seed of the fault and endpoint-id generators"));
+        duration(
+                "visibilityDelay",
+                Settings::visibilityDelay,
+                Settings::visibilityDelay,
                 "time a new endpoint is missing from List and Get after Create (default 0s)");
-        duration("sessionDuration", Settings::sessionDuration, Settings::sessionDuration,
+        duration(
+                "sessionDuration",
+                Settings::sessionDuration,
+                Settings::sessionDuration,
                 "every AssumeRole session lasts this long, 0 = as requested (default 0s)");
-        FIELDS.put("resourceTagsOnTagActions", new Field(Settings::resourceTagsOnTagActions,
-                (s, n) -> s.resourceTagsOnTagActions(bool(n)),
-                "IAM sees aws:ResourceTag on TagResource/UntagResource/ListTagsForResource too (default true)"));
-        FIELDS.put("accounts", new Field(SettingsCodec::accountsJson, (s, n) -> mergeMap(n, "accounts",
-                () -> s.accounts(Map.of()), (account, v) -> s.account(account, v == null ? null : accountLimits(v))),
-                "per-account overrides, ACCOUNT_ID={\"quota\":5,\"rateLimit\":2,\"burst\":2} (repeatable)", "account"));
-        FIELDS.put("roles", new Field(SettingsCodec::rolesJson, (s, n) -> mergeMap(n, "roles",
-                () -> s.roles(Map.of()), (arn, v) -> {
-                    if (v == null) {
-                        s.removeRole(arn);
-                    } else {
-                        s.role(role(arn, v));
-                    }
-                }),
-                "IAM role for AssumeRole, ROLE_ARN={\"trustedPrincipals\":[..],\"externalId\":..,\"allowTagSession\":..,"
-                        + "\"maxSessionDuration\":\"1h\"} or ROLE_ARN=@role.json (repeatable)", "role"));
-        FIELDS.put("policies", new Field(SettingsCodec::policiesJson, (s, n) -> mergeMap(n, "policies",
-                () -> s.policies(Map.of()), (principal, v) -> s.policy(Settings.policyPrincipal(principal), v == null ? null : policyOf(principal, v))),
-                "identity-based IAM policy of a user or role, PRINCIPAL_ARN=@policy.json or PRINCIPAL_ARN={...} (repeatable)", "policy"));
+        FIELDS.put(
+                "resourceTagsOnTagActions",
+                new Field(
+                        Settings::resourceTagsOnTagActions,
+                        (s, n) -> s.resourceTagsOnTagActions(bool(n)),
+                        "IAM sees aws:ResourceTag on TagResource/UntagResource/ListTagsForResource too (default true)"));
+        FIELDS.put(
+                "accounts",
+                new Field(
+                        SettingsCodec::accountsJson,
+                        (s, n) -> mergeMap(
+                                n,
+                                "accounts",
+                                () -> s.accounts(Map.of()),
+                                (account, v) -> s.account(account, v == null ? null : accountLimits(v))),
+                        "per-account overrides, ACCOUNT_ID={\"quota\":5,\"rateLimit\":2,\"burst\":2} (repeatable)",
+                        "account"));
+        FIELDS.put(
+                "roles",
+                new Field(
+                        SettingsCodec::rolesJson,
+                        (s, n) -> mergeMap(n, "roles", () -> s.roles(Map.of()), (arn, v) -> {
+                            if (v == null) {
+                                s.removeRole(arn);
+                            } else {
+                                s.role(role(arn, v));
+                            }
+                        }),
+                        "IAM role for AssumeRole, ROLE_ARN={\"trustedPrincipals\":[..],\"externalId\":..,\"allowTagSession\":..,"
+                                + "\"maxSessionDuration\":\"1h\"} or ROLE_ARN=@role.json (repeatable)",
+                        "role"));
+        FIELDS.put(
+                "policies",
+                new Field(
+                        SettingsCodec::policiesJson,
+                        (s, n) -> mergeMap(
+                                n,
+                                "policies",
+                                () -> s.policies(Map.of()),
+                                (principal, v) -> s.policy(
+                                        Settings.policyPrincipal(principal),
+                                        v == null ? null : policyOf(principal, v))),
+                        "identity-based IAM policy of a user or role, PRINCIPAL_ARN=@policy.json or PRINCIPAL_ARN={...} (repeatable)",
+                        "policy"));
     }
 
-    private SettingsCodec() {
-    }
+    private SettingsCodec() {}
 
     static ObjectNode toJson(Settings settings) {
         ObjectNode node = Json.object();
-        FIELDS.forEach((name, field) -> node.set(name, Json.MAPPER.valueToTree(field.read().apply(settings))));
+        FIELDS.forEach((name, field) ->
+                node.set(name, Json.MAPPER.valueToTree(field.read().apply(settings))));
         return node;
     }
 
@@ -109,7 +207,8 @@ final class SettingsCodec {
         for (Map.Entry<String, JsonNode> e : update.properties()) {
             Field field = FIELDS.get(e.getKey());
             if (field == null) {
-                throw new IllegalArgumentException("unknown setting '" + e.getKey() + "'; known: " + String.join(", ", FIELDS.keySet()));
+                throw new IllegalArgumentException(
+                        "unknown setting '" + e.getKey() + "'; known: " + String.join(", ", FIELDS.keySet()));
             }
             try {
                 field.write().accept(candidate, e.getValue());
@@ -146,32 +245,51 @@ final class SettingsCodec {
     }
 
     static String flagFor(String key) {
-        return key.replaceAll("([a-z])([A-Z])", "$1-$2").replaceAll("([a-zA-Z])(\\d)", "$1-$2").toLowerCase(Locale.ROOT);
+        return key.replaceAll("([a-z])([A-Z])", "$1-$2")
+                .replaceAll("([a-zA-Z])(\\d)", "$1-$2")
+                .toLowerCase(Locale.ROOT);
     }
 
     static List<String> helpLines() {
         List<String> lines = new ArrayList<>();
-        FIELDS.forEach((key, field) -> lines.add(field.entryFlag() == null
-                ? String.format("  --%-44s %s", flagFor(key) + " VALUE", field.help())
-                : String.format("  --%-44s %s", field.entryFlag() + " KEY=JSON|KEY=@FILE", field.help())));
+        FIELDS.forEach((key, field) -> lines.add(
+                field.entryFlag() == null
+                        ? String.format("  --%-44s %s", flagFor(key) + " VALUE", field.help())
+                        : String.format("  --%-44s %s", field.entryFlag() + " KEY=JSON|KEY=@FILE", field.help())));
         return lines;
     }
 
-    private static void duration(String name, Function<Settings, Duration> read, BiConsumer<Settings, Duration> write, String help) {
-        FIELDS.put(name, new Field(s -> DurationText.format(read.apply(s)), (s, n) -> write.accept(s, durationOf(n)), help));
+    private static void duration(
+            String name, Function<Settings, Duration> read, BiConsumer<Settings, Duration> write, String help) {
+        FIELDS.put(
+                name,
+                new Field(s -> DurationText.format(read.apply(s)), (s, n) -> write.accept(s, durationOf(n)), help));
     }
 
-    private static void integer(String name, Function<Settings, Integer> read, BiConsumer<Settings, Integer> write, String help) {
+    private static void integer(
+            String name, Function<Settings, Integer> read, BiConsumer<Settings, Integer> write, String help) {
         FIELDS.put(name, new Field(read::apply, (s, n) -> write.accept(s, intOf(n)), help));
     }
 
-    private static void decimal(String name, Function<Settings, Double> read, BiConsumer<Settings, Double> write, String help) {
+    private static void decimal(
+            String name, Function<Settings, Double> read, BiConsumer<Settings, Double> write, String help) {
         FIELDS.put(name, new Field(read::apply, (s, n) -> write.accept(s, doubleOf(n)), help));
     }
 
-    private static void operations(String name, Function<Settings, Set<Operation>> read, BiConsumer<Settings, Set<Operation>> write, String help) {
-        FIELDS.put(name, new Field(s -> read.apply(s).stream().map(Operation::wireName).sorted().toList(),
-                (s, n) -> write.accept(s, operationsOf(n)), help));
+    private static void operations(
+            String name,
+            Function<Settings, Set<Operation>> read,
+            BiConsumer<Settings, Set<Operation>> write,
+            String help) {
+        FIELDS.put(
+                name,
+                new Field(
+                        s -> read.apply(s).stream()
+                                .map(Operation::wireName)
+                                .sorted()
+                                .toList(),
+                        (s, n) -> write.accept(s, operationsOf(n)),
+                        help));
     }
 
     /**
@@ -226,10 +344,12 @@ final class SettingsCodec {
         }
         for (Map.Entry<String, JsonNode> e : n.properties()) {
             if (!Set.of("quota", "rateLimit", "burst").contains(e.getKey())) {
-                throw new IllegalArgumentException("unknown field '" + e.getKey() + "' (known: quota, rateLimit, burst)");
+                throw new IllegalArgumentException(
+                        "unknown field '" + e.getKey() + "' (known: quota, rateLimit, burst)");
             }
         }
-        return new AccountLimits(n.hasNonNull("quota") ? intOf(n.get("quota")) : null,
+        return new AccountLimits(
+                n.hasNonNull("quota") ? intOf(n.get("quota")) : null,
                 n.hasNonNull("rateLimit") ? doubleOf(n.get("rateLimit")) : null,
                 n.hasNonNull("burst") ? intOf(n.get("burst")) : null);
     }
@@ -249,12 +369,14 @@ final class SettingsCodec {
 
     private static Role role(String arn, JsonNode n) {
         if (!n.isObject()) {
-            throw new IllegalArgumentException("must be an object {\"trustedPrincipals\":[...],\"externalId\":..,\"allowTagSession\":..,\"maxSessionDuration\":..}");
+            throw new IllegalArgumentException(
+                    "must be an object {\"trustedPrincipals\":[...],\"externalId\":..,\"allowTagSession\":..,\"maxSessionDuration\":..}");
         }
         Set<String> known = Set.of("trustedPrincipals", "externalId", "allowTagSession", "maxSessionDuration");
         for (Map.Entry<String, JsonNode> e : n.properties()) {
             if (!known.contains(e.getKey())) {
-                throw new IllegalArgumentException("unknown field '" + e.getKey() + "' (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+                throw new IllegalArgumentException("unknown field '" + e.getKey() + "' (known: "
+                        + String.join(", ", known.stream().sorted().toList()) + ")");
             }
         }
         List<String> trusted = new ArrayList<>();
@@ -270,7 +392,10 @@ final class SettingsCodec {
                 }
             }
         }
-        return new Role(arn, trusted, n.hasNonNull("externalId") ? n.get("externalId").asText() : null,
+        return new Role(
+                arn,
+                trusted,
+                n.hasNonNull("externalId") ? n.get("externalId").asText() : null,
                 n.hasNonNull("allowTagSession") && bool(n.get("allowTagSession")),
                 n.hasNonNull("maxSessionDuration") ? durationOf(n.get("maxSessionDuration")) : null);
     }
@@ -348,7 +473,8 @@ final class SettingsCodec {
                 }
                 continue;
             }
-            ops.add(Operation.parse(name).filter(op -> op != Operation.UNKNOWN)
+            ops.add(Operation.parse(name)
+                    .filter(op -> op != Operation.UNKNOWN)
                     .orElseThrow(() -> new IllegalArgumentException("unknown operation '" + name + "'")));
         }
         return ops;

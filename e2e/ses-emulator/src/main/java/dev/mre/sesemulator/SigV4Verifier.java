@@ -34,15 +34,13 @@ final class SigV4Verifier {
     static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT);
 
     /** The caller a valid signature proves, and the region it signed for. */
-    record Caller(Principal principal, String region) {
-    }
+    record Caller(Principal principal, String region) {}
 
     /**
      * What the emulator knows of an access key: its secret and whose it is; for temporary (STS) credentials also
      * the session token the request must carry in {@code X-Amz-Security-Token} and when it expires (real clock).
      */
-    record SigningKey(String secretAccessKey, Principal principal, String sessionToken, Instant expiration) {
-    }
+    record SigningKey(String secretAccessKey, Principal principal, String sessionToken, Instant expiration) {}
 
     private final Function<String, SigningKey> keysByAccessKeyId;
 
@@ -57,13 +55,15 @@ final class SigV4Verifier {
     Caller verify(IncomingRequest request, String service, Instant now, Duration maxSkew) {
         String authorization = request.header("authorization");
         if (authorization == null || authorization.isBlank()) {
-            throw new AuthFailure.Failed(AuthFailure.MISSING_TOKEN,
+            throw new AuthFailure.Failed(
+                    AuthFailure.MISSING_TOKEN,
                     service.equals("sts") ? "Request is missing Authentication Token" : "Missing Authentication Token");
         }
         Map<String, String> parts = parseAuthorization(authorization);
         String[] scope = parts.get("Credential").split("/", -1);
         if (scope.length != 5 || !scope[4].equals("aws4_request")) {
-            throw garbled("Credential should be scoped to a valid region, service and date: " + parts.get("Credential"));
+            throw garbled(
+                    "Credential should be scoped to a valid region, service and date: " + parts.get("Credential"));
         }
         String accessKeyId = scope[0];
         String scopeDate = scope[1];
@@ -72,7 +72,8 @@ final class SigV4Verifier {
 
         SigningKey key = keysByAccessKeyId.apply(accessKeyId);
         if (key == null) {
-            throw new AuthFailure.Failed(AuthFailure.UNKNOWN_ACCESS_KEY, "The security token included in the request is invalid.");
+            throw new AuthFailure.Failed(
+                    AuthFailure.UNKNOWN_ACCESS_KEY, "The security token included in the request is invalid.");
         }
         if (!scopeService.equals(service)) {
             throw mismatch("Credential should be scoped to correct service: '" + service + "'. ");
@@ -93,7 +94,9 @@ final class SigV4Verifier {
         }
         if (!amzDate.trim().startsWith(scopeDate)) {
             throw mismatch("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '"
-                    + scopeDate + "' != '" + amzDate.trim().substring(0, Math.min(8, amzDate.trim().length())) + "', from '" + amzDate.trim() + "'.");
+                    + scopeDate + "' != '"
+                    + amzDate.trim().substring(0, Math.min(8, amzDate.trim().length())) + "', from '" + amzDate.trim()
+                    + "'.");
         }
         checkSkew(signedAt, now, maxSkew);
         if (key.sessionToken() != null) {
@@ -102,7 +105,8 @@ final class SigV4Verifier {
 
         String canonicalRequest = canonicalRequest(request, parts.get("SignedHeaders"));
         String credentialScope = scopeDate + "/" + region + "/" + scopeService + "/aws4_request";
-        String stringToSign = ALGORITHM + "\n" + amzDate.trim() + "\n" + credentialScope + "\n" + hex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
+        String stringToSign = ALGORITHM + "\n" + amzDate.trim() + "\n" + credentialScope + "\n"
+                + hex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
         byte[] expected = signature(key.secretAccessKey(), scopeDate, region, scopeService, stringToSign);
         byte[] provided;
         try {
@@ -123,11 +127,16 @@ final class SigV4Verifier {
     /** Temporary credentials are valid only with their own session token, and only until they expire. */
     private static void checkSession(IncomingRequest request, SigningKey key, Instant now) {
         String token = request.header("x-amz-security-token");
-        if (token == null || !MessageDigest.isEqual(token.trim().getBytes(StandardCharsets.UTF_8), key.sessionToken().getBytes(StandardCharsets.UTF_8))) {
-            throw new AuthFailure.Failed(AuthFailure.UNKNOWN_ACCESS_KEY, "The security token included in the request is invalid.");
+        if (token == null
+                || !MessageDigest.isEqual(
+                        token.trim().getBytes(StandardCharsets.UTF_8),
+                        key.sessionToken().getBytes(StandardCharsets.UTF_8))) {
+            throw new AuthFailure.Failed(
+                    AuthFailure.UNKNOWN_ACCESS_KEY, "The security token included in the request is invalid.");
         }
         if (!now.isBefore(key.expiration())) {
-            throw new AuthFailure.Failed(AuthFailure.EXPIRED_TOKEN, "The security token included in the request is expired");
+            throw new AuthFailure.Failed(
+                    AuthFailure.EXPIRED_TOKEN, "The security token included in the request is expired");
         }
     }
 
@@ -159,12 +168,12 @@ final class SigV4Verifier {
         }
         String minutes = maxSkew.toMinutes() + " min.";
         if (signedAt.isBefore(now.minus(maxSkew))) {
-            throw mismatch("Signature expired: " + format(signedAt) + " is now earlier than " + format(now.minus(maxSkew))
-                    + " (" + format(now) + " - " + minutes + ")");
+            throw mismatch("Signature expired: " + format(signedAt) + " is now earlier than "
+                    + format(now.minus(maxSkew)) + " (" + format(now) + " - " + minutes + ")");
         }
         if (signedAt.isAfter(now.plus(maxSkew))) {
-            throw mismatch("Signature not yet current: " + format(signedAt) + " is still later than " + format(now.plus(maxSkew))
-                    + " (" + format(now) + " + " + minutes + ")");
+            throw mismatch("Signature not yet current: " + format(signedAt) + " is still later than "
+                    + format(now.plus(maxSkew)) + " (" + format(now) + " + " + minutes + ")");
         }
     }
 
@@ -173,12 +182,14 @@ final class SigV4Verifier {
      * every service but S3 signs a double-encoded path; dot segments are removed first, as the SDK normalizes them.
      */
     static String canonicalRequest(IncomingRequest request, String signedHeaders) {
-        String path = java.net.URI.create("http://h" + request.rawPath()).normalize().getRawPath();
+        String path =
+                java.net.URI.create("http://h" + request.rawPath()).normalize().getRawPath();
         String canonicalUri = UriEncoding.encode(path == null || path.isEmpty() ? "/" : path, true);
 
         List<String[]> query = new ArrayList<>();
-        UriEncoding.parseQuery(request.rawQuery(), false).forEach((k, values) -> values.forEach(v ->
-                query.add(new String[] {UriEncoding.encode(k, false), UriEncoding.encode(v, false)})));
+        UriEncoding.parseQuery(request.rawQuery(), false)
+                .forEach((k, values) -> values.forEach(
+                        v -> query.add(new String[] {UriEncoding.encode(k, false), UriEncoding.encode(v, false)})));
         query.sort((a, b) -> a[0].equals(b[0]) ? a[1].compareTo(b[1]) : a[0].compareTo(b[0]));
         StringBuilder canonicalQuery = new StringBuilder();
         for (String[] kv : query) {
@@ -193,7 +204,11 @@ final class SigV4Verifier {
             List<String> values = request.headers().getOrDefault(name, List.of());
             List<String> trimmed = new ArrayList<>();
             values.forEach(v -> trimmed.add(v.trim().replaceAll("\\s+", " ")));
-            canonicalHeaders.append(name).append(':').append(String.join(",", trimmed)).append('\n');
+            canonicalHeaders
+                    .append(name)
+                    .append(':')
+                    .append(String.join(",", trimmed))
+                    .append('\n');
         }
 
         String declaredHash = request.header("x-amz-content-sha256");

@@ -23,7 +23,8 @@ final class StsOperations {
     private static final Pattern ARN_OF_ACCOUNT = Pattern.compile("^arn:[a-z-]+:iam::(\\d{12}):root$");
     private static final Pattern USER_ARN = Pattern.compile("^arn:[a-z-]+:iam::(\\d{12}):user/(.+)$");
     private static final Pattern ROLE_ARN_ANY_PARTITION = Pattern.compile("^arn:[a-z-]+:iam::(\\d{12}):role/(.+)$");
-    private static final Pattern SESSION_ARN = Pattern.compile("^arn:[a-z-]+:sts::(\\d{12}):assumed-role/([^/]+)/(.+)$");
+    private static final Pattern SESSION_ARN =
+            Pattern.compile("^arn:[a-z-]+:sts::(\\d{12}):assumed-role/([^/]+)/(.+)$");
     /** Role chaining (a role session assuming a role) is limited to one hour by STS. */
     private static final Duration CHAINED_MAX = Duration.ofHours(1);
 
@@ -43,8 +44,11 @@ final class StsOperations {
             case GET_CALLER_IDENTITY -> {
                 // needs no permission on AWS (not even an explicit deny stops it); only denyActions can refuse it here
                 if (settings.denyActions().contains(Operation.GET_CALLER_IDENTITY)) {
-                    throw new ApiException(403, "AccessDenied", "User: " + ctx.principal().arn(ctx.partition())
-                            + " is not authorized to perform: sts:GetCallerIdentity because no identity-based policy allows the sts:GetCallerIdentity action");
+                    throw new ApiException(
+                            403,
+                            "AccessDenied",
+                            "User: " + ctx.principal().arn(ctx.partition())
+                                    + " is not authorized to perform: sts:GetCallerIdentity because no identity-based policy allows the sts:GetCallerIdentity action");
                 }
                 yield StsProtocol.getCallerIdentity(ctx.principal(), ctx.partition(), requestId);
             }
@@ -70,12 +74,22 @@ final class StsOperations {
                 violations.add(violation(sessionName, "roleSessionName", "Member must have length between 2 and 64"));
             }
             if (!SESSION_NAME.matcher(sessionName).matches()) {
-                violations.add(violation(sessionName, "roleSessionName", "Member must satisfy regular expression pattern: [\\w+=,.@-]*"));
+                violations.add(violation(
+                        sessionName,
+                        "roleSessionName",
+                        "Member must satisfy regular expression pattern: [\\w+=,.@-]*"));
             }
         }
         String externalId = first(params, "ExternalId");
-        if (externalId != null && (externalId.length() < 2 || externalId.length() > 1224 || !EXTERNAL_ID.matcher(externalId).matches())) {
-            violations.add(violation(externalId, "externalId", "Member must have length between 2 and 1224 and satisfy regular expression pattern: [\\w+=,.@:/-]*"));
+        if (externalId != null
+                && (externalId.length() < 2
+                        || externalId.length() > 1224
+                        || !EXTERNAL_ID.matcher(externalId).matches())) {
+            violations.add(
+                    violation(
+                            externalId,
+                            "externalId",
+                            "Member must have length between 2 and 1224 and satisfy regular expression pattern: [\\w+=,.@:/-]*"));
         }
         Duration requested = Duration.ofHours(1);
         boolean durationGiven = false;
@@ -85,9 +99,11 @@ final class StsOperations {
             try {
                 long seconds = Long.parseLong(rawDuration.trim());
                 if (seconds < 900) {
-                    violations.add(violation(rawDuration, "durationSeconds", "Member must have value greater than or equal to 900"));
+                    violations.add(violation(
+                            rawDuration, "durationSeconds", "Member must have value greater than or equal to 900"));
                 } else if (seconds > 43200) {
-                    violations.add(violation(rawDuration, "durationSeconds", "Member must have value less than or equal to 43200"));
+                    violations.add(violation(
+                            rawDuration, "durationSeconds", "Member must have value less than or equal to 43200"));
                 }
                 requested = Duration.ofSeconds(seconds);
             } catch (NumberFormatException e) {
@@ -97,11 +113,13 @@ final class StsOperations {
         Map<String, String> tags = sessionTags(params, violations);
         if (params.containsKey("Policy") || params.keySet().stream().anyMatch(k -> k.startsWith("PolicyArns."))) {
             // silently ignoring them would grant more than the caller asked for
-            violations.add("session policies (Policy, PolicyArns) are not supported by the emulator; attach the policy to the role instead");
+            violations.add(
+                    "session policies (Policy, PolicyArns) are not supported by the emulator; attach the policy to the role instead");
         }
         if (!violations.isEmpty()) {
             int n = violations.size();
-            throw validationError(n + " validation error" + (n == 1 ? "" : "s") + " detected: " + String.join("; ", violations));
+            throw validationError(
+                    n + " validation error" + (n == 1 ? "" : "s") + " detected: " + String.join("; ", violations));
         }
 
         // the caller's own identity policy must allow the call (and the tagging of the session)
@@ -118,7 +136,8 @@ final class StsOperations {
 
         // then the role's trust rule
         Role role = settings.roles().get(roleArn);
-        if (role == null || !trusts(role, ctx.principal(), ctx.partition())
+        if (role == null
+                || !trusts(role, ctx.principal(), ctx.partition())
                 || (role.externalId() != null && !role.externalId().equals(externalId))) {
             throw notTrusted(ctx, "sts:AssumeRole", roleArn);
         }
@@ -129,11 +148,13 @@ final class StsOperations {
             throw validationError("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
         }
         if (ctx.principal().isSession() && durationGiven && requested.compareTo(CHAINED_MAX) > 0) {
-            throw validationError("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
+            throw validationError(
+                    "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
         }
         Duration lasting = settings.sessionDuration().isZero() ? requested : settings.sessionDuration();
         // the real clock: SDKs compare the Expiration with their own (real) time when they decide to refresh
-        SessionStore.Session session = sessions.issue(role, sessionName, tags, ctx.principal().arn(ctx.partition()), Instant.now(), lasting);
+        SessionStore.Session session =
+                sessions.issue(role, sessionName, tags, ctx.principal().arn(ctx.partition()), Instant.now(), lasting);
         return StsProtocol.assumeRole(session, ctx.partition(), requestId);
     }
 
@@ -150,7 +171,8 @@ final class StsOperations {
         Map<String, String> tags = new LinkedHashMap<>();
         Set<String> lowerKeys = new HashSet<>();
         if (byIndex.size() > 50) {
-            violations.add(violation("[" + byIndex.size() + " tags]", "tags", "Member must have length less than or equal to 50"));
+            violations.add(violation(
+                    "[" + byIndex.size() + " tags]", "tags", "Member must have length less than or equal to 50"));
         }
         byIndex.forEach((i, kv) -> {
             String field = "tags." + i + ".member";
@@ -158,15 +180,22 @@ final class StsOperations {
                 violations.add(violation(null, field + ".key", "Member must not be null"));
                 return;
             }
-            if (kv[0].isEmpty() || kv[0].length() > 128 || !TAG_KEY.matcher(kv[0]).matches()) {
-                violations.add(violation(kv[0], field + ".key", "Member must have length between 1 and 128 and satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+"));
+            if (kv[0].isEmpty()
+                    || kv[0].length() > 128
+                    || !TAG_KEY.matcher(kv[0]).matches()) {
+                violations.add(
+                        violation(
+                                kv[0],
+                                field + ".key",
+                                "Member must have length between 1 and 128 and satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+"));
             }
             String value = kv[1] == null ? "" : kv[1];
             if (value.length() > 256) {
                 violations.add(violation(value, field + ".value", "Member must have length less than or equal to 256"));
             }
             if (!lowerKeys.add(kv[0].toLowerCase(Locale.ROOT))) {
-                violations.add(violation(kv[0], field + ".key", "Member must be unique (tag keys are case-insensitive)"));
+                violations.add(
+                        violation(kv[0], field + ".key", "Member must be unique (tag keys are case-insensitive)"));
             }
             tags.put(kv[0], value);
         });
@@ -194,7 +223,9 @@ final class StsOperations {
             }
             Matcher user = USER_ARN.matcher(trusted);
             if (user.matches()) {
-                if (!caller.isSession() && user.group(1).equals(caller.accountId()) && user.group(2).equals(caller.userName())) {
+                if (!caller.isSession()
+                        && user.group(1).equals(caller.accountId())
+                        && user.group(2).equals(caller.userName())) {
                     return true;
                 }
                 continue;
@@ -202,14 +233,19 @@ final class StsOperations {
             Matcher roleArn = ROLE_ARN_ANY_PARTITION.matcher(trusted);
             if (roleArn.matches()) {
                 Matcher callerRole = ROLE_ARN_ANY_PARTITION.matcher(caller.isSession() ? caller.roleArn() : "");
-                if (callerRole.matches() && callerRole.group(1).equals(roleArn.group(1)) && callerRole.group(2).equals(roleArn.group(2))) {
+                if (callerRole.matches()
+                        && callerRole.group(1).equals(roleArn.group(1))
+                        && callerRole.group(2).equals(roleArn.group(2))) {
                     return true;
                 }
                 continue;
             }
             Matcher session = SESSION_ARN.matcher(trusted);
-            if (session.matches() && caller.isSession() && session.group(1).equals(caller.accountId())
-                    && session.group(2).equals(caller.roleName()) && session.group(3).equals(caller.session())) {
+            if (session.matches()
+                    && caller.isSession()
+                    && session.group(1).equals(caller.accountId())
+                    && session.group(2).equals(caller.roleName())
+                    && session.group(3).equals(caller.session())) {
                 return true;
             }
         }
@@ -218,8 +254,11 @@ final class StsOperations {
 
     /** A trust rule that refuses: AWS's message names caller, action and role, nothing more. */
     private static ApiException notTrusted(CallContext ctx, String action, String roleArn) {
-        return new ApiException(403, "AccessDenied", "User: " + ctx.principal().arn(ctx.partition())
-                + " is not authorized to perform: " + action + " on resource: " + roleArn);
+        return new ApiException(
+                403,
+                "AccessDenied",
+                "User: " + ctx.principal().arn(ctx.partition()) + " is not authorized to perform: " + action
+                        + " on resource: " + roleArn);
     }
 
     static ApiException validationError(String message) {
@@ -227,7 +266,8 @@ final class StsOperations {
     }
 
     private static String violation(String value, String field, String constraint) {
-        return "Value " + (value == null ? "null" : "'" + value + "'") + " at '" + field + "' failed to satisfy constraint: " + constraint;
+        return "Value " + (value == null ? "null" : "'" + value + "'") + " at '" + field
+                + "' failed to satisfy constraint: " + constraint;
     }
 
     private static String first(Map<String, List<String>> params, String name) {

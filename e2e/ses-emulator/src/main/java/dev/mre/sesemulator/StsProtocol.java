@@ -8,8 +8,7 @@ final class StsProtocol {
 
     static final String NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
 
-    private StsProtocol() {
-    }
+    private StsProtocol() {}
 
     static String getCallerIdentity(Principal caller, String partition, String requestId) {
         return "<GetCallerIdentityResponse xmlns=\"" + NAMESPACE + "\">\n"
@@ -26,7 +25,8 @@ final class StsProtocol {
 
     static String assumeRole(SessionStore.Session session, String partition, String requestId) {
         Principal p = Principal.session(session);
-        String expiration = DateTimeFormatter.ISO_INSTANT.format(session.expiration().truncatedTo(ChronoUnit.SECONDS));
+        String expiration =
+                DateTimeFormatter.ISO_INSTANT.format(session.expiration().truncatedTo(ChronoUnit.SECONDS));
         return "<AssumeRoleResponse xmlns=\"" + NAMESPACE + "\">\n"
                 + "  <AssumeRoleResult>\n"
                 + "    <AssumedRoleUser>\n"
@@ -71,6 +71,10 @@ final class StsProtocol {
         if (text == null) {
             return "";
         }
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&apos;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;")
+                .replace("'", "&apos;");
     }
 }

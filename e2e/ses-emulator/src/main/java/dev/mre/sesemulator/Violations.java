@@ -25,7 +25,8 @@ final class Violations {
     void throwIfAny() {
         if (!messages.isEmpty()) {
             int n = messages.size();
-            throw SesErrors.badRequest(n + " validation error" + (n == 1 ? "" : "s") + " detected: " + String.join("; ", messages));
+            throw SesErrors.badRequest(
+                    n + " validation error" + (n == 1 ? "" : "s") + " detected: " + String.join("; ", messages));
         }
     }
 }

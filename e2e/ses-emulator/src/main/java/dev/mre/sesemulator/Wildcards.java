@@ -9,8 +9,7 @@ package dev.mre.sesemulator;
  */
 final class Wildcards {
 
-    private Wildcards() {
-    }
+    private Wildcards() {}
 
     static boolean matches(String pattern, String text, boolean ignoreCase) {
         int p = 0;
@@ -18,7 +17,8 @@ final class Wildcards {
         int starAt = -1;
         int resumeAt = 0;
         while (t < text.length()) {
-            if (p < pattern.length() && (pattern.charAt(p) == '?' || same(pattern.charAt(p), text.charAt(t), ignoreCase))) {
+            if (p < pattern.length()
+                    && (pattern.charAt(p) == '?' || same(pattern.charAt(p), text.charAt(t), ignoreCase))) {
                 p++;
                 t++;
             } else if (p < pattern.length() && pattern.charAt(p) == '*') {

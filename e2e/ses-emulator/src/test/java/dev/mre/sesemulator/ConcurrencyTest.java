@@ -19,7 +19,8 @@ class ConcurrencyTest extends EmulatorTestBase {
     private static final int THREADS = 8;
 
     /** Runs {@code task(thread)} on THREADS threads released together; answers each thread's outcomes. */
-    private static List<List<String>> onAllThreads(int callsPerThread, java.util.function.BiFunction<Integer, Integer, String> call) throws Exception {
+    private static List<List<String>> onAllThreads(
+            int callsPerThread, java.util.function.BiFunction<Integer, Integer, String> call) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         CountDownLatch go = new CountDownLatch(1);
         try {
@@ -53,21 +54,27 @@ class ConcurrencyTest extends EmulatorTestBase {
 
     @Test
     void distinctCreatesFromEightThreadsAllLand() throws Exception {
-        List<List<String>> outcomes = onAllThreads(10, (t, i) -> create("t" + t + "-n" + i).statusAsString());
+        List<List<String>> outcomes =
+                onAllThreads(10, (t, i) -> create("t" + t + "-n" + i).statusAsString());
         assertThat(outcomes).flatMap(l -> l).hasSize(80).containsOnly("CREATING");
         assertThat(emu.endpoints()).hasSize(80);
         assertThat(emu.endpoints()).extracting(EndpointView::endpointId).doesNotHaveDuplicates();
         assertThat(emu.calls().count("CreateMultiRegionEndpoint", "200")).isEqualTo(80);
         assertThat(emu.calls().total()).isEqualTo(80);
         assertThat(emu.calls().log()).hasSize(80);
-        assertThat(ses.listMultiRegionEndpointsPaginator(r -> r.pageSize(25)).multiRegionEndpoints()).hasSize(80);
+        assertThat(ses.listMultiRegionEndpointsPaginator(r -> r.pageSize(25)).multiRegionEndpoints())
+                .hasSize(80);
     }
 
     @Test
     void exactlyOneOfManySameNameCreatesWins() throws Exception {
-        List<List<String>> outcomes = onAllThreads(1, (t, i) -> create("contested").statusAsString());
-        assertThat(outcomes).flatMap(l -> l).containsOnlyOnce("CREATING")
-                .filteredOn("AlreadyExistsException"::equals).hasSize(THREADS - 1);
+        List<List<String>> outcomes =
+                onAllThreads(1, (t, i) -> create("contested").statusAsString());
+        assertThat(outcomes)
+                .flatMap(l -> l)
+                .containsOnlyOnce("CREATING")
+                .filteredOn("AlreadyExistsException"::equals)
+                .hasSize(THREADS - 1);
         assertThat(emu.endpoints()).hasSize(1);
     }
 
@@ -75,11 +82,15 @@ class ConcurrencyTest extends EmulatorTestBase {
     void theTokenBucketHoldsUnderConcurrency() throws Exception {
         emu.updateSettings(s -> s.rateLimit(0.01).burst(20));
         List<List<String>> outcomes = onAllThreads(5, (t, i) -> {
-            ses.listMultiRegionEndpoints(r -> { });
+            ses.listMultiRegionEndpoints(r -> {});
             return "200";
         });
         assertThat(outcomes).flatMap(l -> l).filteredOn("200"::equals).hasSize(20);
-        assertThat(outcomes).flatMap(l -> l).filteredOn("TooManyRequestsException"::equals).hasSize(20);
-        assertThat(emu.calls().count("ListMultiRegionEndpoints", "TooManyRequestsException")).isEqualTo(20);
+        assertThat(outcomes)
+                .flatMap(l -> l)
+                .filteredOn("TooManyRequestsException"::equals)
+                .hasSize(20);
+        assertThat(emu.calls().count("ListMultiRegionEndpoints", "TooManyRequestsException"))
+                .isEqualTo(20);
     }
 }

@@ -26,7 +26,11 @@ abstract class EmulatorTestBase {
     @BeforeAll
     static void startEmulator() {
         clock = MutableClock.startingNow();
-        emu = SesEmulator.builder().clock(clock).settings(s -> s.seed(42L)).build().start();
+        emu = SesEmulator.builder()
+                .clock(clock)
+                .settings(s -> s.seed(42L))
+                .build()
+                .start();
         ses = Sdk.ses(emu, Region.US_EAST_1);
     }
 
@@ -43,8 +47,10 @@ abstract class EmulatorTestBase {
         emu.forgetSessions();
     }
 
-    static CreateMultiRegionEndpointResponse create(SesV2Client client, String name, String secondaryRegion, Map<String, String> tags) {
-        List<Tag> tagList = tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+    static CreateMultiRegionEndpointResponse create(
+            SesV2Client client, String name, String secondaryRegion, Map<String, String> tags) {
+        List<Tag> tagList = tags.entrySet().stream()
+                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
                 .collect(Collectors.toList());
         return client.createMultiRegionEndpoint(r -> r.endpointName(name)
                 .details(d -> d.routesDetails(rd -> rd.region(secondaryRegion)))

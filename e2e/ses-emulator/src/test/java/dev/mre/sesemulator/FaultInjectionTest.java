@@ -36,7 +36,7 @@ class FaultInjectionTest extends EmulatorTestBase {
     }
 
     private static void list(SesV2Client client) {
-        client.listMultiRegionEndpoints(r -> { });
+        client.listMultiRegionEndpoints(r -> {});
     }
 
     @Test
@@ -50,12 +50,14 @@ class FaultInjectionTest extends EmulatorTestBase {
             assertThat(e.statusCode()).isEqualTo(429);
             assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("Too Many Requests");
         });
-        try (SesV2Client eu = Sdk.ses(emu, Region.EU_WEST_1); StsClient sts = Sdk.sts(emu, emu.accessKeyId(), emu.secretAccessKey())) {
+        try (SesV2Client eu = Sdk.ses(emu, Region.EU_WEST_1);
+                StsClient sts = Sdk.sts(emu, emu.accessKeyId(), emu.secretAccessKey())) {
             list(eu);
             sts.getCallerIdentity();
             sts.getCallerIdentity();
         }
-        assertThat(emu.calls().count("ListMultiRegionEndpoints", "TooManyRequestsException")).isEqualTo(1);
+        assertThat(emu.calls().count("ListMultiRegionEndpoints", "TooManyRequestsException"))
+                .isEqualTo(1);
         assertThat(emu.calls().count("ListMultiRegionEndpoints", "200")).isEqualTo(4);
 
         emu.settings().rateLimit(0);
@@ -66,15 +68,19 @@ class FaultInjectionTest extends EmulatorTestBase {
     void throttlingSurfacesAsTooManyRequestsOnceSdkRetriesAreExhausted() {
         emu.settings().throttleRate(1.0);
         assertThatThrownBy(() -> list(retrying)).isInstanceOf(TooManyRequestsException.class);
-        assertThat(emu.calls().count("ListMultiRegionEndpoints", "TooManyRequestsException")).isEqualTo(3);
+        assertThat(emu.calls().count("ListMultiRegionEndpoints", "TooManyRequestsException"))
+                .isEqualTo(3);
     }
 
     @Test
     void serverErrorsAreRetriedBySdkAndCounted() {
         emu.settings().errorRate500(1.0);
-        assertThatThrownBy(() -> list(retrying)).isInstanceOfSatisfying(InternalServiceErrorException.class,
-                e -> assertThat(e.statusCode()).isEqualTo(500));
-        assertThat(emu.calls().count("ListMultiRegionEndpoints", "InternalServiceErrorException")).isEqualTo(3);
+        assertThatThrownBy(() -> list(retrying))
+                .isInstanceOfSatisfying(
+                        InternalServiceErrorException.class,
+                        e -> assertThat(e.statusCode()).isEqualTo(500));
+        assertThat(emu.calls().count("ListMultiRegionEndpoints", "InternalServiceErrorException"))
+                .isEqualTo(3);
 
         // with a seeded 30 % error rate every call still succeeds thanks to the retries
         emu.reset();
@@ -83,17 +89,22 @@ class FaultInjectionTest extends EmulatorTestBase {
             list(retrying);
         }
         assertThat(emu.calls().count("ListMultiRegionEndpoints", "200")).isEqualTo(10);
-        assertThat(emu.calls().count("ListMultiRegionEndpoints", "InternalServiceErrorException")).isPositive();
+        assertThat(emu.calls().count("ListMultiRegionEndpoints", "InternalServiceErrorException"))
+                .isPositive();
     }
 
     @Test
     void droppedConnectionsAreIoErrorsThatTheSdkRetries() {
         emu.settings().dropConnectionRate(1.0);
-        assertThatThrownBy(() -> list(ses)).isInstanceOf(SdkClientException.class).isNotInstanceOf(SdkServiceException.class);
-        assertThat(emu.calls().count("ListMultiRegionEndpoints", "ConnectionDropped")).isEqualTo(1);
+        assertThatThrownBy(() -> list(ses))
+                .isInstanceOf(SdkClientException.class)
+                .isNotInstanceOf(SdkServiceException.class);
+        assertThat(emu.calls().count("ListMultiRegionEndpoints", "ConnectionDropped"))
+                .isEqualTo(1);
 
         assertThatThrownBy(() -> list(retrying)).isInstanceOf(SdkClientException.class);
-        assertThat(emu.calls().count("ListMultiRegionEndpoints", "ConnectionDropped")).isEqualTo(1 + 3);
+        assertThat(emu.calls().count("ListMultiRegionEndpoints", "ConnectionDropped"))
+                .isEqualTo(1 + 3);
 
         emu.settings().dropConnectionRate(0);
         list(ses);
@@ -102,9 +113,12 @@ class FaultInjectionTest extends EmulatorTestBase {
     @Test
     void aLostAnswerMakesTheRetriedCreateSeeItsOwnEndpoint() {
         emu.settings().dropResponseRate(1.0);
-        assertThatThrownBy(() -> create(retrying, "lost-answer", "eu-west-1", Map.of())).isInstanceOf(AlreadyExistsException.class);
-        assertThat(emu.calls().count("CreateMultiRegionEndpoint", "ResponseDropped")).isEqualTo(1);
-        assertThat(emu.calls().count("CreateMultiRegionEndpoint", "AlreadyExistsException")).isEqualTo(1);
+        assertThatThrownBy(() -> create(retrying, "lost-answer", "eu-west-1", Map.of()))
+                .isInstanceOf(AlreadyExistsException.class);
+        assertThat(emu.calls().count("CreateMultiRegionEndpoint", "ResponseDropped"))
+                .isEqualTo(1);
+        assertThat(emu.calls().count("CreateMultiRegionEndpoint", "AlreadyExistsException"))
+                .isEqualTo(1);
         assertThat(emu.findEndpoint("us-east-1", "lost-answer")).isPresent();
     }
 
@@ -126,8 +140,10 @@ class FaultInjectionTest extends EmulatorTestBase {
                 assertThat(e.awsErrorDetails().errorCode()).isEqualTo("Throttling");
             });
             emu.settings().throttleRate(0);
-            assertThatThrownBy(sts::getCallerIdentity).isInstanceOfSatisfying(StsException.class,
-                    e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InternalFailure"));
+            assertThatThrownBy(sts::getCallerIdentity)
+                    .isInstanceOfSatisfying(
+                            StsException.class,
+                            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InternalFailure"));
         }
     }
 

@@ -48,8 +48,8 @@ class IamPolicyTest extends EmulatorTestBase {
 
     /** A one-statement policy; {@code condition} is JSON without braces or empty. */
     private static void allow(String actions, String resources, String condition) {
-        policy("{'Version':'2012-10-17','Statement':[{'Sid':'Under','Effect':'Allow','Action':" + actions + ",'Resource':" + resources
-                + (condition.isEmpty() ? "" : ",'Condition':{" + condition + "}") + "}]}");
+        policy("{'Version':'2012-10-17','Statement':[{'Sid':'Under','Effect':'Allow','Action':" + actions
+                + ",'Resource':" + resources + (condition.isEmpty() ? "" : ",'Condition':{" + condition + "}") + "}]}");
     }
 
     private static String arn(String name) {
@@ -109,41 +109,53 @@ class IamPolicyTest extends EmulatorTestBase {
         assertThat(refused(() -> create(ses, "theirs", "eu-west-1", Map.of("ses.mre.dev/owner", "prod-us/mail/x"))))
                 .isEqualTo(explicitDeny(USER, "ses:CreateMultiRegionEndpoint", "*"));
         try (SesV2Client tokyo = Sdk.ses(emu, Region.AP_NORTHEAST_1)) {
-            assertThat(refused(() -> tokyo.listMultiRegionEndpoints(r -> { }))).isEqualTo(explicitDeny(USER, "ses:ListMultiRegionEndpoints", "*"));
+            assertThat(refused(() -> tokyo.listMultiRegionEndpoints(r -> {})))
+                    .isEqualTo(explicitDeny(USER, "ses:ListMultiRegionEndpoints", "*"));
             assertThat(refused(() -> create(tokyo, "far", "eu-west-1", Map.of("ses.mre.dev/owner", owner))))
                     .isEqualTo(explicitDeny(USER, "ses:CreateMultiRegionEndpoint", "*"));
         }
 
         // observe
-        assertThat(ses.listMultiRegionEndpoints(r -> { }).multiRegionEndpoints()).hasSize(1);
-        assertThat(ses.getMultiRegionEndpoint(r -> r.endpointName("global-mail")).endpointName()).isEqualTo("global-mail");
-        assertThat(ses.listTagsForResource(r -> r.resourceArn(arn("global-mail"))).tags()).hasSize(1);
+        assertThat(ses.listMultiRegionEndpoints(r -> {}).multiRegionEndpoints()).hasSize(1);
+        assertThat(ses.getMultiRegionEndpoint(r -> r.endpointName("global-mail"))
+                        .endpointName())
+                .isEqualTo("global-mail");
+        assertThat(ses.listTagsForResource(r -> r.resourceArn(arn("global-mail")))
+                        .tags())
+                .hasSize(1);
 
         // tags of our own endpoint: add and remove ours, never remove or hand over the owner tag
-        ses.tagResource(r -> r.resourceArn(arn("global-mail")).tags(tag("team", "mail"), tag("ses.mre.dev/owner", owner)));
+        ses.tagResource(
+                r -> r.resourceArn(arn("global-mail")).tags(tag("team", "mail"), tag("ses.mre.dev/owner", owner)));
         ses.untagResource(r -> r.resourceArn(arn("global-mail")).tagKeys("team"));
-        assertThat(refused(() -> ses.untagResource(r -> r.resourceArn(arn("global-mail")).tagKeys("team", "ses.mre.dev/owner"))))
+        assertThat(refused(() ->
+                        ses.untagResource(r -> r.resourceArn(arn("global-mail")).tagKeys("team", "ses.mre.dev/owner"))))
                 .isEqualTo(explicitDeny(USER, "ses:UntagResource", arn("global-mail")));
-        assertThat(refused(() -> ses.tagResource(r -> r.resourceArn(arn("global-mail")).tags(tag("ses.mre.dev/owner", "prod-us/x/y")))))
+        assertThat(refused(() -> ses.tagResource(
+                        r -> r.resourceArn(arn("global-mail")).tags(tag("ses.mre.dev/owner", "prod-us/x/y")))))
                 .isEqualTo(explicitDeny(USER, "ses:TagResource", arn("global-mail")));
 
         // somebody else's endpoint and an unmarked one: readable, never changed
         adminCreate("foreign", Map.of("ses.mre.dev/owner", "prod-us/mail/foreign"));
         adminCreate("console-made", Map.of());
-        assertThat(ses.getMultiRegionEndpoint(r -> r.endpointName("foreign")).endpointName()).isEqualTo("foreign");
+        assertThat(ses.getMultiRegionEndpoint(r -> r.endpointName("foreign")).endpointName())
+                .isEqualTo("foreign");
         assertThat(refused(() -> ses.deleteMultiRegionEndpoint(r -> r.endpointName("foreign"))))
                 .isEqualTo(noAllow(USER, "ses:DeleteMultiRegionEndpoint", arn("foreign")));
         assertThat(refused(() -> ses.deleteMultiRegionEndpoint(r -> r.endpointName("console-made"))))
                 .isEqualTo(noAllow(USER, "ses:DeleteMultiRegionEndpoint", arn("console-made")));
-        assertThat(refused(() -> ses.tagResource(r -> r.resourceArn(arn("console-made")).tags(tag("ses.mre.dev/owner", owner)))))
+        assertThat(refused(() ->
+                        ses.tagResource(r -> r.resourceArn(arn("console-made")).tags(tag("ses.mre.dev/owner", owner)))))
                 .isEqualTo(noAllow(USER, "ses:TagResource", arn("console-made")));
 
         // adoption: only of an endpoint that carries ses.mre.dev/adoptable and no owner yet
         adminCreate("adoptable", Map.of("ses.mre.dev/adoptable", "mail/adoptable"));
         ses.tagResource(r -> r.resourceArn(arn("adoptable")).tags(tag("ses.mre.dev/owner", "prod-eu/mail/adoptable")));
-        assertThat(emu.findEndpoint("us-east-1", "adoptable").orElseThrow().tags()).containsEntry("ses.mre.dev/owner", "prod-eu/mail/adoptable");
+        assertThat(emu.findEndpoint("us-east-1", "adoptable").orElseThrow().tags())
+                .containsEntry("ses.mre.dev/owner", "prod-eu/mail/adoptable");
         adminCreate("adoptable-but-owned", Map.of("ses.mre.dev/adoptable", "x", "ses.mre.dev/owner", "prod-us/a/b"));
-        assertThat(refused(() -> ses.tagResource(r -> r.resourceArn(arn("adoptable-but-owned")).tags(tag("ses.mre.dev/owner", owner)))))
+        assertThat(refused(() -> ses.tagResource(
+                        r -> r.resourceArn(arn("adoptable-but-owned")).tags(tag("ses.mre.dev/owner", owner)))))
                 .isEqualTo(noAllow(USER, "ses:TagResource", arn("adoptable-but-owned")));
 
         // another account's ARN is outside the policy's resources: refused before SES looks for it
@@ -211,7 +223,10 @@ class IamPolicyTest extends EmulatorTestBase {
     void setQualifiersOnTagKeys() {
         instantLifecycle();
         adminCreate("target", Map.of("team", "mail", "cost", "7"));
-        allow("['ses:TagResource','ses:UntagResource']", "'*'", "'ForAllValues:StringEquals':{'aws:TagKeys':['team','env']}");
+        allow(
+                "['ses:TagResource','ses:UntagResource']",
+                "'*'",
+                "'ForAllValues:StringEquals':{'aws:TagKeys':['team','env']}");
         ses.tagResource(r -> r.resourceArn(arn("target")).tags(tag("team", "web"), tag("env", "prod")));
         refused(() -> ses.tagResource(r -> r.resourceArn(arn("target")).tags(tag("team", "web"), tag("cost", "9"))));
         ses.untagResource(r -> r.resourceArn(arn("target")).tagKeys("env"));
@@ -230,10 +245,12 @@ class IamPolicyTest extends EmulatorTestBase {
     @Test
     void requestedRegionAllowList() {
         allow("'ses:*'", "'*'", "'StringEquals':{'aws:RequestedRegion':['us-east-1','eu-west-1']}");
-        ses.listMultiRegionEndpoints(r -> { });
-        try (SesV2Client eu = Sdk.ses(emu, Region.EU_WEST_1); SesV2Client ap = Sdk.ses(emu, Region.AP_SOUTH_1)) {
-            eu.listMultiRegionEndpoints(r -> { });
-            assertThat(refused(() -> ap.listMultiRegionEndpoints(r -> { }))).isEqualTo(noAllow(USER, "ses:ListMultiRegionEndpoints", "*"));
+        ses.listMultiRegionEndpoints(r -> {});
+        try (SesV2Client eu = Sdk.ses(emu, Region.EU_WEST_1);
+                SesV2Client ap = Sdk.ses(emu, Region.AP_SOUTH_1)) {
+            eu.listMultiRegionEndpoints(r -> {});
+            assertThat(refused(() -> ap.listMultiRegionEndpoints(r -> {})))
+                    .isEqualTo(noAllow(USER, "ses:ListMultiRegionEndpoints", "*"));
         }
     }
 
@@ -242,7 +259,10 @@ class IamPolicyTest extends EmulatorTestBase {
         instantLifecycle();
         adminCreate("team-a", Map.of());
         adminCreate("other", Map.of());
-        allow("'ses:DeleteMultiRegionEndpoint'", "'arn:aws:ses:us-east-?:123456789012:multi-region-endpoint/team-*'", "");
+        allow(
+                "'ses:DeleteMultiRegionEndpoint'",
+                "'arn:aws:ses:us-east-?:123456789012:multi-region-endpoint/team-*'",
+                "");
         assertThat(refused(() -> ses.deleteMultiRegionEndpoint(r -> r.endpointName("other"))))
                 .isEqualTo(noAllow(USER, "ses:DeleteMultiRegionEndpoint", arn("other")));
         ses.deleteMultiRegionEndpoint(r -> r.endpointName("team-a"));
@@ -261,15 +281,16 @@ class IamPolicyTest extends EmulatorTestBase {
         adminCreate("x", Map.of());
         allow("'SES:*multiregionendpoint*'", "'*'", "");
         ses.getMultiRegionEndpoint(r -> r.endpointName("x"));
-        ses.listMultiRegionEndpoints(r -> { });
+        ses.listMultiRegionEndpoints(r -> {});
         refused(() -> ses.listTagsForResource(r -> r.resourceArn(arn("x"))));
 
         policy("{'Statement':{'Effect':'Allow','NotAction':'ses:Delete*','Resource':'*'}}");
         ses.listTagsForResource(r -> r.resourceArn(arn("x")));
         refused(() -> ses.deleteMultiRegionEndpoint(r -> r.endpointName("x")));
 
-        policy("{'Statement':[{'Effect':'Allow','Action':'ses:*','NotResource':'arn:aws:ses:*:*:multi-region-endpoint/x'}]}");
-        ses.listMultiRegionEndpoints(r -> { });
+        policy(
+                "{'Statement':[{'Effect':'Allow','Action':'ses:*','NotResource':'arn:aws:ses:*:*:multi-region-endpoint/x'}]}");
+        ses.listMultiRegionEndpoints(r -> {});
         refused(() -> ses.getMultiRegionEndpoint(r -> r.endpointName("x")));
     }
 
@@ -277,7 +298,10 @@ class IamPolicyTest extends EmulatorTestBase {
     void resourceTagsOnTagActionsCanBeSwitchedOffToCheckAPolicyWithoutThem() {
         instantLifecycle();
         adminCreate("owned", Map.of("owner", "me"));
-        allow("['ses:TagResource','ses:ListTagsForResource','ses:DeleteMultiRegionEndpoint']", "'*'", "'StringEquals':{'aws:ResourceTag/owner':'me'}");
+        allow(
+                "['ses:TagResource','ses:ListTagsForResource','ses:DeleteMultiRegionEndpoint']",
+                "'*'",
+                "'StringEquals':{'aws:ResourceTag/owner':'me'}");
         ses.tagResource(r -> r.resourceArn(arn("owned")).tags(tag("a", "1")));
         emu.settings().resourceTagsOnTagActions(false);
         refused(() -> ses.tagResource(r -> r.resourceArn(arn("owned")).tags(tag("a", "2"))));
@@ -303,22 +327,34 @@ class IamPolicyTest extends EmulatorTestBase {
         String role = AssumeRoleTest.ROLE_B;
         String session = "arn:aws:sts::" + AssumeRoleTest.ACCOUNT_B + ":assumed-role/ses-mre-operator/tagged";
         emu.updateSettings(s -> s.role(Role.trusting(role, USER).withTagSession(true))
-                .policy(role, ("{'Statement':[{'Effect':'Allow','Action':'ses:CreateMultiRegionEndpoint','Resource':'*',"
-                        + "'Condition':{'StringEquals':{'aws:PrincipalTag/team':'mail'}}},"
-                        + "{'Effect':'Allow','Action':'ses:ListMultiRegionEndpoints','Resource':'*',"
-                        + "'Condition':{'StringEquals':{'aws:PrincipalArn':'" + role + "','aws:PrincipalAccount':'210987654321'}}}]}").replace('\'', '"')));
+                .policy(
+                        role,
+                        ("{'Statement':[{'Effect':'Allow','Action':'ses:CreateMultiRegionEndpoint','Resource':'*',"
+                                        + "'Condition':{'StringEquals':{'aws:PrincipalTag/team':'mail'}}},"
+                                        + "{'Effect':'Allow','Action':'ses:ListMultiRegionEndpoints','Resource':'*',"
+                                        + "'Condition':{'StringEquals':{'aws:PrincipalArn':'" + role
+                                        + "','aws:PrincipalAccount':'210987654321'}}}]}")
+                                .replace('\'', '"')));
         try (StsClient sts = Sdk.sts(emu, emu.accessKeyId(), emu.secretAccessKey());
-             StsAssumeRoleCredentialsProvider tagged = StsAssumeRoleCredentialsProvider.builder().stsClient(sts)
-                     .refreshRequest(r -> r.roleArn(role).roleSessionName("tagged").tags(t -> t.key("team").value("mail"))).build();
-             StsAssumeRoleCredentialsProvider untagged = Sdk.assumeRole(sts, role, "untagged", Duration.ofSeconds(1), Duration.ofSeconds(2));
-             SesV2Client asTagged = Sdk.ses(emu, Region.US_EAST_1, tagged);
-             SesV2Client asUntagged = Sdk.ses(emu, Region.US_EAST_1, untagged)) {
+                StsAssumeRoleCredentialsProvider tagged = StsAssumeRoleCredentialsProvider.builder()
+                        .stsClient(sts)
+                        .refreshRequest(r -> r.roleArn(role)
+                                .roleSessionName("tagged")
+                                .tags(t -> t.key("team").value("mail")))
+                        .build();
+                StsAssumeRoleCredentialsProvider untagged =
+                        Sdk.assumeRole(sts, role, "untagged", Duration.ofSeconds(1), Duration.ofSeconds(2));
+                SesV2Client asTagged = Sdk.ses(emu, Region.US_EAST_1, tagged);
+                SesV2Client asUntagged = Sdk.ses(emu, Region.US_EAST_1, untagged)) {
             create(asTagged, "by-mail", "eu-west-1", Map.of());
-            asTagged.listMultiRegionEndpoints(r -> { });
+            asTagged.listMultiRegionEndpoints(r -> {});
             assertThat(refused(() -> create(asUntagged, "by-nobody", "eu-west-1", Map.of())))
                     .isEqualTo(noAllow(session.replace("/tagged", "/untagged"), "ses:CreateMultiRegionEndpoint", "*"));
             assertThat(refused(() -> asTagged.deleteMultiRegionEndpoint(r -> r.endpointName("by-mail"))))
-                    .isEqualTo(noAllow(session, "ses:DeleteMultiRegionEndpoint", SesEmulator.arn(AssumeRoleTest.ACCOUNT_B, "us-east-1", "by-mail")));
+                    .isEqualTo(noAllow(
+                            session,
+                            "ses:DeleteMultiRegionEndpoint",
+                            SesEmulator.arn(AssumeRoleTest.ACCOUNT_B, "us-east-1", "by-mail")));
         }
         // the user's own calls are not governed by the role's policy
         create("by-user");
@@ -328,10 +364,15 @@ class IamPolicyTest extends EmulatorTestBase {
     void theCallersPolicyGovernsAssumeRoleAndTagSession() {
         String role = AssumeRoleTest.ROLE_B;
         emu.updateSettings(s -> s.role(Role.trusting(role, USER).withTagSession(true))
-                .policy(USER, ("{'Statement':[{'Effect':'Allow','Action':'sts:AssumeRole','Resource':'arn:aws:iam::*:role/ses-*'}]}").replace('\'', '"')));
+                .policy(
+                        USER,
+                        ("{'Statement':[{'Effect':'Allow','Action':'sts:AssumeRole','Resource':'arn:aws:iam::*:role/ses-*'}]}")
+                                .replace('\'', '"')));
         try (StsClient sts = Sdk.sts(emu, emu.accessKeyId(), emu.secretAccessKey())) {
             sts.assumeRole(r -> r.roleArn(role).roleSessionName("plain"));
-            assertThatThrownBy(() -> sts.assumeRole(r -> r.roleArn(role).roleSessionName("tags").tags(t -> t.key("a").value("b"))))
+            assertThatThrownBy(() -> sts.assumeRole(r -> r.roleArn(role)
+                            .roleSessionName("tags")
+                            .tags(t -> t.key("a").value("b"))))
                     .isInstanceOfSatisfying(StsException.class, e -> {
                         assertThat(e.statusCode()).isEqualTo(403);
                         assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
@@ -340,8 +381,10 @@ class IamPolicyTest extends EmulatorTestBase {
             String other = "arn:aws:iam::" + AssumeRoleTest.ACCOUNT_B + ":role/admin";
             emu.settings().role(Role.trusting(other, USER));
             assertThatThrownBy(() -> sts.assumeRole(r -> r.roleArn(other).roleSessionName("xy")))
-                    .isInstanceOfSatisfying(StsException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
-                            .isEqualTo(noAllow(USER, "sts:AssumeRole", other)));
+                    .isInstanceOfSatisfying(
+                            StsException.class,
+                            e -> assertThat(e.awsErrorDetails().errorMessage())
+                                    .isEqualTo(noAllow(USER, "sts:AssumeRole", other)));
             // GetCallerIdentity needs no permission
             assertThat(sts.getCallerIdentity().arn()).isEqualTo(USER);
         }
@@ -359,22 +402,29 @@ class IamPolicyTest extends EmulatorTestBase {
 
     @Test
     void policiesCanBeSetThroughTheAdminApiAndBadOnesAreRefusedWithTheStatementNamed() throws Exception {
-        String good = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ses:List*\",\"Resource\":\"*\"}]}";
-        var answer = SignedHttp.admin(emu, "POST", "/_emulator/settings", "{\"policies\":{\"" + USER + "\":" + good + "}}");
+        String good =
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ses:List*\",\"Resource\":\"*\"}]}";
+        var answer =
+                SignedHttp.admin(emu, "POST", "/_emulator/settings", "{\"policies\":{\"" + USER + "\":" + good + "}}");
         assertThat(answer.statusCode()).isEqualTo(200);
-        assertThat(Json.MAPPER.readTree(answer.body()).get("policies").get(USER)).isEqualTo(Json.MAPPER.readTree(good));
-        ses.listMultiRegionEndpoints(r -> { });
+        assertThat(Json.MAPPER.readTree(answer.body()).get("policies").get(USER))
+                .isEqualTo(Json.MAPPER.readTree(good));
+        ses.listMultiRegionEndpoints(r -> {});
         refused(() -> create("not-allowed"));
 
         String bad = "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ses:*\",\"Resource\":\"*\"},"
                 + "{\"Sid\":\"Broken\",\"Effect\":\"Permit\",\"Action\":\"ses:*\",\"Resource\":\"*\"}]}";
-        var refusedUpdate = SignedHttp.admin(emu, "POST", "/_emulator/settings", "{\"quota\":3,\"policies\":{\"" + USER + "\":" + bad + "}}");
+        var refusedUpdate = SignedHttp.admin(
+                emu, "POST", "/_emulator/settings", "{\"quota\":3,\"policies\":{\"" + USER + "\":" + bad + "}}");
         assertThat(refusedUpdate.statusCode()).isEqualTo(400);
         assertThat(Json.MAPPER.readTree(refusedUpdate.body()).get("message").asText())
-                .isEqualTo("invalid value for policies: policies[" + USER + "]: Statement 2 (Sid \"Broken\"): Effect must be \"Allow\" or \"Deny\", not \"Permit\"");
+                .isEqualTo("invalid value for policies: policies[" + USER
+                        + "]: Statement 2 (Sid \"Broken\"): Effect must be \"Allow\" or \"Deny\", not \"Permit\"");
         assertThat(emu.settings().quota()).as("nothing applied").isEqualTo(100);
 
-        assertThat(SignedHttp.admin(emu, "POST", "/_emulator/settings", "{\"policies\":{\"" + USER + "\":null}}").statusCode()).isEqualTo(200);
+        assertThat(SignedHttp.admin(emu, "POST", "/_emulator/settings", "{\"policies\":{\"" + USER + "\":null}}")
+                        .statusCode())
+                .isEqualTo(200);
         create("allowed-again");
     }
 }

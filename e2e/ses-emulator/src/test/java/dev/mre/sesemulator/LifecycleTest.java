@@ -58,20 +58,23 @@ class LifecycleTest extends EmulatorTestBase {
         create("to-delete");
         assertThat(get("to-delete").status()).isEqualTo(Status.READY);
 
-        assertThat(ses.deleteMultiRegionEndpoint(r -> r.endpointName("to-delete")).status()).isEqualTo(Status.DELETING);
+        assertThat(ses.deleteMultiRegionEndpoint(r -> r.endpointName("to-delete"))
+                        .status())
+                .isEqualTo(Status.DELETING);
         GetMultiRegionEndpointResponse deleting = get("to-delete");
         assertThat(deleting.status()).isEqualTo(Status.DELETING);
         assertThat(deleting.lastUpdatedTimestamp()).isEqualTo(clock.instant().truncatedTo(ChronoUnit.MILLIS));
         // the name stays taken while DELETING; a second Delete answers DELETING again
         assertThatThrownBy(() -> create("to-delete")).isInstanceOf(AlreadyExistsException.class);
-        assertThat(ses.deleteMultiRegionEndpoint(r -> r.endpointName("to-delete")).status()).isEqualTo(Status.DELETING);
+        assertThat(ses.deleteMultiRegionEndpoint(r -> r.endpointName("to-delete"))
+                        .status())
+                .isEqualTo(Status.DELETING);
 
         clock.advance(Duration.ofSeconds(2));
-        assertThatThrownBy(() -> get("to-delete"))
-                .isInstanceOfSatisfying(NotFoundException.class, e -> {
-                    assertThat(e.statusCode()).isEqualTo(404);
-                    assertThat(e.awsErrorDetails().errorMessage()).contains("to-delete");
-                });
+        assertThatThrownBy(() -> get("to-delete")).isInstanceOfSatisfying(NotFoundException.class, e -> {
+            assertThat(e.statusCode()).isEqualTo(404);
+            assertThat(e.awsErrorDetails().errorMessage()).contains("to-delete");
+        });
         assertThat(create("to-delete").status()).isEqualTo(Status.CREATING);
     }
 
@@ -79,11 +82,14 @@ class LifecycleTest extends EmulatorTestBase {
     void deleteWhileCreatingAnswersConcurrentModificationUnlessSwitchedOff() {
         create("young");
         assertThatThrownBy(() -> ses.deleteMultiRegionEndpoint(r -> r.endpointName("young")))
-                .isInstanceOfSatisfying(ConcurrentModificationException.class, e -> assertThat(e.statusCode()).isEqualTo(500));
+                .isInstanceOfSatisfying(
+                        ConcurrentModificationException.class,
+                        e -> assertThat(e.statusCode()).isEqualTo(500));
         assertThat(get("young").status()).isEqualTo(Status.CREATING);
 
         emu.settings().concurrentModificationOnDeleteWhileCreating(false);
-        assertThat(ses.deleteMultiRegionEndpoint(r -> r.endpointName("young")).status()).isEqualTo(Status.DELETING);
+        assertThat(ses.deleteMultiRegionEndpoint(r -> r.endpointName("young")).status())
+                .isEqualTo(Status.DELETING);
     }
 
     @Test
@@ -98,18 +104,20 @@ class LifecycleTest extends EmulatorTestBase {
         create("unlucky");
         assertThat(get("unlucky").status()).isEqualTo(Status.FAILED);
 
-        assertThat(ses.deleteMultiRegionEndpoint(r -> r.endpointName("doomed-1")).status()).isEqualTo(Status.DELETING);
+        assertThat(ses.deleteMultiRegionEndpoint(r -> r.endpointName("doomed-1"))
+                        .status())
+                .isEqualTo(Status.DELETING);
     }
 
     @Test
     void namesAreUniquePerRegion() {
         create("dup");
-        assertThatThrownBy(() -> create("dup"))
-                .isInstanceOfSatisfying(AlreadyExistsException.class, e -> {
-                    assertThat(e.statusCode()).isEqualTo(400);
-                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AlreadyExistsException");
-                });
-        assertThat(emu.calls().count("CreateMultiRegionEndpoint", "AlreadyExistsException")).isEqualTo(1);
+        assertThatThrownBy(() -> create("dup")).isInstanceOfSatisfying(AlreadyExistsException.class, e -> {
+            assertThat(e.statusCode()).isEqualTo(400);
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AlreadyExistsException");
+        });
+        assertThat(emu.calls().count("CreateMultiRegionEndpoint", "AlreadyExistsException"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -118,8 +126,10 @@ class LifecycleTest extends EmulatorTestBase {
         create("q1");
         create("q2");
         ses.deleteMultiRegionEndpoint(r -> r.endpointName("q2"));
-        assertThatThrownBy(() -> create("q3")).isInstanceOfSatisfying(LimitExceededException.class,
-                e -> assertThat(e.statusCode()).isEqualTo(400));
+        assertThatThrownBy(() -> create("q3"))
+                .isInstanceOfSatisfying(
+                        LimitExceededException.class,
+                        e -> assertThat(e.statusCode()).isEqualTo(400));
         try (SesV2Client west = Sdk.ses(emu, Region.US_WEST_2)) {
             assertThat(create(west, "q3", "eu-west-1", Map.of()).status()).isEqualTo(Status.CREATING);
         }
@@ -131,23 +141,31 @@ class LifecycleTest extends EmulatorTestBase {
     void regionsAreIsolated() {
         create("shared-name");
         try (SesV2Client eu = Sdk.ses(emu, Region.EU_WEST_1)) {
-            assertThat(eu.listMultiRegionEndpoints(r -> { }).multiRegionEndpoints()).isEmpty();
-            assertThatThrownBy(() -> eu.getMultiRegionEndpoint(r -> r.endpointName("shared-name"))).isInstanceOf(NotFoundException.class);
-            assertThatThrownBy(() -> eu.deleteMultiRegionEndpoint(r -> r.endpointName("shared-name"))).isInstanceOf(NotFoundException.class);
+            assertThat(eu.listMultiRegionEndpoints(r -> {}).multiRegionEndpoints())
+                    .isEmpty();
+            assertThatThrownBy(() -> eu.getMultiRegionEndpoint(r -> r.endpointName("shared-name")))
+                    .isInstanceOf(NotFoundException.class);
+            assertThatThrownBy(() -> eu.deleteMultiRegionEndpoint(r -> r.endpointName("shared-name")))
+                    .isInstanceOf(NotFoundException.class);
             // the same name is free in another region, routing back to us-east-1
             create(eu, "shared-name", "us-east-1", Map.of());
-            assertThat(eu.getMultiRegionEndpoint(r -> r.endpointName("shared-name")).routes())
-                    .extracting(Route::region).containsExactly("eu-west-1", "us-east-1");
+            assertThat(eu.getMultiRegionEndpoint(r -> r.endpointName("shared-name"))
+                            .routes())
+                    .extracting(Route::region)
+                    .containsExactly("eu-west-1", "us-east-1");
         }
-        assertThat(ses.listMultiRegionEndpoints(r -> { }).multiRegionEndpoints()).hasSize(1);
+        assertThat(ses.listMultiRegionEndpoints(r -> {}).multiRegionEndpoints()).hasSize(1);
         assertThat(emu.endpoints()).extracting(EndpointView::region).containsExactly("eu-west-1", "us-east-1");
-        assertThat(emu.endpoints("eu-west-1")).singleElement().satisfies(e -> assertThat(e.secondaryRegion()).isEqualTo("us-east-1"));
+        assertThat(emu.endpoints("eu-west-1"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.secondaryRegion()).isEqualTo("us-east-1"));
     }
 
     @Test
     void unknownNamesAnswerNotFound() {
         assertThatThrownBy(() -> get("nothing-here")).isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> ses.deleteMultiRegionEndpoint(r -> r.endpointName("nothing-here"))).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> ses.deleteMultiRegionEndpoint(r -> r.endpointName("nothing-here")))
+                .isInstanceOf(NotFoundException.class);
     }
 
     @Test
@@ -160,6 +178,8 @@ class LifecycleTest extends EmulatorTestBase {
         assertThat(view.accountId()).isEqualTo(emu.accountId());
         assertThat(view.regions()).containsExactly("us-east-1", "ap-southeast-2");
         assertThat(view.tags()).containsExactly(Map.entry("team", "mail"));
-        assertThat(view.arn()).isEqualTo("arn:aws:ses:us-east-1:123456789012:multi-region-endpoint/viewed").isEqualTo(emu.arn("us-east-1", "viewed"));
+        assertThat(view.arn())
+                .isEqualTo("arn:aws:ses:us-east-1:123456789012:multi-region-endpoint/viewed")
+                .isEqualTo(emu.arn("us-east-1", "viewed"));
     }
 }

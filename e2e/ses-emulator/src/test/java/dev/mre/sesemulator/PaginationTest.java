@@ -22,7 +22,9 @@ import software.amazon.awssdk.services.sesv2.model.Status;
 class PaginationTest extends EmulatorTestBase {
 
     private static List<String> createMany(int n) {
-        List<String> names = IntStream.rangeClosed(1, n).mapToObj(i -> String.format("ep-%02d", i)).toList();
+        List<String> names = IntStream.rangeClosed(1, n)
+                .mapToObj(i -> String.format("ep-%02d", i))
+                .toList();
         names.forEach(EmulatorTestBase::create);
         return names;
     }
@@ -35,7 +37,8 @@ class PaginationTest extends EmulatorTestBase {
         String token = null;
         do {
             String current = token;
-            ListMultiRegionEndpointsResponse page = ses.listMultiRegionEndpoints(r -> r.pageSize(10).nextToken(current));
+            ListMultiRegionEndpointsResponse page =
+                    ses.listMultiRegionEndpoints(r -> r.pageSize(10).nextToken(current));
             pageSizes.add(page.multiRegionEndpoints().size());
             page.multiRegionEndpoints().forEach(e -> seen.add(e.endpointName()));
             token = page.nextToken();
@@ -44,13 +47,15 @@ class PaginationTest extends EmulatorTestBase {
         assertThat(pageSizes).containsExactly(10, 10, 5);
         assertThat(seen).containsExactlyElementsOf(names);
         assertThat(ses.listMultiRegionEndpointsPaginator(r -> r.pageSize(7)).multiRegionEndpoints())
-                .extracting(MultiRegionEndpoint::endpointName).containsExactlyElementsOf(names);
+                .extracting(MultiRegionEndpoint::endpointName)
+                .containsExactlyElementsOf(names);
     }
 
     @Test
     void listItemsCarryRegionsStatusAndTimestamps() {
         create("listed");
-        MultiRegionEndpoint item = ses.listMultiRegionEndpoints(r -> { }).multiRegionEndpoints().get(0);
+        MultiRegionEndpoint item =
+                ses.listMultiRegionEndpoints(r -> {}).multiRegionEndpoints().get(0);
         assertThat(item.endpointName()).isEqualTo("listed");
         assertThat(item.status()).isEqualTo(Status.CREATING);
         assertThat(item.endpointId()).matches("[a-z0-9]{8}\\.[a-z0-9]{3}");
@@ -62,7 +67,7 @@ class PaginationTest extends EmulatorTestBase {
     void defaultPageSizeIsASetting() {
         createMany(5);
         emu.settings().defaultPageSize(3);
-        ListMultiRegionEndpointsResponse first = ses.listMultiRegionEndpoints(r -> { });
+        ListMultiRegionEndpointsResponse first = ses.listMultiRegionEndpoints(r -> {});
         assertThat(first.multiRegionEndpoints()).hasSize(3);
         assertThat(first.nextToken()).isNotNull();
     }
@@ -70,7 +75,9 @@ class PaginationTest extends EmulatorTestBase {
     @Test
     void thePaginatorWalks2500EndpointsInThreePagesOf1000() throws Exception {
         emu.settings().quota(3000);
-        List<String> names = IntStream.range(0, 2500).mapToObj(i -> String.format("bulk-%04d", i)).toList();
+        List<String> names = IntStream.range(0, 2500)
+                .mapToObj(i -> String.format("bulk-%04d", i))
+                .toList();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<?>> creates = new ArrayList<>();
@@ -82,30 +89,44 @@ class PaginationTest extends EmulatorTestBase {
             pool.shutdown();
         }
         long listsBefore = emu.calls().count(Operation.LIST_MULTI_REGION_ENDPOINTS);
-        List<ListMultiRegionEndpointsResponse> pages = ses.listMultiRegionEndpointsPaginator(r -> r.pageSize(1000)).stream().toList();
+        List<ListMultiRegionEndpointsResponse> pages =
+                ses.listMultiRegionEndpointsPaginator(r -> r.pageSize(1000)).stream()
+                        .toList();
 
         assertThat(pages).extracting(p -> p.multiRegionEndpoints().size()).containsExactly(1000, 1000, 500);
-        assertThat(pages).extracting(ListMultiRegionEndpointsResponse::nextToken)
-                .satisfiesExactly(t -> assertThat(t).matches(PageTokens.MODEL_PATTERN), t -> assertThat(t).matches(PageTokens.MODEL_PATTERN),
+        assertThat(pages)
+                .extracting(ListMultiRegionEndpointsResponse::nextToken)
+                .satisfiesExactly(
+                        t -> assertThat(t).matches(PageTokens.MODEL_PATTERN),
+                        t -> assertThat(t).matches(PageTokens.MODEL_PATTERN),
                         t -> assertThat(t).isNull());
-        assertThat(pages.stream().flatMap(p -> p.multiRegionEndpoints().stream()).map(MultiRegionEndpoint::endpointName))
+        assertThat(pages.stream()
+                        .flatMap(p -> p.multiRegionEndpoints().stream())
+                        .map(MultiRegionEndpoint::endpointName))
                 .containsExactlyElementsOf(names);
-        assertThat(emu.calls().count(Operation.LIST_MULTI_REGION_ENDPOINTS) - listsBefore).isEqualTo(3);
+        assertThat(emu.calls().count(Operation.LIST_MULTI_REGION_ENDPOINTS) - listsBefore)
+                .isEqualTo(3);
     }
 
     @Test
     void everyTokenIsPaddedStandardBase64AsTheModelDefines() {
         // names of many lengths, so that tokens end in "==", "=" and no padding at all
-        List<String> names = IntStream.rangeClosed(1, 30).mapToObj(i -> "n".repeat(i)).sorted().toList();
+        List<String> names = IntStream.rangeClosed(1, 30)
+                .mapToObj(i -> "n".repeat(i))
+                .sorted()
+                .toList();
         names.forEach(EmulatorTestBase::create);
         List<String> tokens = new ArrayList<>();
         for (int pageSize = 1; pageSize <= 3; pageSize++) {
             int size = pageSize;
             ses.listMultiRegionEndpointsPaginator(r -> r.pageSize(size)).stream()
-                    .map(ListMultiRegionEndpointsResponse::nextToken).filter(java.util.Objects::nonNull).forEach(tokens::add);
+                    .map(ListMultiRegionEndpointsResponse::nextToken)
+                    .filter(java.util.Objects::nonNull)
+                    .forEach(tokens::add);
         }
         assertThat(tokens).hasSizeGreaterThan(40).allSatisfy(t -> assertThat(t).matches(PageTokens.MODEL_PATTERN));
-        assertThat(tokens).anySatisfy(t -> assertThat(t).endsWith("=="))
+        assertThat(tokens)
+                .anySatisfy(t -> assertThat(t).endsWith("=="))
                 .anySatisfy(t -> assertThat(t).endsWith("=").doesNotEndWith("=="))
                 .anySatisfy(t -> assertThat(t).doesNotEndWith("="));
     }
@@ -115,20 +136,30 @@ class PaginationTest extends EmulatorTestBase {
         createMany(3);
         String token = ses.listMultiRegionEndpoints(r -> r.pageSize(1)).nextToken();
         emu.addCredentials(new Credentials("AKIDPAGES", "pages-secret", "210987654321", "pages"));
-        try (SesV2Client other = Sdk.ses(emu, Region.US_EAST_1, "AKIDPAGES", "pages-secret",
+        try (SesV2Client other = Sdk.ses(
+                emu,
+                Region.US_EAST_1,
+                "AKIDPAGES",
+                "pages-secret",
                 software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry())) {
             create(other, "ep-01", "eu-west-1", Map.of());
             create(other, "ep-02", "eu-west-1", Map.of());
-            assertThatThrownBy(() -> other.listMultiRegionEndpoints(r -> r.nextToken(token))).isInstanceOf(BadRequestException.class);
+            assertThatThrownBy(() -> other.listMultiRegionEndpoints(r -> r.nextToken(token)))
+                    .isInstanceOf(BadRequestException.class);
         }
         String urlSafe = token.replace('+', '-').replace('/', '_').replace("=", "");
         if (!urlSafe.equals(token)) {
-            assertThatThrownBy(() -> ses.listMultiRegionEndpoints(r -> r.nextToken(urlSafe))).isInstanceOf(BadRequestException.class);
+            assertThatThrownBy(() -> ses.listMultiRegionEndpoints(r -> r.nextToken(urlSafe)))
+                    .isInstanceOf(BadRequestException.class);
         }
-        String tampered = java.util.Base64.getEncoder().encodeToString("v2|123456789012|us-east-1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String tampered = java.util.Base64.getEncoder()
+                .encodeToString("v2|123456789012|us-east-1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertThatThrownBy(() -> ses.listMultiRegionEndpoints(r -> r.nextToken(tampered)))
-                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.getMessage()).contains("Invalid NextToken"));
-        assertThat(ses.listMultiRegionEndpoints(r -> r.nextToken(token)).multiRegionEndpoints()).extracting(MultiRegionEndpoint::endpointName)
+                .isInstanceOfSatisfying(
+                        BadRequestException.class,
+                        e -> assertThat(e.getMessage()).contains("Invalid NextToken"));
+        assertThat(ses.listMultiRegionEndpoints(r -> r.nextToken(token)).multiRegionEndpoints())
+                .extracting(MultiRegionEndpoint::endpointName)
                 .containsExactly("ep-02", "ep-03");
     }
 
@@ -136,16 +167,23 @@ class PaginationTest extends EmulatorTestBase {
     void badTokensAndPageSizesAreBadRequests() {
         createMany(3);
         assertThatThrownBy(() -> ses.listMultiRegionEndpoints(r -> r.nextToken("not-a-token!")))
-                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.getMessage()).contains("NextToken"));
+                .isInstanceOfSatisfying(
+                        BadRequestException.class,
+                        e -> assertThat(e.getMessage()).contains("NextToken"));
         assertThatThrownBy(() -> ses.listMultiRegionEndpoints(r -> r.pageSize(0)))
-                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.getMessage()).contains("'PageSize'"));
-        assertThatThrownBy(() -> ses.listMultiRegionEndpoints(r -> r.pageSize(1001))).isInstanceOf(BadRequestException.class);
-        assertThat(ses.listMultiRegionEndpoints(r -> r.pageSize(1000)).multiRegionEndpoints()).hasSize(3);
+                .isInstanceOfSatisfying(
+                        BadRequestException.class,
+                        e -> assertThat(e.getMessage()).contains("'PageSize'"));
+        assertThatThrownBy(() -> ses.listMultiRegionEndpoints(r -> r.pageSize(1001)))
+                .isInstanceOf(BadRequestException.class);
+        assertThat(ses.listMultiRegionEndpoints(r -> r.pageSize(1000)).multiRegionEndpoints())
+                .hasSize(3);
 
         String usToken = ses.listMultiRegionEndpoints(r -> r.pageSize(1)).nextToken();
         try (SesV2Client eu = Sdk.ses(emu, Region.EU_WEST_1)) {
             create(eu, "eu-1", "us-east-1", Map.of());
-            assertThatThrownBy(() -> eu.listMultiRegionEndpoints(r -> r.nextToken(usToken))).isInstanceOf(BadRequestException.class);
+            assertThatThrownBy(() -> eu.listMultiRegionEndpoints(r -> r.nextToken(usToken)))
+                    .isInstanceOf(BadRequestException.class);
         }
     }
 }

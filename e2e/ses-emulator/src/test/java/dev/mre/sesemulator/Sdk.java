@@ -25,8 +25,7 @@ final class Sdk {
             .circuitBreakerEnabled(false)
             .build();
 
-    private Sdk() {
-    }
+    private Sdk() {}
 
     /** No retries: every answer of the emulator reaches the test as it was. */
     static SesV2Client ses(SesEmulator emu, Region region) {
@@ -77,7 +76,8 @@ final class Sdk {
      * The SDK's own assume-role provider over {@code sts}, refreshing synchronously {@code prefetch} before expiry
      * and blocking callers from {@code stale} before it (the SDK defaults, 5 min and 1 min, exceed short test sessions).
      */
-    static StsAssumeRoleCredentialsProvider assumeRole(StsClient sts, String roleArn, String sessionName, Duration stale, Duration prefetch) {
+    static StsAssumeRoleCredentialsProvider assumeRole(
+            StsClient sts, String roleArn, String sessionName, Duration stale, Duration prefetch) {
         return StsAssumeRoleCredentialsProvider.builder()
                 .stsClient(sts)
                 .refreshRequest(r -> r.roleArn(roleArn).roleSessionName(sessionName))

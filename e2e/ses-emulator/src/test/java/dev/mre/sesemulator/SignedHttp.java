@@ -26,32 +26,45 @@ final class SignedHttp {
 
     /** java.net.http sets these itself and refuses them as user headers. */
     private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade");
+
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private SignedHttp() {
-    }
+    private SignedHttp() {}
 
-    static SignedRequest sign(URI uri, String method, String body, String contentType, String region, String service,
-            String accessKeyId, String secret, Clock signingClock) {
-        SdkHttpFullRequest.Builder request = SdkHttpFullRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
+    static SignedRequest sign(
+            URI uri,
+            String method,
+            String body,
+            String contentType,
+            String region,
+            String service,
+            String accessKeyId,
+            String secret,
+            Clock signingClock) {
+        SdkHttpFullRequest.Builder request = SdkHttpFullRequest.builder()
+                .method(SdkHttpMethod.fromValue(method))
+                .uri(uri);
         if (contentType != null) {
             request.putHeader("Content-Type", contentType);
         }
-        return AwsV4HttpSigner.create().sign(r -> r
-                .identity(AwsBasicCredentials.create(accessKeyId, secret))
-                .request(request.build())
-                .payload(body == null ? null : ContentStreamProvider.fromUtf8String(body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                .putProperty(HttpSigner.SIGNING_CLOCK, signingClock));
+        return AwsV4HttpSigner.create()
+                .sign(r -> r.identity(AwsBasicCredentials.create(accessKeyId, secret))
+                        .request(request.build())
+                        .payload(body == null ? null : ContentStreamProvider.fromUtf8String(body))
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                        .putProperty(HttpSigner.SIGNING_CLOCK, signingClock));
     }
 
     /** Signs {@code signedBody} but sends {@code sentBody}, which lets a test tamper with a request. */
     static HttpResponse<String> send(SignedRequest signed, String sentBody) throws Exception {
         SdkHttpRequest r = signed.request();
         HttpRequest.Builder out = HttpRequest.newBuilder(r.getUri())
-                .method(r.method().name(), sentBody == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(sentBody, StandardCharsets.UTF_8));
+                .method(
+                        r.method().name(),
+                        sentBody == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(sentBody, StandardCharsets.UTF_8));
         for (Map.Entry<String, List<String>> h : r.headers().entrySet()) {
             if (!RESTRICTED.contains(h.getKey().toLowerCase())) {
                 h.getValue().forEach(v -> out.header(h.getKey(), v));
@@ -61,15 +74,26 @@ final class SignedHttp {
     }
 
     static HttpResponse<String> ses(SesEmulator emu, String method, String pathAndQuery, String body) throws Exception {
-        SignedRequest signed = sign(URI.create(emu.endpoint() + pathAndQuery), method, body,
-                body == null ? null : "application/json", "us-east-1", "ses", emu.accessKeyId(), emu.secretAccessKey(), Clock.systemUTC());
+        SignedRequest signed = sign(
+                URI.create(emu.endpoint() + pathAndQuery),
+                method,
+                body,
+                body == null ? null : "application/json",
+                "us-east-1",
+                "ses",
+                emu.accessKeyId(),
+                emu.secretAccessKey(),
+                Clock.systemUTC());
         return send(signed, body);
     }
 
     /** No signature at all. */
-    static HttpResponse<String> unsigned(SesEmulator emu, String method, String pathAndQuery, String body, String contentType) throws Exception {
+    static HttpResponse<String> unsigned(
+            SesEmulator emu, String method, String pathAndQuery, String body, String contentType) throws Exception {
         HttpRequest.Builder out = HttpRequest.newBuilder(URI.create(emu.endpoint() + pathAndQuery))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             out.header("Content-Type", contentType);
         }

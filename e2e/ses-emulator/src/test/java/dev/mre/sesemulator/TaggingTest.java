@@ -36,15 +36,21 @@ class TaggingTest extends EmulatorTestBase {
         assertThat(tagsOf(ses, arn)).containsExactlyEntriesOf(initial);
 
         ses.tagResource(r -> r.resourceArn(arn).tags(tag("team", "platform"), tag("cost-center", "42")));
-        assertThat(tagsOf(ses, arn)).containsExactly(Map.entry("ses.mre.dev/owner", "cluster-1/mail/global-mail"),
-                Map.entry("team", "platform"), Map.entry("cost-center", "42"));
+        assertThat(tagsOf(ses, arn))
+                .containsExactly(
+                        Map.entry("ses.mre.dev/owner", "cluster-1/mail/global-mail"),
+                        Map.entry("team", "platform"),
+                        Map.entry("cost-center", "42"));
 
         ses.untagResource(r -> r.resourceArn(arn).tagKeys("team", "not-there"));
         assertThat(tagsOf(ses, arn)).containsOnlyKeys("ses.mre.dev/owner", "cost-center");
-        assertThat(emu.findEndpoint("us-east-1", "global-mail").orElseThrow().tags()).containsOnlyKeys("ses.mre.dev/owner", "cost-center");
+        assertThat(emu.findEndpoint("us-east-1", "global-mail").orElseThrow().tags())
+                .containsOnlyKeys("ses.mre.dev/owner", "cost-center");
         assertThat(emu.calls().count("TagResource", "200")).isEqualTo(1);
-        assertThat(emu.calls().log()).filteredOn(c -> c.operation().equals("UntagResource"))
-                .singleElement().satisfies(c -> assertThat(c.endpointName()).isEqualTo("global-mail"));
+        assertThat(emu.calls().log())
+                .filteredOn(c -> c.operation().equals("UntagResource"))
+                .singleElement()
+                .satisfies(c -> assertThat(c.endpointName()).isEqualTo("global-mail"));
     }
 
     @Test
@@ -52,14 +58,20 @@ class TaggingTest extends EmulatorTestBase {
         create("known");
         assertThatThrownBy(() -> ses.listTagsForResource(r -> r.resourceArn(emu.arn("us-east-1", "unknown"))))
                 .isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> ses.tagResource(r -> r.resourceArn(emu.arn("eu-west-1", "known")).tags(tag("a", "b"))))
+        assertThatThrownBy(() -> ses.tagResource(
+                        r -> r.resourceArn(emu.arn("eu-west-1", "known")).tags(tag("a", "b"))))
                 .isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> ses.untagResource(r -> r.resourceArn("arn:aws:ses:us-east-1:999999999999:multi-region-endpoint/known").tagKeys("a")))
+        assertThatThrownBy(() -> ses.untagResource(
+                        r -> r.resourceArn("arn:aws:ses:us-east-1:999999999999:multi-region-endpoint/known")
+                                .tagKeys("a")))
                 .isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> ses.listTagsForResource(r -> r.resourceArn("arn:aws:ses:us-east-1:123456789012:identity/example.com")))
+        assertThatThrownBy(() -> ses.listTagsForResource(
+                        r -> r.resourceArn("arn:aws:ses:us-east-1:123456789012:identity/example.com")))
                 .isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> ses.listTagsForResource(r -> r.resourceArn("known")))
-                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.getMessage()).contains("'ResourceArn'"));
+                .isInstanceOfSatisfying(
+                        BadRequestException.class,
+                        e -> assertThat(e.getMessage()).contains("'ResourceArn'"));
     }
 
     @Test
@@ -72,15 +84,21 @@ class TaggingTest extends EmulatorTestBase {
         String arn = emu.arn("us-east-1", "full");
         ses.tagResource(r -> r.resourceArn(arn).tags(tag("k0", "overwritten"), tag("k49", "v")));
         assertThatThrownBy(() -> ses.tagResource(r -> r.resourceArn(arn).tags(tag("k50", "v"))))
-                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.getMessage()).contains("at most 50 tags"));
-        assertThatThrownBy(() -> ses.tagResource(r -> r.resourceArn(arn).tags(tag("aws:cloudformation:stack-name", "v"))))
-                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.getMessage()).contains("'Tags.1.Key'"));
+                .isInstanceOfSatisfying(
+                        BadRequestException.class,
+                        e -> assertThat(e.getMessage()).contains("at most 50 tags"));
+        assertThatThrownBy(
+                        () -> ses.tagResource(r -> r.resourceArn(arn).tags(tag("aws:cloudformation:stack-name", "v"))))
+                .isInstanceOfSatisfying(
+                        BadRequestException.class,
+                        e -> assertThat(e.getMessage()).contains("'Tags.1.Key'"));
         assertThat(tagsOf(ses, arn)).hasSize(50).containsEntry("k0", "overwritten");
     }
 
     @Test
     void arnsUseThePartitionOfTheRegion() {
-        try (SesV2Client gov = Sdk.ses(emu, Region.US_GOV_WEST_1); SesV2Client cn = Sdk.ses(emu, Region.CN_NORTH_1)) {
+        try (SesV2Client gov = Sdk.ses(emu, Region.US_GOV_WEST_1);
+                SesV2Client cn = Sdk.ses(emu, Region.CN_NORTH_1)) {
             create(gov, "gov", "us-gov-east-1", Map.of("a", "1"));
             create(cn, "cn", "cn-northwest-1", Map.of("b", "2"));
             String govArn = "arn:aws-us-gov:ses:us-gov-west-1:123456789012:multi-region-endpoint/gov";

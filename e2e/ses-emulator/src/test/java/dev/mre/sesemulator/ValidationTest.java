@@ -26,8 +26,15 @@ class ValidationTest extends EmulatorTestBase {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "has space", "dotted.name", "slash/inside", "ünïcode",
-            "a2345678901234567890123456789012345678901234567890123456789012345"})
+    @ValueSource(
+            strings = {
+                "",
+                "has space",
+                "dotted.name",
+                "slash/inside",
+                "ünïcode",
+                "a2345678901234567890123456789012345678901234567890123456789012345"
+            })
     void invalidEndpointNames(String name) {
         assertBadRequest(() -> create(name), "EndpointName");
     }
@@ -48,15 +55,21 @@ class ValidationTest extends EmulatorTestBase {
 
     @Test
     void routesMustBeExactlyOneOtherValidRegion() {
-        assertBadRequest(() -> ses.createMultiRegionEndpoint(r -> r.endpointName("n").details(d -> d.routesDetails(List.of()))),
+        assertBadRequest(
+                () -> ses.createMultiRegionEndpoint(r -> r.endpointName("n").details(d -> d.routesDetails(List.of()))),
                 "Details.RoutesDetails");
-        assertBadRequest(() -> ses.createMultiRegionEndpoint(r -> r.endpointName("n").details(d -> d.routesDetails(
-                RouteDetails.builder().region("eu-west-1").build(), RouteDetails.builder().region("eu-west-2").build()))),
+        assertBadRequest(
+                () -> ses.createMultiRegionEndpoint(r -> r.endpointName("n")
+                        .details(d -> d.routesDetails(
+                                RouteDetails.builder().region("eu-west-1").build(),
+                                RouteDetails.builder().region("eu-west-2").build()))),
                 "Details.RoutesDetails");
         assertBadRequest(() -> create(ses, "n", "us-east-1", Map.of()), "Details.RoutesDetails.1.Region");
         assertBadRequest(() -> create(ses, "n", "mars-north-1", Map.of()), "Details.RoutesDetails.1.Region");
         assertBadRequest(() -> ses.createMultiRegionEndpoint(r -> r.endpointName("n")), "Details");
-        assertBadRequest(() -> ses.createMultiRegionEndpoint(r -> r.endpointName("n").details(d -> d.routesDetails(RouteDetails.builder().build()))),
+        assertBadRequest(
+                () -> ses.createMultiRegionEndpoint(r -> r.endpointName("n")
+                        .details(d -> d.routesDetails(RouteDetails.builder().build()))),
                 "Details.RoutesDetails.1.Region");
     }
 
@@ -71,10 +84,18 @@ class ValidationTest extends EmulatorTestBase {
             tooMany.put("k" + i, "v");
         }
         assertBadRequest(() -> create(ses, "n", "eu-west-1", tooMany), "Tags");
-        assertBadRequest(() -> ses.createMultiRegionEndpoint(r -> r.endpointName("n").details(d -> d.routesDetails(rd -> rd.region("eu-west-1")))
-                .tags(Tag.builder().key("dup").value("1").build(), Tag.builder().key("dup").value("2").build())), "Tags.2.Key");
-        assertBadRequest(() -> ses.createMultiRegionEndpoint(r -> r.endpointName("n").details(d -> d.routesDetails(rd -> rd.region("eu-west-1")))
-                .tags(Tag.builder().key("novalue").build())), "Tags.1.Value");
+        assertBadRequest(
+                () -> ses.createMultiRegionEndpoint(r -> r.endpointName("n")
+                        .details(d -> d.routesDetails(rd -> rd.region("eu-west-1")))
+                        .tags(
+                                Tag.builder().key("dup").value("1").build(),
+                                Tag.builder().key("dup").value("2").build())),
+                "Tags.2.Key");
+        assertBadRequest(
+                () -> ses.createMultiRegionEndpoint(r -> r.endpointName("n")
+                        .details(d -> d.routesDetails(rd -> rd.region("eu-west-1")))
+                        .tags(Tag.builder().key("novalue").build())),
+                "Tags.1.Value");
 
         tooMany.remove("k50");
         tooMany.remove("k49");
@@ -87,7 +108,8 @@ class ValidationTest extends EmulatorTestBase {
 
     @Test
     void malformedJsonIsABadRequest() throws Exception {
-        HttpResponse<String> broken = SignedHttp.ses(emu, "POST", "/v2/email/multi-region-endpoints", "{\"EndpointName\": ");
+        HttpResponse<String> broken =
+                SignedHttp.ses(emu, "POST", "/v2/email/multi-region-endpoints", "{\"EndpointName\": ");
         assertThat(broken.statusCode()).isEqualTo(400);
         assertThat(broken.headers().firstValue("x-amzn-ErrorType")).hasValue("BadRequestException");
         assertThat(broken.body()).contains("Malformed request body");
@@ -95,7 +117,10 @@ class ValidationTest extends EmulatorTestBase {
         HttpResponse<String> notAnObject = SignedHttp.ses(emu, "POST", "/v2/email/multi-region-endpoints", "[1,2]");
         assertThat(notAnObject.statusCode()).isEqualTo(400);
 
-        HttpResponse<String> wrongType = SignedHttp.ses(emu, "POST", "/v2/email/multi-region-endpoints",
+        HttpResponse<String> wrongType = SignedHttp.ses(
+                emu,
+                "POST",
+                "/v2/email/multi-region-endpoints",
                 "{\"EndpointName\":5,\"Details\":{\"RoutesDetails\":[{\"Region\":\"eu-west-1\"}]}}");
         assertThat(wrongType.statusCode()).isEqualTo(400);
         assertThat(wrongType.body()).contains("'EndpointName'", "Member must be a string");
@@ -104,8 +129,10 @@ class ValidationTest extends EmulatorTestBase {
     @Test
     void severalViolationsAreReportedTogether() {
         assertThatThrownBy(() -> create(ses, "bad name", "us-east-1", Map.of("aws:x", "y")))
-                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
-                        .startsWith("3 validation errors detected: ")
-                        .contains("'EndpointName'", "'Details.RoutesDetails.1.Region'", "'Tags.1.Key'"));
+                .isInstanceOfSatisfying(
+                        BadRequestException.class,
+                        e -> assertThat(e.awsErrorDetails().errorMessage())
+                                .startsWith("3 validation errors detected: ")
+                                .contains("'EndpointName'", "'Details.RoutesDetails.1.Region'", "'Tags.1.Key'"));
     }
 }

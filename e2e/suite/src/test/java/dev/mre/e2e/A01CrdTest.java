@@ -3,8 +3,8 @@ package dev.mre.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mre.e2e.harness.Harness;
 import dev.mre.e2e.harness.Cmd;
+import dev.mre.e2e.harness.Harness;
 import dev.mre.e2e.harness.Json;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +29,8 @@ class A01CrdTest extends E2eTest {
         assertThat(crd.path("spec").path("names").path("categories").toString()).contains("\"ses\"", "\"aws\"");
         boolean established = false;
         for (JsonNode c : crd.path("status").path("conditions")) {
-            established |= "Established".equals(c.path("type").asText()) && "True".equals(c.path("status").asText());
+            established |= "Established".equals(c.path("type").asText())
+                    && "True".equals(c.path("status").asText());
         }
         assertThat(established).as("Established=True").isTrue();
     }
@@ -37,44 +38,80 @@ class A01CrdTest extends E2eTest {
     @Test
     @Order(2)
     void applying_crds_again_changes_nothing() {
-        long generation = kubectl().getJson("crd", Harness.CRD_NAME).orElseThrow()
-                .path("metadata").path("generation").asLong();
+        long generation = kubectl()
+                .getJson("crd", Harness.CRD_NAME)
+                .orElseThrow()
+                .path("metadata")
+                .path("generation")
+                .asLong();
         // kubectl may say "configured" (its 3-way patch re-sends values the server normalises away, e.g. priority: 0)
         kubectl().ok("apply", "-f", "crds/");
-        assertThat(kubectl().getJson("crd", Harness.CRD_NAME).orElseThrow()
-                .path("metadata").path("generation").asLong()).as("CRD generation").isEqualTo(generation);
+        assertThat(kubectl()
+                        .getJson("crd", Harness.CRD_NAME)
+                        .orElseThrow()
+                        .path("metadata")
+                        .path("generation")
+                        .asLong())
+                .as("CRD generation")
+                .isEqualTo(generation);
         Cmd.Result diff = kubectl().run("diff", "-f", "crds/");
-        assertThat(diff.exitCode()).as("kubectl diff -f crds/ (0 = no difference)\n%s", diff.output()).isZero();
+        assertThat(diff.exitCode())
+                .as("kubectl diff -f crds/ (0 = no difference)\n%s", diff.output())
+                .isZero();
     }
 
     @Test
     @Order(3)
     void kubectl_explain_shows_the_field_descriptions() {
-        JsonNode crdFile = Json.yamlDocuments(repo().resolve(Path.of("crds", "multiregionendpoints.ses.mre.dev-v1.yml")))
+        JsonNode crdFile = Json.yamlDocuments(
+                        repo().resolve(Path.of("crds", "multiregionendpoints.ses.mre.dev-v1.yml")))
                 .get(0);
-        JsonNode spec = crdFile.path("spec").path("versions").get(0).path("schema").path("openAPIV3Schema")
-                .path("properties").path("spec").path("properties");
+        JsonNode spec = crdFile.path("spec")
+                .path("versions")
+                .get(0)
+                .path("schema")
+                .path("openAPIV3Schema")
+                .path("properties")
+                .path("spec")
+                .path("properties");
         String detailsDescription = spec.path("details").path("description").asText();
-        String routesDescription = spec.path("details").path("properties").path("routesDetails").path("description").asText();
+        String routesDescription = spec.path("details")
+                .path("properties")
+                .path("routesDetails")
+                .path("description")
+                .asText();
         assertThat(detailsDescription).isNotBlank();
         assertThat(routesDescription).isNotBlank();
 
         // the OpenAPI document of a new CRD is published a moment after Established
         AtomicReference<Cmd.Result> explain = new AtomicReference<>();
-        await("kubectl explain multiregionendpoint.spec.details", Duration.ofSeconds(60), () -> {
-            explain.set(kubectl().quiet("explain", "multiregionendpoint.spec.details"));
-            return explain.get().ok();
-        }, () -> explain.get() == null ? "-" : explain.get().output());
+        await(
+                "kubectl explain multiregionendpoint.spec.details",
+                Duration.ofSeconds(60),
+                () -> {
+                    explain.set(kubectl().quiet("explain", "multiregionendpoint.spec.details"));
+                    return explain.get().ok();
+                },
+                () -> explain.get() == null ? "-" : explain.get().output());
         kubectl().ok("explain", "multiregionendpoint.spec.details");
         String out = normalize(explain.get().stdout());
-        assertThat(out).contains("FIELD: details <Object>")
+        assertThat(out)
+                .contains("FIELD: details <Object>")
                 .contains(normalize(detailsDescription))
                 .contains("routesDetails <[]Object> -required-")
                 .contains(normalize(routesDescription));
 
-        String region = normalize(kubectl().ok("explain", "mre.spec.details.routesDetails.region").stdout());
-        assertThat(region).contains(normalize(spec.path("details").path("properties").path("routesDetails")
-                .path("items").path("properties").path("region").path("description").asText()));
+        String region = normalize(
+                kubectl().ok("explain", "mre.spec.details.routesDetails.region").stdout());
+        assertThat(region)
+                .contains(normalize(spec.path("details")
+                        .path("properties")
+                        .path("routesDetails")
+                        .path("items")
+                        .path("properties")
+                        .path("region")
+                        .path("description")
+                        .asText()));
     }
 
     @Test

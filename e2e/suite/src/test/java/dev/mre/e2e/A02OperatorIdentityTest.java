@@ -33,17 +33,20 @@ class A02OperatorIdentityTest extends E2eTest {
     void the_operator_is_a_separate_process_with_a_service_account_token_kubeconfig() throws Exception {
         assertOperatorAlive();
         assertThat(operator().pid()).isNotEqualTo(ProcessHandle.current().pid());
-        assertThat(operator().env()).containsEntry("KUBECONFIG", suite().identity().kubeconfig().toString());
+        assertThat(operator().env())
+                .containsEntry("KUBECONFIG", suite().identity().kubeconfig().toString());
 
         String kubeconfig = Files.readString(suite().identity().kubeconfig());
         JsonNode cfg = Json.yamlDocuments(kubeconfig).get(0);
         JsonNode user = cfg.path("users").get(0).path("user");
         assertThat(user.path("token").asText()).as("bearer token").isNotBlank();
-        assertThat(user.has("client-certificate-data") || user.has("client-key-data")).as("no client certificate")
+        assertThat(user.has("client-certificate-data") || user.has("client-key-data"))
+                .as("no client certificate")
                 .isFalse();
 
         Cmd.Result whoami = suite().identity().kubectl().ok("auth", "whoami", "-o", "json");
-        assertThat(Json.text(Json.parse(whoami.stdout()), "status.userInfo.username")).isEqualTo(sa());
+        assertThat(Json.text(Json.parse(whoami.stdout()), "status.userInfo.username"))
+                .isEqualTo(sa());
         // the same identity can do its job...
         suite().identity().kubectl().ok("get", "multiregionendpoints", "-A");
         // ...and nothing else
@@ -90,8 +93,8 @@ class A02OperatorIdentityTest extends E2eTest {
     @Order(2)
     void least_privilege(String expected, List<String> what) {
         // in every namespace, and in namespaces the suite uses (a namespaced grant would show there)
-        for (List<String> scope : List.of(List.of("--all-namespaces"), List.of("-n", "mail"),
-                List.of("-n", E2eExtension.SYSTEM_NAMESPACE))) {
+        for (List<String> scope : List.of(
+                List.of("--all-namespaces"), List.of("-n", "mail"), List.of("-n", E2eExtension.SYSTEM_NAMESPACE))) {
             List<String> args = new ArrayList<>(List.of("auth", "can-i"));
             args.addAll(what);
             args.addAll(scope);

@@ -3,11 +3,11 @@ package dev.mre.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mre.e2e.harness.Ownership;
-import dev.mre.e2e.harness.Mre;
 import dev.mre.e2e.harness.Cmd;
 import dev.mre.e2e.harness.Emulator;
 import dev.mre.e2e.harness.Json;
+import dev.mre.e2e.harness.Mre;
+import dev.mre.e2e.harness.Ownership;
 import dev.mre.e2e.harness.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,12 +27,19 @@ import org.junit.jupiter.api.Test;
 class A03ExamplesTest extends E2eTest {
 
     /** What an example declares, and what the emulator must therefore hold. */
-    record Expected(String namespace, String name, String endpointName, String region, String secondary,
-                    Map<String, String> tags) {}
+    record Expected(
+            String namespace,
+            String name,
+            String endpointName,
+            String region,
+            String secondary,
+            Map<String, String> tags) {}
 
     static List<Path> exampleFiles() throws IOException {
         try (Stream<Path> s = Files.list(repo().resolve("examples"))) {
-            return s.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().toList();
+            return s.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -46,11 +53,19 @@ class A03ExamplesTest extends E2eTest {
                 String ns = Json.text(doc, "metadata.namespace");
                 String name = Json.text(doc, "metadata.name");
                 JsonNode spec = doc.path("spec");
-                String endpointName = spec.hasNonNull("endpointName") ? spec.path("endpointName").asText() : name;
+                String endpointName = spec.hasNonNull("endpointName")
+                        ? spec.path("endpointName").asText()
+                        : name;
                 String region = spec.hasNonNull("region") ? spec.path("region").asText() : Mre.DEFAULT_REGION;
-                String secondary = spec.path("details").path("routesDetails").path(0).path("region").asText(null);
+                String secondary = spec.path("details")
+                        .path("routesDetails")
+                        .path(0)
+                        .path("region")
+                        .asText(null);
                 Map<String, String> tags = new LinkedHashMap<>();
-                spec.path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
+                spec.path("tags")
+                        .forEach(t ->
+                                tags.put(t.path("key").asText(), t.path("value").asText()));
                 all.add(new Expected(ns, name, endpointName, region, secondary, expectedTags(ns, name, tags)));
             }
         }
@@ -69,13 +84,15 @@ class A03ExamplesTest extends E2eTest {
     @Test
     @Order(2)
     void kubectl_wait_for_condition_Ready() throws IOException {
-        List<String> namespaces = examples().stream().map(Expected::namespace).distinct().toList();
+        List<String> namespaces =
+                examples().stream().map(Expected::namespace).distinct().toList();
         assertThat(namespaces).contains("mail");
         long t0 = System.nanoTime();
         for (String ns : namespaces) {
             kubectl().ok("wait", "--for=condition=Ready", "mre", "--all", "-n", ns, "--timeout=120s");
         }
-        Progress.timing("examples applied -> all Ready (kubectl wait)", java.time.Duration.ofNanos(System.nanoTime() - t0));
+        Progress.timing(
+                "examples applied -> all Ready (kubectl wait)", java.time.Duration.ofNanos(System.nanoTime() - t0));
         kubectl().ok("get", "mre", "-n", "mail");
     }
 
@@ -86,7 +103,8 @@ class A03ExamplesTest extends E2eTest {
         assertThat(expected).hasSizeGreaterThanOrEqualTo(3);
         List<Emulator.Endpoint> endpoints = emulator().endpoints();
         Progress.log("  emulator state: %s", endpoints);
-        assertThat(endpoints).as("one endpoint per example object, nothing else")
+        assertThat(endpoints)
+                .as("one endpoint per example object, nothing else")
                 .hasSize(expected.size());
         for (Expected e : expected) {
             List<Emulator.Endpoint> named = emulator().endpointsNamed(e.endpointName());
@@ -106,17 +124,23 @@ class A03ExamplesTest extends E2eTest {
             assertThat(Json.text(m, "status.endpointStatus")).isEqualTo("READY");
             assertThat(Json.text(m, "status.primaryRegion")).isEqualTo(e.region());
             assertThat(Json.text(m, "status.arn")).isEqualTo(ep.arn());
-            assertThat(m.path("status").path("regions").toString()).as("status.regions")
+            assertThat(m.path("status").path("regions").toString())
+                    .as("status.regions")
                     .contains("\"" + e.region() + "\"", "\"" + e.secondary() + "\"");
             assertThat(m.path("metadata").path("finalizers").toString()).contains(FINALIZER);
             for (String type : List.of("Reconciling", "Stalled")) {
-                assertThat(condition(m, type).map(c -> c.path("status").asText()).orElse("absent"))
-                        .as("%s of %s", type, e.name()).isEqualTo("False");
+                assertThat(condition(m, type)
+                                .map(c -> c.path("status").asText())
+                                .orElse("absent"))
+                        .as("%s of %s", type, e.name())
+                        .isEqualTo("False");
             }
         }
         List<Emulator.Call> log = emulator().calls();
         for (Expected e : expected) {
-            assertThat(successfulCreates(log, e.endpointName())).as("creates of %s", e.endpointName()).isEqualTo(1);
+            assertThat(successfulCreates(log, e.endpointName()))
+                    .as("creates of %s", e.endpointName())
+                    .isEqualTo(1);
         }
     }
 
@@ -129,13 +153,18 @@ class A03ExamplesTest extends E2eTest {
                 if (!"MultiRegionEndpoint".equals(Json.text(doc, "kind"))) {
                     continue;
                 }
-                JsonNode live = mre(Json.text(doc, "metadata.namespace"), Json.text(doc, "metadata.name")).orElseThrow();
-                assertThat(live.path("spec")).as("live spec of %s", f.getFileName()).isEqualTo(doc.path("spec"));
+                JsonNode live = mre(Json.text(doc, "metadata.namespace"), Json.text(doc, "metadata.name"))
+                        .orElseThrow();
+                assertThat(live.path("spec"))
+                        .as("live spec of %s", f.getFileName())
+                        .isEqualTo(doc.path("spec"));
             }
         }
         // applied client-side, so compared client-side (a server-side diff of a client-side-applied object always
         // shows kubectl's own last-applied annotation being rewritten; A5 covers server-side apply + diff)
         Cmd.Result diff = kubectl().run("diff", "-f", "examples/");
-        assertThat(diff.exitCode()).as("kubectl diff -f examples/ exit code (0 = no drift)\n%s", diff.output()).isZero();
+        assertThat(diff.exitCode())
+                .as("kubectl diff -f examples/ exit code (0 = no drift)\n%s", diff.output())
+                .isZero();
     }
 }

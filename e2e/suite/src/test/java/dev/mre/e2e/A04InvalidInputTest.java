@@ -50,15 +50,26 @@ class A04InvalidInputTest extends E2eTest {
 
     static Invalid read(Path f) {
         try {
-            List<String> header = Files.readAllLines(f).stream().takeWhile(l -> l.startsWith("#")).toList();
-            String expect = header.stream().filter(l -> l.startsWith("# expect:")).map(l -> l.substring(9).trim())
-                    .findFirst().orElse(null);
-            String validate = header.stream().filter(l -> l.startsWith("# validate:"))
+            List<String> header = Files.readAllLines(f).stream()
+                    .takeWhile(l -> l.startsWith("#"))
+                    .toList();
+            String expect = header.stream()
+                    .filter(l -> l.startsWith("# expect:"))
+                    .map(l -> l.substring(9).trim())
+                    .findFirst()
+                    .orElse(null);
+            String validate = header.stream()
+                    .filter(l -> l.startsWith("# validate:"))
                     .map(l -> l.substring(11).trim().split("\\s+")[0])
-                    .findFirst().orElse("strict");
+                    .findFirst()
+                    .orElse("strict");
             JsonNode doc = Json.yamlDocuments(f).get(0);
             JsonNode ep = doc.path("spec").path("endpointName");
-            return new Invalid(f.getFileName().toString(), expect, validate, Json.text(doc, "metadata.name"),
+            return new Invalid(
+                    f.getFileName().toString(),
+                    expect,
+                    validate,
+                    Json.text(doc, "metadata.name"),
                     ep.isTextual() ? ep.asText() : null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -67,7 +78,10 @@ class A04InvalidInputTest extends E2eTest {
 
     static List<Invalid> invalidManifests() throws IOException {
         try (Stream<Path> s = Files.list(repo().resolve(DIR))) {
-            return s.filter(f -> f.toString().endsWith(".yaml")).sorted().map(A04InvalidInputTest::read).toList();
+            return s.filter(f -> f.toString().endsWith(".yaml"))
+                    .sorted()
+                    .map(A04InvalidInputTest::read)
+                    .toList();
         }
     }
 
@@ -78,12 +92,17 @@ class A04InvalidInputTest extends E2eTest {
         Progress.log("  %d invalid manifests in %s", all.size(), DIR);
         assertThat(all).hasSizeGreaterThanOrEqualTo(25);
         assertThat(all).allSatisfy(i -> {
-            assertThat(i.expect()).as("%s: first line '# expect: <field>'", i.file()).isNotBlank();
+            assertThat(i.expect())
+                    .as("%s: first line '# expect: <field>'", i.file())
+                    .isNotBlank();
             assertThat(Files.readAllLines(repo().resolve(DIR).resolve(i.file())).get(0))
-                    .as("%s: first line", i.file()).startsWith("# expect: ");
+                    .as("%s: first line", i.file())
+                    .startsWith("# expect: ");
             assertThat(i.name()).as("%s: metadata.name", i.file()).isNotBlank();
         });
-        assertThat(all.stream().map(Invalid::name).distinct().count()).as("distinct object names").isEqualTo(all.size());
+        assertThat(all.stream().map(Invalid::name).distinct().count())
+                .as("distinct object names")
+                .isEqualTo(all.size());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -94,36 +113,67 @@ class A04InvalidInputTest extends E2eTest {
         if (inv.endpointName() != null) {
             NEVER_CALLED.add(inv.endpointName());
         }
-        Cmd.Result r = kubectl().run("apply", "--validate=" + inv.validate(), "-f", DIR.resolve(inv.file()).toString());
-        assertThat(r.exitCode()).as("kubectl apply of %s must fail:\n%s", inv.file(), r.output()).isNotZero();
+        Cmd.Result r = kubectl()
+                .run(
+                        "apply",
+                        "--validate=" + inv.validate(),
+                        "-f",
+                        DIR.resolve(inv.file()).toString());
+        assertThat(r.exitCode())
+                .as("kubectl apply of %s must fail:\n%s", inv.file(), r.output())
+                .isNotZero();
         assertThat(r.stderr()).as("stderr of kubectl apply -f %s", inv.file()).contains(inv.expect());
-        assertThat(mre(NS, inv.name())).as("object %s/%s must not exist", NS, inv.name()).isEmpty();
+        assertThat(mre(NS, inv.name()))
+                .as("object %s/%s must not exist", NS, inv.name())
+                .isEmpty();
     }
 
     // ---- immutability: endpointName, region and details cannot be changed, added or removed
 
-    static final Mre SET = Mre.of(NS, "immutable-set").endpointName("immutable-set-ep").region("us-west-2")
-            .secondary("eu-west-1").tag("team", "mail");
+    static final Mre SET = Mre.of(NS, "immutable-set")
+            .endpointName("immutable-set-ep")
+            .region("us-west-2")
+            .secondary("eu-west-1")
+            .tag("team", "mail");
     static final Mre UNSET = Mre.of(NS, "immutable-unset").secondary("eu-central-1");
 
     @Test
     @Order(3)
     void valid_objects_to_try_changing_are_created_and_Ready() {
-        kubectl().ok("apply", "-f", writeManifest("immutable-set.yaml", SET.yaml()).toString());
-        kubectl().ok("apply", "-f", writeManifest("immutable-unset.yaml", UNSET.yaml()).toString());
+        kubectl()
+                .ok(
+                        "apply",
+                        "-f",
+                        writeManifest("immutable-set.yaml", SET.yaml()).toString());
+        kubectl()
+                .ok(
+                        "apply",
+                        "-f",
+                        writeManifest("immutable-unset.yaml", UNSET.yaml()).toString());
         awaitReady(NS, SET.name(), Duration.ofSeconds(90));
         awaitReady(NS, UNSET.name(), Duration.ofSeconds(90));
     }
 
     static Stream<Arguments> immutableChanges() {
         List<Arguments> a = new ArrayList<>();
-        a.add(change("change endpointName", SET, "spec.endpointName",
+        a.add(change(
+                "change endpointName",
+                SET,
+                "spec.endpointName",
                 m -> SET.copy().endpointName("immutable-set-renamed")));
         a.add(change("change region", SET, "spec.region", m -> SET.copy().region("us-east-2")));
-        a.add(change("change details (secondary region)", SET, "spec.details", m -> SET.copy().secondary("ap-south-1")));
-        a.add(change("remove endpointName", SET, "spec.endpointName", m -> SET.copy().endpointName(null)));
+        a.add(change(
+                "change details (secondary region)",
+                SET,
+                "spec.details",
+                m -> SET.copy().secondary("ap-south-1")));
+        a.add(change(
+                "remove endpointName", SET, "spec.endpointName", m -> SET.copy().endpointName(null)));
         a.add(change("remove region", SET, "spec.region", m -> SET.copy().region(null)));
-        a.add(change("add endpointName", UNSET, "spec.endpointName",
+        a.add(change(
+                "add endpointName",
+                UNSET,
+                "spec.endpointName",
                 m -> UNSET.copy().endpointName("immutable-unset-added")));
         a.add(change("add region", UNSET, "spec.region", m -> UNSET.copy().region("us-west-1")));
         return a.stream();
@@ -137,15 +187,26 @@ class A04InvalidInputTest extends E2eTest {
     @MethodSource("immutableChanges")
     @Order(4)
     void an_immutable_field_cannot_change(String what, Mre base, String field, Mre edited) {
-        NEVER_CALLED.add(edited.effectiveEndpointName().equals(base.effectiveEndpointName()) ? "-"
-                : edited.effectiveEndpointName());
-        long generation = mre(NS, base.name()).orElseThrow().path("metadata").path("generation").asLong();
-        Path f = writeManifest(base.name() + "-" + what.replace(' ', '-').replaceAll("[()]", "") + ".yaml", edited.yaml());
+        NEVER_CALLED.add(
+                edited.effectiveEndpointName().equals(base.effectiveEndpointName())
+                        ? "-"
+                        : edited.effectiveEndpointName());
+        long generation = mre(NS, base.name())
+                .orElseThrow()
+                .path("metadata")
+                .path("generation")
+                .asLong();
+        Path f = writeManifest(
+                base.name() + "-" + what.replace(' ', '-').replaceAll("[()]", "") + ".yaml", edited.yaml());
         Cmd.Result r = kubectl().run("apply", "-f", f.toString());
-        assertThat(r.exitCode()).as("kubectl apply (%s) must be refused:\n%s", what, r.output()).isNotZero();
+        assertThat(r.exitCode())
+                .as("kubectl apply (%s) must be refused:\n%s", what, r.output())
+                .isNotZero();
         assertThat(r.stderr()).contains(field).contains("immutable");
         JsonNode now = mre(NS, base.name()).orElseThrow();
-        assertThat(now.path("metadata").path("generation").asLong()).as("generation unchanged").isEqualTo(generation);
+        assertThat(now.path("metadata").path("generation").asLong())
+                .as("generation unchanged")
+                .isEqualTo(generation);
     }
 
     @Test
@@ -170,15 +231,19 @@ class A04InvalidInputTest extends E2eTest {
         NEVER_CALLED.remove("-");
         assertThat(NEVER_CALLED).hasSizeGreaterThanOrEqualTo(25);
         List<Emulator.Call> log = emulator().calls();
-        List<Emulator.Call> offending = log.stream().filter(c -> c.endpointName() != null
-                && NEVER_CALLED.contains(c.endpointName())).toList();
-        Progress.log("  %d calls in the emulator's log, none may name one of %d refused objects", log.size(),
-                NEVER_CALLED.size());
+        List<Emulator.Call> offending = log.stream()
+                .filter(c -> c.endpointName() != null && NEVER_CALLED.contains(c.endpointName()))
+                .toList();
+        Progress.log(
+                "  %d calls in the emulator's log, none may name one of %d refused objects",
+                log.size(), NEVER_CALLED.size());
         assertThat(offending).as("calls for refused objects").isEmpty();
         assertThat(emulator().endpoints()).noneMatch(e -> NEVER_CALLED.contains(e.endpointName()));
         // only the two valid objects exist in the namespace
         Cmd.Result names = kubectl().ok("get", "mre", "-n", NS, "-o", "name");
-        assertThat(names.stdout().lines().toList()).containsExactlyInAnyOrder(
-                "multiregionendpoint.ses.mre.dev/immutable-set", "multiregionendpoint.ses.mre.dev/immutable-unset");
+        assertThat(names.stdout().lines().toList())
+                .containsExactlyInAnyOrder(
+                        "multiregionendpoint.ses.mre.dev/immutable-set",
+                        "multiregionendpoint.ses.mre.dev/immutable-unset");
     }
 }

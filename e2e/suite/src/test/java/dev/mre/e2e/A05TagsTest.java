@@ -35,12 +35,16 @@ class A05TagsTest extends E2eTest {
 
     static Map<String, String> declaredTags(JsonNode doc) {
         Map<String, String> tags = new LinkedHashMap<>();
-        doc.path("spec").path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
+        doc.path("spec")
+                .path("tags")
+                .forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
         return tags;
     }
 
     static String endpointName(JsonNode doc) {
-        return doc.path("spec").path("endpointName").asText(doc.path("metadata").path("name").asText());
+        return doc.path("spec")
+                .path("endpointName")
+                .asText(doc.path("metadata").path("name").asText());
     }
 
     /** The example with tags edited as a user would: team changed, cost-center removed, env added. */
@@ -50,8 +54,10 @@ class A05TagsTest extends E2eTest {
         tags.addObject().put("key", "team").put("value", "platform");
         tags.addObject().put("key", "env").put("value", "prod");
         ((ObjectNode) doc.path("spec")).set("tags", tags);
-        return writeManifest("global-mail-retagged.yaml",
-                "# examples/global-mail.yaml with its tags edited by the e2e suite\n" + Json.YAML.writeValueAsString(doc));
+        return writeManifest(
+                "global-mail-retagged.yaml",
+                "# examples/global-mail.yaml with its tags edited by the e2e suite\n"
+                        + Json.YAML.writeValueAsString(doc));
     }
 
     @Test
@@ -67,8 +73,11 @@ class A05TagsTest extends E2eTest {
         long t0 = System.nanoTime();
         kubectl().ok("apply", "--server-side", "-f", edited.toString());
         Map<String, String> want = expectedTags(NS, NAME, Map.of("team", "platform", "env", "prod"));
-        await("the emulator's tags of " + endpoint + " follow the edit", Duration.ofSeconds(60),
-                () -> emulator().endpointsNamed(endpoint).stream().anyMatch(e -> e.tags().equals(want)),
+        await(
+                "the emulator's tags of " + endpoint + " follow the edit",
+                Duration.ofSeconds(60),
+                () -> emulator().endpointsNamed(endpoint).stream()
+                        .anyMatch(e -> e.tags().equals(want)),
                 () -> emulator().endpointsNamed(endpoint).toString());
         JsonNode ready = awaitReady(NS, NAME, Duration.ofSeconds(60));
         Progress.timing("tag edit applied -> SES tags updated and Ready", Duration.ofNanos(System.nanoTime() - t0));
@@ -77,12 +86,17 @@ class A05TagsTest extends E2eTest {
         List<Emulator.Call> log = emulator().calls();
         assertThat(log).anyMatch(c -> "TagResource".equals(c.operation()) && "200".equals(c.outcome()));
         assertThat(log).anyMatch(c -> "UntagResource".equals(c.operation()) && "200".equals(c.outcome()));
-        assertThat(successfulCreates(log, endpoint)).as("no new endpoint for a tag change").isEqualTo(createsBefore);
+        assertThat(successfulCreates(log, endpoint))
+                .as("no new endpoint for a tag change")
+                .isEqualTo(createsBefore);
 
-        assertThat(ready.path("spec")).as("live spec = the edited file's spec")
+        assertThat(ready.path("spec"))
+                .as("live spec = the edited file's spec")
                 .isEqualTo(Json.yamlDocuments(edited).get(0).path("spec"));
         Cmd.Result diff = kubectl().run("diff", "--server-side", "-f", edited.toString());
-        assertThat(diff.exitCode()).as("kubectl diff --server-side exit code (0 = no drift)\n%s", diff.output()).isZero();
+        assertThat(diff.exitCode())
+                .as("kubectl diff --server-side exit code (0 = no drift)\n%s", diff.output())
+                .isZero();
     }
 
     @Test
@@ -92,12 +106,17 @@ class A05TagsTest extends E2eTest {
         String endpoint = endpointName(original);
         kubectl().ok("apply", "--server-side", "-f", EXAMPLE.toString());
         Map<String, String> want = expectedTags(NS, NAME, declaredTags(original));
-        await("the emulator's tags of " + endpoint + " are the example's again", Duration.ofSeconds(60),
-                () -> emulator().endpointsNamed(endpoint).stream().anyMatch(e -> e.tags().equals(want)),
+        await(
+                "the emulator's tags of " + endpoint + " are the example's again",
+                Duration.ofSeconds(60),
+                () -> emulator().endpointsNamed(endpoint).stream()
+                        .anyMatch(e -> e.tags().equals(want)),
                 () -> emulator().endpointsNamed(endpoint).toString());
         JsonNode ready = awaitReady(NS, NAME, Duration.ofSeconds(60));
         assertThat(ready.path("spec")).as("live spec = the example's spec").isEqualTo(original.path("spec"));
         Cmd.Result diff = kubectl().run("diff", "--server-side", "-f", EXAMPLE.toString());
-        assertThat(diff.exitCode()).as("kubectl diff --server-side exit code (0 = no drift)\n%s", diff.output()).isZero();
+        assertThat(diff.exitCode())
+                .as("kubectl diff --server-side exit code (0 = no drift)\n%s", diff.output())
+                .isZero();
     }
 }

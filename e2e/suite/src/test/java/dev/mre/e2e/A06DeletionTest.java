@@ -3,10 +3,10 @@ package dev.mre.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mre.e2e.harness.Ownership;
 import dev.mre.e2e.harness.Conditions;
 import dev.mre.e2e.harness.Emulator;
 import dev.mre.e2e.harness.Json;
+import dev.mre.e2e.harness.Ownership;
 import dev.mre.e2e.harness.Progress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +29,8 @@ class A06DeletionTest extends E2eTest {
     record Observation(long atMs, boolean objectExists, String endpointStatus, boolean heldByFinalizer) {
 
         boolean sameState(Observation o) {
-            return objectExists == o.objectExists && endpointStatus.equals(o.endpointStatus)
+            return objectExists == o.objectExists
+                    && endpointStatus.equals(o.endpointStatus)
                     && heldByFinalizer == o.heldByFinalizer;
         }
     }
@@ -49,35 +50,58 @@ class A06DeletionTest extends E2eTest {
             // every poll is recorded: the object first, then SES, so that "object gone" followed by "endpoint still
             // there" would show a premature release
             List<Observation> seen = new ArrayList<>();
-            Conditions.await("the object released after its endpoint is gone", Duration.ofSeconds(90),
-                    Duration.ofMillis(150), () -> {
-                Optional<JsonNode> obj = mre(ns, name);
-                String status = emulator().endpointsNamed(endpoint).stream().map(Emulator.Endpoint::status)
-                        .findFirst().orElse("(none)");
-                Observation o = new Observation((System.nanoTime() - t0) / 1_000_000, obj.isPresent(), status,
-                        obj.map(m -> Json.text(m, "metadata.deletionTimestamp") != null
-                                && m.path("metadata").path("finalizers").toString().contains(FINALIZER)).orElse(false));
-                if (seen.isEmpty() || !seen.get(seen.size() - 1).sameState(o)) {
-                    Progress.log("  t=%5d ms object %s, SES endpoint %s", o.atMs(), o.objectExists()
-                            ? "present" + (o.heldByFinalizer() ? " (deletionTimestamp, finalizer)" : "") : "gone",
-                            o.endpointStatus());
-                }
-                seen.add(o);
-                return !o.objectExists();
-            }, () -> seen.isEmpty() ? "-" : seen.get(seen.size() - 1).toString());
-            Progress.timing("kubectl delete -> object released (SES deleteDelay 5s)",
-                    Duration.ofNanos(System.nanoTime() - t0));
-            assertThat(seen).as("while the object exists it has its deletionTimestamp and the finalizer")
+            Conditions.await(
+                    "the object released after its endpoint is gone",
+                    Duration.ofSeconds(90),
+                    Duration.ofMillis(150),
+                    () -> {
+                        Optional<JsonNode> obj = mre(ns, name);
+                        String status = emulator().endpointsNamed(endpoint).stream()
+                                .map(Emulator.Endpoint::status)
+                                .findFirst()
+                                .orElse("(none)");
+                        Observation o = new Observation(
+                                (System.nanoTime() - t0) / 1_000_000,
+                                obj.isPresent(),
+                                status,
+                                obj.map(m -> Json.text(m, "metadata.deletionTimestamp") != null
+                                                && m.path("metadata")
+                                                        .path("finalizers")
+                                                        .toString()
+                                                        .contains(FINALIZER))
+                                        .orElse(false));
+                        if (seen.isEmpty() || !seen.get(seen.size() - 1).sameState(o)) {
+                            Progress.log(
+                                    "  t=%5d ms object %s, SES endpoint %s",
+                                    o.atMs(),
+                                    o.objectExists()
+                                            ? "present" + (o.heldByFinalizer() ? " (deletionTimestamp, finalizer)" : "")
+                                            : "gone",
+                                    o.endpointStatus());
+                        }
+                        seen.add(o);
+                        return !o.objectExists();
+                    },
+                    () -> seen.isEmpty() ? "-" : seen.get(seen.size() - 1).toString());
+            Progress.timing(
+                    "kubectl delete -> object released (SES deleteDelay 5s)", Duration.ofNanos(System.nanoTime() - t0));
+            assertThat(seen)
+                    .as("while the object exists it has its deletionTimestamp and the finalizer")
                     .allMatch(o -> !o.objectExists() || o.heldByFinalizer());
-            assertThat(seen).as("the object stays while SES says DELETING")
+            assertThat(seen)
+                    .as("the object stays while SES says DELETING")
                     .anyMatch(o -> o.objectExists() && o.endpointStatus().equals("DELETING"));
-            assertThat(seen).as("the object is never released while the endpoint still exists")
+            assertThat(seen)
+                    .as("the object is never released while the endpoint still exists")
                     .noneMatch(o -> !o.objectExists() && !o.endpointStatus().equals("(none)"));
         } finally {
             emulator().settings(Map.of("deleteDelay", "2s"));
         }
-        assertThat(emulator().endpointsNamed(endpoint)).as("endpoint gone from SES").isEmpty();
-        assertThat(calls(emulator().calls(), "DeleteMultiRegionEndpoint", endpoint, "200")).as("successful deletes")
+        assertThat(emulator().endpointsNamed(endpoint))
+                .as("endpoint gone from SES")
+                .isEmpty();
+        assertThat(calls(emulator().calls(), "DeleteMultiRegionEndpoint", endpoint, "200"))
+                .as("successful deletes")
                 .isPositive();
     }
 
@@ -95,11 +119,14 @@ class A06DeletionTest extends E2eTest {
         kubectl().ok("delete", "mre", name, "-n", ns, "--timeout=90s");
         awaitGone(ns, name, Duration.ofSeconds(10));
 
-        Emulator.Endpoint kept = emulator().endpoint(region, endpoint).orElseThrow(
-                () -> new AssertionError("retained endpoint " + region + "/" + endpoint + " is gone"));
+        Emulator.Endpoint kept = emulator()
+                .endpoint(region, endpoint)
+                .orElseThrow(() -> new AssertionError("retained endpoint " + region + "/" + endpoint + " is gone"));
         assertThat(kept.status()).isEqualTo("READY");
         // kept with its ownership tag, so that the same object re-created later picks it up again
         assertThat(kept.tags()).containsEntry(Ownership.TAG, owner(ns, name));
-        assertThat(deleteCalls(emulator().calls(), endpoint)).as("Delete calls for the retained endpoint").isZero();
+        assertThat(deleteCalls(emulator().calls(), endpoint))
+                .as("Delete calls for the retained endpoint")
+                .isZero();
     }
 }

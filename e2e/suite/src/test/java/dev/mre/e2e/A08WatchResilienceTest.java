@@ -25,22 +25,33 @@ class A08WatchResilienceTest extends E2eTest {
     @Test
     @Order(1)
     void objects_changed_around_an_apiserver_restart_converge() throws Exception {
-        assumeTrue(harness().controlPlane().canRestartApiserver(),
+        assumeTrue(
+                harness().controlPlane().canRestartApiserver(),
                 "the kube-apiserver of an external cluster (E2E_KUBECONFIG) is not restarted by the suite");
         Mre base = Mre.of(NS, "watch-base").tag("phase", "before");
-        kubectl().ok("apply", "-f", writeManifest("watch-base.yaml", base.yaml()).toString());
+        kubectl()
+                .ok("apply", "-f", writeManifest("watch-base.yaml", base.yaml()).toString());
         awaitReady(NS, base.name(), Duration.ofSeconds(60));
 
-        Mre w1 = Mre.of(NS, "watch-1").region("us-west-2").secondary("us-east-1").tag("when", "before-restart");
+        Mre w1 =
+                Mre.of(NS, "watch-1").region("us-west-2").secondary("us-east-1").tag("when", "before-restart");
         Mre w2 = Mre.of(NS, "watch-2").tag("when", "after-restart");
-        Mre w3 = Mre.of(NS, "watch-3").endpointName("watch-3-ep").secondary("ap-southeast-2").tag("when", "after-restart");
+        Mre w3 = Mre.of(NS, "watch-3")
+                .endpointName("watch-3-ep")
+                .secondary("ap-southeast-2")
+                .tag("when", "after-restart");
         Mre retagged = base.copy().tag("phase", "after").tag("extra", "yes");
 
         long t0 = System.nanoTime();
         kubectl().ok("apply", "-f", writeManifest("watch-1.yaml", w1.yaml()).toString());
         Progress.timing("testenv.sh restart-apiserver", harness().controlPlane().restartApiserver());
         kubectl().ok("apply", "-f", writeManifest("watch-2.yaml", w2.yaml()).toString());
-        kubectl().ok("apply", "-f", writeManifest("watch-base-retagged.yaml", retagged.yaml()).toString());
+        kubectl()
+                .ok(
+                        "apply",
+                        "-f",
+                        writeManifest("watch-base-retagged.yaml", retagged.yaml())
+                                .toString());
         kubectl().ok("apply", "-f", writeManifest("watch-3.yaml", w3.yaml()).toString());
 
         for (Mre m : List.of(w1, w2, w3, retagged)) {
@@ -55,7 +66,8 @@ class A08WatchResilienceTest extends E2eTest {
             assertThat(eps).as("endpoints named %s", m.effectiveEndpointName()).hasSize(1);
             assertThat(eps.get(0).status()).isEqualTo("READY");
             assertThat(eps.get(0).regions()).containsExactly(m.effectiveRegion(), m.secondary());
-            assertThat(eps.get(0).tags()).as("tags of %s", m.effectiveEndpointName())
+            assertThat(eps.get(0).tags())
+                    .as("tags of %s", m.effectiveEndpointName())
                     .isEqualTo(expectedTags(NS, m.name(), m.tags()));
             assertThat(successfulCreates(log, m.effectiveEndpointName())).isEqualTo(1);
         }

@@ -29,14 +29,26 @@ class A09KstatusTest extends E2eTest {
     static Path kstatusBinary() {
         Path bin = repo().resolve(".tools/kstatus/kstatus");
         if (!Files.isExecutable(bin)) {
-            Cmd.of("make", "-s", "kstatus-tool").dir(repo()).timeout(Duration.ofMinutes(5)).run().orThrow();
+            Cmd.of("make", "-s", "kstatus-tool")
+                    .dir(repo())
+                    .timeout(Duration.ofMinutes(5))
+                    .run()
+                    .orThrow();
         }
         return bin;
     }
 
     static String kstatus(String name) {
-        Cmd.Result r = Cmd.of(kstatusBinary().toString(), "--kubeconfig", harness().controlPlane().adminKubeconfig().toString(),
-                "--namespace", NS, name).timeout(Duration.ofSeconds(30)).run().orThrow();
+        Cmd.Result r = Cmd.of(
+                        kstatusBinary().toString(),
+                        "--kubeconfig",
+                        harness().controlPlane().adminKubeconfig().toString(),
+                        "--namespace",
+                        NS,
+                        name)
+                .timeout(Duration.ofSeconds(30))
+                .run()
+                .orThrow();
         return r.stdout().trim();
     }
 
@@ -49,10 +61,14 @@ class A09KstatusTest extends E2eTest {
             Mre first = Mre.of(NS, "kstatus-a").endpointName("kstatus-shared");
             kubectl().runWithStdin(first.yaml(), "apply", "-f", "-").orThrow();
             AtomicReference<String> seen = new AtomicReference<>("");
-            await("kstatus InProgress while SES is CREATING", Duration.ofSeconds(30), () -> {
-                seen.set(kstatus("kstatus-a"));
-                return seen.get().startsWith("kstatus-a InProgress");
-            }, seen::get);
+            await(
+                    "kstatus InProgress while SES is CREATING",
+                    Duration.ofSeconds(30),
+                    () -> {
+                        seen.set(kstatus("kstatus-a"));
+                        return seen.get().startsWith("kstatus-a InProgress");
+                    },
+                    seen::get);
             Progress.log("  creating: %s", seen.get());
 
             awaitReady(NS, "kstatus-a", Duration.ofSeconds(60));
@@ -62,10 +78,14 @@ class A09KstatusTest extends E2eTest {
             // same endpoint name in the same namespace and region, other object: Stalled/EndpointNameConflict
             Mre second = Mre.of(NS, "kstatus-b").endpointName("kstatus-shared");
             kubectl().runWithStdin(second.yaml(), "apply", "-f", "-").orThrow();
-            await("kstatus Failed when Stalled", Duration.ofSeconds(60), () -> {
-                seen.set(kstatus("kstatus-b"));
-                return seen.get().startsWith("kstatus-b Failed");
-            }, seen::get);
+            await(
+                    "kstatus Failed when Stalled",
+                    Duration.ofSeconds(60),
+                    () -> {
+                        seen.set(kstatus("kstatus-b"));
+                        return seen.get().startsWith("kstatus-b Failed");
+                    },
+                    seen::get);
             // the message says the name is taken, without naming the object that owns it
             assertThat(seen.get()).contains("owned by another object").doesNotContain("kstatus-a");
             Progress.log("  stalled:  %s", seen.get());

@@ -11,10 +11,10 @@ import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.MethodOrderer;
 
 /**
  * Several AWS accounts from one cluster, driven with kubectl only: cluster-scoped RoleSelectors map namespaces (by
@@ -60,19 +60,31 @@ class A10AccountsTest extends E2eTest {
     }
 
     static String reason(String ns, String name) {
-        return mre(ns, name).flatMap(m -> condition(m, "Ready")).map(c -> c.path("reason").asText()).orElse("");
+        return mre(ns, name)
+                .flatMap(m -> condition(m, "Ready"))
+                .map(c -> c.path("reason").asText())
+                .orElse("");
     }
 
     static long sesCallsNaming(String endpointName, String account) {
-        return emulator().calls().stream().filter(c -> endpointName.equals(c.endpointName())
-                && account.equals(c.accountId())).count();
+        return emulator().calls().stream()
+                .filter(c -> endpointName.equals(c.endpointName()) && account.equals(c.accountId()))
+                .count();
     }
 
     @Test
     @Order(1)
     void two_namespaces_mapped_to_two_accounts_get_their_own_endpoint_of_the_same_name() {
-        emulator().settings(Map.of("roles", Map.of(ROLE_A, role(OPERATOR_USER), ROLE_B, role(OPERATOR_USER),
-                ROLE_C, role("arn:aws:iam::999999999999:root"))));
+        emulator()
+                .settings(Map.of(
+                        "roles",
+                        Map.of(
+                                ROLE_A,
+                                role(OPERATOR_USER),
+                                ROLE_B,
+                                role(OPERATOR_USER),
+                                ROLE_C,
+                                role("arn:aws:iam::999999999999:root"))));
         for (String ns : List.of(NS_A, NS_B, NS_C)) {
             harness().namespace(ns);
         }
@@ -80,7 +92,9 @@ class A10AccountsTest extends E2eTest {
         apply("rs-team-a.yaml", roleSelector("e2e-team-a", ROLE_A, "    names: [" + NS_A + "]\n"));
         apply("rs-team-b.yaml", roleSelector("e2e-team-b", ROLE_B, "    matchLabels: {team: b}\n"));
         apply("rs-team-c.yaml", roleSelector("e2e-team-c", ROLE_C, "    names: [" + NS_C + "]\n"));
-        assertThat(kubectl().ok("get", "roleselectors").stdout()).contains(ROLE_A).contains(ROLE_B);
+        assertThat(kubectl().ok("get", "roleselectors").stdout())
+                .contains(ROLE_A)
+                .contains(ROLE_B);
 
         apply("mre-a.yaml", object(NS_A, "mail", SHARED));
         apply("mre-b.yaml", object(NS_B, "mail", SHARED));
@@ -91,7 +105,8 @@ class A10AccountsTest extends E2eTest {
         List<Emulator.Endpoint> endpoints = emulator().endpointsNamed(SHARED);
         Progress.log("  endpoints named %s: %s", SHARED, endpoints);
         assertThat(endpoints).extracting(Emulator.Endpoint::accountId).containsExactlyInAnyOrder(ACCOUNT_A, ACCOUNT_B);
-        assertThat(emulator().calls()).filteredOn(c -> SHARED.equals(c.endpointName()))
+        assertThat(emulator().calls())
+                .filteredOn(c -> SHARED.equals(c.endpointName()))
                 .allSatisfy(c -> assertThat(c.roleArn()).isEqualTo(ACCOUNT_A.equals(c.accountId()) ? ROLE_A : ROLE_B));
     }
 
@@ -101,33 +116,50 @@ class A10AccountsTest extends E2eTest {
         kubectl().ok("label", "namespace", NS_B, "team-", "--overwrite");
         kubectl().ok("label", "namespace", NS_B, "ns=moved");
         // no selector matches any more: the operator's own account, not the one the endpoint lives in
-        await("AccountChanged after the relabel", Duration.ofSeconds(60),
-                () -> "AccountChanged".equals(reason(NS_B, "mail")), () -> reason(NS_B, "mail"));
+        await(
+                "AccountChanged after the relabel",
+                Duration.ofSeconds(60),
+                () -> "AccountChanged".equals(reason(NS_B, "mail")),
+                () -> reason(NS_B, "mail"));
         JsonNode stalled = mre(NS_B, "mail").orElseThrow();
-        String message = condition(stalled, "Stalled").orElseThrow().path("message").asText();
+        String message =
+                condition(stalled, "Stalled").orElseThrow().path("message").asText();
         assertThat(message).contains(ACCOUNT_B).contains(Emulator.ACCOUNT_ID);
         long inB = sesCallsNaming(SHARED, ACCOUNT_B);
         long inOwn = sesCallsNaming(SHARED, Emulator.ACCOUNT_ID);
         kubectl().ok("delete", "mre", "mail", "-n", NS_B, "--wait=false");
         // held for a while: the finalizer stays and nothing is called in either account
-        Awaitility.await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10))
-                .until(() -> mre(NS_B, "mail").isPresent() && sesCallsNaming(SHARED, ACCOUNT_B) == inB
+        Awaitility.await()
+                .during(Duration.ofSeconds(6))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> mre(NS_B, "mail").isPresent()
+                        && sesCallsNaming(SHARED, ACCOUNT_B) == inB
                         && sesCallsNaming(SHARED, Emulator.ACCOUNT_ID) == inOwn);
-        assertThat(emulator().endpointsNamed(SHARED)).extracting(Emulator.Endpoint::accountId).contains(ACCOUNT_B);
+        assertThat(emulator().endpointsNamed(SHARED))
+                .extracting(Emulator.Endpoint::accountId)
+                .contains(ACCOUNT_B);
 
         kubectl().ok("label", "namespace", NS_B, "team=b");
         awaitGone(NS_B, "mail", Duration.ofSeconds(90));
-        assertThat(emulator().endpointsNamed(SHARED)).extracting(Emulator.Endpoint::accountId)
-                .as("deleted in its own account, nothing created elsewhere").containsExactly(ACCOUNT_A);
+        assertThat(emulator().endpointsNamed(SHARED))
+                .extracting(Emulator.Endpoint::accountId)
+                .as("deleted in its own account, nothing created elsewhere")
+                .containsExactly(ACCOUNT_A);
     }
 
     @Test
     @Order(3)
     void a_role_that_cannot_be_assumed_is_access_denied_naming_it_and_recovers_when_trusted() {
         apply("mre-c.yaml", object(NS_C, "mail", "e2e-team-c-mail"));
-        await("AccessDenied naming the role", Duration.ofSeconds(60),
-                () -> "AccessDenied".equals(reason(NS_C, "mail")), () -> reason(NS_C, "mail"));
-        String message = condition(mre(NS_C, "mail").orElseThrow(), "Stalled").orElseThrow().path("message").asText();
+        await(
+                "AccessDenied naming the role",
+                Duration.ofSeconds(60),
+                () -> "AccessDenied".equals(reason(NS_C, "mail")),
+                () -> reason(NS_C, "mail"));
+        String message = condition(mre(NS_C, "mail").orElseThrow(), "Stalled")
+                .orElseThrow()
+                .path("message")
+                .asText();
         assertThat(message).contains(ROLE_C);
         assertThat(emulator().endpointsNamed("e2e-team-c-mail")).isEmpty();
 
@@ -141,15 +173,27 @@ class A10AccountsTest extends E2eTest {
     @Order(4)
     void the_pause_annotation_stops_every_call_deletion_included_until_removed() {
         kubectl().ok("annotate", "mre", "mail", "-n", NS_A, "ses.mre.dev/paused=true");
-        await("Reconciling=False/Paused, Ready kept", Duration.ofSeconds(30), () -> mre(NS_A, "mail")
-                .map(m -> condition(m, "Reconciling").map(c -> "Paused".equals(c.path("reason").asText())
-                        && "False".equals(c.path("status").asText())).orElse(false)
-                        && condition(m, "Ready").map(c -> "True".equals(c.path("status").asText())).orElse(false))
-                .orElse(false), () -> mre(NS_A, "mail").map(E2eTest::describeStatus).orElse("gone"));
+        await(
+                "Reconciling=False/Paused, Ready kept",
+                Duration.ofSeconds(30),
+                () -> mre(NS_A, "mail")
+                        .map(m -> condition(m, "Reconciling")
+                                        .map(c -> "Paused"
+                                                        .equals(c.path("reason").asText())
+                                                && "False"
+                                                        .equals(c.path("status").asText()))
+                                        .orElse(false)
+                                && condition(m, "Ready")
+                                        .map(c -> "True".equals(c.path("status").asText()))
+                                        .orElse(false))
+                        .orElse(false),
+                () -> mre(NS_A, "mail").map(E2eTest::describeStatus).orElse("gone"));
         long before = sesCallsNaming(SHARED, ACCOUNT_A);
         kubectl().ok("delete", "mre", "mail", "-n", NS_A, "--wait=false");
         // paused: the finalizer holds and nothing is called, for a while
-        Awaitility.await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10))
+        Awaitility.await()
+                .during(Duration.ofSeconds(6))
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> mre(NS_A, "mail").isPresent() && sesCallsNaming(SHARED, ACCOUNT_A) == before);
         assertThat(emulator().endpointsNamed(SHARED)).isNotEmpty();
 

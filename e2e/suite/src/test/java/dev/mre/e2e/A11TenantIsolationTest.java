@@ -50,10 +50,13 @@ class A11TenantIsolationTest extends E2eTest {
     static void namespacesAndAnAwsUser() {
         harness().namespace(NS_OWNER);
         harness().namespace(NS_INTRUDER);
-        awsUser = SesV2Client.builder().endpointOverride(emulator().endpoint()).region(Region.US_EAST_1)
+        awsUser = SesV2Client.builder()
+                .endpointOverride(emulator().endpoint())
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(Emulator.ACCESS_KEY, Emulator.SECRET_KEY)))
-                .httpClientBuilder(Apache5HttpClient.builder()).build();
+                .httpClientBuilder(Apache5HttpClient.builder())
+                .build();
     }
 
     @AfterAll
@@ -78,12 +81,19 @@ class A11TenantIsolationTest extends E2eTest {
 
     static Map<String, String> ready(String ns, String name) {
         JsonNode c = mre(ns, name).flatMap(m -> condition(m, "Ready")).orElse(null);
-        return c == null ? Map.of() : Map.of("reason", c.path("reason").asText(), "message", c.path("message").asText());
+        return c == null
+                ? Map.of()
+                : Map.of(
+                        "reason",
+                        c.path("reason").asText(),
+                        "message",
+                        c.path("message").asText());
     }
 
     static long acting(String endpointName) {
         return emulator().calls().stream()
-                .filter(c -> endpointName.equals(c.endpointName()) && ACTING.contains(c.operation())).count();
+                .filter(c -> endpointName.equals(c.endpointName()) && ACTING.contains(c.operation()))
+                .count();
     }
 
     @Test
@@ -98,24 +108,42 @@ class A11TenantIsolationTest extends E2eTest {
 
         // the same name from another namespace: refused without saying whose it is
         apply("tenant-intruder.yaml", object(NS_INTRUDER, "mail", SHARED, ""));
-        await("the intruder is refused with EndpointNameConflict", Duration.ofSeconds(60),
+        await(
+                "the intruder is refused with EndpointNameConflict",
+                Duration.ofSeconds(60),
                 () -> "EndpointNameConflict".equals(ready(NS_INTRUDER, "mail").get("reason")),
                 () -> ready(NS_INTRUDER, "mail").toString());
-        assertThat(ready(NS_INTRUDER, "mail").get("message")).contains("owned by another object")
-                .doesNotContain(NS_OWNER).doesNotContain(Ownership.namespaceUid(kubectl(), NS_OWNER));
+        assertThat(ready(NS_INTRUDER, "mail").get("message"))
+                .contains("owned by another object")
+                .doesNotContain(NS_OWNER)
+                .doesNotContain(Ownership.namespaceUid(kubectl(), NS_OWNER));
 
         // anyone with status rights in their namespace copies the owner's id (a printer column) into their status,
         // then edits the tags and deletes the object: none of it may reach the owner's endpoint
-        kubectl().ok("patch", "mre", "mail", "-n", NS_INTRUDER, "--subresource=status", "--type=merge", "-p",
-                "{\"status\":{\"endpointName\":\"" + SHARED + "\",\"endpointId\":\"" + id + "\",\"arn\":\""
-                        + before.arn() + "\",\"endpointStatus\":\"READY\",\"primaryRegion\":\"us-east-1\"}}");
-        apply("tenant-intruder.yaml", object(NS_INTRUDER, "mail", SHARED, "  tags:\n    - {key: team, value: intruder}\n"));
+        kubectl()
+                .ok(
+                        "patch",
+                        "mre",
+                        "mail",
+                        "-n",
+                        NS_INTRUDER,
+                        "--subresource=status",
+                        "--type=merge",
+                        "-p",
+                        "{\"status\":{\"endpointName\":\"" + SHARED + "\",\"endpointId\":\"" + id + "\",\"arn\":\""
+                                + before.arn() + "\",\"endpointStatus\":\"READY\",\"primaryRegion\":\"us-east-1\"}}");
+        apply(
+                "tenant-intruder.yaml",
+                object(NS_INTRUDER, "mail", SHARED, "  tags:\n    - {key: team, value: intruder}\n"));
         // a few observation passes with the forged status in place
-        Awaitility.await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10))
+        Awaitility.await()
+                .during(Duration.ofSeconds(6))
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> acting(SHARED) == actingBefore);
         kubectl().ok("delete", "mre", "mail", "-n", NS_INTRUDER, "--wait=true", "--timeout=60s");
 
-        assertThat(acting(SHARED)).as("Delete/TagResource/UntagResource calls on the owner's endpoint")
+        assertThat(acting(SHARED))
+                .as("Delete/TagResource/UntagResource calls on the owner's endpoint")
                 .isEqualTo(actingBefore);
         Emulator.Endpoint after = emulator().endpointsNamed(SHARED).get(0);
         assertThat(after.endpointId()).isEqualTo(id);
@@ -128,38 +156,60 @@ class A11TenantIsolationTest extends E2eTest {
     @Order(2)
     void an_endpoint_made_outside_kubernetes_is_adopted_only_when_its_aws_owner_tags_it_for_that_object() {
         CreateMultiRegionEndpointResponse made = awsUser.createMultiRegionEndpoint(r -> r.endpointName(MADE_OUTSIDE)
-                .details(Details.builder().routesDetails(RouteDetails.builder().region("eu-west-1").build()).build())
+                .details(Details.builder()
+                        .routesDetails(
+                                RouteDetails.builder().region("eu-west-1").build())
+                        .build())
                 .tags(Tag.builder().key("made-by").value("terraform").build()));
         String arn = "arn:aws:ses:us-east-1:" + Emulator.ACCOUNT_ID + ":multi-region-endpoint/" + MADE_OUTSIDE;
-        await("the endpoint made outside is READY", Duration.ofSeconds(30),
+        await(
+                "the endpoint made outside is READY",
+                Duration.ofSeconds(30),
                 () -> emulator().endpointsNamed(MADE_OUTSIDE).stream().anyMatch(e -> "READY".equals(e.status())),
                 () -> emulator().endpointsNamed(MADE_OUTSIDE).toString());
 
         // asking to adopt is not enough: its owner in AWS has not allowed it
         apply("tenant-adopter.yaml", object(NS_INTRUDER, "adopter", MADE_OUTSIDE, "  adoptionPolicy: Adopt\n"));
-        await("Adopt refused while the endpoint is not marked adoptable", Duration.ofSeconds(60),
-                () -> "EndpointNameConflict".equals(ready(NS_INTRUDER, "adopter").get("reason")),
+        await(
+                "Adopt refused while the endpoint is not marked adoptable",
+                Duration.ofSeconds(60),
+                () -> "EndpointNameConflict"
+                        .equals(ready(NS_INTRUDER, "adopter").get("reason")),
                 () -> ready(NS_INTRUDER, "adopter").toString());
         String allow = "ses.mre.dev/adoptable=" + NS_INTRUDER + "/adopter";
         assertThat(ready(NS_INTRUDER, "adopter").get("message")).contains(allow);
-        assertThat(acting(MADE_OUTSIDE)).as("nothing written to the endpoint made outside").isZero();
+        assertThat(acting(MADE_OUTSIDE))
+                .as("nothing written to the endpoint made outside")
+                .isZero();
 
         // marked for another object: still refused
-        awsUser.tagResource(r -> r.resourceArn(arn).tags(Tag.builder().key("ses.mre.dev/adoptable")
-                .value(NS_INTRUDER + "/someone-else").build()));
-        Awaitility.await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8))
-                .until(() -> "EndpointNameConflict".equals(ready(NS_INTRUDER, "adopter").get("reason")));
+        awsUser.tagResource(r -> r.resourceArn(arn)
+                .tags(Tag.builder()
+                        .key("ses.mre.dev/adoptable")
+                        .value(NS_INTRUDER + "/someone-else")
+                        .build()));
+        Awaitility.await()
+                .during(Duration.ofSeconds(5))
+                .atMost(Duration.ofSeconds(8))
+                .until(() -> "EndpointNameConflict"
+                        .equals(ready(NS_INTRUDER, "adopter").get("reason")));
 
         // marked for exactly this object: adopted, the ownership tag written, the adoptable tag gone
-        awsUser.tagResource(r -> r.resourceArn(arn).tags(Tag.builder().key("ses.mre.dev/adoptable")
-                .value(NS_INTRUDER + "/adopter").build()));
+        awsUser.tagResource(r -> r.resourceArn(arn)
+                .tags(Tag.builder()
+                        .key("ses.mre.dev/adoptable")
+                        .value(NS_INTRUDER + "/adopter")
+                        .build()));
         JsonNode adopted = awaitReady(NS_INTRUDER, "adopter", Duration.ofSeconds(120));
         assertThat(adopted.path("status").path("endpointId").asText()).isEqualTo(made.endpointId());
         Emulator.Endpoint ep = emulator().endpointsNamed(MADE_OUTSIDE).get(0);
-        assertThat(ep.tags()).containsEntry(Ownership.TAG, owner(NS_INTRUDER, "adopter"))
+        assertThat(ep.tags())
+                .containsEntry(Ownership.TAG, owner(NS_INTRUDER, "adopter"))
                 .doesNotContainKey("ses.mre.dev/adoptable");
         // one Create in SES's log: the AWS user's (same access key as the operator here); the operator made none
-        assertThat(successfulCreates(emulator().calls(), MADE_OUTSIDE)).as("the operator never created it").isEqualTo(1);
+        assertThat(successfulCreates(emulator().calls(), MADE_OUTSIDE))
+                .as("the operator never created it")
+                .isEqualTo(1);
 
         // adopted means owned: deleting the object deletes the endpoint (deletionPolicy defaults to Delete)
         kubectl().ok("delete", "mre", "adopter", "-n", NS_INTRUDER, "--wait=false");

@@ -31,7 +31,9 @@ class A12CleanupTest extends E2eTest {
     static String objectsLeft() {
         StringBuilder sb = new StringBuilder();
         for (String ns : E2eExtension.NAMESPACES) {
-            sb.append(kubectl().quiet("get", Harness.CRD_NAME, "-n", ns, "-o", "name").stdout());
+            sb.append(kubectl()
+                    .quiet("get", Harness.CRD_NAME, "-n", ns, "-o", "name")
+                    .stdout());
         }
         return sb.toString().strip();
     }
@@ -43,8 +45,11 @@ class A12CleanupTest extends E2eTest {
         for (String ns : E2eExtension.NAMESPACES) {
             kubectl().ok("delete", "mre", "--all", "-n", ns, "--wait=false");
         }
-        await("no MultiRegionEndpoint left in the suite's namespaces", Duration.ofSeconds(180),
-                () -> objectsLeft().isEmpty(), A12CleanupTest::objectsLeft);
+        await(
+                "no MultiRegionEndpoint left in the suite's namespaces",
+                Duration.ofSeconds(180),
+                () -> objectsLeft().isEmpty(),
+                A12CleanupTest::objectsLeft);
         Progress.timing("kubectl delete mre --all -> all released", Duration.ofNanos(System.nanoTime() - t0));
 
         List<Emulator.Endpoint> left = emulator().endpoints();
@@ -61,24 +66,34 @@ class A12CleanupTest extends E2eTest {
     void the_operator_never_deleted_the_retained_endpoint() {
         List<Emulator.Call> log = emulator().calls();
         assertThat(log).as("the emulator's log holds the whole run").hasSizeLessThan(Emulator.LOG_LIMIT);
-        assertThat(successfulCreates(log, RETAINED_ENDPOINT)).as("creates of the retained endpoint").isEqualTo(1);
-        assertThat(deleteCalls(log, RETAINED_ENDPOINT)).as("Delete calls for the retained endpoint over the whole run")
+        assertThat(successfulCreates(log, RETAINED_ENDPOINT))
+                .as("creates of the retained endpoint")
+                .isEqualTo(1);
+        assertThat(deleteCalls(log, RETAINED_ENDPOINT))
+                .as("Delete calls for the retained endpoint over the whole run")
                 .isZero();
     }
 
     @Test
     @Order(3)
     void the_same_object_applied_again_takes_the_retained_endpoint_back() {
-        Emulator.Endpoint kept = emulator().endpoint(RETAINED_REGION, RETAINED_ENDPOINT).orElseThrow();
+        Emulator.Endpoint kept =
+                emulator().endpoint(RETAINED_REGION, RETAINED_ENDPOINT).orElseThrow();
         kubectl().ok("apply", "-f", "examples/retained.yaml");
         JsonNode ready = awaitReady(RETAINED_NAMESPACE, RETAINED_OBJECT, Duration.ofSeconds(60));
-        assertThat(Json.text(ready, "status.endpointId")).as("the endpoint id in the status").isEqualTo(kept.endpointId());
+        assertThat(Json.text(ready, "status.endpointId"))
+                .as("the endpoint id in the status")
+                .isEqualTo(kept.endpointId());
         List<Emulator.Call> log = emulator().calls();
-        assertThat(successfulCreates(log, RETAINED_ENDPOINT)).as("creates of the retained endpoint").isEqualTo(1);
+        assertThat(successfulCreates(log, RETAINED_ENDPOINT))
+                .as("creates of the retained endpoint")
+                .isEqualTo(1);
         assertThat(emulator().endpointsNamed(RETAINED_ENDPOINT)).hasSize(1);
 
         kubectl().ok("delete", "mre", RETAINED_OBJECT, "-n", RETAINED_NAMESPACE, "--timeout=90s");
-        assertThat(emulator().endpoint(RETAINED_REGION, RETAINED_ENDPOINT)).as("kept again").isPresent();
+        assertThat(emulator().endpoint(RETAINED_REGION, RETAINED_ENDPOINT))
+                .as("kept again")
+                .isPresent();
         assertThat(deleteCalls(emulator().calls(), RETAINED_ENDPOINT)).isZero();
     }
 }

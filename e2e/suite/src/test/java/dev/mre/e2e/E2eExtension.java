@@ -22,16 +22,22 @@ public final class E2eExtension extends SuiteExtension<E2eExtension.Suite> {
     public static final String RELEASE = "ses-mre-operator-e2e";
     public static final String SYSTEM_NAMESPACE = "ses-mre-e2e";
     /** The namespaces the suite's objects live in (mail: the one examples/ declares). */
-    public static final List<String> NAMESPACES = List.of("mail", "e2e-invalid", "e2e-crash", "e2e-watch", "e2e-kstatus");
+    public static final List<String> NAMESPACES =
+            List.of("mail", "e2e-invalid", "e2e-crash", "e2e-watch", "e2e-kstatus");
     /** The emulator's defaults for the suite; a test that changes one puts it back. */
     public static final String CREATE_DELAY = "2s";
+
     public static final String DELETE_DELAY = "2s";
 
     /** What every area shares. */
-    public record Suite(Harness harness, Harness.OperatorIdentity identity, Emulator emulator, OperatorProcess operator) {}
+    public record Suite(
+            Harness harness, Harness.OperatorIdentity identity, Emulator emulator, OperatorProcess operator) {}
 
     public E2eExtension() {
-        super("e2e", Path.of(Params.str("e2e.work", Repo.root().resolve("e2e/suite/target/e2e").toString())),
+        super(
+                "e2e",
+                Path.of(Params.str(
+                        "e2e.work", Repo.root().resolve("e2e/suite/target/e2e").toString())),
                 "control plane, CRD, chart, emulator, operator");
     }
 
@@ -44,11 +50,14 @@ public final class E2eExtension extends SuiteExtension<E2eExtension.Suite> {
         h.applyCrds();
         Harness.OperatorIdentity id = h.installOperatorRbac(RELEASE, SYSTEM_NAMESPACE, "4h");
         NAMESPACES.forEach(h::namespace);
-        Emulator emu = h.startEmulator("emulator", List.of("--create-delay", CREATE_DELAY, "--delete-delay", DELETE_DELAY,
-                "--threads", "8"));
-        OperatorProcess op = h.startOperator("operator", Repo.operatorJar(), id, emu, Map.of(
-                "SES_MRE_CLUSTER_ID", CLUSTER_ID,
-                "SES_MRE_RESYNC_PERIOD", "20s"));
+        Emulator emu = h.startEmulator(
+                "emulator", List.of("--create-delay", CREATE_DELAY, "--delete-delay", DELETE_DELAY, "--threads", "8"));
+        OperatorProcess op = h.startOperator(
+                "operator",
+                Repo.operatorJar(),
+                id,
+                emu,
+                Map.of("SES_MRE_CLUSTER_ID", CLUSTER_ID, "SES_MRE_RESYNC_PERIOD", "20s"));
         op.awaitReady(Duration.ofSeconds(90));
         return new Suite(h, id, emu, op);
     }

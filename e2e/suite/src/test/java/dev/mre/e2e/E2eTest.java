@@ -98,7 +98,8 @@ public abstract class E2eTest {
     }
 
     /** Polls (every 300 ms) until the condition holds; the failure names what was awaited and the last state. */
-    protected static void await(String what, Duration timeout, Callable<Boolean> condition, Supplier<String> lastState) {
+    protected static void await(
+            String what, Duration timeout, Callable<Boolean> condition, Supplier<String> lastState) {
         Conditions.await(what, timeout, condition, lastState);
     }
 
@@ -130,6 +131,8 @@ public abstract class E2eTest {
 
     /** Calls of {@code operation} naming {@code endpointName} with {@code outcome} (null: any outcome). */
     protected static long calls(List<Emulator.Call> log, String operation, String endpointName, String outcome) {
-        return log.stream().filter(c -> c.is(operation, outcome) && endpointName.equals(c.endpointName())).count();
+        return log.stream()
+                .filter(c -> c.is(operation, outcome) && endpointName.equals(c.endpointName()))
+                .count();
     }
 }

@@ -11,14 +11,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
-import com.tngtech.archunit.junit.LocationProvider;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.junit.LocationProvider;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
@@ -26,9 +21,14 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
 import dev.mre.e2e.cluster.ClusterTest;
 import dev.mre.e2e.gitops.support.GitOpsTest;
 import dev.mre.e2e.harness.Pacing;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 
@@ -42,7 +42,9 @@ import org.junit.jupiter.api.Order;
  *       name starting with {@code A<nn> } / {@code G<nn> } / {@code C<nn> }.</li>
  * </ul>
  */
-@AnalyzeClasses(packages = "dev.mre.e2e", locations = HarnessRulesTest.EveryModulesTests.class,
+@AnalyzeClasses(
+        packages = "dev.mre.e2e",
+        locations = HarnessRulesTest.EveryModulesTests.class,
         importOptions = ImportOption.OnlyIncludeTests.class)
 class HarnessRulesTest {
 
@@ -56,19 +58,27 @@ class HarnessRulesTest {
         public Set<Location> get(Class<?> testClass) {
             Path suite = Path.of("").toAbsolutePath();
             return Stream.of("../../operator/target/test-classes", "../ses-emulator/target/test-classes")
-                    .map(suite::resolve).map(Path::normalize).filter(Files::isDirectory)
-                    .map(p -> Location.of(p.toUri())).collect(Collectors.toSet());
+                    .map(suite::resolve)
+                    .map(Path::normalize)
+                    .filter(Files::isDirectory)
+                    .map(p -> Location.of(p.toUri()))
+                    .collect(Collectors.toSet());
         }
     }
 
     /** In every module's tests: the operator's, the emulator's, the suites'. */
     @ArchTest
     static final ArchRule no_fixed_sleeps_outside_the_pacing_helper = noClasses()
-            .that().doNotHaveFullyQualifiedName(Pacing.class.getName())
-            .should().callMethodWhere(target(name("sleep")).and(target(is(owner(describe("Thread or TimeUnit",
-                    o -> o.isEquivalentTo(Thread.class) || o.isEquivalentTo(TimeUnit.class)))))))
-            .because("a test waits on a condition (Awaitility, Conditions), not for a fixed time; a wait whose length is"
-                    + " the point (a measurement window, a chaos schedule, a retry backoff) goes through Pacing.pause");
+            .that()
+            .doNotHaveFullyQualifiedName(Pacing.class.getName())
+            .should()
+            .callMethodWhere(target(name("sleep"))
+                    .and(target(is(owner(describe(
+                            "Thread or TimeUnit",
+                            o -> o.isEquivalentTo(Thread.class) || o.isEquivalentTo(TimeUnit.class)))))))
+            .because(
+                    "a test waits on a condition (Awaitility, Conditions), not for a fixed time; a wait whose length is"
+                            + " the point (a measurement window, a chaos schedule, a retry backoff) goes through Pacing.pause");
 
     @ArchTest
     static final ArchRule e2e_areas_agree_in_name_order_and_display_name = areasOf(E2eTest.class, 'A');
@@ -86,27 +96,41 @@ class HarnessRulesTest {
     private static ArchRule areasOf(Class<?> base, char letter) {
         Pattern area = Pattern.compile(letter + "(\\d\\d)[A-Z]\\w*Test");
         return classes()
-            .that().areAssignableTo(base).and().doNotHaveFullyQualifiedName(base.getName())
-            .and().haveSimpleNameNotEndingWith("Run")
-            .should(new ArchCondition<JavaClass>("be named " + letter + "<nn>...Test with @Order(nn) and @DisplayName(\"" + letter + "<nn> ...\")") {
-                @Override
-                public void check(JavaClass c, ConditionEvents events) {
-                    Matcher m = area.matcher(c.getSimpleName());
-                    String problem = null;
-                    if (!m.matches()) {
-                        problem = "is not named " + letter + "<two digits><Area>Test";
-                    } else {
-                        int no = Integer.parseInt(m.group(1));
-                        String prefix = letter + m.group(1) + " ";
-                        if (!c.isAnnotatedWith(Order.class) || c.getAnnotationOfType(Order.class).value() != no) {
-                            problem = "has no @Order(" + no + ")";
-                        } else if (!c.isAnnotatedWith(DisplayName.class)
-                                || !c.getAnnotationOfType(DisplayName.class).value().startsWith(prefix)) {
-                            problem = "has no @DisplayName starting with \"" + prefix + "\"";
-                        }
-                    }
-                    events.add(new SimpleConditionEvent(c, problem == null, c.getName() + " " + (problem == null ? "agrees" : problem)));
-                }
-            });
+                .that()
+                .areAssignableTo(base)
+                .and()
+                .doNotHaveFullyQualifiedName(base.getName())
+                .and()
+                .haveSimpleNameNotEndingWith("Run")
+                .should(
+                        new ArchCondition<JavaClass>("be named " + letter
+                                + "<nn>...Test with @Order(nn) and @DisplayName(\"" + letter + "<nn> ...\")") {
+                            @Override
+                            public void check(JavaClass c, ConditionEvents events) {
+                                Matcher m = area.matcher(c.getSimpleName());
+                                String problem = null;
+                                if (!m.matches()) {
+                                    problem = "is not named " + letter + "<two digits><Area>Test";
+                                } else {
+                                    int no = Integer.parseInt(m.group(1));
+                                    String prefix = letter + m.group(1) + " ";
+                                    if (!c.isAnnotatedWith(Order.class)
+                                            || c.getAnnotationOfType(Order.class)
+                                                            .value()
+                                                    != no) {
+                                        problem = "has no @Order(" + no + ")";
+                                    } else if (!c.isAnnotatedWith(DisplayName.class)
+                                            || !c.getAnnotationOfType(DisplayName.class)
+                                                    .value()
+                                                    .startsWith(prefix)) {
+                                        problem = "has no @DisplayName starting with \"" + prefix + "\"";
+                                    }
+                                }
+                                events.add(new SimpleConditionEvent(
+                                        c,
+                                        problem == null,
+                                        c.getName() + " " + (problem == null ? "agrees" : problem)));
+                            }
+                        });
     }
 }

@@ -24,7 +24,10 @@ public class EndpointDetails {
         setRoutesDetails(routesDetails);
     }
 
-    public List<RouteDetails> getRoutesDetails() { return routesDetails; }
+    public List<RouteDetails> getRoutesDetails() {
+        return routesDetails;
+    }
+
     public void setRoutesDetails(List<RouteDetails> routesDetails) {
         this.routesDetails = routesDetails == null ? null : new ArrayList<>(routesDetails);
     }
@@ -35,5 +38,7 @@ public class EndpointDetails {
     }
 
     @Override
-    public int hashCode() { return Objects.hashCode(routesDetails); }
+    public int hashCode() {
+        return Objects.hashCode(routesDetails);
+    }
 }

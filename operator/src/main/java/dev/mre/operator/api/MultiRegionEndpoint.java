@@ -24,17 +24,36 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames("mre")
 @Categories({"ses", "aws"})
 @ValidationRule(value = "has(self.spec)", message = "spec is required")
-@ValidationRule(value = "!has(self.spec) || has(self.spec.endpointName) || (size(self.metadata.name) <= 64"
-        + " && self.metadata.name.matches('" + MultiRegionEndpoint.NAME_RULE + "'))",
+@ValidationRule(
+        value = "!has(self.spec) || has(self.spec.endpointName) || (size(self.metadata.name) <= 64"
+                + " && self.metadata.name.matches('" + MultiRegionEndpoint.NAME_RULE + "'))",
         message = "metadata.name is the endpoint name when spec.endpointName is absent, so it must be 1 to 64"
                 + " characters of letters, digits, '_' and '-' (no '.'); or set spec.endpointName",
         reason = "FieldValueInvalid")
-@AdditionalPrinterColumn(name = "Endpoint ID", jsonPath = ".status.endpointId", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "SES Status", jsonPath = ".status.endpointStatus", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Primary", jsonPath = ".status.primaryRegion", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Secondary", jsonPath = ".spec.details.routesDetails[0].region", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+        name = "Endpoint ID",
+        jsonPath = ".status.endpointId",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "SES Status",
+        jsonPath = ".status.endpointStatus",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Primary",
+        jsonPath = ".status.primaryRegion",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Secondary",
+        jsonPath = ".spec.details.routesDetails[0].region",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Ready",
+        jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
 public class MultiRegionEndpoint extends CustomResource<MultiRegionEndpointSpec, MultiRegionEndpointStatus>
         implements Namespaced {
 
@@ -42,6 +61,7 @@ public class MultiRegionEndpoint extends CustomResource<MultiRegionEndpointSpec,
     public static final String VERSION = "v1alpha1";
     /** Prefix of every label, annotation, finalizer and AWS tag this operator owns. */
     public static final String PREFIX = GROUP + "/";
+
     public static final String FINALIZER = PREFIX + "finalizer";
     /** {@link MultiRegionEndpointSpec#NAME_PATTERN} in CEL's string syntax (RE2 inside a single-quoted string). */
     static final String NAME_RULE = "^[\\\\w\\\\-_]+$";

@@ -76,7 +76,8 @@ public class MultiRegionEndpointSpec {
     private DeletionPolicy deletionPolicy;
 
     @JsonPropertyDescription("What happens when an endpoint of that name already exists and no object manages it"
-            + " (no " + MultiRegionEndpoint.OWNER_TAG + " tag): Never (default) reports a conflict; Adopt takes it over,"
+            + " (no " + MultiRegionEndpoint.OWNER_TAG
+            + " tag): Never (default) reports a conflict; Adopt takes it over,"
             + " but only if its routes match the spec and whoever owns it in AWS has tagged it "
             + MultiRegionEndpoint.ADOPTABLE_TAG + "=<namespace>/<name> of this object (the tag is removed on adoption)."
             + " An endpoint owned by another object is never taken over.")
@@ -84,24 +85,62 @@ public class MultiRegionEndpointSpec {
 
     public MultiRegionEndpointSpec() {}
 
-    public String getEndpointName() { return endpointName; }
-    public void setEndpointName(String endpointName) { this.endpointName = endpointName; }
-    public String getRegion() { return region; }
-    public void setRegion(String region) { this.region = region; }
-    public EndpointDetails getDetails() { return details; }
-    public void setDetails(EndpointDetails details) { this.details = details; }
-    public List<Tag> getTags() { return tags; }
-    public void setTags(List<Tag> tags) { this.tags = tags == null ? null : new ArrayList<>(tags); }
-    public DeletionPolicy getDeletionPolicy() { return deletionPolicy; }
-    public void setDeletionPolicy(DeletionPolicy deletionPolicy) { this.deletionPolicy = deletionPolicy; }
-    public AdoptionPolicy getAdoptionPolicy() { return adoptionPolicy; }
-    public void setAdoptionPolicy(AdoptionPolicy adoptionPolicy) { this.adoptionPolicy = adoptionPolicy; }
+    public String getEndpointName() {
+        return endpointName;
+    }
+
+    public void setEndpointName(String endpointName) {
+        this.endpointName = endpointName;
+    }
+
+    public String getRegion() {
+        return region;
+    }
+
+    public void setRegion(String region) {
+        this.region = region;
+    }
+
+    public EndpointDetails getDetails() {
+        return details;
+    }
+
+    public void setDetails(EndpointDetails details) {
+        this.details = details;
+    }
+
+    public List<Tag> getTags() {
+        return tags;
+    }
+
+    public void setTags(List<Tag> tags) {
+        this.tags = tags == null ? null : new ArrayList<>(tags);
+    }
+
+    public DeletionPolicy getDeletionPolicy() {
+        return deletionPolicy;
+    }
+
+    public void setDeletionPolicy(DeletionPolicy deletionPolicy) {
+        this.deletionPolicy = deletionPolicy;
+    }
+
+    public AdoptionPolicy getAdoptionPolicy() {
+        return adoptionPolicy;
+    }
+
+    public void setAdoptionPolicy(AdoptionPolicy adoptionPolicy) {
+        this.adoptionPolicy = adoptionPolicy;
+    }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof MultiRegionEndpointSpec s && Objects.equals(endpointName, s.endpointName)
-                && Objects.equals(region, s.region) && Objects.equals(details, s.details)
-                && Objects.equals(tags, s.tags) && deletionPolicy == s.deletionPolicy
+        return o instanceof MultiRegionEndpointSpec s
+                && Objects.equals(endpointName, s.endpointName)
+                && Objects.equals(region, s.region)
+                && Objects.equals(details, s.details)
+                && Objects.equals(tags, s.tags)
+                && deletionPolicy == s.deletionPolicy
                 && adoptionPolicy == s.adoptionPolicy;
     }
 

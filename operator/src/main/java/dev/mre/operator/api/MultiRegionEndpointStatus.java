@@ -50,29 +50,98 @@ public class MultiRegionEndpointStatus {
     @JsonPropertyDescription("Ready, Reconciling and Stalled, following the kstatus convention.")
     private List<Condition> conditions = new ArrayList<>();
 
-    public Long getObservedGeneration() { return observedGeneration; }
-    public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
-    public String getEndpointName() { return endpointName; }
-    public void setEndpointName(String endpointName) { this.endpointName = endpointName; }
-    public String getAccountId() { return accountId; }
-    public void setAccountId(String accountId) { this.accountId = accountId; }
-    public String getEndpointId() { return endpointId; }
-    public void setEndpointId(String endpointId) { this.endpointId = endpointId; }
-    public String getEndpointStatus() { return endpointStatus; }
-    public void setEndpointStatus(String endpointStatus) { this.endpointStatus = endpointStatus; }
-    public String getArn() { return arn; }
-    public void setArn(String arn) { this.arn = arn; }
-    public String getPrimaryRegion() { return primaryRegion; }
-    public void setPrimaryRegion(String primaryRegion) { this.primaryRegion = primaryRegion; }
-    public List<String> getRegions() { return regions; }
-    public void setRegions(List<String> regions) { this.regions = regions == null ? null : new ArrayList<>(regions); }
-    public String getCreatedTimestamp() { return createdTimestamp; }
-    public void setCreatedTimestamp(String createdTimestamp) { this.createdTimestamp = createdTimestamp; }
-    public String getLastUpdatedTimestamp() { return lastUpdatedTimestamp; }
-    public void setLastUpdatedTimestamp(String lastUpdatedTimestamp) { this.lastUpdatedTimestamp = lastUpdatedTimestamp; }
-    public Integer getFailedProvisioningAttempts() { return failedProvisioningAttempts; }
-    public void setFailedProvisioningAttempts(Integer n) { this.failedProvisioningAttempts = n; }
-    public List<Condition> getConditions() { return conditions; }
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+
+    public String getEndpointName() {
+        return endpointName;
+    }
+
+    public void setEndpointName(String endpointName) {
+        this.endpointName = endpointName;
+    }
+
+    public String getAccountId() {
+        return accountId;
+    }
+
+    public void setAccountId(String accountId) {
+        this.accountId = accountId;
+    }
+
+    public String getEndpointId() {
+        return endpointId;
+    }
+
+    public void setEndpointId(String endpointId) {
+        this.endpointId = endpointId;
+    }
+
+    public String getEndpointStatus() {
+        return endpointStatus;
+    }
+
+    public void setEndpointStatus(String endpointStatus) {
+        this.endpointStatus = endpointStatus;
+    }
+
+    public String getArn() {
+        return arn;
+    }
+
+    public void setArn(String arn) {
+        this.arn = arn;
+    }
+
+    public String getPrimaryRegion() {
+        return primaryRegion;
+    }
+
+    public void setPrimaryRegion(String primaryRegion) {
+        this.primaryRegion = primaryRegion;
+    }
+
+    public List<String> getRegions() {
+        return regions;
+    }
+
+    public void setRegions(List<String> regions) {
+        this.regions = regions == null ? null : new ArrayList<>(regions);
+    }
+
+    public String getCreatedTimestamp() {
+        return createdTimestamp;
+    }
+
+    public void setCreatedTimestamp(String createdTimestamp) {
+        this.createdTimestamp = createdTimestamp;
+    }
+
+    public String getLastUpdatedTimestamp() {
+        return lastUpdatedTimestamp;
+    }
+
+    public void setLastUpdatedTimestamp(String lastUpdatedTimestamp) {
+        this.lastUpdatedTimestamp = lastUpdatedTimestamp;
+    }
+
+    public Integer getFailedProvisioningAttempts() {
+        return failedProvisioningAttempts;
+    }
+
+    public void setFailedProvisioningAttempts(Integer n) {
+        this.failedProvisioningAttempts = n;
+    }
+
+    public List<Condition> getConditions() {
+        return conditions;
+    }
+
     public void setConditions(List<Condition> conditions) {
         this.conditions = conditions == null ? new ArrayList<>() : new ArrayList<>(conditions);
     }
@@ -81,10 +150,13 @@ public class MultiRegionEndpointStatus {
     public boolean equals(Object o) {
         return o instanceof MultiRegionEndpointStatus s
                 && Objects.equals(observedGeneration, s.observedGeneration)
-                && Objects.equals(endpointName, s.endpointName) && Objects.equals(accountId, s.accountId)
+                && Objects.equals(endpointName, s.endpointName)
+                && Objects.equals(accountId, s.accountId)
                 && Objects.equals(endpointId, s.endpointId)
-                && Objects.equals(endpointStatus, s.endpointStatus) && Objects.equals(arn, s.arn)
-                && Objects.equals(primaryRegion, s.primaryRegion) && Objects.equals(regions, s.regions)
+                && Objects.equals(endpointStatus, s.endpointStatus)
+                && Objects.equals(arn, s.arn)
+                && Objects.equals(primaryRegion, s.primaryRegion)
+                && Objects.equals(regions, s.regions)
                 && Objects.equals(createdTimestamp, s.createdTimestamp)
                 && Objects.equals(lastUpdatedTimestamp, s.lastUpdatedTimestamp)
                 && Objects.equals(failedProvisioningAttempts, s.failedProvisioningAttempts)
@@ -93,7 +165,18 @@ public class MultiRegionEndpointStatus {
 
     @Override
     public int hashCode() {
-        return Objects.hash(observedGeneration, endpointName, accountId, endpointId, endpointStatus, arn, primaryRegion,
-                regions, createdTimestamp, lastUpdatedTimestamp, failedProvisioningAttempts, conditions);
+        return Objects.hash(
+                observedGeneration,
+                endpointName,
+                accountId,
+                endpointId,
+                endpointStatus,
+                arn,
+                primaryRegion,
+                regions,
+                createdTimestamp,
+                lastUpdatedTimestamp,
+                failedProvisioningAttempts,
+                conditions);
     }
 }

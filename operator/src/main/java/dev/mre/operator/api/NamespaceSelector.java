@@ -11,10 +11,12 @@ import java.util.Objects;
 
 /** Namespaces by name and/or by labels; both, when given, must hold. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "(has(self.names) && size(self.names) > 0) || (has(self.matchLabels) && size(self.matchLabels)"
-        + " > 0) || (has(self.matchExpressions) && size(self.matchExpressions) > 0)",
+@ValidationRule(
+        value = "(has(self.names) && size(self.names) > 0) || (has(self.matchLabels) && size(self.matchLabels)"
+                + " > 0) || (has(self.matchExpressions) && size(self.matchExpressions) > 0)",
         message = "spec.namespaceSelector needs names, matchLabels or matchExpressions: an empty selector would"
-                + " select every namespace", reason = "FieldValueRequired")
+                + " select every namespace",
+        reason = "FieldValueRequired")
 public class NamespaceSelector {
 
     @JsonPropertyDescription("Namespaces by name.")
@@ -30,17 +32,36 @@ public class NamespaceSelector {
 
     public NamespaceSelector() {}
 
-    public List<String> getNames() { return names; }
-    public void setNames(List<String> names) { this.names = names; }
-    public Map<String, String> getMatchLabels() { return matchLabels; }
-    public void setMatchLabels(Map<String, String> matchLabels) { this.matchLabels = matchLabels; }
-    public List<LabelSelectorRequirement> getMatchExpressions() { return matchExpressions; }
-    public void setMatchExpressions(List<LabelSelectorRequirement> e) { this.matchExpressions = e; }
+    public List<String> getNames() {
+        return names;
+    }
+
+    public void setNames(List<String> names) {
+        this.names = names;
+    }
+
+    public Map<String, String> getMatchLabels() {
+        return matchLabels;
+    }
+
+    public void setMatchLabels(Map<String, String> matchLabels) {
+        this.matchLabels = matchLabels;
+    }
+
+    public List<LabelSelectorRequirement> getMatchExpressions() {
+        return matchExpressions;
+    }
+
+    public void setMatchExpressions(List<LabelSelectorRequirement> e) {
+        this.matchExpressions = e;
+    }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof NamespaceSelector n && Objects.equals(names, n.names)
-                && Objects.equals(matchLabels, n.matchLabels) && Objects.equals(matchExpressions, n.matchExpressions);
+        return o instanceof NamespaceSelector n
+                && Objects.equals(names, n.names)
+                && Objects.equals(matchLabels, n.matchLabels)
+                && Objects.equals(matchExpressions, n.matchExpressions);
     }
 
     @Override

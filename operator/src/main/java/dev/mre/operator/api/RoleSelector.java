@@ -25,8 +25,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Categories({"ses", "aws"})
 @ValidationRule(value = "has(self.spec)", message = "spec is required")
 @AdditionalPrinterColumn(name = "Role", jsonPath = ".spec.roleArn", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Namespaces", jsonPath = ".spec.namespaceSelector.names",
+@AdditionalPrinterColumn(
+        name = "Namespaces",
+        jsonPath = ".spec.namespaceSelector.names",
         type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class RoleSelector extends CustomResource<RoleSelectorSpec, Void> {
-}
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
+public class RoleSelector extends CustomResource<RoleSelectorSpec, Void> {}

@@ -35,7 +35,8 @@ public class RoleSelectorSpec {
     @JsonPropertyDescription("Lifetime of the assumed-role session: 15m to 12h in s, m or h (for example 1h),"
             + " within the role's maximum; default 1h. The operator renews sessions before they expire.")
     @Pattern(SESSION_DURATION_PATTERN)
-    @ValidationRule(value = "duration(self) >= duration('15m') && duration(self) <= duration('12h')",
+    @ValidationRule(
+            value = "duration(self) >= duration('15m') && duration(self) <= duration('12h')",
             message = "spec.sessionDuration must be between 15m and 12h (STS AssumeRole's range)",
             reason = "FieldValueInvalid")
     private String sessionDuration;
@@ -47,19 +48,44 @@ public class RoleSelectorSpec {
 
     public RoleSelectorSpec() {}
 
-    public String getRoleArn() { return roleArn; }
-    public void setRoleArn(String roleArn) { this.roleArn = roleArn; }
-    public String getExternalId() { return externalId; }
-    public void setExternalId(String externalId) { this.externalId = externalId; }
-    public String getSessionDuration() { return sessionDuration; }
-    public void setSessionDuration(String sessionDuration) { this.sessionDuration = sessionDuration; }
-    public NamespaceSelector getNamespaceSelector() { return namespaceSelector; }
-    public void setNamespaceSelector(NamespaceSelector namespaceSelector) { this.namespaceSelector = namespaceSelector; }
+    public String getRoleArn() {
+        return roleArn;
+    }
+
+    public void setRoleArn(String roleArn) {
+        this.roleArn = roleArn;
+    }
+
+    public String getExternalId() {
+        return externalId;
+    }
+
+    public void setExternalId(String externalId) {
+        this.externalId = externalId;
+    }
+
+    public String getSessionDuration() {
+        return sessionDuration;
+    }
+
+    public void setSessionDuration(String sessionDuration) {
+        this.sessionDuration = sessionDuration;
+    }
+
+    public NamespaceSelector getNamespaceSelector() {
+        return namespaceSelector;
+    }
+
+    public void setNamespaceSelector(NamespaceSelector namespaceSelector) {
+        this.namespaceSelector = namespaceSelector;
+    }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RoleSelectorSpec s && Objects.equals(roleArn, s.roleArn)
-                && Objects.equals(externalId, s.externalId) && Objects.equals(sessionDuration, s.sessionDuration)
+        return o instanceof RoleSelectorSpec s
+                && Objects.equals(roleArn, s.roleArn)
+                && Objects.equals(externalId, s.externalId)
+                && Objects.equals(sessionDuration, s.sessionDuration)
                 && Objects.equals(namespaceSelector, s.namespaceSelector);
     }
 

@@ -19,14 +19,25 @@ public class RouteDetails {
 
     public RouteDetails() {}
 
-    public RouteDetails(String region) { this.region = region; }
+    public RouteDetails(String region) {
+        this.region = region;
+    }
 
-    public String getRegion() { return region; }
-    public void setRegion(String region) { this.region = region; }
+    public String getRegion() {
+        return region;
+    }
+
+    public void setRegion(String region) {
+        this.region = region;
+    }
 
     @Override
-    public boolean equals(Object o) { return o instanceof RouteDetails r && Objects.equals(region, r.region); }
+    public boolean equals(Object o) {
+        return o instanceof RouteDetails r && Objects.equals(region, r.region);
+    }
 
     @Override
-    public int hashCode() { return Objects.hashCode(region); }
+    public int hashCode() {
+        return Objects.hashCode(region);
+    }
 }

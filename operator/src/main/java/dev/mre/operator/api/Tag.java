@@ -9,11 +9,16 @@ import java.util.Objects;
 
 /** An AWS tag. In the CRD, spec.tags is a list-map keyed by {@code key}, so duplicate keys are refused. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!self.key.startsWith('aws:')",
-        message = "tag keys starting with 'aws:' are reserved by AWS", fieldPath = ".key", reason = "FieldValueInvalid")
-@ValidationRule(value = "!self.key.startsWith('" + MultiRegionEndpoint.PREFIX + "')",
+@ValidationRule(
+        value = "!self.key.startsWith('aws:')",
+        message = "tag keys starting with 'aws:' are reserved by AWS",
+        fieldPath = ".key",
+        reason = "FieldValueInvalid")
+@ValidationRule(
+        value = "!self.key.startsWith('" + MultiRegionEndpoint.PREFIX + "')",
         message = "tag keys starting with '" + MultiRegionEndpoint.PREFIX + "' are reserved by the operator",
-        fieldPath = ".key", reason = "FieldValueInvalid")
+        fieldPath = ".key",
+        reason = "FieldValueInvalid")
 public class Tag {
 
     @JsonPropertyDescription("Tag key: 1 to 128 characters, unique within the list, case-sensitive,"
@@ -34,10 +39,21 @@ public class Tag {
         this.value = value;
     }
 
-    public String getKey() { return key; }
-    public void setKey(String key) { this.key = key; }
-    public String getValue() { return value; }
-    public void setValue(String value) { this.value = value; }
+    public String getKey() {
+        return key;
+    }
+
+    public void setKey(String key) {
+        this.key = key;
+    }
+
+    public String getValue() {
+        return value;
+    }
+
+    public void setValue(String value) {
+        this.value = value;
+    }
 
     @Override
     public boolean equals(Object o) {
@@ -45,8 +61,12 @@ public class Tag {
     }
 
     @Override
-    public int hashCode() { return Objects.hash(key, value); }
+    public int hashCode() {
+        return Objects.hash(key, value);
+    }
 
     @Override
-    public String toString() { return key + "=" + value; }
+    public String toString() {
+        return key + "=" + value;
+    }
 }

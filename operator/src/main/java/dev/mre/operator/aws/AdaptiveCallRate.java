@@ -39,6 +39,7 @@ public final class AdaptiveCallRate {
     private double rate;
     /** What SES admitted when it last throttled more than {@link #CUT_SHARE} (the ceiling before that). */
     private double knownLimit;
+
     private long lastCutNanos;
     private long windowStartNanos;
     private boolean windowOpen;

@@ -13,29 +13,48 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class AwsErrors {
 
-    private static final Set<String> THROTTLING = Set.of("TooManyRequestsException", "Throttling",
-            "ThrottlingException", "ThrottledException", "RequestLimitExceeded", "SlowDown", "RequestThrottled");
-    private static final Set<String> ACCESS = Set.of("AccessDeniedException", "AccessDenied",
-            "UnrecognizedClientException", "InvalidSignatureException", "SignatureDoesNotMatch",
-            "InvalidClientTokenId", "MissingAuthenticationTokenException", "ExpiredToken", "ExpiredTokenException",
-            "IncompleteSignature", "InvalidAccessKeyId", "AuthFailure");
+    private static final Set<String> THROTTLING = Set.of(
+            "TooManyRequestsException",
+            "Throttling",
+            "ThrottlingException",
+            "ThrottledException",
+            "RequestLimitExceeded",
+            "SlowDown",
+            "RequestThrottled");
+    private static final Set<String> ACCESS = Set.of(
+            "AccessDeniedException",
+            "AccessDenied",
+            "UnrecognizedClientException",
+            "InvalidSignatureException",
+            "SignatureDoesNotMatch",
+            "InvalidClientTokenId",
+            "MissingAuthenticationTokenException",
+            "ExpiredToken",
+            "ExpiredTokenException",
+            "IncompleteSignature",
+            "InvalidAccessKeyId",
+            "AuthFailure");
 
     private AwsErrors() {}
 
     static SesFailure classify(SdkException e) {
         if (isNotSent(e)) {
             // the operator's own pacing kept the call back while SES throttles this account: throttling, not sent
-            return new SesFailure(Kind.THROTTLED, CallPacer.NoTurn.CODE, e.getCause().getMessage(), e);
+            return new SesFailure(
+                    Kind.THROTTLED, CallPacer.NoTurn.CODE, e.getCause().getMessage(), e);
         }
         if (e instanceof AwsServiceException ase) {
-            String code = ase.awsErrorDetails() == null ? null : ase.awsErrorDetails().errorCode();
-            String text = ase.awsErrorDetails() == null ? null : ase.awsErrorDetails().errorMessage();
+            String code =
+                    ase.awsErrorDetails() == null ? null : ase.awsErrorDetails().errorCode();
+            String text =
+                    ase.awsErrorDetails() == null ? null : ase.awsErrorDetails().errorMessage();
             int status = ase.statusCode();
             String c = code == null ? "HTTP" + status : code;
             String message = text == null ? "HTTP " + status : text;
             return new SesFailure(kindOf(code, status), c, redact(message), e);
         }
-        if (e instanceof SdkClientException && e.getMessage() != null
+        if (e instanceof SdkClientException
+                && e.getMessage() != null
                 && e.getMessage().contains("Unable to load credentials")) {
             // no credentials at all is a configuration problem: a human must act
             return new SesFailure(Kind.ACCESS_DENIED, "NoCredentials", redact(firstLine(e.getMessage())), e);
@@ -64,12 +83,18 @@ public final class AwsErrors {
             if (THROTTLING.contains(code)) return Kind.THROTTLED;
             if (ACCESS.contains(code)) return Kind.ACCESS_DENIED;
             switch (code) {
-                case "NotFoundException": return Kind.NOT_FOUND;
-                case "AlreadyExistsException": return Kind.ALREADY_EXISTS;
-                case "LimitExceededException": return Kind.LIMIT_EXCEEDED;
-                case "ConcurrentModificationException": return Kind.UNAVAILABLE;
-                case "BadRequestException": return Kind.BAD_REQUEST;
-                default: break;
+                case "NotFoundException":
+                    return Kind.NOT_FOUND;
+                case "AlreadyExistsException":
+                    return Kind.ALREADY_EXISTS;
+                case "LimitExceededException":
+                    return Kind.LIMIT_EXCEEDED;
+                case "ConcurrentModificationException":
+                    return Kind.UNAVAILABLE;
+                case "BadRequestException":
+                    return Kind.BAD_REQUEST;
+                default:
+                    break;
             }
         }
         if (status == 429) return Kind.THROTTLED;

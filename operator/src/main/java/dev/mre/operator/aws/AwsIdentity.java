@@ -13,8 +13,8 @@ import java.time.Duration;
  * @param clusterId this cluster's id (session name and tag)
  * @param namespace the namespace the role serves here (session name and tag)
  */
-public record AwsIdentity(String roleArn, String externalId, Duration sessionDuration, String clusterId,
-                          String namespace) {
+public record AwsIdentity(
+        String roleArn, String externalId, Duration sessionDuration, String clusterId, String namespace) {
 
     /** The operator's own identity: the AWS SDK's default credential chain. */
     public static final AwsIdentity OWN = new AwsIdentity(null, null, null, null, null);

@@ -56,7 +56,10 @@ final class CallPacer implements ExecutionInterceptor {
         this.appliedRate = ceiling;
         this.minMaxWaitNanos = minMaxWait.toNanos();
         this.minTurns = minTurns;
-        this.bucket = Bucket.builder().withNanosecondPrecision().addLimit(bandwidth(ceiling)).build();
+        this.bucket = Bucket.builder()
+                .withNanosecondPrecision()
+                .addLimit(bandwidth(ceiling))
+                .build();
     }
 
     /** (threads + 1) / ceiling: at the ceiling, every reconcile thread can wait for its turn. */
@@ -78,12 +81,17 @@ final class CallPacer implements ExecutionInterceptor {
                 double rate = appliedRate;
                 long maxWait = Math.max(minMaxWaitNanos, (long) (minTurns / rate * 1_000_000_000L));
                 if (!bucket.asBlocking().tryConsume(1, maxWait)) {
-                    throw SdkClientException.builder().cause(new NoTurn(rate, Duration.ofNanos(maxWait))).build();
+                    throw SdkClientException.builder()
+                            .cause(new NoTurn(rate, Duration.ofNanos(maxWait)))
+                            .build();
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw AbortedException.builder().message("interrupted while waiting for the SES call rate").cause(e).build();
+            throw AbortedException.builder()
+                    .message("interrupted while waiting for the SES call rate")
+                    .cause(e)
+                    .build();
         }
     }
 
@@ -93,14 +101,16 @@ final class CallPacer implements ExecutionInterceptor {
             return;
         }
         var response = context.httpResponse();
-        String code = response.firstMatchingHeader("x-amzn-ErrorType").map(AwsErrors::errorCodeOf).orElse(null);
+        String code = response.firstMatchingHeader("x-amzn-ErrorType")
+                .map(AwsErrors::errorCodeOf)
+                .orElse(null);
         double next = adaptive.onAnswer(AwsErrors.isThrottling(response.statusCode(), code), System.nanoTime());
         if (next != appliedRate) {
             synchronized (this) {
                 if (next != appliedRate) {
                     appliedRate = next;
-                    bucket.replaceConfiguration(new BucketConfiguration(List.of(bandwidth(next))),
-                            TokensInheritanceStrategy.AS_IS);
+                    bucket.replaceConfiguration(
+                            new BucketConfiguration(List.of(bandwidth(next))), TokensInheritanceStrategy.AS_IS);
                 }
             }
         }
@@ -118,9 +128,16 @@ final class CallPacer implements ExecutionInterceptor {
         static final String CODE = "OperatorCallRate";
 
         NoTurn(double rate, Duration maxWait) {
-            super(String.format(Locale.ROOT, "no turn within %.1f s at the operator's SES call rate for this account"
-                    + " and region (%.2f calls/s, lowered while SES throttles); not sent", maxWait.toMillis() / 1000.0,
-                    rate), null, false, false);
+            super(
+                    String.format(
+                            Locale.ROOT,
+                            "no turn within %.1f s at the operator's SES call rate for this account"
+                                    + " and region (%.2f calls/s, lowered while SES throttles); not sent",
+                            maxWait.toMillis() / 1000.0,
+                            rate),
+                    null,
+                    false,
+                    false);
         }
     }
 }

@@ -10,15 +10,26 @@ import java.util.List;
  *                   {@link EndpointStatus#UNKNOWN}
  * @param regions primary and secondary regions, in the order SES returned them (order is not documented)
  */
-public record ObservedEndpoint(String name, String endpointId, EndpointStatus status, String statusText,
-                               List<String> regions, Instant createdTimestamp, Instant lastUpdatedTimestamp) {
+public record ObservedEndpoint(
+        String name,
+        String endpointId,
+        EndpointStatus status,
+        String statusText,
+        List<String> regions,
+        Instant createdTimestamp,
+        Instant lastUpdatedTimestamp) {
 
     public ObservedEndpoint {
         regions = regions == null ? List.of() : List.copyOf(regions);
     }
 
-    public ObservedEndpoint(String name, String endpointId, EndpointStatus status, List<String> regions,
-                            Instant createdTimestamp, Instant lastUpdatedTimestamp) {
+    public ObservedEndpoint(
+            String name,
+            String endpointId,
+            EndpointStatus status,
+            List<String> regions,
+            Instant createdTimestamp,
+            Instant lastUpdatedTimestamp) {
         this(name, endpointId, status, status.name(), regions, createdTimestamp, lastUpdatedTimestamp);
     }
 }

@@ -49,21 +49,37 @@ public final class SdkSesGateway implements SesGateway {
     @Override
     public List<ObservedEndpoint> list(AwsIdentity identity, String region) {
         // the paginator calls SES lazily while the stream is consumed, so every page's failure lands in call()
-        return call(() -> ses(identity, region).listMultiRegionEndpointsPaginator(b -> b.pageSize(PAGE_SIZE))
-                .multiRegionEndpoints().stream()
-                .map(e -> new ObservedEndpoint(e.endpointName(), e.endpointId(), EndpointStatus.of(e.statusAsString()),
-                        e.statusAsString(), e.regions(), e.createdTimestamp(), e.lastUpdatedTimestamp()))
-                .toList());
+        return call(() ->
+                ses(identity, region)
+                        .listMultiRegionEndpointsPaginator(b -> b.pageSize(PAGE_SIZE))
+                        .multiRegionEndpoints()
+                        .stream()
+                        .map(e -> new ObservedEndpoint(
+                                e.endpointName(),
+                                e.endpointId(),
+                                EndpointStatus.of(e.statusAsString()),
+                                e.statusAsString(),
+                                e.regions(),
+                                e.createdTimestamp(),
+                                e.lastUpdatedTimestamp()))
+                        .toList());
     }
 
     @Override
     public Optional<ObservedEndpoint> get(EndpointRef endpoint) {
         try {
-            GetMultiRegionEndpointResponse r = ses(endpoint)
-                    .getMultiRegionEndpoint(b -> b.endpointName(endpoint.name()));
-            List<String> regions = r.routes() == null ? List.of() : r.routes().stream().map(Route::region).toList();
-            return Optional.of(new ObservedEndpoint(r.endpointName(), r.endpointId(),
-                    EndpointStatus.of(r.statusAsString()), r.statusAsString(), regions, r.createdTimestamp(),
+            GetMultiRegionEndpointResponse r =
+                    ses(endpoint).getMultiRegionEndpoint(b -> b.endpointName(endpoint.name()));
+            List<String> regions = r.routes() == null
+                    ? List.of()
+                    : r.routes().stream().map(Route::region).toList();
+            return Optional.of(new ObservedEndpoint(
+                    r.endpointName(),
+                    r.endpointId(),
+                    EndpointStatus.of(r.statusAsString()),
+                    r.statusAsString(),
+                    regions,
+                    r.createdTimestamp(),
                     r.lastUpdatedTimestamp()));
         } catch (NotFoundException e) {
             return Optional.empty();
@@ -74,24 +90,27 @@ public final class SdkSesGateway implements SesGateway {
 
     @Override
     public Created create(EndpointRef endpoint, String secondaryRegion, Map<String, String> tags) {
-        CreateMultiRegionEndpointResponse r = call(() -> ses(endpoint).createMultiRegionEndpoint(b -> b
-                .endpointName(endpoint.name())
-                .details(d -> d.routesDetails(RouteDetails.builder().region(secondaryRegion).build()))
-                .tags(toSdk(tags))));
+        CreateMultiRegionEndpointResponse r = call(() -> ses(endpoint)
+                .createMultiRegionEndpoint(b -> b.endpointName(endpoint.name())
+                        .details(d -> d.routesDetails(
+                                RouteDetails.builder().region(secondaryRegion).build()))
+                        .tags(toSdk(tags))));
         return new Created(r.endpointId(), EndpointStatus.of(r.statusAsString()));
     }
 
     @Override
     public EndpointStatus delete(EndpointRef endpoint) {
-        return EndpointStatus.of(call(() -> ses(endpoint)
-                .deleteMultiRegionEndpoint(b -> b.endpointName(endpoint.name()))).statusAsString());
+        return EndpointStatus.of(
+                call(() -> ses(endpoint).deleteMultiRegionEndpoint(b -> b.endpointName(endpoint.name())))
+                        .statusAsString());
     }
 
     @Override
     public Map<String, String> listTags(EndpointRef endpoint) {
         Map<String, String> tags = new HashMap<>();
         call(() -> ses(endpoint).listTagsForResource(b -> b.resourceArn(arn(endpoint))))
-                .tags().forEach(t -> tags.put(t.key(), t.value()));
+                .tags()
+                .forEach(t -> tags.put(t.key(), t.value()));
         return tags;
     }
 
@@ -146,8 +165,10 @@ public final class SdkSesGateway implements SesGateway {
     }
 
     private static List<Tag> toSdk(Map<String, String> tags) {
-        return tags.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+        return tags.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+                .toList();
     }
 
     private static <T> T call(Supplier<T> sdkCall) {

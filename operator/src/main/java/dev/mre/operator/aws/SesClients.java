@@ -57,11 +57,15 @@ final class SesClients implements AutoCloseable {
     /** The SES client of {@code identity} in {@code region}, which acts in {@code account}. */
     SesV2Client ses(AwsIdentity identity, String region, String account) {
         return ses.computeIfAbsent(new ClientKey(identity, region), k -> {
-            ClientOverrideConfiguration.Builder o = ClientOverrideConfiguration.builder().retryStrategy(retryStrategy());
+            ClientOverrideConfiguration.Builder o =
+                    ClientOverrideConfiguration.builder().retryStrategy(retryStrategy());
             o.addExecutionInterceptor(pacer(new ScopeKey(account, region)));
             o.addExecutionInterceptor(metrics.callCounter(account));
-            var b = SesV2Client.builder().region(Region.of(region)).httpClient(http)
-                    .credentialsProvider(credentials(identity)).overrideConfiguration(o.build());
+            var b = SesV2Client.builder()
+                    .region(Region.of(region))
+                    .httpClient(http)
+                    .credentialsProvider(credentials(identity))
+                    .overrideConfiguration(o.build());
             if (config.sesEndpoint() != null) {
                 b.endpointOverride(config.sesEndpoint());
             }
@@ -75,9 +79,11 @@ final class SesClients implements AutoCloseable {
      */
     CallPacer pacer(ScopeKey scope) {
         return pacers.computeIfAbsent(scope, s -> {
-            CallPacer p = new CallPacer(config.maxCallRate(),
+            CallPacer p = new CallPacer(
+                    config.maxCallRate(),
                     config.adaptiveRateLimit() ? new AdaptiveCallRate(config.maxCallRate()) : null,
-                    CallPacer.maxWait(config.reconcileThreads(), config.maxCallRate()), CallPacer.MIN_TURNS);
+                    CallPacer.maxWait(config.reconcileThreads(), config.maxCallRate()),
+                    CallPacer.MIN_TURNS);
             metrics.callRate(s, p::rate);
             return p;
         });
@@ -92,21 +98,31 @@ final class SesClients implements AutoCloseable {
         if (identity.isOwn()) {
             return own;
         }
-        return roles.computeIfAbsent(identity, id -> StsAssumeRoleCredentialsProvider.builder()
-                .stsClient(stsForRoles)
-                .refreshRequest(r -> {
-                    r.roleArn(id.roleArn()).roleSessionName(sessionName(id.clusterId(), id.namespace()))
-                            .tags(Tag.builder().key("ses.mre.dev/cluster").value(id.clusterId()).build(),
-                                    Tag.builder().key("ses.mre.dev/namespace").value(id.namespace()).build());
-                    if (id.externalId() != null) {
-                        r.externalId(id.externalId());
-                    }
-                    if (id.sessionDuration() != null) {
-                        r.durationSeconds((int) id.sessionDuration().toSeconds());
-                    }
-                })
-                // renewed by the calling thread within the prefetch time before expiry (no thread per role)
-                .build());
+        return roles.computeIfAbsent(
+                identity,
+                id -> StsAssumeRoleCredentialsProvider.builder()
+                        .stsClient(stsForRoles)
+                        .refreshRequest(r -> {
+                            r.roleArn(id.roleArn())
+                                    .roleSessionName(sessionName(id.clusterId(), id.namespace()))
+                                    .tags(
+                                            Tag.builder()
+                                                    .key("ses.mre.dev/cluster")
+                                                    .value(id.clusterId())
+                                                    .build(),
+                                            Tag.builder()
+                                                    .key("ses.mre.dev/namespace")
+                                                    .value(id.namespace())
+                                                    .build());
+                            if (id.externalId() != null) {
+                                r.externalId(id.externalId());
+                            }
+                            if (id.sessionDuration() != null) {
+                                r.durationSeconds((int) id.sessionDuration().toSeconds());
+                            }
+                        })
+                        // renewed by the calling thread within the prefetch time before expiry (no thread per role)
+                        .build());
     }
 
     /**
@@ -123,7 +139,9 @@ final class SesClients implements AutoCloseable {
     }
 
     private StsClient sts(AwsCredentialsProvider credentials) {
-        var b = StsClient.builder().region(Region.of(config.defaultRegion())).httpClient(http)
+        var b = StsClient.builder()
+                .region(Region.of(config.defaultRegion()))
+                .httpClient(http)
                 .credentialsProvider(credentials)
                 .overrideConfiguration(o -> o.retryStrategy(retryStrategy()));
         URI sts = config.stsEndpoint();
@@ -134,12 +152,15 @@ final class SesClients implements AutoCloseable {
     }
 
     private RetryStrategy retryStrategy() {
-        return AwsRetryStrategy.forRetryMode(RetryMode.STANDARD).toBuilder().maxAttempts(SDK_MAX_ATTEMPTS).build();
+        return AwsRetryStrategy.forRetryMode(RetryMode.STANDARD).toBuilder()
+                .maxAttempts(SDK_MAX_ATTEMPTS)
+                .build();
     }
 
     private static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JRE", e);
         }

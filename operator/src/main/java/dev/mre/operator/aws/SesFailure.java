@@ -33,13 +33,19 @@ public class SesFailure extends RuntimeException {
         this.errorCode = errorCode;
     }
 
-    public Kind kind() { return kind; }
+    public Kind kind() {
+        return kind;
+    }
 
     /** AWS error code (for example TooManyRequestsException), or the client-side exception's simple name. */
-    public String errorCode() { return errorCode; }
+    public String errorCode() {
+        return errorCode;
+    }
 
     public boolean isTransient() {
-        return kind == Kind.THROTTLED || kind == Kind.UNAVAILABLE || kind == Kind.ALREADY_EXISTS
+        return kind == Kind.THROTTLED
+                || kind == Kind.UNAVAILABLE
+                || kind == Kind.ALREADY_EXISTS
                 || kind == Kind.NOT_FOUND;
     }
 }

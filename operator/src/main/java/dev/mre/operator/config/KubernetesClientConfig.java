@@ -64,7 +64,8 @@ public final class KubernetesClientConfig {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        PrivateKeyInfo info = parsed instanceof PEMKeyPair pair ? pair.getPrivateKeyInfo()
+        PrivateKeyInfo info = parsed instanceof PEMKeyPair pair
+                ? pair.getPrivateKeyInfo()
                 : parsed instanceof PrivateKeyInfo keyInfo ? keyInfo : null;
         if (info == null) {
             return null;
@@ -83,15 +84,16 @@ public final class KubernetesClientConfig {
         String data = config.getClientKeyData();
         if (data != null && !data.isBlank()) {
             // from a kubeconfig: base64 of the PEM; from an exec credential plugin's answer: the PEM itself
-            return data.contains("-----BEGIN") ? data
+            return data.contains("-----BEGIN")
+                    ? data
                     : new String(Base64.getMimeDecoder().decode(data), StandardCharsets.US_ASCII);
         }
         if (config.getClientKeyFile() != null && !config.getClientKeyFile().isBlank()) {
             try {
                 return Files.readString(Path.of(config.getClientKeyFile()), StandardCharsets.US_ASCII);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the client key file " + config.getClientKeyFile()
-                        + " named by the kubeconfig", e);
+                throw new UncheckedIOException(
+                        "cannot read the client key file " + config.getClientKeyFile() + " named by the kubeconfig", e);
             }
         }
         return null;

@@ -32,12 +32,24 @@ import java.util.stream.Collectors;
  * @param reconcileThreads concurrent reconciliations
  * @param ops where /healthz, /readyz and /metrics are served, and leader election
  */
-public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, String watchLabelSelector,
-                             URI sesEndpoint, URI stsEndpoint, Set<String> allowedRegions,
-                             NamePrefix endpointNamePrefix, Observation observation, Duration resyncPeriod,
-                             Duration tagResyncPeriod, double maxCallRate, boolean adaptiveRateLimit,
-                             boolean requireRoleSelector, String clusterId,
-                             boolean migrateLegacyOwnerTags, int reconcileThreads, Ops ops) {
+public record OperatorConfig(
+        String defaultRegion,
+        Set<String> watchNamespaces,
+        String watchLabelSelector,
+        URI sesEndpoint,
+        URI stsEndpoint,
+        Set<String> allowedRegions,
+        NamePrefix endpointNamePrefix,
+        Observation observation,
+        Duration resyncPeriod,
+        Duration tagResyncPeriod,
+        double maxCallRate,
+        boolean adaptiveRateLimit,
+        boolean requireRoleSelector,
+        String clusterId,
+        boolean migrateLegacyOwnerTags,
+        int reconcileThreads,
+        Ops ops) {
 
     /** {@link Setting#OBSERVATION}: how the operator learns what SES holds. */
     public enum Observation {
@@ -70,8 +82,9 @@ public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, 
     private static final Pattern CLUSTER_ID_PATTERN = Pattern.compile("^[A-Za-z0-9._-]{1,63}$");
     /** What a Kubernetes label selector is made of (the API server judges the rest when the informer starts). */
     private static final Pattern SELECTOR_CHARACTERS = Pattern.compile("^[A-Za-z0-9._/=!,() -]*$");
-    private static final Pattern REGION_PATTERN = Pattern.compile(
-            dev.mre.operator.api.MultiRegionEndpointSpec.REGION_PATTERN);
+
+    private static final Pattern REGION_PATTERN =
+            Pattern.compile(dev.mre.operator.api.MultiRegionEndpointSpec.REGION_PATTERN);
 
     public OperatorConfig {
         watchNamespaces = Set.copyOf(watchNamespaces);
@@ -80,12 +93,12 @@ public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, 
             throw new IllegalArgumentException(Setting.MAX_CALL_RATE.env + ": must be > 0, got " + maxCallRate);
         }
         if (clusterId != null && !CLUSTER_ID_PATTERN.matcher(clusterId).matches()) {
-            throw new IllegalArgumentException(Setting.CLUSTER_ID.env + ": must match " + CLUSTER_ID_PATTERN
-                    + ", got '" + clusterId + "'");
+            throw new IllegalArgumentException(
+                    Setting.CLUSTER_ID.env + ": must match " + CLUSTER_ID_PATTERN + ", got '" + clusterId + "'");
         }
         if (reconcileThreads < 1) {
-            throw new IllegalArgumentException(Setting.RECONCILE_THREADS.env + ": must be >= 1, got "
-                    + reconcileThreads);
+            throw new IllegalArgumentException(
+                    Setting.RECONCILE_THREADS.env + ": must be >= 1, got " + reconcileThreads);
         }
         if (!SELECTOR_CHARACTERS.matcher(watchLabelSelector).matches()) {
             throw new IllegalArgumentException(Setting.WATCH_LABEL_SELECTOR.env + ": not a label selector: '"
@@ -105,8 +118,8 @@ public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, 
 
     /** Reads the settings from {@code env}; a bad value fails with a message naming the variable and the rule. */
     public static OperatorConfig from(Map<String, String> env) {
-        String region = firstNonBlank(env.get(Setting.DEFAULT_REGION.env), env.get("AWS_REGION"),
-                env.get("AWS_DEFAULT_REGION"), "us-east-1");
+        String region = firstNonBlank(
+                env.get(Setting.DEFAULT_REGION.env), env.get("AWS_REGION"), env.get("AWS_DEFAULT_REGION"), "us-east-1");
         boolean insecure = bool(env, Setting.ALLOW_INSECURE_ENDPOINT);
         URI ses = endpoint(env, Setting.SES_ENDPOINT, insecure);
         URI sts = env.containsKey(Setting.STS_ENDPOINT.env) ? endpoint(env, Setting.STS_ENDPOINT, insecure) : ses;
@@ -133,8 +146,8 @@ public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, 
     private static Ops ops(Map<String, String> env) {
         int port = integer(env, Setting.OPS_PORT);
         if (port < -1 || port > 65535) {
-            throw new IllegalArgumentException(Setting.OPS_PORT.env + ": must be a port number (or -1 to disable),"
-                    + " got " + port);
+            throw new IllegalArgumentException(
+                    Setting.OPS_PORT.env + ": must be a port number (or -1 to disable)," + " got " + port);
         }
         boolean election = bool(env, Setting.LEADER_ELECTION);
         String leaseNamespace = firstNonBlank(env.get(Setting.LEADER_ELECTION_NAMESPACE.env), env.get("POD_NAMESPACE"));
@@ -155,8 +168,9 @@ public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, 
         return switch (v) {
             case "batch" -> Observation.BATCH;
             case "per-object" -> Observation.PER_OBJECT;
-            default -> throw new IllegalArgumentException(Setting.OBSERVATION.env + ": must be batch or per-object,"
-                    + " got '" + v + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        Setting.OBSERVATION.env + ": must be batch or per-object," + " got '" + v + "'");
         };
     }
 
@@ -165,8 +179,9 @@ public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, 
         return switch (v) {
             case "none" -> NamePrefix.NONE;
             case "namespace" -> NamePrefix.NAMESPACE;
-            default -> throw new IllegalArgumentException(Setting.ENDPOINT_NAME_PREFIX.env
-                    + ": must be none or namespace, got '" + v + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        Setting.ENDPOINT_NAME_PREFIX.env + ": must be none or namespace, got '" + v + "'");
         };
     }
 
@@ -177,7 +192,9 @@ public record OperatorConfig(String defaultRegion, Set<String> watchNamespaces, 
     }
 
     private static Set<String> list(Map<String, String> env, Setting s) {
-        return Arrays.stream(raw(env, s).split(",")).map(String::trim).filter(x -> !x.isEmpty())
+        return Arrays.stream(raw(env, s).split(","))
+                .map(String::trim)
+                .filter(x -> !x.isEmpty())
                 .collect(Collectors.toSet());
     }
 

@@ -1,8 +1,8 @@
 package dev.mre.operator.observe;
 
-import dev.mre.operator.aws.ScopeKey;
 import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.aws.ObservedEndpoint;
+import dev.mre.operator.aws.ScopeKey;
 import io.javaoperatorsdk.operator.processing.ResourceIDMapper;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PollingConfiguration;
@@ -42,8 +42,10 @@ public final class EndpointEventSource extends PollingEventSource<ObservedEndpoi
      * @param resync a scope is listed again when its snapshot is this old
      */
     public EndpointEventSource(EndpointInventory inventory, Duration tick, Duration resync) {
-        super(ObservedEndpoint.class, new PollingConfiguration<>(NAME, () -> Map.of(), tick,
-                ResourceIDMapper.singleResourceResourceIDMapper()));
+        super(
+                ObservedEndpoint.class,
+                new PollingConfiguration<>(
+                        NAME, () -> Map.of(), tick, ResourceIDMapper.singleResourceResourceIDMapper()));
         this.inventory = inventory;
         this.resync = resync;
     }

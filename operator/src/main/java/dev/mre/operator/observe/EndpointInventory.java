@@ -1,8 +1,8 @@
 package dev.mre.operator.observe;
 
-import dev.mre.operator.aws.ScopeKey;
 import dev.mre.operator.aws.AwsIdentity;
 import dev.mre.operator.aws.ObservedEndpoint;
+import dev.mre.operator.aws.ScopeKey;
 import dev.mre.operator.aws.SesFailure;
 import dev.mre.operator.aws.SesGateway;
 import java.time.Clock;
@@ -49,6 +49,7 @@ public final class EndpointInventory {
     private final Duration maxListInterval;
     /** The identity each scope was last listed with (any identity acting in the account can list it). */
     private final Map<ScopeKey, AwsIdentity> listers = new ConcurrentHashMap<>();
+
     private final Clock clock;
     private final Map<ScopeKey, Snapshot> latest = new ConcurrentHashMap<>();
     private final Map<ScopeKey, CompletableFuture<Snapshot>> inFlight = new ConcurrentHashMap<>();
@@ -60,8 +61,11 @@ public final class EndpointInventory {
      *                        transition (Timing.pollMax), so that an endpoint created a create grace ago (twice that)
      *                        has been looked for in at least one List made after its Create
      */
-    public EndpointInventory(BiFunction<ScopeKey, AwsIdentity, List<ObservedEndpoint>> lister,
-                             ToDoubleFunction<ScopeKey> callRate, Duration maxListInterval, Clock clock) {
+    public EndpointInventory(
+            BiFunction<ScopeKey, AwsIdentity, List<ObservedEndpoint>> lister,
+            ToDoubleFunction<ScopeKey> callRate,
+            Duration maxListInterval,
+            Clock clock) {
         this.lister = lister;
         this.callRate = callRate;
         this.maxListInterval = maxListInterval;
@@ -114,7 +118,8 @@ public final class EndpointInventory {
         if (!(rate > 0) || Double.isInfinite(rate)) {
             return Duration.ZERO;
         }
-        Duration share = Duration.ofNanos((long) Math.min(s.pages() / (LIST_SHARE * rate) * 1_000_000_000L, Long.MAX_VALUE));
+        Duration share =
+                Duration.ofNanos((long) Math.min(s.pages() / (LIST_SHARE * rate) * 1_000_000_000L, Long.MAX_VALUE));
         return share.compareTo(maxListInterval) > 0 ? maxListInterval : share;
     }
 
@@ -125,7 +130,10 @@ public final class EndpointInventory {
     /** The scopes whose snapshot is older than {@code period}: the periodic resync lists them again. */
     List<ScopeKey> due(Duration period) {
         Instant limit = clock.instant().minus(period);
-        return latest.values().stream().filter(s -> s.fetchedAt().isBefore(limit)).map(Snapshot::scope).toList();
+        return latest.values().stream()
+                .filter(s -> s.fetchedAt().isBefore(limit))
+                .map(Snapshot::scope)
+                .toList();
     }
 
     /**

@@ -1,8 +1,8 @@
 package dev.mre.operator.observe;
 
-import dev.mre.operator.aws.ScopeKey;
 import dev.mre.operator.aws.EndpointRef;
 import dev.mre.operator.aws.ObservedEndpoint;
+import dev.mre.operator.aws.ScopeKey;
 import dev.mre.operator.aws.SesGateway;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
@@ -36,7 +36,8 @@ public interface EndpointObserver {
             @Override
             public Optional<ObservedEndpoint> observe(ResourceID id, ScopeKey scope, EndpointRef ref, Duration maxAge) {
                 events.follow(id, scope, ref.name());
-                ObservedEndpoint ep = inventory.fresh(scope, ref.identity(), maxAge).byName().get(ref.name());
+                ObservedEndpoint ep =
+                        inventory.fresh(scope, ref.identity(), maxAge).byName().get(ref.name());
                 events.seen(id, ep);
                 return Optional.ofNullable(ep);
             }

@@ -16,7 +16,10 @@ public final class EndpointStatusGauge implements EndpointStatusListener {
 
     public EndpointStatusGauge(MeterRegistry registry) {
         for (String status : STATUSES) {
-            Gauge.builder(NAME, statusByObject, m -> m.values().stream().filter(status::equals).count())
+            Gauge.builder(
+                            NAME,
+                            statusByObject,
+                            m -> m.values().stream().filter(status::equals).count())
                     .description("MultiRegionEndpoint objects by the SES status last observed")
                     .tag("status", status)
                     .register(registry);

@@ -31,14 +31,19 @@ public final class OpsServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }));
-        server.createContext("/healthz", ex -> reply(ex, live.getAsBoolean() ? 200 : 503,
-                live.getAsBoolean() ? "ok\n" : "operator not running\n", "text/plain"));
+        server.createContext(
+                "/healthz",
+                ex -> reply(
+                        ex,
+                        live.getAsBoolean() ? 200 : 503,
+                        live.getAsBoolean() ? "ok\n" : "operator not running\n",
+                        "text/plain"));
         server.createContext("/readyz", ex -> {
             String notReady = ready.get();
             reply(ex, notReady == null ? 200 : 503, notReady == null ? "ok\n" : notReady + "\n", "text/plain");
         });
-        server.createContext("/metrics", ex -> reply(ex, 200, registry.scrape(),
-                "text/plain; version=0.0.4; charset=utf-8"));
+        server.createContext(
+                "/metrics", ex -> reply(ex, 200, registry.scrape(), "text/plain; version=0.0.4; charset=utf-8"));
         server.start();
     }
 

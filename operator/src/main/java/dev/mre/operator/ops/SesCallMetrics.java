@@ -37,7 +37,8 @@ public final class SesCallMetrics implements CallMetrics {
         // reference made at the call site), so after the first GC the gauge would read NaN
         Gauge.builder(CALL_RATE, callsPerSecond, DoubleSupplier::getAsDouble)
                 .description("SES calls per second the operator allows itself now, per account and region")
-                .tag("account", scope.account()).tag("region", scope.region())
+                .tag("account", scope.account())
+                .tag("region", scope.region())
                 .strongReference(true)
                 .register(registry);
     }
@@ -59,15 +60,24 @@ public final class SesCallMetrics implements CallMetrics {
         public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
             String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
             int status = context.httpResponse().statusCode();
-            Optional<String> errorType = context.httpResponse().firstMatchingHeader("x-amzn-ErrorType")
+            Optional<String> errorType = context.httpResponse()
+                    .firstMatchingHeader("x-amzn-ErrorType")
                     .map(AwsErrors::errorCodeOf);
             String outcome = status < 300 ? "success" : errorType.orElse("HTTP" + status);
-            Counter.builder(CALLS).description("SES HTTP attempts by operation and outcome")
-                    .tag("account", account).tag("operation", operation).tag("outcome", outcome).register(registry)
+            Counter.builder(CALLS)
+                    .description("SES HTTP attempts by operation and outcome")
+                    .tag("account", account)
+                    .tag("operation", operation)
+                    .tag("outcome", outcome)
+                    .register(registry)
                     .increment();
             if (AwsErrors.isThrottling(status, errorType.orElse(null))) {
-                Counter.builder(THROTTLES).description("SES attempts answered with throttling")
-                        .tag("account", account).tag("operation", operation).register(registry).increment();
+                Counter.builder(THROTTLES)
+                        .description("SES attempts answered with throttling")
+                        .tag("account", account)
+                        .tag("operation", operation)
+                        .register(registry)
+                        .increment();
             }
         }
 
@@ -75,10 +85,13 @@ public final class SesCallMetrics implements CallMetrics {
         public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
             if (context.httpResponse().isEmpty() && !AwsErrors.isNotSent(context.exception())) {
                 // no HTTP answer at all (connection refused, reset, timeout); a call the pacer kept back was no attempt
-                Counter.builder(CALLS).description("SES HTTP attempts by operation and outcome")
+                Counter.builder(CALLS)
+                        .description("SES HTTP attempts by operation and outcome")
                         .tag("account", account)
                         .tag("operation", attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))
-                        .tag("outcome", "transport_error").register(registry).increment();
+                        .tag("outcome", "transport_error")
+                        .register(registry)
+                        .increment();
             }
         }
     }

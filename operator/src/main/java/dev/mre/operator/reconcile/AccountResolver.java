@@ -34,24 +34,36 @@ public final class AccountResolver {
     private AccountResolver() {}
 
     /** @param labels the namespace's labels (null: none) */
-    public static Resolution resolve(String namespace, Map<String, String> labels, Collection<RoleSelector> selectors,
-                                     boolean requireSelector, String clusterId) {
+    public static Resolution resolve(
+            String namespace,
+            Map<String, String> labels,
+            Collection<RoleSelector> selectors,
+            boolean requireSelector,
+            String clusterId) {
         List<RoleSelector> matching = selectors.stream()
-                .filter(s -> s.getSpec() != null && s.getSpec().getNamespaceSelector() != null
+                .filter(s -> s.getSpec() != null
+                        && s.getSpec().getNamespaceSelector() != null
                         && matches(s.getSpec().getNamespaceSelector(), namespace, labels == null ? Map.of() : labels))
-                .sorted((a, b) -> a.getMetadata().getName().compareTo(b.getMetadata().getName()))
+                .sorted((a, b) ->
+                        a.getMetadata().getName().compareTo(b.getMetadata().getName()))
                 .toList();
         if (matching.size() > 1) {
-            return new Ambiguous(matching.stream().map(s -> s.getMetadata().getName()).toList());
+            return new Ambiguous(
+                    matching.stream().map(s -> s.getMetadata().getName()).toList());
         }
         if (matching.isEmpty()) {
             return requireSelector ? new NoSelector() : new Own();
         }
         RoleSelector s = matching.get(0);
         String duration = s.getSpec().getSessionDuration();
-        return new Role(s.getMetadata().getName(), new AwsIdentity(s.getSpec().getRoleArn(), s.getSpec().getExternalId(),
-                duration == null ? null : OperatorConfig.parseDuration("spec.sessionDuration", duration), clusterId,
-                namespace));
+        return new Role(
+                s.getMetadata().getName(),
+                new AwsIdentity(
+                        s.getSpec().getRoleArn(),
+                        s.getSpec().getExternalId(),
+                        duration == null ? null : OperatorConfig.parseDuration("spec.sessionDuration", duration),
+                        clusterId,
+                        namespace));
     }
 
     /**
@@ -61,7 +73,8 @@ public final class AccountResolver {
     static boolean matches(NamespaceSelector sel, String namespace, Map<String, String> labels) {
         boolean byName = sel.getNames() != null && !sel.getNames().isEmpty();
         boolean byLabels = sel.getMatchLabels() != null && !sel.getMatchLabels().isEmpty()
-                || sel.getMatchExpressions() != null && !sel.getMatchExpressions().isEmpty();
+                || sel.getMatchExpressions() != null
+                        && !sel.getMatchExpressions().isEmpty();
         if (!byName && !byLabels) {
             return false;
         }
@@ -76,8 +89,8 @@ public final class AccountResolver {
      * the API server evaluates selectors only for the objects a request lists, and fabric8 offers no client-side
      * evaluator for an arbitrary map of labels.
      */
-    static boolean labelsMatch(Map<String, String> matchLabels, List<LabelSelectorRequirement> expressions,
-                               Map<String, String> labels) {
+    static boolean labelsMatch(
+            Map<String, String> matchLabels, List<LabelSelectorRequirement> expressions, Map<String, String> labels) {
         if (matchLabels != null) {
             for (var e : matchLabels.entrySet()) {
                 if (!e.getValue().equals(labels.get(e.getKey()))) {
@@ -103,5 +116,4 @@ public final class AccountResolver {
         }
         return true;
     }
-
 }

@@ -45,27 +45,74 @@ public final class Decider {
      * @param firstTagSweep when the tags of this object's endpoint are due for a drift check if the operator has
      *                      not read them since it started (spread over the tag resync period)
      */
-    public record Input(DesiredEndpoint desired, List<String> violations, MultiRegionEndpointStatus previous,
-                        long generation, Account account, boolean paused, Observation observation, boolean deleting,
-                        SesFailure failure, int attempt, Instant now, Timing timing, Instant firstTagSweep) {
+    public record Input(
+            DesiredEndpoint desired,
+            List<String> violations,
+            MultiRegionEndpointStatus previous,
+            long generation,
+            Account account,
+            boolean paused,
+            Observation observation,
+            boolean deleting,
+            SesFailure failure,
+            int attempt,
+            Instant now,
+            Timing timing,
+            Instant firstTagSweep) {
 
         public Input {
             violations = List.copyOf(violations);
         }
 
         Input withObservation(Observation o) {
-            return new Input(desired, violations, previous, generation, account, paused, o, deleting, failure,
-                    attempt, now, timing, firstTagSweep);
+            return new Input(
+                    desired,
+                    violations,
+                    previous,
+                    generation,
+                    account,
+                    paused,
+                    o,
+                    deleting,
+                    failure,
+                    attempt,
+                    now,
+                    timing,
+                    firstTagSweep);
         }
 
         Input withAccount(Account a) {
-            return new Input(desired, violations, previous, generation, a, paused, observation, deleting, failure,
-                    attempt, now, timing, firstTagSweep);
+            return new Input(
+                    desired,
+                    violations,
+                    previous,
+                    generation,
+                    a,
+                    paused,
+                    observation,
+                    deleting,
+                    failure,
+                    attempt,
+                    now,
+                    timing,
+                    firstTagSweep);
         }
 
         Input withFailure(SesFailure f, int n) {
-            return new Input(desired, violations, previous, generation, account, paused, observation, deleting, f, n,
-                    now, timing, firstTagSweep);
+            return new Input(
+                    desired,
+                    violations,
+                    previous,
+                    generation,
+                    account,
+                    paused,
+                    observation,
+                    deleting,
+                    f,
+                    n,
+                    now,
+                    timing,
+                    firstTagSweep);
         }
     }
 
@@ -91,7 +138,12 @@ public final class Decider {
     public static final String PAUSED_ANNOTATION = MultiRegionEndpoint.PREFIX + "paused";
 
     /** Who an observed endpoint belongs to, as far as its tags tell. */
-    enum Ownership { OURS, UNMANAGED, OTHER, UNKNOWN }
+    enum Ownership {
+        OURS,
+        UNMANAGED,
+        OTHER,
+        UNKNOWN
+    }
 
     private Decider() {}
 
@@ -101,8 +153,10 @@ public final class Decider {
      */
     public static boolean needsAccount(Input in) {
         AccountResolver.Resolution r = in.account().resolution();
-        return !in.paused() && (r instanceof AccountResolver.Own || r instanceof AccountResolver.Role)
-                && in.desired() != null && (in.deleting() || in.violations().isEmpty());
+        return !in.paused()
+                && (r instanceof AccountResolver.Own || r instanceof AccountResolver.Role)
+                && in.desired() != null
+                && (in.deleting() || in.violations().isEmpty());
     }
 
     /**
@@ -122,9 +176,14 @@ public final class Decider {
     public static Plan decide(Input in) {
         if (in.paused()) {
             // nothing, not even a delete: the finalizer stays until the annotation goes
-            return new Plan(Step.WAIT, new Report(Reason.Paused, "Paused by the annotation " + PAUSED_ANNOTATION
-                    + "=true: no SES call until it is removed", Track.LAST_KNOWN,
-                    in.previous().getFailedProvisioningAttempts()), null);
+            return new Plan(
+                    Step.WAIT,
+                    new Report(
+                            Reason.Paused,
+                            "Paused by the annotation " + PAUSED_ANNOTATION + "=true: no SES call until it is removed",
+                            Track.LAST_KNOWN,
+                            in.previous().getFailedProvisioningAttempts()),
+                    null);
         }
         if (in.failure() != null) {
             return onFailure(in);
@@ -138,8 +197,14 @@ public final class Decider {
         }
         if (!in.violations().isEmpty()) {
             // never call AWS for an invalid spec; a spec edit brings the object back
-            return new Plan(Step.WAIT, new Report(Reason.InvalidSpec, "Invalid spec: " + String.join("; ",
-                    in.violations()), Track.LAST_KNOWN, in.previous().getFailedProvisioningAttempts()), null);
+            return new Plan(
+                    Step.WAIT,
+                    new Report(
+                            Reason.InvalidSpec,
+                            "Invalid spec: " + String.join("; ", in.violations()),
+                            Track.LAST_KNOWN,
+                            in.previous().getFailedProvisioningAttempts()),
+                    null);
         }
         if (in.observation() instanceof Observation.Present present) {
             return proofGate(in, onPresent(in, present));
@@ -157,14 +222,17 @@ public final class Decider {
         }
         Observation.Present present = (Observation.Present) in.observation();
         KnownTags tags = present.tags();
-        boolean proven = tags != null && tags.fresh() && (ownership(in.desired(), tags) == Ownership.OURS
-                // adoption: the only change allowed to an endpoint that is not ours yet is taking it over
-                || plan.step() instanceof Step.SyncTags && adoptableByUs(in.desired(), tags));
+        boolean proven = tags != null
+                && tags.fresh()
+                && (ownership(in.desired(), tags) == Ownership.OURS
+                        // adoption: the only change allowed to an endpoint that is not ours yet is taking it over
+                        || plan.step() instanceof Step.SyncTags && adoptableByUs(in.desired(), tags));
         return proven ? plan : plan.withStep(Step.READ_TAGS);
     }
 
     private static boolean adoptableByUs(DesiredEndpoint d, KnownTags tags) {
-        return d.adoptionPolicy() == AdoptionPolicy.Adopt && ownership(d, tags) == Ownership.UNMANAGED
+        return d.adoptionPolicy() == AdoptionPolicy.Adopt
+                && ownership(d, tags) == Ownership.UNMANAGED
                 && d.adoptable().equals(tags.tags().get(MultiRegionEndpoint.ADOPTABLE_TAG));
     }
 
@@ -179,17 +247,28 @@ public final class Decider {
         MultiRegionEndpointStatus prev = in.previous();
         Plan plan = null;
         if (in.account().resolution() instanceof AccountResolver.NoSelector) {
-            plan = stalled(in, Reason.NoRoleSelector, "No RoleSelector matches the object's namespace and this operator"
-                    + " requires one (" + Setting.REQUIRE_ROLE_SELECTOR.env + "): no SES call until a cluster"
-                    + " administrator maps it to an IAM role");
+            plan = stalled(
+                    in,
+                    Reason.NoRoleSelector,
+                    "No RoleSelector matches the object's namespace and this operator"
+                            + " requires one (" + Setting.REQUIRE_ROLE_SELECTOR.env + "): no SES call until a cluster"
+                            + " administrator maps it to an IAM role");
         } else if (in.account().resolution() instanceof AccountResolver.Ambiguous a) {
-            plan = stalled(in, Reason.AmbiguousRoleSelector, "Several RoleSelectors match the object's namespace: "
-                    + String.join(", ", a.selectors()) + "; no SES call until exactly one does");
-        } else if (prev.getAccountId() != null && in.account().id() != null
+            plan = stalled(
+                    in,
+                    Reason.AmbiguousRoleSelector,
+                    "Several RoleSelectors match the object's namespace: " + String.join(", ", a.selectors())
+                            + "; no SES call until exactly one does");
+        } else if (prev.getAccountId() != null
+                && in.account().id() != null
                 && !prev.getAccountId().equals(in.account().id())) {
-            plan = stalled(in, Reason.AccountChanged, "The endpoint lives in AWS account " + prev.getAccountId()
-                    + " but the namespace now maps to account " + in.account().id() + "; no SES call in either"
-                    + " until the mapping is restored (or remove the finalizer to abandon the endpoint)");
+            plan = stalled(
+                    in,
+                    Reason.AccountChanged,
+                    "The endpoint lives in AWS account " + prev.getAccountId()
+                            + " but the namespace now maps to account "
+                            + in.account().id() + "; no SES call in either"
+                            + " until the mapping is restored (or remove the finalizer to abandon the endpoint)");
         }
         if (plan != null && in.deleting() && prev.getAccountId() == null && prev.getEndpointId() == null) {
             return release("No account was ever used for this object: nothing to delete");
@@ -198,8 +277,10 @@ public final class Decider {
     }
 
     private static Plan stalled(Input in, Reason reason, String message) {
-        return new Plan(Step.WAIT, new Report(reason, message, Track.LAST_KNOWN,
-                in.previous().getFailedProvisioningAttempts()), in.timing().stalledRetryMax());
+        return new Plan(
+                Step.WAIT,
+                new Report(reason, message, Track.LAST_KNOWN, in.previous().getFailedProvisioningAttempts()),
+                in.timing().stalledRetryMax());
     }
 
     // ---- failures ----------------------------------------------------------------------------------
@@ -210,31 +291,56 @@ public final class Decider {
         MultiRegionEndpointStatus previous = in.previous();
         Timing timing = in.timing();
         int attempt = Math.max(1, in.attempt());
-        if (failure.isTransient() && reasonOf(previous) == Reason.Available
-                && Objects.equals(previous.getObservedGeneration(), in.generation()) && !in.deleting()) {
+        if (failure.isTransient()
+                && reasonOf(previous) == Reason.Available
+                && Objects.equals(previous.getObservedGeneration(), in.generation())
+                && !in.deleting()) {
             // nothing a user cares about changed: keep the status (and kstatus Current) and retry later
-            Duration backoff = failure.kind() == SesFailure.Kind.THROTTLED ? timing.throttleBackoff(attempt)
+            Duration backoff = failure.kind() == SesFailure.Kind.THROTTLED
+                    ? timing.throttleBackoff(attempt)
                     : timing.errorBackoff(attempt);
             return new Plan(Step.WAIT, Plan.KEEP, backoff);
         }
         String aws = failure.errorCode() + ": " + failure.getMessage();
         Integer failures = previous.getFailedProvisioningAttempts();
         return switch (failure.kind()) {
-            case THROTTLED -> waiting(Reason.Throttled, "SES throttled the operator (" + aws + "); retrying with backoff",
-                    failures, timing.throttleBackoff(attempt));
-            case UNAVAILABLE, NOT_FOUND -> waiting(Reason.AwsUnavailable, "SES call failed (" + aws
-                    + "); retrying with backoff", failures, timing.errorBackoff(attempt));
-            case ALREADY_EXISTS -> waiting(Reason.Creating, "SES already has an endpoint of this name (" + aws
-                    + "); looking at it again", failures, timing.pollMin());
-            case ACCESS_DENIED -> waiting(Reason.AccessDenied, (in.account().roleArn() == null
-                    ? "AWS refused the operator's identity (" + aws + "); fix the credentials or IAM policy"
-                    : "AWS refused the operator acting as role " + in.account().roleArn() + " (" + aws + "); check"
-                            + " the role's trust policy (the operator's own role, external id, sts:TagSession) and"
-                            + " its permissions"), failures, timing.stalledRetry(attempt));
-            case LIMIT_EXCEEDED -> waiting(Reason.QuotaExceeded, "SES endpoint quota exhausted (" + aws
-                    + "); delete unused endpoints or raise the quota", failures, timing.stalledRetry(attempt));
-            case BAD_REQUEST -> waiting(Reason.InvalidSpec, "SES refused the request (" + aws + ")", failures,
-                    timing.resync());
+            case THROTTLED ->
+                waiting(
+                        Reason.Throttled,
+                        "SES throttled the operator (" + aws + "); retrying with backoff",
+                        failures,
+                        timing.throttleBackoff(attempt));
+            case UNAVAILABLE, NOT_FOUND ->
+                waiting(
+                        Reason.AwsUnavailable,
+                        "SES call failed (" + aws + "); retrying with backoff",
+                        failures,
+                        timing.errorBackoff(attempt));
+            case ALREADY_EXISTS ->
+                waiting(
+                        Reason.Creating,
+                        "SES already has an endpoint of this name (" + aws + "); looking at it again",
+                        failures,
+                        timing.pollMin());
+            case ACCESS_DENIED ->
+                waiting(
+                        Reason.AccessDenied,
+                        (in.account().roleArn() == null
+                                ? "AWS refused the operator's identity (" + aws + "); fix the credentials or IAM policy"
+                                : "AWS refused the operator acting as role "
+                                        + in.account().roleArn() + " (" + aws + "); check"
+                                        + " the role's trust policy (the operator's own role, external id, sts:TagSession) and"
+                                        + " its permissions"),
+                        failures,
+                        timing.stalledRetry(attempt));
+            case LIMIT_EXCEEDED ->
+                waiting(
+                        Reason.QuotaExceeded,
+                        "SES endpoint quota exhausted (" + aws + "); delete unused endpoints or raise the quota",
+                        failures,
+                        timing.stalledRetry(attempt));
+            case BAD_REQUEST ->
+                waiting(Reason.InvalidSpec, "SES refused the request (" + aws + ")", failures, timing.resync());
         };
     }
 
@@ -248,35 +354,55 @@ public final class Decider {
         MultiRegionEndpointStatus prev = in.previous();
         DesiredEndpoint d = in.desired();
         if (prev.getEndpointId() == null) {
-            return create(in, "Creating endpoint '" + d.name() + "' in " + d.primaryRegion() + " with a route to "
-                    + d.secondaryRegion());
+            return create(
+                    in,
+                    "Creating endpoint '" + d.name() + "' in " + d.primaryRegion() + " with a route to "
+                            + d.secondaryRegion());
         }
         Reason prevReason = reasonOf(prev);
-        if ("CREATING".equals(prev.getEndpointStatus()) && prevReason == Reason.Creating
+        if ("CREATING".equals(prev.getEndpointStatus())
+                && prevReason == Reason.Creating
                 && waited(in, StatusFactory.RECONCILING).compareTo(in.timing().createGrace()) < 0) {
             // SES may not show an endpoint right after Create answered: not a deletion yet
-            return new Plan(Step.WAIT, new Report(Reason.Creating, creatingMessage(d), Track.LAST_KNOWN,
-                    prev.getFailedProvisioningAttempts()), in.timing().poll(waited(in, StatusFactory.RECONCILING)));
+            return new Plan(
+                    Step.WAIT,
+                    new Report(
+                            Reason.Creating,
+                            creatingMessage(d),
+                            Track.LAST_KNOWN,
+                            prev.getFailedProvisioningAttempts()),
+                    in.timing().poll(waited(in, StatusFactory.RECONCILING)));
         }
-        if (prevReason == Reason.DeletedOutOfBand || prevReason == Reason.Recreating
+        if (prevReason == Reason.DeletedOutOfBand
+                || prevReason == Reason.Recreating
                 || prevReason == Reason.ProvisioningFailed) {
             return create(in, "Recreating endpoint '" + d.name() + "' in " + d.primaryRegion());
         }
-        return new Plan(Step.WAIT, new Report(Reason.DeletedOutOfBand, "Endpoint '" + d.name() + "' ("
-                + prev.getEndpointId() + ") was deleted outside this operator; recreating it", Track.LAST_KNOWN,
-                prev.getFailedProvisioningAttempts()), in.timing().pollMin());
+        return new Plan(
+                Step.WAIT,
+                new Report(
+                        Reason.DeletedOutOfBand,
+                        "Endpoint '" + d.name() + "' (" + prev.getEndpointId()
+                                + ") was deleted outside this operator; recreating it",
+                        Track.LAST_KNOWN,
+                        prev.getFailedProvisioningAttempts()),
+                in.timing().pollMin());
     }
 
     private static Plan create(Input in, String message) {
-        return new Plan(Step.CREATE, new Report(Reason.Creating, message, Track.OBSERVED,
-                in.previous().getFailedProvisioningAttempts()), in.timing().pollMin());
+        return new Plan(
+                Step.CREATE,
+                new Report(
+                        Reason.Creating, message, Track.OBSERVED, in.previous().getFailedProvisioningAttempts()),
+                in.timing().pollMin());
     }
 
     private static Plan onPresent(Input in, Observation.Present present) {
         ObservedEndpoint ep = present.endpoint();
         DesiredEndpoint d = in.desired();
         Ownership ownership = ownership(d, present.tags());
-        if ((ownership == Ownership.OTHER || ownership == Ownership.UNMANAGED) && !present.tags().fresh()) {
+        if ((ownership == Ownership.OTHER || ownership == Ownership.UNMANAGED)
+                && !present.tags().fresh()) {
             // a refusal is judged on tags read in this pass, never on remembered ones: the endpoint's owner in AWS
             // may since have marked it adoptable or released it, and the tag memory only learns of that by a read
             return readTags(in);
@@ -285,9 +411,11 @@ public final class Decider {
             case OURS:
                 return owned(in, ep, present.tags());
             case OTHER:
-                return conflict(in, "Endpoint '" + d.name() + "' in " + d.primaryRegion() + " is owned by another"
-                        + " object (tag " + MultiRegionEndpoint.OWNER_TAG + "); this object will not touch it."
-                        + " Choose another spec.endpointName");
+                return conflict(
+                        in,
+                        "Endpoint '" + d.name() + "' in " + d.primaryRegion() + " is owned by another"
+                                + " object (tag " + MultiRegionEndpoint.OWNER_TAG + "); this object will not touch it."
+                                + " Choose another spec.endpointName");
             case UNMANAGED:
                 return adoption(in, ep, present.tags());
             default:
@@ -302,19 +430,25 @@ public final class Decider {
         DesiredEndpoint d = in.desired();
         String allow = MultiRegionEndpoint.ADOPTABLE_TAG + "=" + d.adoptable();
         if (d.adoptionPolicy() != AdoptionPolicy.Adopt) {
-            return conflict(in, "Endpoint '" + d.name() + "' already exists in " + d.primaryRegion() + " and no"
-                    + " object manages it. To take it over, set spec.adoptionPolicy: Adopt and have its owner in AWS"
-                    + " tag it " + allow);
+            return conflict(
+                    in,
+                    "Endpoint '" + d.name() + "' already exists in " + d.primaryRegion() + " and no"
+                            + " object manages it. To take it over, set spec.adoptionPolicy: Adopt and have its owner in AWS"
+                            + " tag it " + allow);
         }
         if (!adoptableByUs(d, tags)) {
-            return conflict(in, "Endpoint '" + d.name() + "' already exists in " + d.primaryRegion() + " and no"
-                    + " object manages it, but it is not marked for adoption by this object: its owner in AWS must"
-                    + " tag it " + allow);
+            return conflict(
+                    in,
+                    "Endpoint '" + d.name() + "' already exists in " + d.primaryRegion() + " and no"
+                            + " object manages it, but it is not marked for adoption by this object: its owner in AWS must"
+                            + " tag it " + allow);
         }
         if (!routesMatch(ep, d)) {
-            return conflict(in, "Endpoint '" + d.name() + "' exists with regions " + sorted(ep.regions())
-                    + " but the spec asks for " + sorted(List.of(d.primaryRegion(), d.secondaryRegion()))
-                    + "; not adopted");
+            return conflict(
+                    in,
+                    "Endpoint '" + d.name() + "' exists with regions " + sorted(ep.regions())
+                            + " but the spec asks for " + sorted(List.of(d.primaryRegion(), d.secondaryRegion()))
+                            + "; not adopted");
         }
         // adopt: write our tags (the ownership tag among them; the adoptable tag goes); ours from then on
         Plan next = owned(in, ep, null);
@@ -341,14 +475,27 @@ public final class Decider {
                 return failed(in, failures == null ? 0 : failures);
             case DELETING:
                 if (reasonOf(prev) == Reason.Recreating) {
-                    return observed(Step.WAIT, Reason.Recreating, "Waiting for SES to delete the FAILED endpoint '"
-                            + d.name() + "' before recreating it", failures, transitionPoll);
+                    return observed(
+                            Step.WAIT,
+                            Reason.Recreating,
+                            "Waiting for SES to delete the FAILED endpoint '" + d.name() + "' before recreating it",
+                            failures,
+                            transitionPoll);
                 }
-                return observed(Step.WAIT, Reason.DeletedOutOfBand, "SES is deleting endpoint '" + d.name()
-                        + "', which this object still declares; it will be recreated", failures, transitionPoll);
+                return observed(
+                        Step.WAIT,
+                        Reason.DeletedOutOfBand,
+                        "SES is deleting endpoint '" + d.name()
+                                + "', which this object still declares; it will be recreated",
+                        failures,
+                        transitionPoll);
             default:
-                return observed(Step.WAIT, Reason.AwsUnavailable, "SES reports an unknown status '"
-                        + ep.statusText() + "' for endpoint '" + d.name() + "'", failures, t.pollMax());
+                return observed(
+                        Step.WAIT,
+                        Reason.AwsUnavailable,
+                        "SES reports an unknown status '" + ep.statusText() + "' for endpoint '" + d.name() + "'",
+                        failures,
+                        t.pollMax());
         }
     }
 
@@ -369,8 +516,10 @@ public final class Decider {
             step = tagCheckDue ? Step.READ_TAGS : Step.WAIT;
         }
         Duration untilSweep = Duration.between(in.now(), sweep);
-        Duration requeue = untilSweep.isNegative() || untilSweep.compareTo(in.timing().resync()) > 0
-                ? in.timing().resync() : untilSweep;
+        Duration requeue =
+                untilSweep.isNegative() || untilSweep.compareTo(in.timing().resync()) > 0
+                        ? in.timing().resync()
+                        : untilSweep;
         return observed(step, Reason.Available, message, null, requeue);
     }
 
@@ -385,10 +534,19 @@ public final class Decider {
         Duration backoff = t.stalledRetry(failuresSoFar);
         Duration waited = waited(in, StatusFactory.STALLED);
         if (waited.compareTo(backoff) >= 0) {
-            return observed(Step.DELETE, Reason.Recreating, "Deleting FAILED endpoint '" + d.name()
-                    + "' to recreate it (failure " + failuresSoFar + " in a row)", failuresSoFar, t.pollMin());
+            return observed(
+                    Step.DELETE,
+                    Reason.Recreating,
+                    "Deleting FAILED endpoint '" + d.name() + "' to recreate it (failure " + failuresSoFar
+                            + " in a row)",
+                    failuresSoFar,
+                    t.pollMin());
         }
-        return observed(Step.WAIT, Reason.ProvisioningFailed, failedMessage(d, failuresSoFar, t), failuresSoFar,
+        return observed(
+                Step.WAIT,
+                Reason.ProvisioningFailed,
+                failedMessage(d, failuresSoFar, t),
+                failuresSoFar,
                 backoff.minus(waited));
     }
 
@@ -406,7 +564,9 @@ public final class Decider {
     }
 
     private static Plan conflict(Input in, String message) {
-        return new Plan(Step.WAIT, new Report(Reason.EndpointNameConflict, message, Track.NONE, null),
+        return new Plan(
+                Step.WAIT,
+                new Report(Reason.EndpointNameConflict, message, Track.NONE, null),
                 in.timing().resync());
     }
 
@@ -427,11 +587,20 @@ public final class Decider {
         }
         if (!(in.observation() instanceof Observation.Present present)) {
             MultiRegionEndpointStatus prev = in.previous();
-            if ("CREATING".equals(prev.getEndpointStatus()) && reasonOf(prev) == Reason.Creating
-                    && waited(in, StatusFactory.RECONCILING).compareTo(in.timing().createGrace()) < 0) {
+            if ("CREATING".equals(prev.getEndpointStatus())
+                    && reasonOf(prev) == Reason.Creating
+                    && waited(in, StatusFactory.RECONCILING)
+                                    .compareTo(in.timing().createGrace())
+                            < 0) {
                 // just created: SES may not list it yet, and letting go now would orphan it
-                return new Plan(Step.WAIT, new Report(Reason.Deleting, "Waiting for SES to show endpoint '" + d.name()
-                        + "', created moments ago, before deleting it", Track.LAST_KNOWN, null),
+                return new Plan(
+                        Step.WAIT,
+                        new Report(
+                                Reason.Deleting,
+                                "Waiting for SES to show endpoint '" + d.name()
+                                        + "', created moments ago, before deleting it",
+                                Track.LAST_KNOWN,
+                                null),
                         in.timing().poll(waited(in, StatusFactory.RECONCILING)));
             }
             return release("Endpoint '" + d.name() + "' is gone from SES");
@@ -445,10 +614,15 @@ public final class Decider {
         }
         String message = "SES is deleting endpoint '" + d.name() + "'";
         if (present.endpoint().status() == EndpointStatus.DELETING) {
-            return new Plan(Step.WAIT, new Report(Reason.Deleting, message, Track.OBSERVED, null),
+            return new Plan(
+                    Step.WAIT,
+                    new Report(Reason.Deleting, message, Track.OBSERVED, null),
                     in.timing().poll(waited(in, StatusFactory.RECONCILING)));
         }
-        return new Plan(Step.DELETE, new Report(Reason.Deleting, message, Track.OBSERVED, null), in.timing().pollMin());
+        return new Plan(
+                Step.DELETE,
+                new Report(Reason.Deleting, message, Track.OBSERVED, null),
+                in.timing().pollMin());
     }
 
     private static Plan release(String message) {

@@ -21,9 +21,17 @@ import java.util.Objects;
  *                    the endpoint is retagged with {@link #owner}; null when that migration is switched off
  * @param adoptable the value of {@code ses.mre.dev/adoptable} that lets this object adopt an unmanaged endpoint
  */
-public record DesiredEndpoint(AwsIdentity identity, String name, String primaryRegion, String secondaryRegion,
-                              Map<String, String> tags, String owner, String legacyOwner, String adoptable,
-                              DeletionPolicy deletionPolicy, AdoptionPolicy adoptionPolicy) {
+public record DesiredEndpoint(
+        AwsIdentity identity,
+        String name,
+        String primaryRegion,
+        String secondaryRegion,
+        Map<String, String> tags,
+        String owner,
+        String legacyOwner,
+        String adoptable,
+        DeletionPolicy deletionPolicy,
+        AdoptionPolicy adoptionPolicy) {
 
     public DesiredEndpoint {
         tags = Map.copyOf(tags);
@@ -34,8 +42,13 @@ public record DesiredEndpoint(AwsIdentity identity, String name, String primaryR
      * @param namespaceUid UID of the object's namespace
      * @param legacyClusterId cluster id of the legacy owner tag form; null: do not recognise legacy tags
      */
-    public static DesiredEndpoint of(MultiRegionEndpoint mre, AwsIdentity identity, String defaultRegion,
-                                     String clusterId, String namespaceUid, String legacyClusterId) {
+    public static DesiredEndpoint of(
+            MultiRegionEndpoint mre,
+            AwsIdentity identity,
+            String defaultRegion,
+            String clusterId,
+            String namespaceUid,
+            String legacyClusterId) {
         MultiRegionEndpointSpec spec = mre.getSpec();
         String namespace = mre.getMetadata().getNamespace();
         String objectName = mre.getMetadata().getName();

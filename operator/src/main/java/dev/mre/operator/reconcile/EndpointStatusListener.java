@@ -10,7 +10,10 @@ public interface EndpointStatusListener {
     void forget(String uid);
 
     EndpointStatusListener NONE = new EndpointStatusListener() {
-        @Override public void observed(String uid, String endpointStatus) {}
-        @Override public void forget(String uid) {}
+        @Override
+        public void observed(String uid, String endpointStatus) {}
+
+        @Override
+        public void forget(String uid) {}
     };
 }

@@ -25,6 +25,7 @@ public class EventRecorder {
     static final String COMPONENT = "ses-mre-operator";
     /** Events whose count is remembered; older ones are read back from the API server when they recur. */
     private static final int REMEMBERED = 4096;
+
     private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
 
     private final KubernetesClient client;
@@ -70,8 +71,12 @@ public class EventRecorder {
                 }
             }
             int count = known + 1;
-            Event patched = events.withName(name).edit(ev -> new EventBuilder(ev).withCount(count)
-                    .withLastTimestamp(now).withMessage(message).build());
+            Event patched = events.withName(name)
+                    .edit(ev -> new EventBuilder(ev)
+                            .withCount(count)
+                            .withLastTimestamp(now)
+                            .withMessage(message)
+                            .build());
             remember(name, patched == null ? count : patched.getCount());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404 && retryExpired) {
@@ -80,10 +85,18 @@ public class EventRecorder {
                 record(mre, reason, message, false);
                 return;
             }
-            LOG.warn("could not record event {} for {}/{}: {}", reason, meta.getNamespace(), meta.getName(),
+            LOG.warn(
+                    "could not record event {} for {}/{}: {}",
+                    reason,
+                    meta.getNamespace(),
+                    meta.getName(),
                     e.getMessage());
         } catch (RuntimeException e) {
-            LOG.warn("could not record event {} for {}/{}: {}", reason, meta.getNamespace(), meta.getName(),
+            LOG.warn(
+                    "could not record event {} for {}/{}: {}",
+                    reason,
+                    meta.getNamespace(),
+                    meta.getName(),
                     e.getMessage());
         }
     }
@@ -96,7 +109,10 @@ public class EventRecorder {
     private Event newEvent(MultiRegionEndpoint mre, String name, Reason reason, String message, String now) {
         var meta = mre.getMetadata();
         return new EventBuilder()
-                .withNewMetadata().withName(name).withNamespace(meta.getNamespace()).endMetadata()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(meta.getNamespace())
+                .endMetadata()
                 .withInvolvedObject(new ObjectReferenceBuilder()
                         .withApiVersion(mre.getApiVersion())
                         .withKind(mre.getKind())
@@ -110,7 +126,9 @@ public class EventRecorder {
                 .withFirstTimestamp(now)
                 .withLastTimestamp(now)
                 .withCount(1)
-                .withNewSource().withComponent(COMPONENT).endSource()
+                .withNewSource()
+                .withComponent(COMPONENT)
+                .endSource()
                 .withReportingComponent(COMPONENT)
                 .build();
     }

@@ -1,18 +1,17 @@
 package dev.mre.operator.reconcile;
 
-import dev.mre.operator.api.DeletionPolicy;
 import dev.mre.operator.api.MultiRegionEndpoint;
+import dev.mre.operator.api.MultiRegionEndpointStatus;
 import dev.mre.operator.api.RoleSelector;
 import dev.mre.operator.aws.AwsIdentity;
-import dev.mre.operator.api.MultiRegionEndpointStatus;
 import dev.mre.operator.aws.EndpointRef;
 import dev.mre.operator.aws.EndpointStatus;
 import dev.mre.operator.aws.ObservedEndpoint;
+import dev.mre.operator.aws.ScopeKey;
 import dev.mre.operator.aws.SesFailure;
 import dev.mre.operator.aws.SesGateway;
 import dev.mre.operator.observe.EndpointEventSource;
 import dev.mre.operator.observe.EndpointObserver;
-import dev.mre.operator.aws.ScopeKey;
 import dev.mre.operator.reconcile.Observation.KnownTags;
 import dev.mre.operator.reconcile.Plan.Report;
 import dev.mre.operator.reconcile.Plan.Track;
@@ -80,10 +79,18 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
      * @param observer how SES is observed (the shared List, or a Get per object)
      * @param endpointEvents the event source over the shared List (registered in both modes; idle per object)
      */
-    public MultiRegionEndpointReconciler(SesGateway ses, EndpointObserver observer, EndpointEventSource endpointEvents,
-                                         EventRecorder events, EndpointStatusListener statusListener,
-                                         RetryBackoff backoff, Clock clock, Timing timing, SpecValidator.Rules rules,
-                                         Ownership ownership, boolean requireRoleSelector) {
+    public MultiRegionEndpointReconciler(
+            SesGateway ses,
+            EndpointObserver observer,
+            EndpointEventSource endpointEvents,
+            EventRecorder events,
+            EndpointStatusListener statusListener,
+            RetryBackoff backoff,
+            Clock clock,
+            Timing timing,
+            SpecValidator.Rules rules,
+            Ownership ownership,
+            boolean requireRoleSelector) {
         this.ses = ses;
         this.requireRoleSelector = requireRoleSelector;
         this.observer = observer;
@@ -107,24 +114,27 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
      */
     @Override
     public List<EventSource<?, MultiRegionEndpoint>> prepareEventSources(EventSourceContext<MultiRegionEndpoint> ctx) {
-        var namespaces = new InformerEventSource<>(InformerEventSourceConfiguration
-                .from(Namespace.class, MultiRegionEndpoint.class)
-                .withWatchAllNamespaces()
-                .withSecondaryToPrimaryMapper((Namespace ns) -> ctx.getPrimaryCache()
-                        .list(ns.getMetadata().getName())
-                        .map(ResourceID::fromResource)
-                        .collect(Collectors.toSet()))
-                .withPrimaryToSecondaryMapper((MultiRegionEndpoint mre) ->
-                        Set.of(new ResourceID(mre.getMetadata().getNamespace())))
-                .build(), ctx);
-        roleSelectors = new InformerEventSource<>(InformerEventSourceConfiguration
-                .from(RoleSelector.class, MultiRegionEndpoint.class)
-                .withWatchAllNamespaces()
-                .withSecondaryToPrimaryMapper((RoleSelector rs) -> ctx.getPrimaryCache().list()
-                        .map(ResourceID::fromResource)
-                        .collect(Collectors.toSet()))
-                .withPrimaryToSecondaryMapper((MultiRegionEndpoint mre) -> Set.of())
-                .build(), ctx);
+        var namespaces = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Namespace.class, MultiRegionEndpoint.class)
+                        .withWatchAllNamespaces()
+                        .withSecondaryToPrimaryMapper((Namespace ns) -> ctx.getPrimaryCache()
+                                .list(ns.getMetadata().getName())
+                                .map(ResourceID::fromResource)
+                                .collect(Collectors.toSet()))
+                        .withPrimaryToSecondaryMapper((MultiRegionEndpoint mre) ->
+                                Set.of(new ResourceID(mre.getMetadata().getNamespace())))
+                        .build(),
+                ctx);
+        roleSelectors = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(RoleSelector.class, MultiRegionEndpoint.class)
+                        .withWatchAllNamespaces()
+                        .withSecondaryToPrimaryMapper((RoleSelector rs) -> ctx.getPrimaryCache()
+                                .list()
+                                .map(ResourceID::fromResource)
+                                .collect(Collectors.toSet()))
+                        .withPrimaryToSecondaryMapper((MultiRegionEndpoint mre) -> Set.of())
+                        .build(),
+                ctx);
         return List.of(namespaces, roleSelectors, endpointEvents);
     }
 
@@ -163,8 +173,8 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
      * status subresource with optimistic locking (a patch computed from a stale object is refused and JOSDK reads
      * the object again and retries), and into JOSDK's cache, so that the next pass never decides on a stale status.
      */
-    private static void writeStatusIfChanged(MultiRegionEndpoint mre, Context<MultiRegionEndpoint> ctx,
-                                             MultiRegionEndpointStatus next) {
+    private static void writeStatusIfChanged(
+            MultiRegionEndpoint mre, Context<MultiRegionEndpoint> ctx, MultiRegionEndpointStatus next) {
         if (next.equals(previousStatus(mre))) {
             return;
         }
@@ -179,26 +189,47 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
 
     private Result run(MultiRegionEndpoint mre, Context<MultiRegionEndpoint> ctx, boolean deleting) {
         MultiRegionEndpointStatus prev = previousStatus(mre);
-        long generation = mre.getMetadata().getGeneration() == null ? 0 : mre.getMetadata().getGeneration();
+        long generation = mre.getMetadata().getGeneration() == null
+                ? 0
+                : mre.getMetadata().getGeneration();
         String uid = mre.getMetadata().getUid();
         Optional<Namespace> namespace = ctx.getSecondaryResource(Namespace.class);
         if (namespace.isEmpty()) {
             // the namespace informer has not seen it yet (just started): the ownership tag needs its UID
             return new Result(prev, timing.pollMin(), false);
         }
-        AccountResolver.Resolution resolution = AccountResolver.resolve(mre.getMetadata().getNamespace(),
-                namespace.get().getMetadata().getLabels(), roleSelectors.list().toList(), requireRoleSelector,
+        AccountResolver.Resolution resolution = AccountResolver.resolve(
+                mre.getMetadata().getNamespace(),
+                namespace.get().getMetadata().getLabels(),
+                roleSelectors.list().toList(),
+                requireRoleSelector,
                 ownership.clusterId());
         AwsIdentity identity = resolution instanceof AccountResolver.Role r ? r.identity() : AwsIdentity.OWN;
-        List<String> violations = deleting ? SpecValidator.addressViolations(mre, rules)
-                : SpecValidator.validate(mre, rules);
+        List<String> violations =
+                deleting ? SpecValidator.addressViolations(mre, rules) : SpecValidator.validate(mre, rules);
         DesiredEndpoint desired = violations.isEmpty()
-                ? DesiredEndpoint.of(mre, identity, rules.defaultRegion(), ownership.clusterId(),
-                        namespace.get().getMetadata().getUid(), ownership.legacyClusterId())
+                ? DesiredEndpoint.of(
+                        mre,
+                        identity,
+                        rules.defaultRegion(),
+                        ownership.clusterId(),
+                        namespace.get().getMetadata().getUid(),
+                        ownership.legacyClusterId())
                 : null;
-        Decider.Input in = new Decider.Input(desired, violations, prev, generation,
-                new Decider.Account(resolution, null), isPaused(mre), Observation.NOT_OBSERVED, deleting, null, 0,
-                clock.instant(), timing, firstTagSweep(uid));
+        Decider.Input in = new Decider.Input(
+                desired,
+                violations,
+                prev,
+                generation,
+                new Decider.Account(resolution, null),
+                isPaused(mre),
+                Observation.NOT_OBSERVED,
+                deleting,
+                null,
+                0,
+                clock.instant(),
+                timing,
+                firstTagSweep(uid));
         Plan plan;
         EndpointFacts facts;
         try {
@@ -213,7 +244,8 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
             for (int decisions = 1; ; decisions++) {
                 boolean mayDecideAgain = decisions < MAX_DECISIONS;
                 if (plan.step() instanceof Step.ReadTags && mayDecideAgain) {
-                    in = in.withObservation(readTags(desired.ref(), ((Observation.Present) in.observation()).endpoint()));
+                    in = in.withObservation(
+                            readTags(desired.ref(), ((Observation.Present) in.observation()).endpoint()));
                     plan = Decider.decide(in);
                     continue;
                 }
@@ -222,7 +254,9 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
                     break;
                 } catch (SesFailure failure) {
                     Optional<ObservedEndpoint> taken = failure.kind() == SesFailure.Kind.ALREADY_EXISTS
-                            && plan.step() instanceof Step.Create && mayDecideAgain ? ses.get(desired.ref())
+                                    && plan.step() instanceof Step.Create
+                                    && mayDecideAgain
+                            ? ses.get(desired.ref())
                             : Optional.empty();
                     if (taken.isEmpty()) {
                         throw failure;
@@ -238,8 +272,12 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
             int attempt = backoff.failed(uid);
             plan = Decider.decide(in.withFailure(failure, attempt));
             LOG.info("SES call failed ({} {}), attempt {}", failure.kind(), failure.errorCode(), attempt);
-            return transition(mre, prev, next(mre, in, plan, null), plan.requeueAfter() == null ? null
-                    : backoff.retryJitter(plan.requeueAfter()), false);
+            return transition(
+                    mre,
+                    prev,
+                    next(mre, in, plan, null),
+                    plan.requeueAfter() == null ? null : backoff.retryJitter(plan.requeueAfter()),
+                    false);
         }
         if (plan.step() instanceof Step.Release) {
             LOG.info("releasing finalizer: {}", plan.status() instanceof Report rep ? rep.message() : "");
@@ -269,7 +307,8 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
             return Observation.ABSENT;
         }
         ObservedEndpoint ep = found.get();
-        return Observation.present(ep, tagMemory.recall(d.ref(), ep.endpointId()).orElse(null));
+        return Observation.present(
+                ep, tagMemory.recall(d.ref(), ep.endpointId()).orElse(null));
     }
 
     /**
@@ -279,9 +318,13 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
     private Duration maxAge(Decider.Input in) {
         MultiRegionEndpointStatus prev = in.previous();
         Reason reason = Decider.reasonOf(prev);
-        boolean moving = in.deleting() || "CREATING".equals(prev.getEndpointStatus())
-                || "DELETING".equals(prev.getEndpointStatus()) || reason == Reason.Creating
-                || reason == Reason.Deleting || reason == Reason.Recreating || reason == Reason.DeletedOutOfBand;
+        boolean moving = in.deleting()
+                || "CREATING".equals(prev.getEndpointStatus())
+                || "DELETING".equals(prev.getEndpointStatus())
+                || reason == Reason.Creating
+                || reason == Reason.Deleting
+                || reason == Reason.Recreating
+                || reason == Reason.DeletedOutOfBand;
         return moving ? timing.pollMin() : timing.resync();
     }
 
@@ -300,8 +343,13 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
             SesGateway.Created created = ses.create(d.ref(), d.secondaryRegion(), d.tags());
             tagMemory.remember(d.ref(), created.endpointId(), d.tags(), clock.instant());
             LOG.info("created endpoint {} ({})", d.name(), created.endpointId());
-            return new EndpointFacts(created.endpointId(), created.status().name(),
-                    List.of(d.primaryRegion(), d.secondaryRegion()), null, null, ses.arn(d.ref()));
+            return new EndpointFacts(
+                    created.endpointId(),
+                    created.status().name(),
+                    List.of(d.primaryRegion(), d.secondaryRegion()),
+                    null,
+                    null,
+                    ses.arn(d.ref()));
         }
         if (step instanceof Step.Delete) {
             EndpointStatus status = ses.delete(d.ref());
@@ -309,7 +357,8 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
             return EndpointFacts.of(ep, ses.arn(d.ref())).withStatus(status.name());
         }
         if (step instanceof Step.SyncTags sync) {
-            Map<String, String> now = new HashMap<>(((Observation.Present) observation).tags().tags());
+            Map<String, String> now =
+                    new HashMap<>(((Observation.Present) observation).tags().tags());
             if (!sync.add().isEmpty()) {
                 ses.tag(d.ref(), sync.add());
                 now.putAll(sync.add());
@@ -319,7 +368,11 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
                 now.keySet().removeAll(sync.remove());
             }
             tagMemory.remember(d.ref(), ep.endpointId(), now, clock.instant());
-            LOG.info("tags of {} synced: set {}, removed {}", d.name(), sync.add().keySet(), sync.remove());
+            LOG.info(
+                    "tags of {} synced: set {}, removed {}",
+                    d.name(),
+                    sync.add().keySet(),
+                    sync.remove());
         }
         if (plan.status() instanceof Report rep && rep.track() == Track.OBSERVED && ep != null) {
             return EndpointFacts.of(ep, ses.arn(d.ref()));
@@ -332,10 +385,18 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         if (!(plan.status() instanceof Report rep)) {
             return prev;
         }
-        return StatusFactory.next(prev, DesiredEndpoint.effectiveName(mre),
-                DesiredEndpoint.effectiveRegion(mre.getSpec(), rules.defaultRegion()), in.generation(), rep.reason(),
-                rep.message(), rep.failedProvisioningAttempts(), rep.track() == Track.LAST_KNOWN ? null : facts,
-                in.account().id(), rep.track() == Track.NONE, clock.instant());
+        return StatusFactory.next(
+                prev,
+                DesiredEndpoint.effectiveName(mre),
+                DesiredEndpoint.effectiveRegion(mre.getSpec(), rules.defaultRegion()),
+                in.generation(),
+                rep.reason(),
+                rep.message(),
+                rep.failedProvisioningAttempts(),
+                rep.track() == Track.LAST_KNOWN ? null : facts,
+                in.account().id(),
+                rep.track() == Track.NONE,
+                clock.instant());
     }
 
     private static boolean isPaused(MultiRegionEndpoint mre) {
@@ -343,12 +404,18 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         return annotations != null && "true".equals(annotations.get(Decider.PAUSED_ANNOTATION));
     }
 
-    private Result transition(MultiRegionEndpoint mre, MultiRegionEndpointStatus prev, MultiRegionEndpointStatus next,
-                              Duration requeue, boolean release) {
+    private Result transition(
+            MultiRegionEndpoint mre,
+            MultiRegionEndpointStatus prev,
+            MultiRegionEndpointStatus next,
+            Duration requeue,
+            boolean release) {
         Reason before = Decider.reasonOf(prev);
         Reason after = Decider.reasonOf(next);
         if (before != after && after != null) {
-            String message = StatusFactory.condition(next, StatusFactory.READY).map(c -> c.getMessage()).orElse("");
+            String message = StatusFactory.condition(next, StatusFactory.READY)
+                    .map(c -> c.getMessage())
+                    .orElse("");
             LOG.info("{} -> {}: {}", before, after, message);
             events.record(mre, after, message);
         }

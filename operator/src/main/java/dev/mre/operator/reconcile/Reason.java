@@ -24,17 +24,27 @@ public enum Reason {
      * READY sets Ready=True, PROGRESSING sets Reconciling=True, STALLED sets Stalled=True (the others False);
      * PAUSED sets Reconciling=False and leaves Ready and Stalled as they were.
      */
-    public enum State { READY, PROGRESSING, STALLED, PAUSED }
+    public enum State {
+        READY,
+        PROGRESSING,
+        STALLED,
+        PAUSED
+    }
 
     private final State state;
 
-    Reason(State state) { this.state = state; }
+    Reason(State state) {
+        this.state = state;
+    }
 
-    public State state() { return state; }
+    public State state() {
+        return state;
+    }
 
     /** Kubernetes Event type for a transition into this reason. */
     public String eventType() {
         return state == State.STALLED || this == Throttled || this == AwsUnavailable || this == DeletedOutOfBand
-                ? "Warning" : "Normal";
+                ? "Warning"
+                : "Normal";
     }
 }

@@ -4,14 +4,14 @@ import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.MultiRegionEndpointSpec;
 import dev.mre.operator.api.RouteDetails;
 import dev.mre.operator.api.Tag;
+import dev.mre.operator.config.OperatorConfig.NamePrefix;
+import dev.mre.operator.config.Setting;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import dev.mre.operator.config.OperatorConfig.NamePrefix;
-import dev.mre.operator.config.Setting;
 
 /**
  * The CRD's admission rules, checked again in code: a CRD installed without its schema, or an object stored
@@ -64,7 +64,8 @@ public final class SpecValidator {
         }
         String defaultRegion = rules.defaultRegion();
         String name = DesiredEndpoint.effectiveName(mre);
-        String nameField = spec.getEndpointName() != null ? "spec.endpointName" : "metadata.name (default of spec.endpointName)";
+        String nameField =
+                spec.getEndpointName() != null ? "spec.endpointName" : "metadata.name (default of spec.endpointName)";
         if (name.isEmpty() || name.length() > 64) {
             errors.add(nameField + ": must be 1 to 64 characters, got " + name.length());
         }
@@ -73,10 +74,12 @@ public final class SpecValidator {
         }
         String primary = DesiredEndpoint.effectiveRegion(spec, defaultRegion);
         String regionField = spec.getRegion() != null ? "spec.region" : "spec.region (operator default region)";
-        if (primary == null || primary.length() > MultiRegionEndpointSpec.MAX_REGION_LENGTH
+        if (primary == null
+                || primary.length() > MultiRegionEndpointSpec.MAX_REGION_LENGTH
                 || !REGION.matcher(primary).matches()) {
             errors.add(regionField + ": must be an AWS region name matching " + MultiRegionEndpointSpec.REGION_PATTERN
-                    + " of at most " + MultiRegionEndpointSpec.MAX_REGION_LENGTH + " characters, got '" + primary + "'");
+                    + " of at most " + MultiRegionEndpointSpec.MAX_REGION_LENGTH + " characters, got '" + primary
+                    + "'");
         }
         validateRoutes(spec, primary, errors);
         return errors;
@@ -102,8 +105,10 @@ public final class SpecValidator {
             String prefix = mre.getMetadata().getNamespace() + "-";
             String name = DesiredEndpoint.effectiveName(mre);
             if (!name.startsWith(prefix)) {
-                errors.add((spec.getEndpointName() != null ? "spec.endpointName" : "metadata.name (default of"
-                        + " spec.endpointName)") + ": must start with '" + prefix + "' (the namespace), got '" + name
+                errors.add((spec.getEndpointName() != null
+                                ? "spec.endpointName"
+                                : "metadata.name (default of" + " spec.endpointName)")
+                        + ": must start with '" + prefix + "' (the namespace), got '" + name
                         + "' (" + Setting.ENDPOINT_NAME_PREFIX.env + "=namespace)");
             }
         }
@@ -121,10 +126,12 @@ public final class SpecValidator {
             return;
         }
         String secondary = routes.get(0) == null ? null : routes.get(0).getRegion();
-        if (secondary == null || secondary.length() > MultiRegionEndpointSpec.MAX_REGION_LENGTH
+        if (secondary == null
+                || secondary.length() > MultiRegionEndpointSpec.MAX_REGION_LENGTH
                 || !REGION.matcher(secondary).matches()) {
             errors.add("spec.details.routesDetails[0].region: must be an AWS region name matching "
-                    + MultiRegionEndpointSpec.REGION_PATTERN + " of at most " + MultiRegionEndpointSpec.MAX_REGION_LENGTH
+                    + MultiRegionEndpointSpec.REGION_PATTERN + " of at most "
+                    + MultiRegionEndpointSpec.MAX_REGION_LENGTH
                     + " characters, got '" + secondary + "'");
         } else if (secondary.equals(primary)) {
             errors.add("spec.details.routesDetails[0].region: must differ from the primary region '" + primary + "'");
@@ -154,7 +161,8 @@ public final class SpecValidator {
                 errors.add(field + ".key: keys starting with 'aws:' are reserved by AWS");
             }
             if (key.startsWith(MultiRegionEndpoint.PREFIX)) {
-                errors.add(field + ".key: keys starting with '" + MultiRegionEndpoint.PREFIX + "' are reserved by the operator");
+                errors.add(field + ".key: keys starting with '" + MultiRegionEndpoint.PREFIX
+                        + "' are reserved by the operator");
             }
             if (!seen.add(key)) {
                 errors.add(field + ".key: duplicate key '" + key + "'");
@@ -162,7 +170,8 @@ public final class SpecValidator {
             if (tag.getValue() == null) {
                 errors.add(field + ".value: Required value");
             } else if (tag.getValue().length() > 256) {
-                errors.add(field + ".value: must be at most 256 characters, got " + tag.getValue().length());
+                errors.add(field + ".value: must be at most 256 characters, got "
+                        + tag.getValue().length());
             }
         }
     }

@@ -28,11 +28,18 @@ public final class StatusFactory {
      * @param account the account the endpoint in {@code facts} lives in (recorded with it; otherwise the previous
      *                account stays)
      */
-    public static MultiRegionEndpointStatus next(MultiRegionEndpointStatus previous, String endpointName,
-                                                 String primaryRegion, long generation, Reason reason,
-                                                 String message, Integer failedProvisioningAttempts,
-                                                 EndpointFacts facts, String account, boolean clearEndpoint,
-                                                 Instant now) {
+    public static MultiRegionEndpointStatus next(
+            MultiRegionEndpointStatus previous,
+            String endpointName,
+            String primaryRegion,
+            long generation,
+            Reason reason,
+            String message,
+            Integer failedProvisioningAttempts,
+            EndpointFacts facts,
+            String account,
+            boolean clearEndpoint,
+            Instant now) {
         if (reason.state() == Reason.State.PAUSED) {
             return paused(previous, message, now);
         }
@@ -59,11 +66,18 @@ public final class StatusFactory {
         }
         String nowText = format(now);
         List<Condition> conditions = new ArrayList<>(3);
-        conditions.add(condition(previous, READY, reason.state() == Reason.State.READY, reason, message, generation, nowText));
-        conditions.add(condition(previous, RECONCILING, reason.state() == Reason.State.PROGRESSING, reason, message,
-                generation, nowText));
-        conditions.add(condition(previous, STALLED, reason.state() == Reason.State.STALLED, reason, message,
-                generation, nowText));
+        conditions.add(
+                condition(previous, READY, reason.state() == Reason.State.READY, reason, message, generation, nowText));
+        conditions.add(condition(
+                previous,
+                RECONCILING,
+                reason.state() == Reason.State.PROGRESSING,
+                reason,
+                message,
+                generation,
+                nowText));
+        conditions.add(condition(
+                previous, STALLED, reason.state() == Reason.State.STALLED, reason, message, generation, nowText));
         s.setConditions(conditions);
         return s;
     }
@@ -80,9 +94,18 @@ public final class StatusFactory {
         for (String type : List.of(READY, RECONCILING, STALLED)) {
             Optional<Condition> before = condition(previous, type);
             if (type.equals(RECONCILING) || before.isEmpty()) {
-                conditions.add(condition(previous, type, false, Reason.Paused, message,
-                        before.map(Condition::getObservedGeneration).orElse(previous.getObservedGeneration() == null
-                                ? 0L : previous.getObservedGeneration()), nowText));
+                conditions.add(condition(
+                        previous,
+                        type,
+                        false,
+                        Reason.Paused,
+                        message,
+                        before.map(Condition::getObservedGeneration)
+                                .orElse(
+                                        previous.getObservedGeneration() == null
+                                                ? 0L
+                                                : previous.getObservedGeneration()),
+                        nowText));
             } else {
                 conditions.add(before.get());
             }
@@ -111,11 +134,19 @@ public final class StatusFactory {
         if (status == null || status.getConditions() == null) {
             return Optional.empty();
         }
-        return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+        return status.getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst();
     }
 
-    private static Condition condition(MultiRegionEndpointStatus previous, String type, boolean isTrue, Reason reason,
-                                       String message, Long generation, String now) {
+    private static Condition condition(
+            MultiRegionEndpointStatus previous,
+            String type,
+            boolean isTrue,
+            Reason reason,
+            String message,
+            Long generation,
+            String now) {
         String status = isTrue ? "True" : "False";
         String since = condition(previous, type)
                 .filter(c -> status.equals(c.getStatus()) && c.getLastTransitionTime() != null)

@@ -18,13 +18,29 @@ import java.time.Duration;
  * @param stalledRetryMin first retry of a stalled state that may heal by itself (credentials, quota)
  * @param stalledRetryMax cap of that retry, and of the FAILED-recreate backoff
  */
-public record Timing(Duration pollMin, Duration pollMax, Duration resync, Duration tagResync, Duration createGrace,
-                     Duration errorBackoffBase, Duration errorBackoffMax, Duration throttleBackoffMax,
-                     Duration stalledRetryMin, Duration stalledRetryMax) {
+public record Timing(
+        Duration pollMin,
+        Duration pollMax,
+        Duration resync,
+        Duration tagResync,
+        Duration createGrace,
+        Duration errorBackoffBase,
+        Duration errorBackoffMax,
+        Duration throttleBackoffMax,
+        Duration stalledRetryMin,
+        Duration stalledRetryMax) {
 
     public static Timing defaults(Duration resync, Duration tagResync) {
-        return new Timing(Duration.ofSeconds(2), Duration.ofSeconds(30), resync, tagResync, Duration.ofSeconds(60),
-                Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofMinutes(1),
+        return new Timing(
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(30),
+                resync,
+                tagResync,
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(1),
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(1),
                 Duration.ofHours(1));
     }
 

@@ -23,7 +23,9 @@ class CrdDriftTest {
                 Files.createDirectories(committed.getParent());
                 Files.writeString(committed, expected);
             }
-            assertThat(committed).as("%s is missing: run `make crds`", committed).exists();
+            assertThat(committed)
+                    .as("%s is missing: run `make crds`", committed)
+                    .exists();
             assertThat(Files.readString(committed))
                     .as("%s differs from the CRD generated from the Java model: run `make crds` and commit", committed)
                     .isEqualTo(expected);

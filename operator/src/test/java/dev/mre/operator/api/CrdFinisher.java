@@ -25,10 +25,11 @@ public final class CrdFinisher {
     public static final String ROLE_SELECTOR_FILE = "roleselectors.ses.mre.dev-v1.yml";
     /** Every CRD the operator ships. */
     public static final List<String> FILES = List.of(FILE, ROLE_SELECTOR_FILE);
+
     static final String HEADER = "# Generated from dev.mre.operator.api by the fabric8 CRD generator and CrdFinisher.\n"
             + "# Do not edit: change the Java model and run `make crds`.\n";
-    private static final List<String> COLUMN_ORDER = List.of("Endpoint ID", "SES Status", "Primary", "Secondary",
-            "Ready", "Role", "Namespaces", "Age");
+    private static final List<String> COLUMN_ORDER =
+            List.of("Endpoint ID", "SES Status", "Primary", "Secondary", "Ready", "Role", "Namespaces", "Age");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -45,8 +46,10 @@ public final class CrdFinisher {
         ObjectNode version = (ObjectNode) crd.at("/spec/versions/0");
         orderColumns(version);
         ObjectNode schema = (ObjectNode) version.at("/schema/openAPIV3Schema");
-        schema.put("description", "MultiRegionEndpoint declares an Amazon SES v2 multi-region endpoint"
-                + " (global endpoint): a primary region and one secondary region that SES sends from.");
+        schema.put(
+                "description",
+                "MultiRegionEndpoint declares an Amazon SES v2 multi-region endpoint"
+                        + " (global endpoint): a primary region and one secondary region that SES sends from.");
         ObjectNode spec = (ObjectNode) schema.at("/properties/spec");
         spec.put("description", "The endpoint as it should exist in SES (mirrors CreateMultiRegionEndpoint).");
         ObjectNode tags = (ObjectNode) spec.at("/properties/tags");
@@ -68,8 +71,9 @@ public final class CrdFinisher {
                 "message", "Human-readable detail, quoting AWS error text where there is one.",
                 "lastTransitionTime", "When the status of this condition last changed (RFC 3339).",
                 "observedGeneration", "metadata.generation this condition was computed for.");
-        items.get("properties").fields().forEachRemaining(e ->
-                ((ObjectNode) e.getValue()).put("description", descriptions.get(e.getKey())));
+        items.get("properties")
+                .fields()
+                .forEachRemaining(e -> ((ObjectNode) e.getValue()).put("description", descriptions.get(e.getKey())));
         return HEADER + YAML.writeValueAsString(crd);
     }
 
@@ -77,9 +81,11 @@ public final class CrdFinisher {
         ObjectNode version = (ObjectNode) crd.at("/spec/versions/0");
         orderColumns(version);
         ObjectNode schema = (ObjectNode) version.at("/schema/openAPIV3Schema");
-        schema.put("description", "RoleSelector maps namespaces to an IAM role the operator assumes for their"
-                + " MultiRegionEndpoints, so that each team's endpoints live in the team's AWS account. Cluster-scoped:"
-                + " written by cluster administrators.");
+        schema.put(
+                "description",
+                "RoleSelector maps namespaces to an IAM role the operator assumes for their"
+                        + " MultiRegionEndpoints, so that each team's endpoints live in the team's AWS account. Cluster-scoped:"
+                        + " written by cluster administrators.");
         ((ObjectNode) schema.at("/properties/spec")).put("description", "The role, and the namespaces it serves.");
         // no status: the operator reports on the MultiRegionEndpoints (status.accountId, conditions)
         ((ObjectNode) schema.get("properties")).remove("status");
@@ -92,7 +98,8 @@ public final class CrdFinisher {
         ArrayNode columns = (ArrayNode) version.get("additionalPrinterColumns");
         List<JsonNode> sorted = new ArrayList<>();
         columns.forEach(sorted::add);
-        sorted.sort((a, b) -> Integer.compare(COLUMN_ORDER.indexOf(a.get("name").asText()),
+        sorted.sort((a, b) -> Integer.compare(
+                COLUMN_ORDER.indexOf(a.get("name").asText()),
                 COLUMN_ORDER.indexOf(b.get("name").asText())));
         columns.removeAll();
         // priority 0 is the API server's default; it drops it, so a committed 0 would make every

@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.Random;
 import java.util.function.DoublePredicate;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class AdaptiveCallRateTest {
 

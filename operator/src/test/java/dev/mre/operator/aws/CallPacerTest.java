@@ -35,7 +35,11 @@ class CallPacerTest {
 
     @BeforeEach
     void start() {
-        ses = SesEmulator.builder().port(0).settings(s -> s.createDelay(Duration.ZERO)).build().start();
+        ses = SesEmulator.builder()
+                .port(0)
+                .settings(s -> s.createDelay(Duration.ZERO))
+                .build()
+                .start();
         registry = new SimpleMeterRegistry();
     }
 
@@ -45,7 +49,9 @@ class CallPacerTest {
     }
 
     SesV2Client client(CallPacer pacer) {
-        return SesV2Client.builder().endpointOverride(ses.endpoint()).region(Region.US_EAST_1)
+        return SesV2Client.builder()
+                .endpointOverride(ses.endpoint())
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(ses.accessKeyId(), ses.secretAccessKey())))
                 .httpClientBuilder(Apache5HttpClient.builder())
@@ -56,8 +62,8 @@ class CallPacerTest {
     }
 
     static void create(SesV2Client c, String name) {
-        c.createMultiRegionEndpoint(b -> b.endpointName(name)
-                .details(d -> d.routesDetails(r -> r.region("eu-west-1"))));
+        c.createMultiRegionEndpoint(
+                b -> b.endpointName(name).details(d -> d.routesDetails(r -> r.region("eu-west-1"))));
     }
 
     @Test
@@ -78,8 +84,9 @@ class CallPacerTest {
         }
         assertThat(ses.calls().count("CreateMultiRegionEndpoint")).isEqualTo(1);
         assertThat(ses.findEndpoint("us-east-1", "second")).isEmpty();
-        assertThat(registry.find("ses_mre_ses_calls").counters()).allSatisfy(counter ->
-                assertThat(counter.getId().getTag("outcome")).isEqualTo("success"));
+        assertThat(registry.find("ses_mre_ses_calls").counters())
+                .allSatisfy(
+                        counter -> assertThat(counter.getId().getTag("outcome")).isEqualTo("success"));
     }
 
     @Test
@@ -88,11 +95,16 @@ class CallPacerTest {
         // back, a List waits its 2 s and goes
         CallPacer pacer = new CallPacer(0.5, null, Duration.ofNanos(1), 0);
         try (SesV2Client c = client(pacer)) {
-            pacer.beforeTransmission(null, ExecutionAttributes.builder()
-                    .put(SdkExecutionAttribute.OPERATION_NAME, "CreateMultiRegionEndpoint").build());
-            assertThatThrownBy(() -> create(c, "kept-back")).satisfies(e -> assertThat(AwsErrors.isNotSent(e)).isTrue());
+            pacer.beforeTransmission(
+                    null,
+                    ExecutionAttributes.builder()
+                            .put(SdkExecutionAttribute.OPERATION_NAME, "CreateMultiRegionEndpoint")
+                            .build());
+            assertThatThrownBy(() -> create(c, "kept-back"))
+                    .satisfies(e -> assertThat(AwsErrors.isNotSent(e)).isTrue());
 
-            assertThat(c.listMultiRegionEndpoints(b -> b.pageSize(10)).multiRegionEndpoints()).isEmpty();
+            assertThat(c.listMultiRegionEndpoints(b -> b.pageSize(10)).multiRegionEndpoints())
+                    .isEmpty();
         }
         assertThat(ses.calls().count("ListMultiRegionEndpoints")).isEqualTo(1);
         assertThat(ses.calls().count("CreateMultiRegionEndpoint")).isZero();
@@ -110,8 +122,11 @@ class CallPacerTest {
         // call waits for the following one (2 s) and goes
         CallPacer pacer = new CallPacer(0.5, null, Duration.ofNanos(1), CallPacer.MIN_TURNS);
         try (SesV2Client c = client(pacer)) {
-            pacer.beforeTransmission(null, ExecutionAttributes.builder()
-                    .put(SdkExecutionAttribute.OPERATION_NAME, "CreateMultiRegionEndpoint").build());
+            pacer.beforeTransmission(
+                    null,
+                    ExecutionAttributes.builder()
+                            .put(SdkExecutionAttribute.OPERATION_NAME, "CreateMultiRegionEndpoint")
+                            .build());
             create(c, "waited");
         }
         assertThat(ses.calls().count("CreateMultiRegionEndpoint")).isEqualTo(1);

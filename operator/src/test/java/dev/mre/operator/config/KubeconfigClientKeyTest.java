@@ -57,9 +57,9 @@ class KubeconfigClientKeyTest {
         String keyPem = keyPem(pair, form);
         assertThat(keyPem).startsWith("-----BEGIN " + pemType + "-----");
 
-        Config config = KubernetesClientConfig.withClientKeyAlgorithm(
-                Config.fromKubeconfig(kubeconfig("client-certificate-data: " + b64(certificatePem(pair, algorithm)),
-                        "client-key-data: " + b64(keyPem))));
+        Config config = KubernetesClientConfig.withClientKeyAlgorithm(Config.fromKubeconfig(kubeconfig(
+                "client-certificate-data: " + b64(certificatePem(pair, algorithm)),
+                "client-key-data: " + b64(keyPem))));
 
         assertThat(config.getClientKeyAlgo()).isEqualTo(algorithm);
         assertLoads(config, algorithm);
@@ -71,8 +71,8 @@ class KubeconfigClientKeyTest {
         Path cert = Files.writeString(dir.resolve("client.crt"), certificatePem(pair, "EC"));
         Path key = Files.writeString(dir.resolve("client.key"), keyPem(pair, "PKCS8"));
 
-        Config config = KubernetesClientConfig.withClientKeyAlgorithm(Config.fromKubeconfig(
-                kubeconfig("client-certificate: " + cert, "client-key: " + key)));
+        Config config = KubernetesClientConfig.withClientKeyAlgorithm(
+                Config.fromKubeconfig(kubeconfig("client-certificate: " + cert, "client-key: " + key)));
 
         assertThat(config.getClientKeyAlgo()).isEqualTo("EC");
         assertLoads(config, "EC");
@@ -81,7 +81,8 @@ class KubeconfigClientKeyTest {
     @Test
     void keyDataAsAnExecCredentialPluginReturnsItPlainPemIsReadToo() throws Exception {
         KeyPair pair = keyPair("EC");
-        Config config = Config.fromKubeconfig(kubeconfig("client-certificate-data: " + b64(certificatePem(pair, "EC")),
+        Config config = Config.fromKubeconfig(kubeconfig(
+                "client-certificate-data: " + b64(certificatePem(pair, "EC")),
                 "client-key-data: " + b64(keyPem(pair, "PKCS8"))));
         // what fabric8 stores after running an exec plugin: the PEM of ExecCredential.status.clientKeyData
         config.setClientKeyData(keyPem(pair, "PKCS8"));
@@ -96,7 +97,8 @@ class KubeconfigClientKeyTest {
     @Test
     void withoutTheAlgorithmFabric8ReadsAPkcs8EcKeyAsRsa() throws Exception {
         KeyPair pair = keyPair("EC");
-        Config config = Config.fromKubeconfig(kubeconfig("client-certificate-data: " + b64(certificatePem(pair, "EC")),
+        Config config = Config.fromKubeconfig(kubeconfig(
+                "client-certificate-data: " + b64(certificatePem(pair, "EC")),
                 "client-key-data: " + b64(keyPem(pair, "PKCS8"))));
 
         // the failure this class exists for; when fabric8 learns to read these keys itself, this test says so
@@ -134,11 +136,12 @@ class KubeconfigClientKeyTest {
         PrivateKeyInfo info = PrivateKeyInfo.getInstance(pair.getPrivate().getEncoded());
         return switch (form) {
             case "PKCS8" -> pem("PRIVATE KEY", info.getEncoded());
-            case "PKCS1" -> pem("RSA PRIVATE KEY", info.parsePrivateKey().toASN1Primitive().getEncoded());
+            case "PKCS1" ->
+                pem("RSA PRIVATE KEY", info.parsePrivateKey().toASN1Primitive().getEncoded());
             case "SEC1" -> {
                 var inner = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
-                var withCurve = new org.bouncycastle.asn1.sec.ECPrivateKey(256, inner.getKey(), null,
-                        info.getPrivateKeyAlgorithm().getParameters());
+                var withCurve = new org.bouncycastle.asn1.sec.ECPrivateKey(
+                        256, inner.getKey(), null, info.getPrivateKeyAlgorithm().getParameters());
                 yield pem("EC PRIVATE KEY", withCurve.getEncoded());
             }
             default -> throw new IllegalArgumentException(form);
@@ -148,8 +151,13 @@ class KubeconfigClientKeyTest {
     private static String certificatePem(KeyPair pair, String algorithm) throws Exception {
         X500Name name = new X500Name("CN=test-user,O=system:masters");
         Instant now = Instant.now();
-        var builder = new JcaX509v3CertificateBuilder(name, BigInteger.ONE, Date.from(now.minus(1, ChronoUnit.HOURS)),
-                Date.from(now.plus(1, ChronoUnit.DAYS)), name, pair.getPublic());
+        var builder = new JcaX509v3CertificateBuilder(
+                name,
+                BigInteger.ONE,
+                Date.from(now.minus(1, ChronoUnit.HOURS)),
+                Date.from(now.plus(1, ChronoUnit.DAYS)),
+                name,
+                pair.getPublic());
         var signer = new JcaContentSignerBuilder(algorithm.equals("EC") ? "SHA256withECDSA" : "SHA256withRSA")
                 .build(pair.getPrivate());
         X509Certificate cert = new JcaX509CertificateConverter().getCertificate(builder.build(signer));

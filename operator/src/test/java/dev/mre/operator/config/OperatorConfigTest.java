@@ -22,7 +22,9 @@ class OperatorConfigTest {
         assertThat(c.resyncPeriod()).isEqualTo(Duration.ofMinutes(10));
         assertThat(c.maxCallRate()).isEqualTo(10);
         assertThat(c.adaptiveRateLimit()).isTrue();
-        assertThat(c.clusterId()).as("read from the kube-system namespace at start").isNull();
+        assertThat(c.clusterId())
+                .as("read from the kube-system namespace at start")
+                .isNull();
         assertThat(c.migrateLegacyOwnerTags()).isTrue();
         assertThat(c.allowedRegions()).isEmpty();
         assertThat(c.endpointNamePrefix()).isEqualTo(OperatorConfig.NamePrefix.NONE);
@@ -63,26 +65,30 @@ class OperatorConfigTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "SES_MRE_RESYNC_PERIOD|soon|SES_MRE_RESYNC_PERIOD: not a duration",
-            "SES_MRE_RESYNC_PERIOD|0s|SES_MRE_RESYNC_PERIOD: must be positive",
-            "SES_MRE_MAX_CALL_RATE|fast|SES_MRE_MAX_CALL_RATE: not a number",
-            "SES_MRE_MAX_CALL_RATE|0|SES_MRE_MAX_CALL_RATE: must be > 0",
-            "SES_MRE_ADAPTIVE_RATE_LIMIT|yes|SES_MRE_ADAPTIVE_RATE_LIMIT: must be true or false",
-            "SES_MRE_SES_ENDPOINT|not a url|SES_MRE_SES_ENDPOINT: not an absolute URL",
-            "SES_MRE_SES_ENDPOINT|http://ses.example|SES_MRE_SES_ENDPOINT: plain http is refused",
-            "SES_MRE_STS_ENDPOINT|http://sts.example|SES_MRE_STS_ENDPOINT: plain http is refused",
-            "SES_MRE_SES_ENDPOINT|ftp://ses.example|SES_MRE_SES_ENDPOINT: must be an https URL",
-            "SES_MRE_ALLOWED_REGIONS|us-east-1,moon|SES_MRE_ALLOWED_REGIONS: 'moon' is not an AWS region name",
-            "SES_MRE_ENDPOINT_NAME_PREFIX|team|SES_MRE_ENDPOINT_NAME_PREFIX: must be none or namespace",
-            "SES_MRE_RECONCILE_THREADS|2.5|SES_MRE_RECONCILE_THREADS: not a whole number",
-            "SES_MRE_CLUSTER_ID|a/b|SES_MRE_CLUSTER_ID: must match",
-            "SES_MRE_OPS_PORT|70000|SES_MRE_OPS_PORT: must be a port number",
-            "SES_MRE_LOG_FORMAT|xml|SES_MRE_LOG_FORMAT: must be text or json",
-            "SES_MRE_LEADER_ELECTION|true|SES_MRE_LEADER_ELECTION_NAMESPACE: required"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "SES_MRE_RESYNC_PERIOD|soon|SES_MRE_RESYNC_PERIOD: not a duration",
+                "SES_MRE_RESYNC_PERIOD|0s|SES_MRE_RESYNC_PERIOD: must be positive",
+                "SES_MRE_MAX_CALL_RATE|fast|SES_MRE_MAX_CALL_RATE: not a number",
+                "SES_MRE_MAX_CALL_RATE|0|SES_MRE_MAX_CALL_RATE: must be > 0",
+                "SES_MRE_ADAPTIVE_RATE_LIMIT|yes|SES_MRE_ADAPTIVE_RATE_LIMIT: must be true or false",
+                "SES_MRE_SES_ENDPOINT|not a url|SES_MRE_SES_ENDPOINT: not an absolute URL",
+                "SES_MRE_SES_ENDPOINT|http://ses.example|SES_MRE_SES_ENDPOINT: plain http is refused",
+                "SES_MRE_STS_ENDPOINT|http://sts.example|SES_MRE_STS_ENDPOINT: plain http is refused",
+                "SES_MRE_SES_ENDPOINT|ftp://ses.example|SES_MRE_SES_ENDPOINT: must be an https URL",
+                "SES_MRE_ALLOWED_REGIONS|us-east-1,moon|SES_MRE_ALLOWED_REGIONS: 'moon' is not an AWS region name",
+                "SES_MRE_ENDPOINT_NAME_PREFIX|team|SES_MRE_ENDPOINT_NAME_PREFIX: must be none or namespace",
+                "SES_MRE_RECONCILE_THREADS|2.5|SES_MRE_RECONCILE_THREADS: not a whole number",
+                "SES_MRE_CLUSTER_ID|a/b|SES_MRE_CLUSTER_ID: must match",
+                "SES_MRE_OPS_PORT|70000|SES_MRE_OPS_PORT: must be a port number",
+                "SES_MRE_LOG_FORMAT|xml|SES_MRE_LOG_FORMAT: must be text or json",
+                "SES_MRE_LEADER_ELECTION|true|SES_MRE_LEADER_ELECTION_NAMESPACE: required"
+            })
     void aBadValueNamesTheVariable(String name, String value, String message) {
         assertThatThrownBy(() -> OperatorConfig.from(Map.of(name, value)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message);
     }
 
     @Test

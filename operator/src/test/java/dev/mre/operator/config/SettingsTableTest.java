@@ -24,14 +24,20 @@ class SettingsTableTest {
 
     static final Path README = Path.of("../README.md");
     static final Path CHART = Path.of("../helm/ses-mre-operator");
-    static final String BEGIN = "<!-- settings:begin (generated from config/Setting.java; `make generate` rewrites it) -->";
+    static final String BEGIN =
+            "<!-- settings:begin (generated from config/Setting.java; `make generate` rewrites it) -->";
     static final String END = "<!-- settings:end -->";
 
     static String table() {
         StringBuilder b = new StringBuilder("| variable | default | meaning |\n|---|---|---|\n");
         for (Setting s : Setting.values()) {
-            b.append("| `").append(s.env).append("` | ").append(s.defaultText()).append(" | ")
-                    .append(s.description).append(" |\n");
+            b.append("| `")
+                    .append(s.env)
+                    .append("` | ")
+                    .append(s.defaultText())
+                    .append(" | ")
+                    .append(s.description)
+                    .append(" |\n");
         }
         return b.toString();
     }
@@ -47,8 +53,9 @@ class SettingsTableTest {
         if (Boolean.getBoolean("settings.update")) {
             Files.writeString(README, expected);
         }
-        assertThat(Files.readString(README)).as("README's configuration table is generated from Setting.java: run"
-                + " `make generate` and commit").isEqualTo(expected);
+        assertThat(Files.readString(README))
+                .as("README's configuration table is generated from Setting.java: run" + " `make generate` and commit")
+                .isEqualTo(expected);
     }
 
     @Test
@@ -60,9 +67,13 @@ class SettingsTableTest {
             inChart.add(m.group(1));
         }
         Set<String> known = Arrays.stream(Setting.values()).map(s -> s.env).collect(Collectors.toSet());
-        assertThat(known).as("every SES_MRE_ variable the chart sets is a setting").containsAll(inChart);
-        Set<String> withValue = Arrays.stream(Setting.values()).filter(s -> s.chartValue != null)
-                .map(s -> s.env).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(known)
+                .as("every SES_MRE_ variable the chart sets is a setting")
+                .containsAll(inChart);
+        Set<String> withValue = Arrays.stream(Setting.values())
+                .filter(s -> s.chartValue != null)
+                .map(s -> s.env)
+                .collect(Collectors.toCollection(TreeSet::new));
         // the leader election namespace comes from the release namespace, not from a value
         withValue.add(Setting.LEADER_ELECTION_NAMESPACE.env);
         assertThat(inChart).as("the chart's env list").isEqualTo(withValue);
@@ -70,7 +81,8 @@ class SettingsTableTest {
 
     @Test
     void everyChartValueOfASettingExistsAndIsDocumented() throws Exception {
-        JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(CHART.resolve("values.yaml").toFile());
+        JsonNode values = new ObjectMapper(new YAMLFactory())
+                .readTree(CHART.resolve("values.yaml").toFile());
         String chartReadme = Files.readString(CHART.resolve("README.md"));
         String deployment = Files.readString(CHART.resolve("templates/deployment.yaml"));
         for (Setting s : Setting.values()) {
@@ -81,10 +93,14 @@ class SettingsTableTest {
             for (String part : s.chartValue.split("\\.")) {
                 node = node.path(part);
             }
-            assertThat(node.isMissingNode()).as("values.yaml has %s (for %s)", s.chartValue, s.env).isFalse();
-            assertThat(chartReadme).as("the chart README documents %s", s.chartValue)
+            assertThat(node.isMissingNode())
+                    .as("values.yaml has %s (for %s)", s.chartValue, s.env)
+                    .isFalse();
+            assertThat(chartReadme)
+                    .as("the chart README documents %s", s.chartValue)
                     .contains("| `" + s.chartValue + "` |");
-            assertThat(deployment).as("deployment.yaml sets %s from .Values.%s", s.env, s.chartValue)
+            assertThat(deployment)
+                    .as("deployment.yaml sets %s from .Values.%s", s.env, s.chartValue)
                     .contains(".Values." + s.chartValue);
         }
     }

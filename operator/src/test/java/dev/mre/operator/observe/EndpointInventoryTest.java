@@ -1,11 +1,11 @@
 package dev.mre.operator.observe;
 
-import dev.mre.operator.aws.ScopeKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mre.operator.aws.EndpointStatus;
 import dev.mre.operator.aws.ObservedEndpoint;
+import dev.mre.operator.aws.ScopeKey;
 import dev.mre.operator.aws.SesFailure;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,25 +24,39 @@ import org.junit.jupiter.api.Test;
 class EndpointInventoryTest {
 
     static final ScopeKey SCOPE = new ScopeKey("123456789012", "us-east-1");
-    static final ObservedEndpoint EP = new ObservedEndpoint("a", "id.a", EndpointStatus.READY, List.of("us-east-1",
-            "eu-west-1"), Instant.EPOCH, Instant.EPOCH);
+    static final ObservedEndpoint EP = new ObservedEndpoint(
+            "a", "id.a", EndpointStatus.READY, List.of("us-east-1", "eu-west-1"), Instant.EPOCH, Instant.EPOCH);
 
     /** A clock the test moves. */
     static final class TestClock extends Clock {
         volatile Instant now = Instant.parse("2026-11-30T12:00:00Z");
-        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     @Test
     void aFreshEnoughSnapshotIsReusedAndAnOldOneListedAgain() {
         TestClock clock = new TestClock();
         AtomicInteger lists = new AtomicInteger();
-        EndpointInventory inv = new EndpointInventory((s, as) -> {
-            lists.incrementAndGet();
-            return List.of(EP);
-        }, clock);
+        EndpointInventory inv = new EndpointInventory(
+                (s, as) -> {
+                    lists.incrementAndGet();
+                    return List.of(EP);
+                },
+                clock);
         assertThat(inv.known(SCOPE)).isEmpty();
         assertThat(inv.fresh(SCOPE, Duration.ofSeconds(2)).byName()).containsKey("a");
         clock.now = clock.now.plusSeconds(1);
@@ -62,16 +76,18 @@ class EndpointInventoryTest {
         CountDownLatch listing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger lists = new AtomicInteger();
-        EndpointInventory inv = new EndpointInventory((s, as) -> {
-            lists.incrementAndGet();
-            listing.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return List.of(EP);
-        }, clock);
+        EndpointInventory inv = new EndpointInventory(
+                (s, as) -> {
+                    lists.incrementAndGet();
+                    listing.countDown();
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return List.of(EP);
+                },
+                clock);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<EndpointInventory.Snapshot>> waiting = new ArrayList<>();
@@ -95,12 +111,14 @@ class EndpointInventoryTest {
     void aFailedListFailsItsWaitersAndTheNextNeedListsAgain() {
         TestClock clock = new TestClock();
         AtomicInteger lists = new AtomicInteger();
-        EndpointInventory inv = new EndpointInventory((s, as) -> {
-            if (lists.incrementAndGet() == 1) {
-                throw new SesFailure(SesFailure.Kind.THROTTLED, "TooManyRequestsException", "slow down", null);
-            }
-            return List.of(EP);
-        }, clock);
+        EndpointInventory inv = new EndpointInventory(
+                (s, as) -> {
+                    if (lists.incrementAndGet() == 1) {
+                        throw new SesFailure(SesFailure.Kind.THROTTLED, "TooManyRequestsException", "slow down", null);
+                    }
+                    return List.of(EP);
+                },
+                clock);
         assertThatThrownBy(() -> inv.fresh(SCOPE, Duration.ZERO)).isInstanceOf(SesFailure.class);
         assertThat(inv.known(SCOPE)).isEmpty();
         assertThat(inv.fresh(SCOPE, Duration.ZERO).byName()).containsKey("a");
@@ -112,14 +130,23 @@ class EndpointInventoryTest {
         AtomicInteger lists = new AtomicInteger();
         List<ObservedEndpoint> many = new ArrayList<>();
         for (int i = 0; i < 2500; i++) {
-            many.add(new ObservedEndpoint("e" + i, "id" + i, EndpointStatus.READY, List.of("us-east-1", "eu-west-1"),
-                    Instant.EPOCH, Instant.EPOCH));
+            many.add(new ObservedEndpoint(
+                    "e" + i,
+                    "id" + i,
+                    EndpointStatus.READY,
+                    List.of("us-east-1", "eu-west-1"),
+                    Instant.EPOCH,
+                    Instant.EPOCH));
         }
         // 2,500 endpoints = 3 pages; at 10 calls/s a tenth of the rate is 1 call/s: one such List per 3 s at most
-        EndpointInventory inv = new EndpointInventory((s, as) -> {
-            lists.incrementAndGet();
-            return many;
-        }, scope -> 10.0, Duration.ofSeconds(30), clock);
+        EndpointInventory inv = new EndpointInventory(
+                (s, as) -> {
+                    lists.incrementAndGet();
+                    return many;
+                },
+                scope -> 10.0,
+                Duration.ofSeconds(30),
+                clock);
         EndpointInventory.Snapshot first = inv.fresh(SCOPE, Duration.ofSeconds(2));
         assertThat(first.pages()).isEqualTo(3);
         clock.now = clock.now.plusMillis(2500);
@@ -135,10 +162,14 @@ class EndpointInventoryTest {
         TestClock clock = new TestClock();
         AtomicInteger lists = new AtomicInteger();
         // one page at 10 calls/s: 1 s apart at least, below the 2 s a poll asks for
-        EndpointInventory inv = new EndpointInventory((s, as) -> {
-            lists.incrementAndGet();
-            return List.of(EP);
-        }, scope -> 10.0, Duration.ofSeconds(30), clock);
+        EndpointInventory inv = new EndpointInventory(
+                (s, as) -> {
+                    lists.incrementAndGet();
+                    return List.of(EP);
+                },
+                scope -> 10.0,
+                Duration.ofSeconds(30),
+                clock);
         inv.fresh(SCOPE, Duration.ofSeconds(2));
         clock.now = clock.now.plusMillis(2100);
         inv.fresh(SCOPE, Duration.ofSeconds(2));
@@ -150,10 +181,14 @@ class EndpointInventoryTest {
         TestClock clock = new TestClock();
         AtomicInteger lists = new AtomicInteger();
         // one page at a throttled 0.5 calls/s would be 20 s apart; the longest poll, 5 s here, caps it
-        EndpointInventory inv = new EndpointInventory((s, as) -> {
-            lists.incrementAndGet();
-            return List.of(EP);
-        }, scope -> 0.5, Duration.ofSeconds(5), clock);
+        EndpointInventory inv = new EndpointInventory(
+                (s, as) -> {
+                    lists.incrementAndGet();
+                    return List.of(EP);
+                },
+                scope -> 0.5,
+                Duration.ofSeconds(5),
+                clock);
         inv.fresh(SCOPE, Duration.ofSeconds(2));
         clock.now = clock.now.plusMillis(4900);
         inv.fresh(SCOPE, Duration.ofSeconds(2));

@@ -52,8 +52,11 @@ class LogFormatTest {
         } finally {
             MDC.clear();
         }
-        String line = out.toString(StandardCharsets.UTF_8).lines()
-                .filter(l -> l.contains("created endpoint")).findFirst().orElseThrow();
+        String line = out.toString(StandardCharsets.UTF_8)
+                .lines()
+                .filter(l -> l.contains("created endpoint"))
+                .findFirst()
+                .orElseThrow();
         JsonNode json = new ObjectMapper().readTree(line);
         assertThat(json.get("message").asText()).isEqualTo("created endpoint global-mail");
         assertThat(json.get("level").asText()).isEqualTo("INFO");

@@ -30,9 +30,11 @@ class SesCallMetricsTest {
      */
     static void collectGarbageForSure() {
         WeakReference<Object> canary = new WeakReference<>(new Object());
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            System.gc();
-            return canary.get() == null;
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    System.gc();
+                    return canary.get() == null;
+                });
     }
 }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 class AccountResolverTest {
 
-    static RoleSelector rs(String name, List<String> names, Map<String, String> labels,
-                           List<LabelSelectorRequirement> expressions) {
+    static RoleSelector rs(
+            String name, List<String> names, Map<String, String> labels, List<LabelSelectorRequirement> expressions) {
         RoleSelector r = new RoleSelector();
         r.setMetadata(new ObjectMetaBuilder().withName(name).build());
         RoleSelectorSpec spec = new RoleSelectorSpec();
@@ -39,14 +39,18 @@ class AccountResolverTest {
         return new LabelSelectorRequirement(key, op, values.length == 0 ? null : List.of(values));
     }
 
-    static AccountResolver.Resolution resolve(String ns, Map<String, String> labels, boolean require,
-                                              RoleSelector... selectors) {
+    static AccountResolver.Resolution resolve(
+            String ns, Map<String, String> labels, boolean require, RoleSelector... selectors) {
         return AccountResolver.resolve(ns, labels, List.of(selectors), require, "c1");
     }
 
     @Test
     void exactlyOneMatchGivesItsRoleWithASessionForThisClusterAndNamespace() {
-        var r = resolve("mail", Map.of(), false, rs("mail-role", List.of("mail"), null, null),
+        var r = resolve(
+                "mail",
+                Map.of(),
+                false,
+                rs("mail-role", List.of("mail"), null, null),
                 rs("other", List.of("billing"), null, null));
         assertThat(r).isInstanceOf(Role.class);
         Role role = (Role) r;
@@ -69,7 +73,11 @@ class AccountResolverTest {
 
     @Test
     void severalMatchesAreAmbiguousNamedInOrder() {
-        var r = resolve("mail", Map.of("team", "mail"), false, rs("z-by-label", null, Map.of("team", "mail"), null),
+        var r = resolve(
+                "mail",
+                Map.of("team", "mail"),
+                false,
+                rs("z-by-label", null, Map.of("team", "mail"), null),
                 rs("a-by-name", List.of("mail"), null, null));
         assertThat(r).isEqualTo(new Ambiguous(List.of("a-by-name", "z-by-label")));
     }
@@ -85,20 +93,28 @@ class AccountResolverTest {
     @Test
     void expressionsFollowKubernetesLabelSelectors() {
         Map<String, String> labels = Map.of("team", "mail", "tier", "prod");
-        assertThat(AccountResolver.labelsMatch(null, List.of(req("team", "In", "mail", "billing")), labels)).isTrue();
-        assertThat(AccountResolver.labelsMatch(null, List.of(req("team", "In", "billing")), labels)).isFalse();
-        assertThat(AccountResolver.labelsMatch(null, List.of(req("team", "NotIn", "billing")), labels)).isTrue();
-        assertThat(AccountResolver.labelsMatch(null, List.of(req("absent", "NotIn", "x")), labels)).isTrue();
-        assertThat(AccountResolver.labelsMatch(null, List.of(req("tier", "Exists")), labels)).isTrue();
-        assertThat(AccountResolver.labelsMatch(null, List.of(req("tier", "DoesNotExist")), labels)).isFalse();
+        assertThat(AccountResolver.labelsMatch(null, List.of(req("team", "In", "mail", "billing")), labels))
+                .isTrue();
+        assertThat(AccountResolver.labelsMatch(null, List.of(req("team", "In", "billing")), labels))
+                .isFalse();
+        assertThat(AccountResolver.labelsMatch(null, List.of(req("team", "NotIn", "billing")), labels))
+                .isTrue();
+        assertThat(AccountResolver.labelsMatch(null, List.of(req("absent", "NotIn", "x")), labels))
+                .isTrue();
+        assertThat(AccountResolver.labelsMatch(null, List.of(req("tier", "Exists")), labels))
+                .isTrue();
+        assertThat(AccountResolver.labelsMatch(null, List.of(req("tier", "DoesNotExist")), labels))
+                .isFalse();
         assertThat(AccountResolver.labelsMatch(null, List.of(req("tier", "Gt", "1")), labels))
-                .as("an unknown operator selects nothing").isFalse();
+                .as("an unknown operator selects nothing")
+                .isFalse();
         assertThat(AccountResolver.labelsMatch(Map.of("team", "mail"), List.of(req("tier", "In", "prod")), labels))
                 .isTrue();
     }
 
     @Test
     void anEmptySelectorSelectsNothing() {
-        assertThat(resolve("mail", Map.of(), false, rs("empty", List.of(), Map.of(), List.of()))).isInstanceOf(Own.class);
+        assertThat(resolve("mail", Map.of(), false, rs("empty", List.of(), Map.of(), List.of())))
+                .isInstanceOf(Own.class);
     }
 }

@@ -42,8 +42,17 @@ class DeciderTest {
     static final String ADOPTABLE_TAG = MultiRegionEndpoint.ADOPTABLE_TAG;
 
     static DesiredEndpoint desired(AdoptionPolicy adopt, DeletionPolicy delete, String legacy) {
-        return new DesiredEndpoint(AwsIdentity.OWN, "global-mail", "us-east-1", "eu-west-1",
-                Map.of("team", "mail", OWNER_TAG, OWNER), OWNER, legacy, "mail/global-mail", delete, adopt);
+        return new DesiredEndpoint(
+                AwsIdentity.OWN,
+                "global-mail",
+                "us-east-1",
+                "eu-west-1",
+                Map.of("team", "mail", OWNER_TAG, OWNER),
+                OWNER,
+                legacy,
+                "mail/global-mail",
+                delete,
+                adopt);
     }
 
     static final DesiredEndpoint D = desired(AdoptionPolicy.Never, DeletionPolicy.Delete, LEGACY);
@@ -55,16 +64,23 @@ class DeciderTest {
 
     /** A previous status with {@code reason}, written {@code ago} before NOW for generation 1. */
     static MultiRegionEndpointStatus was(Reason reason, String id, String sesStatus, Integer failures, Duration ago) {
-        EndpointFacts facts = id == null ? null
+        EndpointFacts facts = id == null
+                ? null
                 : new EndpointFacts(id, sesStatus, List.of("us-east-1", "eu-west-1"), null, null, "arn");
-        MultiRegionEndpointStatus s = StatusFactory.next(NEW, "global-mail", "us-east-1", 1, reason, "m", failures,
-                facts, ACCOUNT, id == null, NOW.minus(ago));
+        MultiRegionEndpointStatus s = StatusFactory.next(
+                NEW, "global-mail", "us-east-1", 1, reason, "m", failures, facts, ACCOUNT, id == null, NOW.minus(ago));
         return s;
     }
 
     static ObservedEndpoint ep(String status, String id, String... regions) {
-        return new ObservedEndpoint("global-mail", id, EndpointStatus.of(status), status,
-                regions.length == 0 ? List.of("us-east-1", "eu-west-1") : List.of(regions), NOW, NOW);
+        return new ObservedEndpoint(
+                "global-mail",
+                id,
+                EndpointStatus.of(status),
+                status,
+                regions.length == 0 ? List.of("us-east-1", "eu-west-1") : List.of(regions),
+                NOW,
+                NOW);
     }
 
     static final Map<String, String> OURS = Map.of("team", "mail", OWNER_TAG, OWNER);
@@ -91,183 +107,538 @@ class DeciderTest {
     static final Observation ABSENT = Observation.ABSENT;
     static final Instant SWEEP_LATER = NOW.plus(Duration.ofHours(1));
 
-    static Decider.Input input(DesiredEndpoint d, MultiRegionEndpointStatus prev, long generation, Observation o,
-                               boolean deleting) {
-        return new Decider.Input(d, List.of(), prev, generation, ACCT, false, o, deleting, null, 0, NOW, T, SWEEP_LATER);
+    static Decider.Input input(
+            DesiredEndpoint d, MultiRegionEndpointStatus prev, long generation, Observation o, boolean deleting) {
+        return new Decider.Input(
+                d, List.of(), prev, generation, ACCT, false, o, deleting, null, 0, NOW, T, SWEEP_LATER);
     }
 
     static Stream<Arguments> cases() {
         return Stream.of(
                 // name, desired, previous, observation, deleting, step, reason (null: status kept), track, requeue
-                arguments("new object, nothing in SES: create", D, NEW, ABSENT, false,
-                        Step.Create.class, Reason.Creating, Track.OBSERVED, T.pollMin()),
-                arguments("CREATING after our Create (tags remembered): poll, growing with time waited", D,
+                arguments(
+                        "new object, nothing in SES: create",
+                        D,
+                        NEW,
+                        ABSENT,
+                        false,
+                        Step.Create.class,
+                        Reason.Creating,
+                        Track.OBSERVED,
+                        T.pollMin()),
+                arguments(
+                        "CREATING after our Create (tags remembered): poll, growing with time waited",
+                        D,
                         was(Reason.Creating, ID, "CREATING", null, Duration.ofSeconds(20)),
-                        present("CREATING", ID, remembered(OURS, Duration.ofSeconds(20))), false,
-                        Step.Wait.class, Reason.Creating, Track.OBSERVED, Duration.ofSeconds(10)),
-                arguments("CREATING, poll interval is capped", D,
+                        present("CREATING", ID, remembered(OURS, Duration.ofSeconds(20))),
+                        false,
+                        Step.Wait.class,
+                        Reason.Creating,
+                        Track.OBSERVED,
+                        Duration.ofSeconds(10)),
+                arguments(
+                        "CREATING, poll interval is capped",
+                        D,
                         was(Reason.Creating, ID, "CREATING", null, Duration.ofMinutes(10)),
-                        present("CREATING", ID, remembered(OURS, Duration.ofMinutes(10))), false,
-                        Step.Wait.class, Reason.Creating, Track.OBSERVED, T.pollMax()),
-                arguments("first READY after our Create: Available, no tag read (they went in with Create)", D,
-                        was(Reason.Creating, ID, "CREATING", null, S1), present("READY", ID, remembered(OURS, S1)),
-                        false, Step.Wait.class, Reason.Available, Track.OBSERVED, T.resync()),
-                arguments("READY after a restart, same endpoint id as the status: Available with no SES call", D,
-                        was(Reason.Available, ID, "READY", null, S1), present("READY"), false,
-                        Step.Wait.class, Reason.Available, Track.OBSERVED, T.resync()),
-                arguments("READY after a restart, sweep due: read the tags", D,
-                        was(Reason.Available, ID, "READY", null, S1), present("READY"), false,
-                        Step.ReadTags.class, Reason.Available, Track.OBSERVED, T.resync()),
-                arguments("READY, tags read, in sync", D, was(Reason.Available, ID, "READY", null, S1),
-                        present("READY", ID, fresh(OURS)), false,
-                        Step.Wait.class, Reason.Available, Track.OBSERVED, T.resync()),
-                arguments("READY, tags read, drifted: sync them", D, was(Reason.Available, ID, "READY", null, S1),
-                        present("READY", ID, fresh(Map.of("team", "old", "extra", "x", OWNER_TAG, OWNER))), false,
-                        Step.SyncTags.class, Reason.Available, Track.OBSERVED, T.resync()),
-                arguments("READY, remembered tags drift from a new spec: read before writing", D,
+                        present("CREATING", ID, remembered(OURS, Duration.ofMinutes(10))),
+                        false,
+                        Step.Wait.class,
+                        Reason.Creating,
+                        Track.OBSERVED,
+                        T.pollMax()),
+                arguments(
+                        "first READY after our Create: Available, no tag read (they went in with Create)",
+                        D,
+                        was(Reason.Creating, ID, "CREATING", null, S1),
+                        present("READY", ID, remembered(OURS, S1)),
+                        false,
+                        Step.Wait.class,
+                        Reason.Available,
+                        Track.OBSERVED,
+                        T.resync()),
+                arguments(
+                        "READY after a restart, same endpoint id as the status: Available with no SES call",
+                        D,
                         was(Reason.Available, ID, "READY", null, S1),
-                        present("READY", ID, remembered(Map.of("team", "old", OWNER_TAG, OWNER), S1)), false,
-                        Step.ReadTags.class, Reason.Available, Track.OBSERVED, T.resync()),
-                arguments("READY, remembered tags older than the tag resync: read them", D,
+                        present("READY"),
+                        false,
+                        Step.Wait.class,
+                        Reason.Available,
+                        Track.OBSERVED,
+                        T.resync()),
+                arguments(
+                        "READY after a restart, sweep due: read the tags",
+                        D,
                         was(Reason.Available, ID, "READY", null, S1),
-                        present("READY", ID, remembered(OURS, Duration.ofHours(7))), false,
-                        Step.ReadTags.class, Reason.Available, Track.OBSERVED, T.resync()),
-                arguments("status names another endpoint id: read the tags before anything", D,
-                        was(Reason.Available, "old.id", "READY", null, S1), present("READY"), false,
-                        Step.ReadTags.class, null, null, T.pollMin()),
-                arguments("restart between Create and status write: our tag, taken back", D, NEW,
-                        present("CREATING", ID, fresh(OURS)), false,
-                        Step.Wait.class, Reason.Creating, Track.OBSERVED, T.pollMin()),
-                arguments("name owned by another object: conflict, never touched", D, NEW,
-                        present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER))), false,
-                        Step.Wait.class, Reason.EndpointNameConflict, Track.NONE, T.resync()),
-                arguments("forged status (another object's endpoint id) and a spec change: read, then conflict", D,
-                        was(Reason.Available, ID, "READY", null, S1), present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER))),
-                        false, Step.Wait.class, Reason.EndpointNameConflict, Track.NONE, T.resync()),
-                arguments("legacy owner tag of this object: ours, retagged in the current form", D,
+                        present("READY"),
+                        false,
+                        Step.ReadTags.class,
+                        Reason.Available,
+                        Track.OBSERVED,
+                        T.resync()),
+                arguments(
+                        "READY, tags read, in sync",
+                        D,
                         was(Reason.Available, ID, "READY", null, S1),
-                        present("READY", ID, fresh(Map.of("team", "mail", OWNER_TAG, LEGACY))), false,
-                        Step.SyncTags.class, Reason.Available, Track.OBSERVED, T.resync()),
-                arguments("legacy owner tag with migration off: someone else's", NO_MIGRATION, NEW,
-                        present("READY", ID, fresh(Map.of(OWNER_TAG, LEGACY))), false,
-                        Step.Wait.class, Reason.EndpointNameConflict, Track.NONE, T.resync()),
-                arguments("unmanaged endpoint, adoption Never: conflict", D, NEW,
-                        present("READY", ID, fresh(Map.of("x", "y"))), false,
-                        Step.Wait.class, Reason.EndpointNameConflict, Track.NONE, T.resync()),
-                arguments("unmanaged endpoint, Adopt, not marked adoptable: conflict", ADOPT, NEW,
-                        present("READY", ID, fresh(Map.of("x", "y"))), false,
-                        Step.Wait.class, Reason.EndpointNameConflict, Track.NONE, T.resync()),
-                arguments("unmanaged endpoint, Adopt, marked adoptable by another object: conflict", ADOPT, NEW,
-                        present("READY", ID, fresh(Map.of(ADOPTABLE_TAG, "other/global-mail"))), false,
-                        Step.Wait.class, Reason.EndpointNameConflict, Track.NONE, T.resync()),
-                arguments("unmanaged endpoint, Adopt, marked adoptable by this object: tag it", ADOPT, NEW,
-                        present("READY", ID, fresh(Map.of("x", "y", ADOPTABLE_TAG, "mail/global-mail"))), false,
-                        Step.SyncTags.class, Reason.Available, Track.OBSERVED, T.pollMin()),
-                arguments("adoptable, but tags only remembered: read them again before tagging", ADOPT, NEW,
-                        present("READY", ID, remembered(Map.of(ADOPTABLE_TAG, "mail/global-mail"), S1)), false,
-                        Step.ReadTags.class, null, null, T.pollMin()),
+                        present("READY", ID, fresh(OURS)),
+                        false,
+                        Step.Wait.class,
+                        Reason.Available,
+                        Track.OBSERVED,
+                        T.resync()),
+                arguments(
+                        "READY, tags read, drifted: sync them",
+                        D,
+                        was(Reason.Available, ID, "READY", null, S1),
+                        present("READY", ID, fresh(Map.of("team", "old", "extra", "x", OWNER_TAG, OWNER))),
+                        false,
+                        Step.SyncTags.class,
+                        Reason.Available,
+                        Track.OBSERVED,
+                        T.resync()),
+                arguments(
+                        "READY, remembered tags drift from a new spec: read before writing",
+                        D,
+                        was(Reason.Available, ID, "READY", null, S1),
+                        present("READY", ID, remembered(Map.of("team", "old", OWNER_TAG, OWNER), S1)),
+                        false,
+                        Step.ReadTags.class,
+                        Reason.Available,
+                        Track.OBSERVED,
+                        T.resync()),
+                arguments(
+                        "READY, remembered tags older than the tag resync: read them",
+                        D,
+                        was(Reason.Available, ID, "READY", null, S1),
+                        present("READY", ID, remembered(OURS, Duration.ofHours(7))),
+                        false,
+                        Step.ReadTags.class,
+                        Reason.Available,
+                        Track.OBSERVED,
+                        T.resync()),
+                arguments(
+                        "status names another endpoint id: read the tags before anything",
+                        D,
+                        was(Reason.Available, "old.id", "READY", null, S1),
+                        present("READY"),
+                        false,
+                        Step.ReadTags.class,
+                        null,
+                        null,
+                        T.pollMin()),
+                arguments(
+                        "restart between Create and status write: our tag, taken back",
+                        D,
+                        NEW,
+                        present("CREATING", ID, fresh(OURS)),
+                        false,
+                        Step.Wait.class,
+                        Reason.Creating,
+                        Track.OBSERVED,
+                        T.pollMin()),
+                arguments(
+                        "name owned by another object: conflict, never touched",
+                        D,
+                        NEW,
+                        present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER))),
+                        false,
+                        Step.Wait.class,
+                        Reason.EndpointNameConflict,
+                        Track.NONE,
+                        T.resync()),
+                arguments(
+                        "forged status (another object's endpoint id) and a spec change: read, then conflict",
+                        D,
+                        was(Reason.Available, ID, "READY", null, S1),
+                        present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER))),
+                        false,
+                        Step.Wait.class,
+                        Reason.EndpointNameConflict,
+                        Track.NONE,
+                        T.resync()),
+                arguments(
+                        "legacy owner tag of this object: ours, retagged in the current form",
+                        D,
+                        was(Reason.Available, ID, "READY", null, S1),
+                        present("READY", ID, fresh(Map.of("team", "mail", OWNER_TAG, LEGACY))),
+                        false,
+                        Step.SyncTags.class,
+                        Reason.Available,
+                        Track.OBSERVED,
+                        T.resync()),
+                arguments(
+                        "legacy owner tag with migration off: someone else's",
+                        NO_MIGRATION,
+                        NEW,
+                        present("READY", ID, fresh(Map.of(OWNER_TAG, LEGACY))),
+                        false,
+                        Step.Wait.class,
+                        Reason.EndpointNameConflict,
+                        Track.NONE,
+                        T.resync()),
+                arguments(
+                        "unmanaged endpoint, adoption Never: conflict",
+                        D,
+                        NEW,
+                        present("READY", ID, fresh(Map.of("x", "y"))),
+                        false,
+                        Step.Wait.class,
+                        Reason.EndpointNameConflict,
+                        Track.NONE,
+                        T.resync()),
+                arguments(
+                        "unmanaged endpoint, Adopt, not marked adoptable: conflict",
+                        ADOPT,
+                        NEW,
+                        present("READY", ID, fresh(Map.of("x", "y"))),
+                        false,
+                        Step.Wait.class,
+                        Reason.EndpointNameConflict,
+                        Track.NONE,
+                        T.resync()),
+                arguments(
+                        "unmanaged endpoint, Adopt, marked adoptable by another object: conflict",
+                        ADOPT,
+                        NEW,
+                        present("READY", ID, fresh(Map.of(ADOPTABLE_TAG, "other/global-mail"))),
+                        false,
+                        Step.Wait.class,
+                        Reason.EndpointNameConflict,
+                        Track.NONE,
+                        T.resync()),
+                arguments(
+                        "unmanaged endpoint, Adopt, marked adoptable by this object: tag it",
+                        ADOPT,
+                        NEW,
+                        present("READY", ID, fresh(Map.of("x", "y", ADOPTABLE_TAG, "mail/global-mail"))),
+                        false,
+                        Step.SyncTags.class,
+                        Reason.Available,
+                        Track.OBSERVED,
+                        T.pollMin()),
+                arguments(
+                        "adoptable, but tags only remembered: read them again before tagging",
+                        ADOPT,
+                        NEW,
+                        present("READY", ID, remembered(Map.of(ADOPTABLE_TAG, "mail/global-mail"), S1)),
+                        false,
+                        Step.ReadTags.class,
+                        null,
+                        null,
+                        T.pollMin()),
                 // a refusal is never repeated on remembered tags: the AWS owner may have marked the endpoint
                 // adoptable (or released it) since, and only a read tells
-                arguments("unmanaged, not adoptable, tags only remembered: read them before refusing again", ADOPT,
+                arguments(
+                        "unmanaged, not adoptable, tags only remembered: read them before refusing again",
+                        ADOPT,
                         was(Reason.EndpointNameConflict, null, null, null, S1),
-                        present("READY", ID, remembered(Map.of("x", "y"), S1)), false,
-                        Step.ReadTags.class, null, null, T.pollMin()),
-                arguments("owned by another object, tags only remembered: read them before refusing again", D,
+                        present("READY", ID, remembered(Map.of("x", "y"), S1)),
+                        false,
+                        Step.ReadTags.class,
+                        null,
+                        null,
+                        T.pollMin()),
+                arguments(
+                        "owned by another object, tags only remembered: read them before refusing again",
+                        D,
                         was(Reason.EndpointNameConflict, null, null, null, S1),
-                        present("READY", ID, remembered(Map.of(OWNER_TAG, OTHER), S1)), false,
-                        Step.ReadTags.class, null, null, T.pollMin()),
-                arguments("unmanaged endpoint, Adopt, adoptable, routes differ: conflict", ADOPT, NEW,
-                        Observation.present(ep("READY", ID, "us-east-1", "ap-south-1"),
-                                fresh(Map.of(ADOPTABLE_TAG, "mail/global-mail"))), false,
-                        Step.Wait.class, Reason.EndpointNameConflict, Track.NONE, T.resync()),
-                arguments("Adopt never steals an endpoint owned by another object", ADOPT, NEW,
-                        present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER, ADOPTABLE_TAG, "mail/global-mail"))), false,
-                        Step.Wait.class, Reason.EndpointNameConflict, Track.NONE, T.resync()),
-                arguments("gone while READY: report DeletedOutOfBand first", D,
-                        was(Reason.Available, ID, "READY", null, S1), ABSENT, false,
-                        Step.Wait.class, Reason.DeletedOutOfBand, Track.LAST_KNOWN, T.pollMin()),
-                arguments("gone, already reported: recreate", D,
-                        was(Reason.DeletedOutOfBand, ID, "READY", null, S1), ABSENT, false,
-                        Step.Create.class, Reason.Creating, Track.OBSERVED, T.pollMin()),
-                arguments("just created, not yet visible: keep waiting", D,
-                        was(Reason.Creating, ID, "CREATING", null, Duration.ofSeconds(4)), ABSENT, false,
-                        Step.Wait.class, Reason.Creating, Track.LAST_KNOWN, T.pollMin()),
-                arguments("created long ago, still invisible: deleted out of band", D,
-                        was(Reason.Creating, ID, "CREATING", null, Duration.ofMinutes(5)), ABSENT, false,
-                        Step.Wait.class, Reason.DeletedOutOfBand, Track.LAST_KNOWN, T.pollMin()),
-                arguments("FAILED first seen: Stalled, backoff 1 min", D,
-                        was(Reason.Creating, ID, "CREATING", null, S1), present("FAILED"), false,
-                        Step.Wait.class, Reason.ProvisioningFailed, Track.OBSERVED, Duration.ofMinutes(1)),
-                arguments("FAILED, backoff not over: wait the rest", D,
-                        was(Reason.ProvisioningFailed, ID, "FAILED", 2, Duration.ofSeconds(30)), present("FAILED"),
-                        false, Step.Wait.class, Reason.ProvisioningFailed, Track.OBSERVED,
-                        Duration.ofMinutes(2).minusSeconds(30)),
-                arguments("FAILED, backoff over, owner unproven: read the tags first", D,
-                        was(Reason.ProvisioningFailed, ID, "FAILED", 2, Duration.ofMinutes(3)), present("FAILED"),
-                        false, Step.ReadTags.class, Reason.Recreating, Track.OBSERVED, T.pollMin()),
-                arguments("FAILED, backoff over, tags just read: delete to recreate", D,
-                        was(Reason.ProvisioningFailed, ID, "FAILED", 2, Duration.ofMinutes(3)),
-                        present("FAILED", ID, fresh(OURS)), false,
-                        Step.Delete.class, Reason.Recreating, Track.OBSERVED, T.pollMin()),
-                arguments("recreate: failed endpoint DELETING", D,
-                        was(Reason.Recreating, ID, "DELETING", 2, S1), present("DELETING"), false,
-                        Step.Wait.class, Reason.Recreating, Track.OBSERVED, T.pollMin()),
-                arguments("recreate: failed endpoint gone: create", D,
-                        was(Reason.Recreating, ID, "DELETING", 2, S1), ABSENT, false,
-                        Step.Create.class, Reason.Creating, Track.OBSERVED, T.pollMin()),
-                arguments("DELETING though the object lives: out of band", D,
-                        was(Reason.Available, ID, "READY", null, S1), present("DELETING"), false,
-                        Step.Wait.class, Reason.DeletedOutOfBand, Track.OBSERVED, T.pollMin()),
-                arguments("unknown SES status: poll slowly", D, was(Reason.Available, ID, "READY", null, S1),
-                        present("PAUSED", ID, fresh(OURS)), false,
-                        Step.Wait.class, Reason.AwsUnavailable, Track.OBSERVED, T.pollMax()),
-                // deletion
-                arguments("delete: our endpoint per status, owner unproven: read the tags first", D,
-                        was(Reason.Available, ID, "READY", null, S1), present("READY"), true,
-                        Step.ReadTags.class, Reason.Deleting, Track.OBSERVED, T.pollMin()),
-                arguments("delete: tags only remembered (own Create): read them first", D,
-                        was(Reason.Available, ID, "READY", null, S1), present("READY", ID, remembered(OURS, S1)), true,
-                        Step.ReadTags.class, Reason.Deleting, Track.OBSERVED, T.pollMin()),
-                arguments("delete: tags just read, ours: DeleteMultiRegionEndpoint", D,
-                        was(Reason.Available, ID, "READY", null, S1), present("READY", ID, fresh(OURS)), true,
-                        Step.Delete.class, Reason.Deleting, Track.OBSERVED, T.pollMin()),
-                arguments("delete: forged status naming another object's endpoint, tags read: left untouched", D,
+                        present("READY", ID, remembered(Map.of(OWNER_TAG, OTHER), S1)),
+                        false,
+                        Step.ReadTags.class,
+                        null,
+                        null,
+                        T.pollMin()),
+                arguments(
+                        "unmanaged endpoint, Adopt, adoptable, routes differ: conflict",
+                        ADOPT,
+                        NEW,
+                        Observation.present(
+                                ep("READY", ID, "us-east-1", "ap-south-1"),
+                                fresh(Map.of(ADOPTABLE_TAG, "mail/global-mail"))),
+                        false,
+                        Step.Wait.class,
+                        Reason.EndpointNameConflict,
+                        Track.NONE,
+                        T.resync()),
+                arguments(
+                        "Adopt never steals an endpoint owned by another object",
+                        ADOPT,
+                        NEW,
+                        present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER, ADOPTABLE_TAG, "mail/global-mail"))),
+                        false,
+                        Step.Wait.class,
+                        Reason.EndpointNameConflict,
+                        Track.NONE,
+                        T.resync()),
+                arguments(
+                        "gone while READY: report DeletedOutOfBand first",
+                        D,
                         was(Reason.Available, ID, "READY", null, S1),
-                        present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER))), true,
-                        Step.Release.class, Reason.Deleting, Track.NONE, null),
-                arguments("delete: DELETING -> poll", D, was(Reason.Deleting, ID, "DELETING", null, S1),
-                        present("DELETING"), true, Step.Wait.class, Reason.Deleting, Track.OBSERVED, T.pollMin()),
-                arguments("delete: gone -> release finalizer", D, was(Reason.Deleting, ID, "DELETING", null, S1),
-                        ABSENT, true, Step.Release.class, Reason.Deleting, Track.NONE, null),
-                arguments("delete: created moments ago, not listed yet: wait, never orphan it", D,
-                        was(Reason.Creating, ID, "CREATING", null, Duration.ofSeconds(4)), ABSENT, true,
-                        Step.Wait.class, Reason.Deleting, Track.LAST_KNOWN, T.pollMin()),
-                arguments("delete: created long ago and gone: release", D,
-                        was(Reason.Creating, ID, "CREATING", null, Duration.ofMinutes(5)), ABSENT, true,
-                        Step.Release.class, Reason.Deleting, Track.NONE, null),
-                arguments("delete: unknown endpoint, no status: read the tags", D, NEW,
-                        present("READY", "other.id", null), true, Step.ReadTags.class, null, null, T.pollMin()),
-                arguments("delete: unmanaged endpoint is never deleted", D, NEW,
-                        present("READY", "other.id", fresh(Map.of())), true,
-                        Step.Release.class, Reason.Deleting, Track.NONE, null),
-                arguments("delete: crash before status write, our tag: delete it", D, NEW,
-                        present("CREATING", ID, fresh(OURS)), true,
-                        Step.Delete.class, Reason.Deleting, Track.OBSERVED, T.pollMin()),
-                arguments("delete: Retain releases without deleting", RETAIN,
-                        was(Reason.Available, ID, "READY", null, S1), Observation.NOT_OBSERVED, true,
-                        Step.Release.class, Reason.Deleting, Track.NONE, null),
-                arguments("delete: spec never named an endpoint: release", null, NEW, Observation.NOT_OBSERVED, true,
-                        Step.Release.class, Reason.Deleting, Track.NONE, null));
+                        ABSENT,
+                        false,
+                        Step.Wait.class,
+                        Reason.DeletedOutOfBand,
+                        Track.LAST_KNOWN,
+                        T.pollMin()),
+                arguments(
+                        "gone, already reported: recreate",
+                        D,
+                        was(Reason.DeletedOutOfBand, ID, "READY", null, S1),
+                        ABSENT,
+                        false,
+                        Step.Create.class,
+                        Reason.Creating,
+                        Track.OBSERVED,
+                        T.pollMin()),
+                arguments(
+                        "just created, not yet visible: keep waiting",
+                        D,
+                        was(Reason.Creating, ID, "CREATING", null, Duration.ofSeconds(4)),
+                        ABSENT,
+                        false,
+                        Step.Wait.class,
+                        Reason.Creating,
+                        Track.LAST_KNOWN,
+                        T.pollMin()),
+                arguments(
+                        "created long ago, still invisible: deleted out of band",
+                        D,
+                        was(Reason.Creating, ID, "CREATING", null, Duration.ofMinutes(5)),
+                        ABSENT,
+                        false,
+                        Step.Wait.class,
+                        Reason.DeletedOutOfBand,
+                        Track.LAST_KNOWN,
+                        T.pollMin()),
+                arguments(
+                        "FAILED first seen: Stalled, backoff 1 min",
+                        D,
+                        was(Reason.Creating, ID, "CREATING", null, S1),
+                        present("FAILED"),
+                        false,
+                        Step.Wait.class,
+                        Reason.ProvisioningFailed,
+                        Track.OBSERVED,
+                        Duration.ofMinutes(1)),
+                arguments(
+                        "FAILED, backoff not over: wait the rest",
+                        D,
+                        was(Reason.ProvisioningFailed, ID, "FAILED", 2, Duration.ofSeconds(30)),
+                        present("FAILED"),
+                        false,
+                        Step.Wait.class,
+                        Reason.ProvisioningFailed,
+                        Track.OBSERVED,
+                        Duration.ofMinutes(2).minusSeconds(30)),
+                arguments(
+                        "FAILED, backoff over, owner unproven: read the tags first",
+                        D,
+                        was(Reason.ProvisioningFailed, ID, "FAILED", 2, Duration.ofMinutes(3)),
+                        present("FAILED"),
+                        false,
+                        Step.ReadTags.class,
+                        Reason.Recreating,
+                        Track.OBSERVED,
+                        T.pollMin()),
+                arguments(
+                        "FAILED, backoff over, tags just read: delete to recreate",
+                        D,
+                        was(Reason.ProvisioningFailed, ID, "FAILED", 2, Duration.ofMinutes(3)),
+                        present("FAILED", ID, fresh(OURS)),
+                        false,
+                        Step.Delete.class,
+                        Reason.Recreating,
+                        Track.OBSERVED,
+                        T.pollMin()),
+                arguments(
+                        "recreate: failed endpoint DELETING",
+                        D,
+                        was(Reason.Recreating, ID, "DELETING", 2, S1),
+                        present("DELETING"),
+                        false,
+                        Step.Wait.class,
+                        Reason.Recreating,
+                        Track.OBSERVED,
+                        T.pollMin()),
+                arguments(
+                        "recreate: failed endpoint gone: create",
+                        D,
+                        was(Reason.Recreating, ID, "DELETING", 2, S1),
+                        ABSENT,
+                        false,
+                        Step.Create.class,
+                        Reason.Creating,
+                        Track.OBSERVED,
+                        T.pollMin()),
+                arguments(
+                        "DELETING though the object lives: out of band",
+                        D,
+                        was(Reason.Available, ID, "READY", null, S1),
+                        present("DELETING"),
+                        false,
+                        Step.Wait.class,
+                        Reason.DeletedOutOfBand,
+                        Track.OBSERVED,
+                        T.pollMin()),
+                arguments(
+                        "unknown SES status: poll slowly",
+                        D,
+                        was(Reason.Available, ID, "READY", null, S1),
+                        present("PAUSED", ID, fresh(OURS)),
+                        false,
+                        Step.Wait.class,
+                        Reason.AwsUnavailable,
+                        Track.OBSERVED,
+                        T.pollMax()),
+                // deletion
+                arguments(
+                        "delete: our endpoint per status, owner unproven: read the tags first",
+                        D,
+                        was(Reason.Available, ID, "READY", null, S1),
+                        present("READY"),
+                        true,
+                        Step.ReadTags.class,
+                        Reason.Deleting,
+                        Track.OBSERVED,
+                        T.pollMin()),
+                arguments(
+                        "delete: tags only remembered (own Create): read them first",
+                        D,
+                        was(Reason.Available, ID, "READY", null, S1),
+                        present("READY", ID, remembered(OURS, S1)),
+                        true,
+                        Step.ReadTags.class,
+                        Reason.Deleting,
+                        Track.OBSERVED,
+                        T.pollMin()),
+                arguments(
+                        "delete: tags just read, ours: DeleteMultiRegionEndpoint",
+                        D,
+                        was(Reason.Available, ID, "READY", null, S1),
+                        present("READY", ID, fresh(OURS)),
+                        true,
+                        Step.Delete.class,
+                        Reason.Deleting,
+                        Track.OBSERVED,
+                        T.pollMin()),
+                arguments(
+                        "delete: forged status naming another object's endpoint, tags read: left untouched",
+                        D,
+                        was(Reason.Available, ID, "READY", null, S1),
+                        present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER))),
+                        true,
+                        Step.Release.class,
+                        Reason.Deleting,
+                        Track.NONE,
+                        null),
+                arguments(
+                        "delete: DELETING -> poll",
+                        D,
+                        was(Reason.Deleting, ID, "DELETING", null, S1),
+                        present("DELETING"),
+                        true,
+                        Step.Wait.class,
+                        Reason.Deleting,
+                        Track.OBSERVED,
+                        T.pollMin()),
+                arguments(
+                        "delete: gone -> release finalizer",
+                        D,
+                        was(Reason.Deleting, ID, "DELETING", null, S1),
+                        ABSENT,
+                        true,
+                        Step.Release.class,
+                        Reason.Deleting,
+                        Track.NONE,
+                        null),
+                arguments(
+                        "delete: created moments ago, not listed yet: wait, never orphan it",
+                        D,
+                        was(Reason.Creating, ID, "CREATING", null, Duration.ofSeconds(4)),
+                        ABSENT,
+                        true,
+                        Step.Wait.class,
+                        Reason.Deleting,
+                        Track.LAST_KNOWN,
+                        T.pollMin()),
+                arguments(
+                        "delete: created long ago and gone: release",
+                        D,
+                        was(Reason.Creating, ID, "CREATING", null, Duration.ofMinutes(5)),
+                        ABSENT,
+                        true,
+                        Step.Release.class,
+                        Reason.Deleting,
+                        Track.NONE,
+                        null),
+                arguments(
+                        "delete: unknown endpoint, no status: read the tags",
+                        D,
+                        NEW,
+                        present("READY", "other.id", null),
+                        true,
+                        Step.ReadTags.class,
+                        null,
+                        null,
+                        T.pollMin()),
+                arguments(
+                        "delete: unmanaged endpoint is never deleted",
+                        D,
+                        NEW,
+                        present("READY", "other.id", fresh(Map.of())),
+                        true,
+                        Step.Release.class,
+                        Reason.Deleting,
+                        Track.NONE,
+                        null),
+                arguments(
+                        "delete: crash before status write, our tag: delete it",
+                        D,
+                        NEW,
+                        present("CREATING", ID, fresh(OURS)),
+                        true,
+                        Step.Delete.class,
+                        Reason.Deleting,
+                        Track.OBSERVED,
+                        T.pollMin()),
+                arguments(
+                        "delete: Retain releases without deleting",
+                        RETAIN,
+                        was(Reason.Available, ID, "READY", null, S1),
+                        Observation.NOT_OBSERVED,
+                        true,
+                        Step.Release.class,
+                        Reason.Deleting,
+                        Track.NONE,
+                        null),
+                arguments(
+                        "delete: spec never named an endpoint: release",
+                        null,
+                        NEW,
+                        Observation.NOT_OBSERVED,
+                        true,
+                        Step.Release.class,
+                        Reason.Deleting,
+                        Track.NONE,
+                        null));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void decides(String name, DesiredEndpoint desired, MultiRegionEndpointStatus previous, Observation observation,
-                 boolean deleting, Class<? extends Step> step, Reason reason, Track track, Duration requeue) {
+    void decides(
+            String name,
+            DesiredEndpoint desired,
+            MultiRegionEndpointStatus previous,
+            Observation observation,
+            boolean deleting,
+            Class<? extends Step> step,
+            Reason reason,
+            Track track,
+            Duration requeue) {
         Instant sweep = name.contains("sweep due") ? NOW.minusSeconds(1) : SWEEP_LATER;
         long generation = name.contains("spec change") || name.contains("new spec") ? 2 : 1;
-        Plan p = Decider.decide(new Decider.Input(desired, List.of(), previous, generation, ACCT, false, observation, deleting,
-                null, 0, NOW, T, sweep));
+        Plan p = Decider.decide(new Decider.Input(
+                desired, List.of(), previous, generation, ACCT, false, observation, deleting, null, 0, NOW, T, sweep));
         assertThat(p.step()).as("step").isInstanceOf(step);
         assertThat(p.requeueAfter()).as("requeue").isEqualTo(requeue);
         if (reason == null) {
@@ -287,11 +658,18 @@ class DeciderTest {
      */
     @Test
     void noDestructiveStepWithoutTheOwnerTagJustReadFromSes() {
-        List<MultiRegionEndpointStatus> statuses = List.of(NEW, was(Reason.Available, ID, "READY", null, S1),
+        List<MultiRegionEndpointStatus> statuses = List.of(
+                NEW,
+                was(Reason.Available, ID, "READY", null, S1),
                 was(Reason.ProvisioningFailed, ID, "FAILED", 2, Duration.ofHours(2)),
                 was(Reason.Creating, ID, "CREATING", null, S1));
-        List<Map<String, String>> tagSets = List.of(Map.of(), OURS, Map.of("team", "x", OWNER_TAG, OWNER),
-                Map.of(OWNER_TAG, OTHER), Map.of(OWNER_TAG, LEGACY), Map.of(ADOPTABLE_TAG, "mail/global-mail"),
+        List<Map<String, String>> tagSets = List.of(
+                Map.of(),
+                OURS,
+                Map.of("team", "x", OWNER_TAG, OWNER),
+                Map.of(OWNER_TAG, OTHER),
+                Map.of(OWNER_TAG, LEGACY),
+                Map.of(ADOPTABLE_TAG, "mail/global-mail"),
                 Map.of(ADOPTABLE_TAG, "other/x"));
         int checked = 0;
         for (DesiredEndpoint d : List.of(D, ADOPT, NO_MIGRATION)) {
@@ -300,22 +678,42 @@ class DeciderTest {
                     for (boolean deleting : List.of(false, true)) {
                         for (long generation : List.of(1L, 2L)) {
                             for (Map<String, String> tags : tagSets) {
-                                for (KnownTags k : new KnownTags[] {null, remembered(tags, S1),
-                                        remembered(tags, Duration.ofDays(1)), fresh(tags)}) {
-                                    Plan p = Decider.decide(new Decider.Input(d, List.of(), prev, generation,
-                                            ACCT, false, present(status, ID, k), deleting, null, 0, NOW, T, NOW));
+                                for (KnownTags k : new KnownTags[] {
+                                    null, remembered(tags, S1), remembered(tags, Duration.ofDays(1)), fresh(tags)
+                                }) {
+                                    Plan p = Decider.decide(new Decider.Input(
+                                            d,
+                                            List.of(),
+                                            prev,
+                                            generation,
+                                            ACCT,
+                                            false,
+                                            present(status, ID, k),
+                                            deleting,
+                                            null,
+                                            0,
+                                            NOW,
+                                            T,
+                                            NOW));
                                     checked++;
                                     if (!p.step().needsProofOfOwnership()) {
                                         continue;
                                     }
                                     assertThat(k).as("tags known").isNotNull();
-                                    assertThat(k.fresh()).as("tags read in this pass").isTrue();
+                                    assertThat(k.fresh())
+                                            .as("tags read in this pass")
+                                            .isTrue();
                                     String owner = k.tags().get(OWNER_TAG);
-                                    boolean ours = OWNER.equals(owner) || LEGACY.equals(owner) && d.legacyOwner() != null;
-                                    boolean adoption = owner == null && d.adoptionPolicy() == AdoptionPolicy.Adopt
-                                            && "mail/global-mail".equals(k.tags().get(ADOPTABLE_TAG))
+                                    boolean ours =
+                                            OWNER.equals(owner) || LEGACY.equals(owner) && d.legacyOwner() != null;
+                                    boolean adoption = owner == null
+                                            && d.adoptionPolicy() == AdoptionPolicy.Adopt
+                                            && "mail/global-mail"
+                                                    .equals(k.tags().get(ADOPTABLE_TAG))
                                             && p.step() instanceof Step.SyncTags;
-                                    assertThat(ours || adoption).as("owner %s, step %s", owner, p.step()).isTrue();
+                                    assertThat(ours || adoption)
+                                            .as("owner %s, step %s", owner, p.step())
+                                            .isTrue();
                                 }
                             }
                         }
@@ -327,9 +725,20 @@ class DeciderTest {
     }
 
     static Decider.Input withAccount(Decider.Input in, AccountResolver.Resolution r, String id, boolean paused) {
-        return new Decider.Input(in.desired(), in.violations(), in.previous(), in.generation(),
-                new Decider.Account(r, id), paused, in.observation(), in.deleting(), in.failure(), in.attempt(),
-                in.now(), in.timing(), in.firstTagSweep());
+        return new Decider.Input(
+                in.desired(),
+                in.violations(),
+                in.previous(),
+                in.generation(),
+                new Decider.Account(r, id),
+                paused,
+                in.observation(),
+                in.deleting(),
+                in.failure(),
+                in.attempt(),
+                in.now(),
+                in.timing(),
+                in.firstTagSweep());
     }
 
     static final MultiRegionEndpointStatus READY_IN_ACCOUNT = was(Reason.Available, ID, "READY", null, S1);
@@ -349,14 +758,16 @@ class DeciderTest {
             Plan changed = Decider.decide(withAccount(in, new AccountResolver.Own(), "999999999999", false));
             assertThat(((Report) changed.status()).reason()).isEqualTo(Reason.AccountChanged);
             assertThat(((Report) changed.status()).message()).contains(ACCOUNT).contains("999999999999");
-            assertThat(Decider.needsSes(withAccount(in, new AccountResolver.Own(), "999999999999", false))).isFalse();
+            assertThat(Decider.needsSes(withAccount(in, new AccountResolver.Own(), "999999999999", false)))
+                    .isFalse();
         }
         // nothing was ever created: a deletion lets go
         Decider.Input fresh = input(D, NEW, 1, Observation.NOT_OBSERVED, true);
-        assertThat(Decider.decide(withAccount(fresh, noSelector, null, false)).step()).isInstanceOf(Step.Release.class);
+        assertThat(Decider.decide(withAccount(fresh, noSelector, null, false)).step())
+                .isInstanceOf(Step.Release.class);
         // the same account: no problem
-        Decider.Input same = withAccount(input(D, READY_IN_ACCOUNT, 1, present("READY"), false),
-                new AccountResolver.Own(), ACCOUNT, false);
+        Decider.Input same = withAccount(
+                input(D, READY_IN_ACCOUNT, 1, present("READY"), false), new AccountResolver.Own(), ACCOUNT, false);
         assertThat(Decider.needsSes(same)).isTrue();
         assertThat(((Report) Decider.decide(same).status()).reason()).isEqualTo(Reason.Available);
     }
@@ -364,31 +775,42 @@ class DeciderTest {
     @Test
     void pausedMeansNoSesCallNotEvenToDelete() {
         for (boolean deleting : List.of(false, true)) {
-            Decider.Input in = withAccount(input(D, READY_IN_ACCOUNT, 2, present("READY"), deleting),
-                    new AccountResolver.Own(), ACCOUNT, true);
+            Decider.Input in = withAccount(
+                    input(D, READY_IN_ACCOUNT, 2, present("READY"), deleting),
+                    new AccountResolver.Own(),
+                    ACCOUNT,
+                    true);
             Plan p = Decider.decide(in);
             assertThat(p.step()).isInstanceOf(Step.Wait.class);
             assertThat(((Report) p.status()).reason()).isEqualTo(Reason.Paused);
-            assertThat(p.requeueAfter()).as("the annotation's removal brings it back").isNull();
+            assertThat(p.requeueAfter())
+                    .as("the annotation's removal brings it back")
+                    .isNull();
             assertThat(Decider.needsSes(in)).isFalse();
         }
     }
 
     @Test
     void aRefusedRoleIsNamedInTheAccessDeniedMessage() {
-        var role = new AccountResolver.Role("team-a", new AwsIdentity("arn:aws:iam::210987654321:role/ses",
-                null, null, "c1", "mail"));
+        var role = new AccountResolver.Role(
+                "team-a", new AwsIdentity("arn:aws:iam::210987654321:role/ses", null, null, "c1", "mail"));
         Decider.Input in = withAccount(input(D, NEW, 1, Observation.NOT_OBSERVED, false), role, null, false);
-        Plan p = Decider.decide(in.withFailure(new SesFailure(Kind.ACCESS_DENIED, "AccessDenied", "not authorized", null), 1));
+        Plan p = Decider.decide(
+                in.withFailure(new SesFailure(Kind.ACCESS_DENIED, "AccessDenied", "not authorized", null), 1));
         assertThat(((Report) p.status()).reason()).isEqualTo(Reason.AccessDenied);
-        assertThat(((Report) p.status()).message()).contains("arn:aws:iam::210987654321:role/ses").contains("trust policy");
+        assertThat(((Report) p.status()).message())
+                .contains("arn:aws:iam::210987654321:role/ses")
+                .contains("trust policy");
     }
 
     @Test
     void conflictMessagesNeverNameTheOtherOwner() {
         Plan p = Decider.decide(input(D, NEW, 1, present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER))), false));
         String message = ((Report) p.status()).message();
-        assertThat(message).contains("owned by another object").doesNotContain(OTHER).doesNotContain("9a8b7c6d");
+        assertThat(message)
+                .contains("owned by another object")
+                .doesNotContain(OTHER)
+                .doesNotContain("9a8b7c6d");
     }
 
     @Test
@@ -396,14 +818,19 @@ class DeciderTest {
         Plan p = Decider.decide(input(ADOPT, NEW, 1, present("READY", ID, fresh(Map.of())), false));
         assertThat(((Report) p.status()).message()).contains("ses.mre.dev/adoptable=mail/global-mail");
         Plan never = Decider.decide(input(D, NEW, 1, present("READY", ID, fresh(Map.of())), false));
-        assertThat(((Report) never.status()).message()).contains("adoptionPolicy: Adopt")
+        assertThat(((Report) never.status()).message())
+                .contains("adoptionPolicy: Adopt")
                 .contains("ses.mre.dev/adoptable=mail/global-mail");
     }
 
     @Test
     void adoptionAddsTheOwnershipTagAndRemovesTheAdoptableTag() {
-        Plan p = Decider.decide(input(ADOPT, NEW, 1,
-                present("READY", ID, fresh(Map.of("team", "mail", ADOPTABLE_TAG, "mail/global-mail"))), false));
+        Plan p = Decider.decide(input(
+                ADOPT,
+                NEW,
+                1,
+                present("READY", ID, fresh(Map.of("team", "mail", ADOPTABLE_TAG, "mail/global-mail"))),
+                false));
         Step.SyncTags sync = (Step.SyncTags) p.step();
         assertThat(sync.add()).isEqualTo(Map.of(OWNER_TAG, OWNER));
         assertThat(sync.remove()).isEqualTo(Set.of(ADOPTABLE_TAG));
@@ -411,8 +838,12 @@ class DeciderTest {
 
     @Test
     void aLegacyOwnerTagIsRewrittenToTheCurrentForm() {
-        Plan p = Decider.decide(input(D, was(Reason.Available, ID, "READY", null, S1), 1,
-                present("READY", ID, fresh(Map.of("team", "mail", OWNER_TAG, LEGACY))), false));
+        Plan p = Decider.decide(input(
+                D,
+                was(Reason.Available, ID, "READY", null, S1),
+                1,
+                present("READY", ID, fresh(Map.of("team", "mail", OWNER_TAG, LEGACY))),
+                false));
         assertThat(((Step.SyncTags) p.step()).add()).isEqualTo(Map.of(OWNER_TAG, OWNER));
     }
 
@@ -427,8 +858,20 @@ class DeciderTest {
 
     @Test
     void anInvalidSpecIsStalledWithoutAnySesStep() {
-        Plan p = Decider.decide(new Decider.Input(null, List.of("spec.region: bad"), NEW, 1, ACCT, false, Observation.NOT_OBSERVED,
-                false, null, 0, NOW, T, NOW));
+        Plan p = Decider.decide(new Decider.Input(
+                null,
+                List.of("spec.region: bad"),
+                NEW,
+                1,
+                ACCT,
+                false,
+                Observation.NOT_OBSERVED,
+                false,
+                null,
+                0,
+                NOW,
+                T,
+                NOW));
         assertThat(p.step()).isInstanceOf(Step.Wait.class);
         assertThat(((Report) p.status()).reason()).isEqualTo(Reason.InvalidSpec);
         assertThat(((Report) p.status()).message()).isEqualTo("Invalid spec: spec.region: bad");
@@ -438,8 +881,20 @@ class DeciderTest {
     @Test
     void readyRequeuesForTheTagSweepWhenItComesBeforeTheResync() {
         Instant sweep = NOW.plus(Duration.ofMinutes(3));
-        Plan p = Decider.decide(new Decider.Input(D, List.of(), was(Reason.Available, ID, "READY", null, S1), 1,
-                ACCT, false, present("READY"), false, null, 0, NOW, T, sweep));
+        Plan p = Decider.decide(new Decider.Input(
+                D,
+                List.of(),
+                was(Reason.Available, ID, "READY", null, S1),
+                1,
+                ACCT,
+                false,
+                present("READY"),
+                false,
+                null,
+                0,
+                NOW,
+                T,
+                sweep));
         assertThat(p.requeueAfter()).isEqualTo(Duration.ofMinutes(3));
     }
 
@@ -448,9 +903,11 @@ class DeciderTest {
         Plan first = Decider.decide(input(D, was(Reason.Creating, ID, "CREATING", 9, S1), 1, present("FAILED"), false));
         assertThat(((Report) first.status()).failedProvisioningAttempts()).isEqualTo(10);
         assertThat(first.requeueAfter()).isEqualTo(T.stalledRetryMax());
-        Plan ready = Decider.decide(input(D, was(Reason.Creating, ID, "CREATING", 3, S1), 1,
-                present("READY", ID, remembered(OURS, S1)), false));
-        assertThat(((Report) ready.status()).failedProvisioningAttempts()).as("READY clears the count").isNull();
+        Plan ready = Decider.decide(input(
+                D, was(Reason.Creating, ID, "CREATING", 3, S1), 1, present("READY", ID, remembered(OURS, S1)), false));
+        assertThat(((Report) ready.status()).failedProvisioningAttempts())
+                .as("READY clears the count")
+                .isNull();
     }
 
     static Stream<Arguments> failures() {
@@ -468,9 +925,10 @@ class DeciderTest {
                 arguments(Kind.BAD_REQUEST, 1, Reason.InvalidSpec, T.resync()));
     }
 
-    static Plan onFailure(SesFailure f, int attempt, MultiRegionEndpointStatus prev, long generation, boolean deleting) {
-        return Decider.decide(new Decider.Input(D, List.of(), prev, generation, ACCT, false, present("READY"), deleting, f, attempt,
-                NOW, T, NOW));
+    static Plan onFailure(
+            SesFailure f, int attempt, MultiRegionEndpointStatus prev, long generation, boolean deleting) {
+        return Decider.decide(new Decider.Input(
+                D, List.of(), prev, generation, ACCT, false, present("READY"), deleting, f, attempt, NOW, T, NOW));
     }
 
     @ParameterizedTest(name = "{0} attempt {1} -> {2} after {3}")
@@ -491,10 +949,14 @@ class DeciderTest {
         SesFailure denied = new SesFailure(Kind.ACCESS_DENIED, "AccessDeniedException", "no", null);
         MultiRegionEndpointStatus ready = was(Reason.Available, ID, "READY", null, S1);
         assertThat(onFailure(throttled, 1, ready, 1, false).status()).isInstanceOf(Plan.Keep.class);
-        assertThat(onFailure(throttled, 1, ready, 2, false).status()).as("spec changed").isInstanceOf(Report.class);
+        assertThat(onFailure(throttled, 1, ready, 2, false).status())
+                .as("spec changed")
+                .isInstanceOf(Report.class);
         assertThat(onFailure(denied, 1, ready, 1, false).status()).isInstanceOf(Report.class);
         assertThat(onFailure(throttled, 1, NEW, 1, false).status()).isInstanceOf(Report.class);
-        assertThat(onFailure(throttled, 1, ready, 1, true).status()).as("deleting").isInstanceOf(Report.class);
+        assertThat(onFailure(throttled, 1, ready, 1, true).status())
+                .as("deleting")
+                .isInstanceOf(Report.class);
     }
 
     @Test

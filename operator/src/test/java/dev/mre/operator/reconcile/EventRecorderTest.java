@@ -23,7 +23,11 @@ class EventRecorderTest {
 
     static MultiRegionEndpoint object() {
         MultiRegionEndpoint m = new MultiRegionEndpoint();
-        m.setMetadata(new ObjectMetaBuilder().withName("flappy").withNamespace("mail").withUid("uid-1").build());
+        m.setMetadata(new ObjectMetaBuilder()
+                .withName("flappy")
+                .withNamespace("mail")
+                .withUid("uid-1")
+                .build());
         return m;
     }
 
@@ -41,7 +45,10 @@ class EventRecorderTest {
         }
         Map<String, Integer> counts = events().stream().collect(Collectors.toMap(Event::getReason, Event::getCount));
         assertThat(counts).isEqualTo(Map.of("Throttled", 5, "Available", 5));
-        Event throttled = events().stream().filter(e -> e.getReason().equals("Throttled")).findFirst().orElseThrow();
+        Event throttled = events().stream()
+                .filter(e -> e.getReason().equals("Throttled"))
+                .findFirst()
+                .orElseThrow();
         assertThat(throttled.getMessage()).as("the latest message").isEqualTo("SES throttled the operator, try 4");
         assertThat(throttled.getType()).isEqualTo("Warning");
         assertThat(throttled.getInvolvedObject().getUid()).isEqualTo("uid-1");
@@ -49,8 +56,12 @@ class EventRecorderTest {
         // a restarted operator (nothing remembered) continues the same Events
         new EventRecorder(client, clock).record(object(), Reason.Throttled, "again");
         assertThat(events()).hasSize(2);
-        assertThat(events().stream().filter(e -> e.getReason().equals("Throttled")).findFirst().orElseThrow()
-                .getCount()).isEqualTo(6);
+        assertThat(events().stream()
+                        .filter(e -> e.getReason().equals("Throttled"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getCount())
+                .isEqualTo(6);
     }
 
     @Test

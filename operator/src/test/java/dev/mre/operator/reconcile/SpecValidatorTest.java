@@ -7,17 +7,17 @@ import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.MultiRegionEndpointSpec;
 import dev.mre.operator.api.RouteDetails;
 import dev.mre.operator.api.Tag;
+import dev.mre.operator.config.OperatorConfig.NamePrefix;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import dev.mre.operator.config.OperatorConfig.NamePrefix;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class SpecValidatorTest {
 
@@ -25,7 +25,10 @@ class SpecValidatorTest {
 
     static MultiRegionEndpoint mre(Consumer<MultiRegionEndpointSpec> edit) {
         MultiRegionEndpoint m = new MultiRegionEndpoint();
-        m.setMetadata(new ObjectMetaBuilder().withName("global-mail").withNamespace("mail").build());
+        m.setMetadata(new ObjectMetaBuilder()
+                .withName("global-mail")
+                .withNamespace("mail")
+                .build());
         MultiRegionEndpointSpec s = new MultiRegionEndpointSpec();
         s.setDetails(new EndpointDetails(List.of(new RouteDetails("eu-west-1"))));
         s.setTags(List.of(new Tag("team", "mail")));
@@ -37,48 +40,92 @@ class SpecValidatorTest {
     @Test
     void aValidSpecHasNoViolations() {
         assertThat(SpecValidator.validate(mre(s -> {}), RULES)).isEmpty();
-        assertThat(SpecValidator.validate(mre(s -> s.setRegion("us-gov-west-1")), RULES)).isEmpty();
+        assertThat(SpecValidator.validate(mre(s -> s.setRegion("us-gov-west-1")), RULES))
+                .isEmpty();
     }
 
     static List<Arguments> invalid() {
         List<Tag> many = new ArrayList<>();
         IntStream.range(0, 51).forEach(i -> many.add(new Tag("k" + i, "v")));
         return List.of(
-                Arguments.of("name pattern", (Consumer<MultiRegionEndpointSpec>) s -> s.setEndpointName("bad name!"), "spec.endpointName"),
-                Arguments.of("name length", (Consumer<MultiRegionEndpointSpec>) s -> s.setEndpointName("a".repeat(65)), "spec.endpointName"),
+                Arguments.of(
+                        "name pattern",
+                        (Consumer<MultiRegionEndpointSpec>) s -> s.setEndpointName("bad name!"),
+                        "spec.endpointName"),
+                Arguments.of(
+                        "name length",
+                        (Consumer<MultiRegionEndpointSpec>) s -> s.setEndpointName("a".repeat(65)),
+                        "spec.endpointName"),
                 Arguments.of("region", (Consumer<MultiRegionEndpointSpec>) s -> s.setRegion("mars-1"), "spec.region"),
-                Arguments.of("region length", (Consumer<MultiRegionEndpointSpec>) s -> s.setRegion(
-                        "us-" + "a".repeat(30) + "-1"), "of at most 32 characters"),
+                Arguments.of(
+                        "region length",
+                        (Consumer<MultiRegionEndpointSpec>) s -> s.setRegion("us-" + "a".repeat(30) + "-1"),
+                        "of at most 32 characters"),
                 Arguments.of("no details", (Consumer<MultiRegionEndpointSpec>) s -> s.setDetails(null), "spec.details"),
-                Arguments.of("two routes", (Consumer<MultiRegionEndpointSpec>) s -> s.setDetails(new EndpointDetails(
-                        List.of(new RouteDetails("eu-west-1"), new RouteDetails("eu-west-2")))), "spec.details.routesDetails"),
-                Arguments.of("secondary = primary", (Consumer<MultiRegionEndpointSpec>) s -> s.setRegion("eu-west-1"), "must differ"),
-                Arguments.of("secondary = default primary", (Consumer<MultiRegionEndpointSpec>) s -> s.setDetails(
-                        new EndpointDetails(List.of(new RouteDetails("us-east-1")))), "must differ"),
+                Arguments.of(
+                        "two routes",
+                        (Consumer<MultiRegionEndpointSpec>) s -> s.setDetails(new EndpointDetails(
+                                List.of(new RouteDetails("eu-west-1"), new RouteDetails("eu-west-2")))),
+                        "spec.details.routesDetails"),
+                Arguments.of(
+                        "secondary = primary",
+                        (Consumer<MultiRegionEndpointSpec>) s -> s.setRegion("eu-west-1"),
+                        "must differ"),
+                Arguments.of(
+                        "secondary = default primary",
+                        (Consumer<MultiRegionEndpointSpec>)
+                                s -> s.setDetails(new EndpointDetails(List.of(new RouteDetails("us-east-1")))),
+                        "must differ"),
                 Arguments.of("51 tags", (Consumer<MultiRegionEndpointSpec>) s -> s.setTags(many), "spec.tags"),
-                Arguments.of("duplicate key", (Consumer<MultiRegionEndpointSpec>) s -> s.setTags(
-                        List.of(new Tag("a", "1"), new Tag("a", "2"))), "duplicate key"),
-                Arguments.of("aws: prefix", (Consumer<MultiRegionEndpointSpec>) s -> s.setTags(List.of(new Tag("aws:x", "1"))), "reserved by AWS"),
-                Arguments.of("operator prefix", (Consumer<MultiRegionEndpointSpec>) s -> s.setTags(
-                        List.of(new Tag(MultiRegionEndpoint.OWNER_TAG, "1"))), "reserved by the operator"),
-                Arguments.of("long value", (Consumer<MultiRegionEndpointSpec>) s -> s.setTags(List.of(new Tag("a", "v".repeat(257)))), "spec.tags[0].value"),
-                Arguments.of("null value", (Consumer<MultiRegionEndpointSpec>) s -> s.setTags(List.of(new Tag("a", null))), "spec.tags[0].value"));
+                Arguments.of(
+                        "duplicate key",
+                        (Consumer<MultiRegionEndpointSpec>)
+                                s -> s.setTags(List.of(new Tag("a", "1"), new Tag("a", "2"))),
+                        "duplicate key"),
+                Arguments.of(
+                        "aws: prefix",
+                        (Consumer<MultiRegionEndpointSpec>) s -> s.setTags(List.of(new Tag("aws:x", "1"))),
+                        "reserved by AWS"),
+                Arguments.of(
+                        "operator prefix",
+                        (Consumer<MultiRegionEndpointSpec>)
+                                s -> s.setTags(List.of(new Tag(MultiRegionEndpoint.OWNER_TAG, "1"))),
+                        "reserved by the operator"),
+                Arguments.of(
+                        "long value",
+                        (Consumer<MultiRegionEndpointSpec>) s -> s.setTags(List.of(new Tag("a", "v".repeat(257)))),
+                        "spec.tags[0].value"),
+                Arguments.of(
+                        "null value",
+                        (Consumer<MultiRegionEndpointSpec>) s -> s.setTags(List.of(new Tag("a", null))),
+                        "spec.tags[0].value"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalid")
     void eachRuleIsReportedWithItsField(String name, Consumer<MultiRegionEndpointSpec> edit, String expected) {
-        assertThat(SpecValidator.validate(mre(edit), RULES)).anySatisfy(v -> assertThat(v).contains(expected));
+        assertThat(SpecValidator.validate(mre(edit), RULES))
+                .anySatisfy(v -> assertThat(v).contains(expected));
     }
 
     @Test
     void theAdministratorsRegionListAndNamePrefixAreEnforced() {
         var rules = new SpecValidator.Rules("us-east-1", Set.of("us-east-1", "eu-west-1"), NamePrefix.NAMESPACE);
-        assertThat(SpecValidator.validate(mre(s -> s.setEndpointName("mail-global")), rules)).isEmpty();
-        assertThat(SpecValidator.validate(mre(s -> { s.setEndpointName("mail-global"); s.setRegion("eu-central-1"); }), rules))
-                .singleElement().asString().startsWith("spec.region: 'eu-central-1' is not among the regions")
+        assertThat(SpecValidator.validate(mre(s -> s.setEndpointName("mail-global")), rules))
+                .isEmpty();
+        assertThat(SpecValidator.validate(
+                        mre(s -> {
+                            s.setEndpointName("mail-global");
+                            s.setRegion("eu-central-1");
+                        }),
+                        rules))
+                .singleElement()
+                .asString()
+                .startsWith("spec.region: 'eu-central-1' is not among the regions")
                 .contains("SES_MRE_ALLOWED_REGIONS");
-        assertThat(SpecValidator.validate(mre(s -> {}), rules)).singleElement().asString()
+        assertThat(SpecValidator.validate(mre(s -> {}), rules))
+                .singleElement()
+                .asString()
                 .startsWith("metadata.name (default of spec.endpointName): must start with 'mail-'")
                 .contains("SES_MRE_ENDPOINT_NAME_PREFIX=namespace");
     }
@@ -89,7 +136,8 @@ class SpecValidatorTest {
         assertThat(SpecValidator.validate(m, RULES)).isNotEmpty();
         assertThat(SpecValidator.addressViolations(m, RULES)).isEmpty();
         var strict = new SpecValidator.Rules("us-east-1", Set.of("eu-west-3"), NamePrefix.NAMESPACE);
-        assertThat(SpecValidator.addressViolations(mre(s -> {}), strict)).as("a later rule never blocks a delete")
+        assertThat(SpecValidator.addressViolations(mre(s -> {}), strict))
+                .as("a later rule never blocks a delete")
                 .isEmpty();
     }
 

@@ -4,26 +4,11 @@ import static dev.mre.operator.scenarios.OperatorHarness.mre;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.mre.operator.api.MultiRegionEndpoint;
-import dev.mre.operator.api.NamespaceSelector;
-import dev.mre.operator.api.RoleSelector;
-import dev.mre.operator.api.RoleSelectorSpec;
-import dev.mre.operator.config.Setting;
-import dev.mre.operator.reconcile.Decider;
 import dev.mre.sesemulator.AccountLimits;
-import dev.mre.sesemulator.CallRecord;
-import dev.mre.sesemulator.EndpointView;
-import dev.mre.sesemulator.Operation;
-import dev.mre.sesemulator.Role;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** One throttled account does not slow another: calls are paced per account and region. */
@@ -33,7 +18,8 @@ class AccountLimitsScenariosTest extends TwoAccountsFixture {
     @Test
     void oneThrottledAccountDoesNotSlowAnother() {
         twoAccounts();
-        h.ses.updateSettings(s -> s.account(ACCOUNT_A, AccountLimits.inherit().withRateLimit(1).withBurst(1)));
+        h.ses.updateSettings(s ->
+                s.account(ACCOUNT_A, AccountLimits.inherit().withRateLimit(1).withBurst(1)));
         h.start();
         selector("slow", ROLE_A, null, List.of("slow"), null);
         selector("fast", ROLE_B, "team-b-secret", List.of("fast"), null);
@@ -42,11 +28,15 @@ class AccountLimitsScenariosTest extends TwoAccountsFixture {
             h.create(mre("slow", "s-" + i, s -> {}));
             h.create(mre("fast", "f-" + i, s -> {}));
         });
-        await().atMost(Duration.ofSeconds(60)).until(() -> IntStream.range(0, n)
-                .allMatch(i -> "Available".equals(h.reason("fast", "f-" + i))));
-        long slowReady = IntStream.range(0, n).filter(i -> "Available".equals(h.reason("slow", "s-" + i))).count();
-        assertThat(slowReady).as("the throttled account is still converging at 1 call/s").isLessThan(n);
-        await().atMost(Duration.ofSeconds(90)).until(() -> IntStream.range(0, n)
-                .allMatch(i -> "Available".equals(h.reason("slow", "s-" + i))));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> IntStream.range(0, n).allMatch(i -> "Available".equals(h.reason("fast", "f-" + i))));
+        long slowReady = IntStream.range(0, n)
+                .filter(i -> "Available".equals(h.reason("slow", "s-" + i)))
+                .count();
+        assertThat(slowReady)
+                .as("the throttled account is still converging at 1 call/s")
+                .isLessThan(n);
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> IntStream.range(0, n).allMatch(i -> "Available".equals(h.reason("slow", "s-" + i))));
     }
 }

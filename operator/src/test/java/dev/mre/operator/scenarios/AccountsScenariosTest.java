@@ -5,25 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mre.operator.api.MultiRegionEndpoint;
-import dev.mre.operator.api.NamespaceSelector;
-import dev.mre.operator.api.RoleSelector;
-import dev.mre.operator.api.RoleSelectorSpec;
 import dev.mre.operator.config.Setting;
-import dev.mre.operator.reconcile.Decider;
-import dev.mre.sesemulator.AccountLimits;
-import dev.mre.sesemulator.CallRecord;
 import dev.mre.sesemulator.EndpointView;
-import dev.mre.sesemulator.Operation;
 import dev.mre.sesemulator.Role;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,10 +39,16 @@ class AccountsScenariosTest extends TwoAccountsFixture {
         EndpointView inA = h.ses.findEndpoint(ACCOUNT_A, "us-east-1", "shared").orElseThrow();
         EndpointView inB = h.ses.findEndpoint(ACCOUNT_B, "us-east-1", "shared").orElseThrow();
         assertThat(inA.endpointId()).isEqualTo(a.getStatus().getEndpointId()).isNotEqualTo(inB.endpointId());
-        assertThat(h.ses.findEndpoint("us-east-1", "shared")).as("nothing in the operator's own account").isEmpty();
+        assertThat(h.ses.findEndpoint("us-east-1", "shared"))
+                .as("nothing in the operator's own account")
+                .isEmpty();
         // every SES call in account A was made as role A, in B as role B
-        assertThat(sesCallsIn(ACCOUNT_A)).isNotEmpty().allSatisfy(c -> assertThat(c.roleArn()).isEqualTo(ROLE_A));
-        assertThat(sesCallsIn(ACCOUNT_B)).isNotEmpty().allSatisfy(c -> assertThat(c.roleArn()).isEqualTo(ROLE_B));
+        assertThat(sesCallsIn(ACCOUNT_A))
+                .isNotEmpty()
+                .allSatisfy(c -> assertThat(c.roleArn()).isEqualTo(ROLE_A));
+        assertThat(sesCallsIn(ACCOUNT_B))
+                .isNotEmpty()
+                .allSatisfy(c -> assertThat(c.roleArn()).isEqualTo(ROLE_B));
         assertThat(h.ses.sessions()).anySatisfy(s -> {
             assertThat(s.roleArn()).isEqualTo(ROLE_A);
             assertThat(s.sessionName()).startsWith("ses-mre." + OperatorHarness.CLUSTER_ID + ".team-a");
@@ -69,7 +63,9 @@ class AccountsScenariosTest extends TwoAccountsFixture {
         h.create(mre("team-c", "mail", s -> s.setEndpointName("shared")));
         MultiRegionEndpoint c = h.awaitReady("team-c", "mail");
         assertThat(c.getStatus().getAccountId()).isEqualTo(h.ses.accountId());
-        assertThat(h.ses.findEndpoint(ACCOUNT_A, "us-east-1", "shared")).as("team A's account untouched").isEmpty();
+        assertThat(h.ses.findEndpoint(ACCOUNT_A, "us-east-1", "shared"))
+                .as("team A's account untouched")
+                .isEmpty();
         assertThat(sesCallsIn(ACCOUNT_A)).isEmpty();
         h.stopOperator();
 
@@ -77,8 +73,10 @@ class AccountsScenariosTest extends TwoAccountsFixture {
         long before = h.ses.calls().total();
         h.create(mre("team-d", "mail", s -> {}));
         h.awaitReason("team-d", "mail", "NoRoleSelector", Duration.ofSeconds(20));
-        assertThat(h.condition("team-d", "mail", "Stalled").orElseThrow().getStatus()).isEqualTo("True");
-        assertThat(h.ses.calls().log().stream().skip(before).filter(x -> "mail".equals(x.endpointName()))).isEmpty();
+        assertThat(h.condition("team-d", "mail", "Stalled").orElseThrow().getStatus())
+                .isEqualTo("True");
+        assertThat(h.ses.calls().log().stream().skip(before).filter(x -> "mail".equals(x.endpointName())))
+                .isEmpty();
     }
 
     @Test
@@ -99,14 +97,17 @@ class AccountsScenariosTest extends TwoAccountsFixture {
         m.getSpec().setTags(List.of(new dev.mre.operator.api.Tag("team", "moved")));
         client.resource(m).update();
         h.delete("moving", "mail");
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(3))
                 .until(() -> h.get("moving", "mail").isPresent());
         assertThat(endpointCallsIn(ACCOUNT_A)).hasSize((int) callsInA);
         assertThat(sesCallsIn(ACCOUNT_B)).isEmpty();
 
         label("moving", Map.of("team", "a"));
         h.awaitGone("moving", "mail");
-        assertThat(h.ses.findEndpoint(ACCOUNT_A, "us-east-1", "mail")).as("deleted in its own account").isEmpty();
+        assertThat(h.ses.findEndpoint(ACCOUNT_A, "us-east-1", "mail"))
+                .as("deleted in its own account")
+                .isEmpty();
     }
 
     @Test
@@ -124,11 +125,13 @@ class AccountsScenariosTest extends TwoAccountsFixture {
     @Test
     void aRefusedAssumeRoleIsAccessDeniedNamingTheRoleAndRecoversWhenTheTrustIsFixed() {
         twoAccounts().start();
-        h.ses.updateSettings(s -> s.role(Role.trusting(ROLE_A, "arn:aws:iam::999999999999:root").withTagSession(true)));
+        h.ses.updateSettings(s ->
+                s.role(Role.trusting(ROLE_A, "arn:aws:iam::999999999999:root").withTagSession(true)));
         selector("team-a", ROLE_A, null, List.of("team-a"), null);
         h.create(mre("team-a", "mail", s -> {}));
         h.awaitReason("team-a", "mail", "AccessDenied", Duration.ofSeconds(20));
-        assertThat(h.condition("team-a", "mail", "Stalled").orElseThrow().getMessage()).contains(ROLE_A)
+        assertThat(h.condition("team-a", "mail", "Stalled").orElseThrow().getMessage())
+                .contains(ROLE_A)
                 .contains("trust policy");
         assertThat(h.ses.endpoints()).isEmpty();
 

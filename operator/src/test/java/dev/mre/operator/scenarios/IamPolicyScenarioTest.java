@@ -9,7 +9,6 @@ import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.Tag;
 import dev.mre.sesemulator.Credentials;
 import dev.mre.sesemulator.Operation;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,23 +45,31 @@ class IamPolicyScenarioTest extends ScenarioTest {
 
     /** The documented policy with this emulator's account and the harness's cluster id for the placeholders. */
     String policy() throws Exception {
-        return Files.readString(POLICY).replace("111122223333", h.ses.accountId())
+        return Files.readString(POLICY)
+                .replace("111122223333", h.ses.accountId())
                 .replace("EXAMPLE-CLUSTER-ID", OperatorHarness.CLUSTER_ID);
     }
 
     /** Someone else in the account (console, Terraform): a user the policy does not apply to. */
     SesV2Client outsider(String region) {
         h.ses.addCredentials(new Credentials("AKIDOUTSIDER", "outsider-secret", h.ses.accountId(), "terraform"));
-        return SesV2Client.builder().endpointOverride(h.ses.endpoint()).region(Region.of(region))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDOUTSIDER",
-                        "outsider-secret")))
-                .httpClientBuilder(Apache5HttpClient.builder()).build();
+        return SesV2Client.builder()
+                .endpointOverride(h.ses.endpoint())
+                .region(Region.of(region))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDOUTSIDER", "outsider-secret")))
+                .httpClientBuilder(Apache5HttpClient.builder())
+                .build();
     }
 
     /** The operator's own credentials, used directly, as a buggy or compromised operator would. */
     SesV2Client asTheOperator(String region) {
-        return SesV2Client.builder().endpointOverride(h.ses.endpoint()).region(Region.of(region))
-                .credentialsProvider(h.credentials()).httpClientBuilder(Apache5HttpClient.builder()).build();
+        return SesV2Client.builder()
+                .endpointOverride(h.ses.endpoint())
+                .region(Region.of(region))
+                .credentialsProvider(h.credentials())
+                .httpClientBuilder(Apache5HttpClient.builder())
+                .build();
     }
 
     @Test
@@ -87,14 +94,20 @@ class IamPolicyScenarioTest extends ScenarioTest {
         h.awaitReason("mail", "elsewhere", "EndpointNameConflict", Duration.ofSeconds(20));
         ready.getSpec().setTags(List.of(new Tag("team", "platform")));
         client.resource(ready).update();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> "platform".equals(
-                h.ses.findEndpoint("us-east-1", "global-mail").orElseThrow().tags().get("team")));
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> "platform"
+                        .equals(h.ses.findEndpoint("us-east-1", "global-mail")
+                                .orElseThrow()
+                                .tags()
+                                .get("team")));
         h.delete("mail", "global-mail");
         h.delete("mail", "elsewhere");
         h.awaitGone("mail", "global-mail");
         h.awaitGone("mail", "elsewhere");
 
-        assertThat(h.ses.calls().countOutcome("AccessDeniedException")).as("nothing the operator did was refused")
+        assertThat(h.ses.calls().countOutcome("AccessDeniedException"))
+                .as("nothing the operator did was refused")
                 .isZero();
         assertThat(h.ses.findEndpoint("us-east-1", "global-mail")).isEmpty();
         assertThat(h.ses.findEndpoint("us-east-1", "handed-over").orElseThrow().tags())
@@ -112,10 +125,11 @@ class IamPolicyScenarioTest extends ScenarioTest {
         outsider.createMultiRegionEndpoint(b -> b.endpointName("theirs")
                 .details(d -> d.routesDetails(r -> r.region("eu-west-1")))
                 .tags(t -> t.key(MultiRegionEndpoint.OWNER_TAG).value("other-cluster/uid/theirs")));
-        outsider.createMultiRegionEndpoint(b -> b.endpointName("unmarked")
-                .details(d -> d.routesDetails(r -> r.region("eu-west-1"))));
+        outsider.createMultiRegionEndpoint(
+                b -> b.endpointName("unmarked").details(d -> d.routesDetails(r -> r.region("eu-west-1"))));
         String ours = OperatorHarness.CLUSTER_ID + "/uid/mine";
-        try (SesV2Client op = asTheOperator("us-east-1"); SesV2Client far = asTheOperator("ap-south-1")) {
+        try (SesV2Client op = asTheOperator("us-east-1");
+                SesV2Client far = asTheOperator("ap-south-1")) {
             op.createMultiRegionEndpoint(b -> b.endpointName("mine")
                     .details(d -> d.routesDetails(r -> r.region("eu-west-1")))
                     .tags(t -> t.key(MultiRegionEndpoint.OWNER_TAG).value(ours)));
@@ -123,22 +137,35 @@ class IamPolicyScenarioTest extends ScenarioTest {
             String unmarked = h.ses.arn("us-east-1", "unmarked");
             String mine = h.ses.arn("us-east-1", "mine");
             Map<String, Runnable> refused = Map.of(
-                    "delete another cluster's endpoint", () -> op.deleteMultiRegionEndpoint(b -> b.endpointName("theirs")),
-                    "retag another cluster's endpoint as ours", () -> op.tagResource(b -> b.resourceArn(theirs)
-                            .tags(t -> t.key(MultiRegionEndpoint.OWNER_TAG).value(ours))),
-                    "take over an unmanaged endpoint nobody marked adoptable", () -> op.tagResource(b -> b
-                            .resourceArn(unmarked).tags(t -> t.key(MultiRegionEndpoint.OWNER_TAG).value(ours))),
-                    "hand our endpoint to another owner", () -> op.tagResource(b -> b.resourceArn(mine)
-                            .tags(t -> t.key(MultiRegionEndpoint.OWNER_TAG).value("other-cluster/x/y"))),
-                    "remove our owner tag", () -> op.untagResource(b -> b.resourceArn(mine)
-                            .tagKeys(MultiRegionEndpoint.OWNER_TAG)),
-                    "create without the owner tag", () -> op.createMultiRegionEndpoint(b -> b.endpointName("untagged")
-                            .details(d -> d.routesDetails(r -> r.region("eu-west-1")))),
-                    "create in a region outside the allow-list", () -> far.createMultiRegionEndpoint(b -> b
-                            .endpointName("far").details(d -> d.routesDetails(r -> r.region("eu-west-1")))
-                            .tags(t -> t.key(MultiRegionEndpoint.OWNER_TAG).value(ours))));
-            refused.forEach((what, call) -> assertThatThrownBy(call::run).as(what).isInstanceOf(SesV2Exception.class)
-                    .satisfies(e -> assertThat(((SesV2Exception) e).awsErrorDetails().errorCode())
+                    "delete another cluster's endpoint",
+                            () -> op.deleteMultiRegionEndpoint(b -> b.endpointName("theirs")),
+                    "retag another cluster's endpoint as ours",
+                            () -> op.tagResource(b -> b.resourceArn(theirs)
+                                    .tags(t ->
+                                            t.key(MultiRegionEndpoint.OWNER_TAG).value(ours))),
+                    "take over an unmanaged endpoint nobody marked adoptable",
+                            () -> op.tagResource(b -> b.resourceArn(unmarked)
+                                    .tags(t ->
+                                            t.key(MultiRegionEndpoint.OWNER_TAG).value(ours))),
+                    "hand our endpoint to another owner",
+                            () -> op.tagResource(b -> b.resourceArn(mine)
+                                    .tags(t ->
+                                            t.key(MultiRegionEndpoint.OWNER_TAG).value("other-cluster/x/y"))),
+                    "remove our owner tag",
+                            () -> op.untagResource(b -> b.resourceArn(mine).tagKeys(MultiRegionEndpoint.OWNER_TAG)),
+                    "create without the owner tag",
+                            () -> op.createMultiRegionEndpoint(b -> b.endpointName("untagged")
+                                    .details(d -> d.routesDetails(r -> r.region("eu-west-1")))),
+                    "create in a region outside the allow-list",
+                            () -> far.createMultiRegionEndpoint(b -> b.endpointName("far")
+                                    .details(d -> d.routesDetails(r -> r.region("eu-west-1")))
+                                    .tags(t ->
+                                            t.key(MultiRegionEndpoint.OWNER_TAG).value(ours))));
+            refused.forEach((what, call) -> assertThatThrownBy(call::run)
+                    .as(what)
+                    .isInstanceOf(SesV2Exception.class)
+                    .satisfies(e -> assertThat(
+                                    ((SesV2Exception) e).awsErrorDetails().errorCode())
                             .isEqualTo("AccessDeniedException")));
             // and what it needs stays allowed
             op.tagResource(b -> b.resourceArn(mine).tags(t -> t.key("team").value("mail")));

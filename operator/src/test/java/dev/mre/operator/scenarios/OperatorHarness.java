@@ -12,29 +12,29 @@ import dev.mre.operator.aws.SdkSesGateway;
 import dev.mre.operator.aws.SesGateway;
 import dev.mre.operator.config.OperatorConfig;
 import dev.mre.operator.config.Setting;
-import dev.mre.operator.reconcile.OwnerTag;
-import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import java.util.HashMap;
-import java.util.Map;
 import dev.mre.operator.ops.SesCallMetrics;
+import dev.mre.operator.reconcile.OwnerTag;
 import dev.mre.operator.reconcile.StatusFactory;
 import dev.mre.operator.reconcile.Timing;
 import dev.mre.sesemulator.SesEmulator;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -48,9 +48,17 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 final class OperatorHarness implements AutoCloseable {
 
     /** Short intervals so scenarios take seconds; the decision logic is the production one. */
-    static final Timing FAST = new Timing(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(3),
-            Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(5),
-            Duration.ofSeconds(1), Duration.ofSeconds(4));
+    static final Timing FAST = new Timing(
+            Duration.ofMillis(200),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(3),
+            Duration.ofSeconds(3),
+            Duration.ofSeconds(5),
+            Duration.ofMillis(200),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(4));
 
     final KubernetesClient client;
     final SesEmulator ses;
@@ -64,19 +72,28 @@ final class OperatorHarness implements AutoCloseable {
 
     OperatorHarness(KubernetesClient client, Consumer<dev.mre.sesemulator.Settings> emulatorSettings) {
         this.client = client;
-        this.ses = SesEmulator.builder().port(0).settings(s -> {
-            s.createDelay(Duration.ofMillis(500)).deleteDelay(Duration.ofMillis(500));
-            emulatorSettings.accept(s);
-        }).build().start();
+        this.ses = SesEmulator.builder()
+                .port(0)
+                .settings(s -> {
+                    s.createDelay(Duration.ofMillis(500)).deleteDelay(Duration.ofMillis(500));
+                    emulatorSettings.accept(s);
+                })
+                .build()
+                .start();
         installCrd(client);
     }
 
     static void installCrd(KubernetesClient client) {
         try {
-            CustomResourceDefinition crd = client.getKubernetesSerialization().unmarshal(
-                    Files.readString(Path.of("../crds/multiregionendpoints.ses.mre.dev-v1.yml")),
-                    CustomResourceDefinition.class);
-            client.apiextensions().v1().customResourceDefinitions().resource(crd).createOr(r -> r.update());
+            CustomResourceDefinition crd = client.getKubernetesSerialization()
+                    .unmarshal(
+                            Files.readString(Path.of("../crds/multiregionendpoints.ses.mre.dev-v1.yml")),
+                            CustomResourceDefinition.class);
+            client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .resource(crd)
+                    .createOr(r -> r.update());
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
@@ -105,15 +122,24 @@ final class OperatorHarness implements AutoCloseable {
 
     OperatorConfig config() {
         Map<String, String> env = new HashMap<>(Map.of(
-                Setting.DEFAULT_REGION.env, "us-east-1",
-                Setting.SES_ENDPOINT.env, ses.endpoint().toString(),
-                Setting.ALLOW_INSECURE_ENDPOINT.env, "true",
-                Setting.RESYNC_PERIOD.env, timing.resync().toMillis() + "ms",
-                Setting.MAX_CALL_RATE.env, Double.toString(maxCallRate),
-                Setting.ADAPTIVE_RATE_LIMIT.env, Boolean.toString(adaptive),
-                Setting.CLUSTER_ID.env, CLUSTER_ID,
-                Setting.RECONCILE_THREADS.env, "8",
-                Setting.OPS_PORT.env, "-1"));
+                Setting.DEFAULT_REGION.env,
+                "us-east-1",
+                Setting.SES_ENDPOINT.env,
+                ses.endpoint().toString(),
+                Setting.ALLOW_INSECURE_ENDPOINT.env,
+                "true",
+                Setting.RESYNC_PERIOD.env,
+                timing.resync().toMillis() + "ms",
+                Setting.MAX_CALL_RATE.env,
+                Double.toString(maxCallRate),
+                Setting.ADAPTIVE_RATE_LIMIT.env,
+                Boolean.toString(adaptive),
+                Setting.CLUSTER_ID.env,
+                CLUSTER_ID,
+                Setting.RECONCILE_THREADS.env,
+                "8",
+                Setting.OPS_PORT.env,
+                "-1"));
         env.putAll(extraSettings);
         return OperatorConfig.from(env);
     }
@@ -124,8 +150,13 @@ final class OperatorHarness implements AutoCloseable {
     String namespaceUid(String name) {
         Namespace ns = client.namespaces().withName(name).get();
         if (ns == null) {
-            ns = client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata()
-                    .build()).create();
+            ns = client.namespaces()
+                    .resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .endMetadata()
+                            .build())
+                    .create();
         }
         return ns.getMetadata().getUid();
     }
@@ -147,8 +178,8 @@ final class OperatorHarness implements AutoCloseable {
     OperatorHarness start(AwsCredentialsProvider credentials, UnaryOperator<SesGateway> wrap) {
         SdkSesGateway sdk = new SdkSesGateway(config(), credentials, new SesCallMetrics(registry)); // as Main does
         gateway = wrap.apply(sdk);
-        operator = OperatorApp.create(client, config(), gateway, Clock.systemUTC(), timing, registry,
-                new AtomicBoolean(), () -> {});
+        operator = OperatorApp.create(
+                client, config(), gateway, Clock.systemUTC(), timing, registry, new AtomicBoolean(), () -> {});
         operator.start();
         return this;
     }
@@ -178,7 +209,8 @@ final class OperatorHarness implements AutoCloseable {
 
     static MultiRegionEndpoint mre(String namespace, String name, Consumer<MultiRegionEndpointSpec> edit) {
         MultiRegionEndpoint m = new MultiRegionEndpoint();
-        m.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        m.setMetadata(
+                new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
         MultiRegionEndpointSpec s = new MultiRegionEndpointSpec();
         s.setRegion("us-east-1");
         s.setDetails(new EndpointDetails(List.of(new RouteDetails("eu-west-1"))));
@@ -194,11 +226,17 @@ final class OperatorHarness implements AutoCloseable {
     }
 
     Optional<MultiRegionEndpoint> get(String namespace, String name) {
-        return Optional.ofNullable(client.resources(MultiRegionEndpoint.class).inNamespace(namespace).withName(name).get());
+        return Optional.ofNullable(client.resources(MultiRegionEndpoint.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get());
     }
 
     void delete(String namespace, String name) {
-        client.resources(MultiRegionEndpoint.class).inNamespace(namespace).withName(name).delete();
+        client.resources(MultiRegionEndpoint.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .delete();
     }
 
     Optional<Condition> condition(String namespace, String name, String type) {
@@ -206,23 +244,30 @@ final class OperatorHarness implements AutoCloseable {
     }
 
     String reason(String namespace, String name) {
-        return condition(namespace, name, StatusFactory.READY).map(Condition::getReason).orElse(null);
+        return condition(namespace, name, StatusFactory.READY)
+                .map(Condition::getReason)
+                .orElse(null);
     }
 
     MultiRegionEndpoint awaitReason(String namespace, String name, String reason, Duration timeout) {
-        await().atMost(timeout).pollInterval(Duration.ofMillis(100))
+        await().atMost(timeout)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> reason.equals(reason(namespace, name)));
         return get(namespace, name).orElseThrow();
     }
 
     MultiRegionEndpoint awaitReady(String namespace, String name) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> condition(namespace, name, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false));
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> condition(namespace, name, "Ready")
+                        .map(c -> "True".equals(c.getStatus()))
+                        .orElse(false));
         return get(namespace, name).orElseThrow();
     }
 
     void awaitGone(String namespace, String name) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> get(namespace, name).isEmpty());
     }
 }

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mre.operator.config.OperatorConfig;
 import dev.mre.operator.ops.OpsServer;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** /healthz, /readyz and /metrics of a running operator, as the chart's probes and Prometheus read them. */
@@ -20,8 +18,11 @@ import org.junit.jupiter.api.Test;
 class OpsEndpointsTest extends ScenarioTest {
 
     static HttpResponse<String> get(int port, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -29,7 +30,9 @@ class OpsEndpointsTest extends ScenarioTest {
         h = new OperatorHarness(client, s -> {}).start();
         OperatorConfig config = h.config();
         AtomicBoolean stopping = new AtomicBoolean();
-        try (OpsServer ops = new OpsServer(0, () -> !stopping.get() && h.operator().getRuntimeInfo().isStarted(),
+        try (OpsServer ops = new OpsServer(
+                0,
+                () -> !stopping.get() && h.operator().getRuntimeInfo().isStarted(),
                 () -> dev.mre.operator.Main.readiness(config, h.operator(), new AtomicBoolean(), stopping),
                 h.registry)) {
             h.create(mre("mail", "metrics-probe-object", s -> {}));

@@ -4,38 +4,21 @@ import static dev.mre.operator.scenarios.OperatorHarness.mre;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.mre.operator.api.AdoptionPolicy;
 import dev.mre.operator.api.DeletionPolicy;
+import dev.mre.operator.api.EndpointDetails;
 import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.RouteDetails;
-import dev.mre.operator.api.EndpointDetails;
 import dev.mre.operator.api.Tag;
 import dev.mre.operator.config.Setting;
-import dev.mre.operator.aws.AwsIdentity;
-import dev.mre.operator.aws.EndpointRef;
-import dev.mre.operator.aws.EndpointStatus;
-import dev.mre.operator.aws.ObservedEndpoint;
-import dev.mre.operator.aws.SesGateway;
 import dev.mre.sesemulator.EndpointView;
 import dev.mre.sesemulator.Operation;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
@@ -53,9 +36,11 @@ class OwnershipScenariosTest extends ScenarioTest {
         h.awaitReady("team-a", "mail");
         h.create(mre("team-b", "mail", s -> s.setEndpointName("shared")));
         MultiRegionEndpoint b = h.awaitReason("team-b", "mail", "EndpointNameConflict", Duration.ofSeconds(20));
-        assertThat(h.condition("team-b", "mail", "Stalled").orElseThrow().getStatus()).isEqualTo("True");
+        assertThat(h.condition("team-b", "mail", "Stalled").orElseThrow().getStatus())
+                .isEqualTo("True");
         assertThat(h.condition("team-b", "mail", "Stalled").orElseThrow().getMessage())
-                .contains("owned by another object").doesNotContain(owner("team-a", "mail"))
+                .contains("owned by another object")
+                .doesNotContain(owner("team-a", "mail"))
                 .doesNotContain(h.namespaceUid("team-a"));
         assertThat(b.getStatus().getEndpointId()).isNull();
 
@@ -74,10 +59,11 @@ class OwnershipScenariosTest extends ScenarioTest {
         try (SesV2Client outsider = SesClientsForTests.outsider(h.ses, "us-east-1")) {
             outsider.createMultiRegionEndpoint(b -> b.endpointName("legacy")
                     .details(d -> d.routesDetails(r -> r.region("eu-west-1")))
-                    .tags(t -> t.key("made-by").value("terraform"),
+                    .tags(
+                            t -> t.key("made-by").value("terraform"),
                             t -> t.key(MultiRegionEndpoint.ADOPTABLE_TAG).value("mail/legacy")));
-            outsider.createMultiRegionEndpoint(b -> b.endpointName("legacy2")
-                    .details(d -> d.routesDetails(r -> r.region("eu-west-1"))));
+            outsider.createMultiRegionEndpoint(
+                    b -> b.endpointName("legacy2").details(d -> d.routesDetails(r -> r.region("eu-west-1"))));
             outsider.createMultiRegionEndpoint(b -> b.endpointName("console-made")
                     .details(d -> d.routesDetails(r -> r.region("eu-west-1")))
                     .tags(t -> t.key(MultiRegionEndpoint.ADOPTABLE_TAG).value("other-team/console-made")));
@@ -87,11 +73,14 @@ class OwnershipScenariosTest extends ScenarioTest {
         h.create(mre("mail", "console-made", s -> s.setAdoptionPolicy(AdoptionPolicy.Adopt)));
         h.awaitReady("mail", "legacy");
         EndpointView ep = h.ses.findEndpoint("us-east-1", "legacy").orElseThrow();
-        assertThat(ep.tags()).as("owner tag added, the adoptable tag consumed, unmanaged tags gone")
+        assertThat(ep.tags())
+                .as("owner tag added, the adoptable tag consumed, unmanaged tags gone")
                 .isEqualTo(Map.of("team", "mail", MultiRegionEndpoint.OWNER_TAG, owner("mail", "legacy")));
-        assertThat(h.ses.calls().count(Operation.CREATE_MULTI_REGION_ENDPOINT, "200")).isEqualTo(3); // the outsider's
+        assertThat(h.ses.calls().count(Operation.CREATE_MULTI_REGION_ENDPOINT, "200"))
+                .isEqualTo(3); // the outsider's
         h.awaitReason("mail", "legacy2", "EndpointNameConflict", Duration.ofSeconds(20));
-        assertThat(h.condition("mail", "legacy2", "Stalled").orElseThrow().getMessage()).contains("adoptionPolicy")
+        assertThat(h.condition("mail", "legacy2", "Stalled").orElseThrow().getMessage())
+                .contains("adoptionPolicy")
                 .contains(MultiRegionEndpoint.ADOPTABLE_TAG + "=mail/legacy2");
         // Adopt alone is not enough: the endpoint's AWS owner marked it for another object
         h.awaitReason("mail", "console-made", "EndpointNameConflict", Duration.ofSeconds(20));
@@ -116,14 +105,19 @@ class OwnershipScenariosTest extends ScenarioTest {
      */
     @Test
     void anEndpointMarkedAdoptableAfterTheRefusalIsAdoptedAtTheNextRetry() {
-        h = new OperatorHarness(client, s -> {}).timing(BatchObservationTest.NO_SWEEP).start();
+        h = new OperatorHarness(client, s -> {})
+                .timing(BatchObservationTest.NO_SWEEP)
+                .start();
         try (SesV2Client outsider = SesClientsForTests.outsider(h.ses, "us-east-1")) {
-            outsider.createMultiRegionEndpoint(b -> b.endpointName("made-outside")
-                    .details(d -> d.routesDetails(r -> r.region("eu-west-1"))));
+            outsider.createMultiRegionEndpoint(
+                    b -> b.endpointName("made-outside").details(d -> d.routesDetails(r -> r.region("eu-west-1"))));
             h.create(mre("mail", "made-outside", s -> s.setAdoptionPolicy(AdoptionPolicy.Adopt)));
             h.awaitReason("mail", "made-outside", "EndpointNameConflict", Duration.ofSeconds(20));
-            outsider.tagResource(r -> r.resourceArn(h.ses.arn("us-east-1", "made-outside")).tags(software.amazon.awssdk.services.sesv2.model.Tag.builder()
-                    .key(MultiRegionEndpoint.ADOPTABLE_TAG).value("mail/made-outside").build()));
+            outsider.tagResource(r -> r.resourceArn(h.ses.arn("us-east-1", "made-outside"))
+                    .tags(software.amazon.awssdk.services.sesv2.model.Tag.builder()
+                            .key(MultiRegionEndpoint.ADOPTABLE_TAG)
+                            .value("mail/made-outside")
+                            .build()));
         }
         h.awaitReady("mail", "made-outside");
         assertThat(h.ses.findEndpoint("us-east-1", "made-outside").orElseThrow().tags())
@@ -177,7 +171,8 @@ class OwnershipScenariosTest extends ScenarioTest {
         h.delete("team", "kept");
         h.awaitGone("team", "kept");
         client.namespaces().withName("team").delete();
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.namespaces().withName("team").get() == null);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> client.namespaces().withName("team").get() == null);
 
         h.create(mre("team", "kept", s -> s.setDeletionPolicy(DeletionPolicy.Retain)));
         assertThat(owner("team", "kept")).isNotEqualTo(oldOwner);
@@ -194,14 +189,21 @@ class OwnershipScenariosTest extends ScenarioTest {
         try (SesV2Client old = SesClientsForTests.outsider(h.ses, "us-east-1")) {
             old.createMultiRegionEndpoint(b -> b.endpointName("old-mail")
                     .details(d -> d.routesDetails(r -> r.region("eu-west-1")))
-                    .tags(t -> t.key("team").value("mail"),
-                            t -> t.key(MultiRegionEndpoint.OWNER_TAG).value(OperatorHarness.CLUSTER_ID + "/mail/old-mail")));
+                    .tags(
+                            t -> t.key("team").value("mail"),
+                            t -> t.key(MultiRegionEndpoint.OWNER_TAG)
+                                    .value(OperatorHarness.CLUSTER_ID + "/mail/old-mail")));
         }
         h.create(mre("mail", "old-mail", s -> {}));
         h.awaitReady("mail", "old-mail");
-        await().atMost(Duration.ofSeconds(20)).until(() -> h.ses.findEndpoint("us-east-1", "old-mail").orElseThrow()
-                .tags().get(MultiRegionEndpoint.OWNER_TAG).equals(owner("mail", "old-mail")));
-        assertThat(h.ses.calls().count(Operation.CREATE_MULTI_REGION_ENDPOINT, "200")).isEqualTo(1); // the old version's
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> h.ses.findEndpoint("us-east-1", "old-mail")
+                        .orElseThrow()
+                        .tags()
+                        .get(MultiRegionEndpoint.OWNER_TAG)
+                        .equals(owner("mail", "old-mail")));
+        assertThat(h.ses.calls().count(Operation.CREATE_MULTI_REGION_ENDPOINT, "200"))
+                .isEqualTo(1); // the old version's
     }
 
     /** AWS's AccessDenied text names the account and the user: status and Events get the code, no ARN, no account. */
@@ -213,25 +215,34 @@ class OwnershipScenariosTest extends ScenarioTest {
         h.create(mre("mail", "refused", s -> {}));
         h.awaitReason("mail", "refused", "AccessDenied", Duration.ofSeconds(20));
         String message = h.condition("mail", "refused", "Stalled").orElseThrow().getMessage();
-        assertThat(message).contains("AccessDeniedException").contains("not authorized")
-                .doesNotContain(h.ses.accountId()).doesNotContain("arn:");
-        await().atMost(Duration.ofSeconds(10)).until(() -> events("mail").stream()
-                .anyMatch(e -> "AccessDenied".equals(e.getReason())));
-        assertThat(events("mail")).allSatisfy(e -> assertThat(e.getMessage())
-                .doesNotContain(h.ses.accountId()).doesNotContain("arn:"));
+        assertThat(message)
+                .contains("AccessDeniedException")
+                .contains("not authorized")
+                .doesNotContain(h.ses.accountId())
+                .doesNotContain("arn:");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> events("mail").stream().anyMatch(e -> "AccessDenied".equals(e.getReason())));
+        assertThat(events("mail"))
+                .allSatisfy(e -> assertThat(e.getMessage())
+                        .doesNotContain(h.ses.accountId())
+                        .doesNotContain("arn:"));
     }
 
     @Test
     void regionsOutsideTheAdministratorsListAreInvalidWithoutAnyAwsCall() {
-        harness().setting(Setting.ALLOWED_REGIONS, "us-east-1,eu-west-1").setting(Setting.ENDPOINT_NAME_PREFIX,
-                "namespace").start();
+        harness()
+                .setting(Setting.ALLOWED_REGIONS, "us-east-1,eu-west-1")
+                .setting(Setting.ENDPOINT_NAME_PREFIX, "namespace")
+                .start();
         h.create(mre("mail", "mail-ok", s -> {}));
-        h.create(mre("mail", "mail-far", s -> s.setDetails(new EndpointDetails(List.of(new RouteDetails("ap-south-1"))))));
+        h.create(mre(
+                "mail", "mail-far", s -> s.setDetails(new EndpointDetails(List.of(new RouteDetails("ap-south-1"))))));
         h.create(mre("mail", "squatter", s -> s.setEndpointName("billing-mail")));
         h.awaitReady("mail", "mail-ok");
         h.awaitReason("mail", "mail-far", "InvalidSpec", Duration.ofSeconds(20));
         assertThat(h.condition("mail", "mail-far", "Stalled").orElseThrow().getMessage())
-                .contains("spec.details.routesDetails[0].region").contains("SES_MRE_ALLOWED_REGIONS");
+                .contains("spec.details.routesDetails[0].region")
+                .contains("SES_MRE_ALLOWED_REGIONS");
         h.awaitReason("mail", "squatter", "InvalidSpec", Duration.ofSeconds(20));
         assertThat(h.condition("mail", "squatter", "Stalled").orElseThrow().getMessage())
                 .contains("spec.endpointName: must start with 'mail-'");

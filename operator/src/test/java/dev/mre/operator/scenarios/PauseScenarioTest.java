@@ -5,25 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mre.operator.api.MultiRegionEndpoint;
-import dev.mre.operator.api.NamespaceSelector;
-import dev.mre.operator.api.RoleSelector;
-import dev.mre.operator.api.RoleSelectorSpec;
-import dev.mre.operator.config.Setting;
 import dev.mre.operator.reconcile.Decider;
-import dev.mre.sesemulator.AccountLimits;
-import dev.mre.sesemulator.CallRecord;
-import dev.mre.sesemulator.EndpointView;
-import dev.mre.sesemulator.Operation;
-import dev.mre.sesemulator.Role;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The pause annotation stops every SES call for an object, deletion included, until it is removed. */
@@ -36,10 +23,15 @@ class PauseScenarioTest extends TwoAccountsFixture {
         h.create(mre("mail", "held", s -> {}));
         MultiRegionEndpoint ready = h.awaitReady("mail", "held");
         pause("mail", "held", "true");
-        await().atMost(Duration.ofSeconds(20)).until(() -> "Paused".equals(
-                h.condition("mail", "held", "Reconciling").orElseThrow().getReason()));
-        assertThat(h.condition("mail", "held", "Reconciling").orElseThrow().getStatus()).isEqualTo("False");
-        assertThat(h.condition("mail", "held", "Ready").orElseThrow().getStatus()).as("Ready as it was")
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> "Paused"
+                        .equals(h.condition("mail", "held", "Reconciling")
+                                .orElseThrow()
+                                .getReason()));
+        assertThat(h.condition("mail", "held", "Reconciling").orElseThrow().getStatus())
+                .isEqualTo("False");
+        assertThat(h.condition("mail", "held", "Ready").orElseThrow().getStatus())
+                .as("Ready as it was")
                 .isEqualTo("True");
         long calls = callsNaming("held");
         MultiRegionEndpoint m = h.get("mail", "held").orElseThrow();
@@ -47,7 +39,8 @@ class PauseScenarioTest extends TwoAccountsFixture {
         client.resource(m).update();
         h.delete("mail", "held");
         // (the shared List of the scope goes on: it serves every object and names none)
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(4))
                 .until(() -> h.get("mail", "held").isPresent() && callsNaming("held") == calls);
         assertThat(h.ses.findEndpoint("us-east-1", "held")).isPresent();
 
@@ -58,20 +51,26 @@ class PauseScenarioTest extends TwoAccountsFixture {
     }
 
     long callsNaming(String endpointName) {
-        return h.ses.calls().log().stream().filter(c -> endpointName.equals(c.endpointName())).count();
+        return h.ses.calls().log().stream()
+                .filter(c -> endpointName.equals(c.endpointName()))
+                .count();
     }
 
     void pause(String ns, String name, String value) {
-        client.resources(MultiRegionEndpoint.class).inNamespace(ns).withName(name).edit(m -> {
-            Map<String, String> a = m.getMetadata().getAnnotations() == null ? new HashMap<>()
-                    : new HashMap<>(m.getMetadata().getAnnotations());
-            if (value == null) {
-                a.remove(Decider.PAUSED_ANNOTATION);
-            } else {
-                a.put(Decider.PAUSED_ANNOTATION, value);
-            }
-            m.getMetadata().setAnnotations(a);
-            return m;
-        });
+        client.resources(MultiRegionEndpoint.class)
+                .inNamespace(ns)
+                .withName(name)
+                .edit(m -> {
+                    Map<String, String> a = m.getMetadata().getAnnotations() == null
+                            ? new HashMap<>()
+                            : new HashMap<>(m.getMetadata().getAnnotations());
+                    if (value == null) {
+                        a.remove(Decider.PAUSED_ANNOTATION);
+                    } else {
+                        a.put(Decider.PAUSED_ANNOTATION, value);
+                    }
+                    m.getMetadata().setAnnotations(a);
+                    return m;
+                });
     }
 }

@@ -6,13 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.mre.operator.reconcile.Timing;
 import dev.mre.sesemulator.Operation;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,16 +29,22 @@ class ThrottlingStormTest extends ScenarioTest {
 
     @Test
     void aBurstOfObjectsAgainstATightSesLimitAllBecomeReadyWithoutAStorm() throws Exception {
-        h = new OperatorHarness(client, s -> s.rateLimit(RATE).burst((int) Math.max(1, RATE)).quota(10 * OBJECTS)
-                .createDelay(Duration.ofSeconds(1)));
+        h = new OperatorHarness(
+                client,
+                s -> s.rateLimit(RATE)
+                        .burst((int) Math.max(1, RATE))
+                        .quota(10 * OBJECTS)
+                        .createDelay(Duration.ofSeconds(1)));
         h.timing(Timing.defaults(Duration.ofMinutes(10), Duration.ofHours(6)))
                 .maxCallRate(Double.parseDouble(System.getProperty("storm.ceiling", "50")))
                 .adaptive(Boolean.parseBoolean(System.getProperty("storm.adaptive", "true")))
                 .start();
         long start = System.nanoTime();
         IntStream.range(0, OBJECTS).forEach(i -> h.create(mre("storm", "ep-" + i, s -> {})));
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() ->
-                IntStream.range(0, OBJECTS).allMatch(i -> "Available".equals(h.reason("storm", "ep-" + i))));
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() ->
+                        IntStream.range(0, OBJECTS).allMatch(i -> "Available".equals(h.reason("storm", "ep-" + i))));
         double seconds = (System.nanoTime() - start) / 1e9;
 
         var calls = h.ses.calls();
@@ -54,16 +58,28 @@ class ThrottlingStormTest extends ScenarioTest {
                         + "  all Ready after %.0f s (lower bound %.0f s)%n"
                         + "  SES requests: %d (accepted %d, answered 429: %d); minimum needed %d; ratio %.2f%n"
                         + "  by operation: %s%n",
-                OBJECTS, RATE, seconds, minimum / RATE, sesCalls, accepted, throttled, minimum, (double) accepted / minimum,
+                OBJECTS,
+                RATE,
+                seconds,
+                minimum / RATE,
+                sesCalls,
+                accepted,
+                throttled,
+                minimum,
+                (double) accepted / minimum,
                 calls.byOperation());
         System.out.println(report);
         Files.writeString(Path.of("target/throttling-storm.txt"), report);
 
         assertThat(h.ses.endpoints()).hasSize(OBJECTS);
         assertThat(creates - calls.count(Operation.CREATE_MULTI_REGION_ENDPOINT, "TooManyRequestsException"))
-                .as("accepted creates: one per object, never two").isEqualTo(OBJECTS);
-        assertThat(accepted).as("accepted SES calls stay near the minimum (no polling storm)").isLessThan(3 * minimum);
-        assertThat(throttled).as("429s stay bounded: the operator slows down instead of hammering")
+                .as("accepted creates: one per object, never two")
+                .isEqualTo(OBJECTS);
+        assertThat(accepted)
+                .as("accepted SES calls stay near the minimum (no polling storm)")
+                .isLessThan(3 * minimum);
+        assertThat(throttled)
+                .as("429s stay bounded: the operator slows down instead of hammering")
                 .isLessThan(2 * sesCalls / 3);
     }
 }

@@ -1,30 +1,15 @@
 package dev.mre.operator.scenarios;
 
-import static dev.mre.operator.scenarios.OperatorHarness.mre;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
-import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.NamespaceSelector;
 import dev.mre.operator.api.RoleSelector;
 import dev.mre.operator.api.RoleSelectorSpec;
-import dev.mre.operator.config.Setting;
-import dev.mre.operator.reconcile.Decider;
-import dev.mre.sesemulator.AccountLimits;
 import dev.mre.sesemulator.CallRecord;
-import dev.mre.sesemulator.EndpointView;
 import dev.mre.sesemulator.Operation;
 import dev.mre.sesemulator.Role;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 /**
  * What the account scenarios share: an operator harness whose SES emulator knows two team accounts with roles that
@@ -38,19 +23,19 @@ abstract class TwoAccountsFixture extends ScenarioTest {
     static final String ROLE_A = "arn:aws:iam::" + ACCOUNT_A + ":role/ses-mre-operator";
     static final String ROLE_B = "arn:aws:iam::" + ACCOUNT_B + ":role/ses-mre-operator";
 
-
     /** An emulator with two team accounts whose roles trust the operator's user. */
     OperatorHarness twoAccounts() {
         h = new OperatorHarness(client, s -> {});
         String operatorUser = h.ses.primaryCredentials().userArn();
-        h.ses.updateSettings(s -> s
-                .role(Role.trusting(ROLE_A, operatorUser).withTagSession(true))
-                .role(Role.trusting(ROLE_B, operatorUser).withExternalId("team-b-secret").withTagSession(true)));
+        h.ses.updateSettings(s -> s.role(Role.trusting(ROLE_A, operatorUser).withTagSession(true))
+                .role(Role.trusting(ROLE_B, operatorUser)
+                        .withExternalId("team-b-secret")
+                        .withTagSession(true)));
         return h;
     }
 
-    RoleSelector selector(String name, String roleArn, String externalId, List<String> names,
-                          Map<String, String> labels) {
+    RoleSelector selector(
+            String name, String roleArn, String externalId, List<String> names, Map<String, String> labels) {
         RoleSelector rs = new RoleSelector();
         rs.setMetadata(new ObjectMetaBuilder().withName(name).build());
         RoleSelectorSpec spec = new RoleSelectorSpec();
@@ -77,7 +62,8 @@ abstract class TwoAccountsFixture extends ScenarioTest {
     }
 
     List<CallRecord> sesCallsIn(String account) {
-        return h.ses.calls().log().stream().filter(c -> account.equals(c.accountId()))
+        return h.ses.calls().log().stream()
+                .filter(c -> account.equals(c.accountId()))
                 .filter(c -> !c.operation().equals(Operation.GET_CALLER_IDENTITY.wireName())
                         && !c.operation().equals(Operation.ASSUME_ROLE.wireName()))
                 .toList();
@@ -89,6 +75,7 @@ abstract class TwoAccountsFixture extends ScenarioTest {
      */
     List<CallRecord> endpointCallsIn(String account) {
         return sesCallsIn(account).stream()
-                .filter(c -> !c.operation().equals(Operation.LIST_MULTI_REGION_ENDPOINTS.wireName())).toList();
+                .filter(c -> !c.operation().equals(Operation.LIST_MULTI_REGION_ENDPOINTS.wireName()))
+                .toList();
     }
 }

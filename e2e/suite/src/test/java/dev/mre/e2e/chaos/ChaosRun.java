@@ -28,7 +28,8 @@ class ChaosRun {
     void chaos_run() throws Exception {
         ChaosSettings s = ChaosSettings.fromSystemProperties();
         Files.createDirectories(s.work());
-        Progress.log("==== chaos %s: %d objects, seed %d, %d leader kills, 1 kube-apiserver restart, faults %s ====",
+        Progress.log(
+                "==== chaos %s: %d objects, seed %d, %d leader kills, 1 kube-apiserver restart, faults %s ====",
                 s.variant(), s.objects(), s.seed(), s.kills(), s.faults());
         ChaosReport report = new ChaosReport(s);
         Invariants invariants = new Invariants(s);
@@ -57,7 +58,8 @@ class ChaosRun {
                 report.convergeSeconds = allReady < 0 ? Double.NaN : (allReady - t0) / 1000.0;
                 invariants.everyObjectReady(setup.watch, allReady, s.convergeTimeout());
                 invariants.everyObjectReadyAtItsGeneration(setup.harness.kubectl());
-                invariants.oneEndpointPerObject(setup.emulator.state(),
+                invariants.oneEndpointPerObject(
+                        setup.emulator.state(),
                         Ownership.namespaceUid(setup.harness.kubectl(), ChaosSettings.NAMESPACE));
 
                 // ---- delete phase: everything at once, the remaining kills ----

@@ -14,9 +14,21 @@ import java.util.Map;
  * What a chaos run does, from system properties: chaos.variant (smoke|full), chaos.objects (30), chaos.seed,
  * chaos.kills (5), chaos.adaptive (true), chaos.timeout (per phase), chaos.doc (where the report goes), chaos.work.
  */
-record ChaosSettings(String variant, int objects, long seed, int kills, boolean adaptive, Duration convergeTimeout,
-                     double gapMinSeconds, double gapMaxSeconds, Map<String, Object> faults, Duration latencySpike,
-                     Path doc, Path work, Path operatorJar, Path emulatorJar) {
+record ChaosSettings(
+        String variant,
+        int objects,
+        long seed,
+        int kills,
+        boolean adaptive,
+        Duration convergeTimeout,
+        double gapMinSeconds,
+        double gapMaxSeconds,
+        Map<String, Object> faults,
+        Duration latencySpike,
+        Path doc,
+        Path work,
+        Path operatorJar,
+        Path emulatorJar) {
 
     static final String NAMESPACE = "chaos";
     static final String CLUSTER_ID = "chaos";
@@ -30,7 +42,9 @@ record ChaosSettings(String variant, int objects, long seed, int kills, boolean 
         Path repo = Repo.root();
         String variant = Params.str("chaos.variant", "smoke");
         boolean smoke = variant.equals("smoke");
-        Path work = Path.of(Params.str("chaos.work", repo.resolve("e2e/suite/target/chaos/" + variant + "/work").toString()));
+        Path work = Path.of(Params.str(
+                "chaos.work",
+                repo.resolve("e2e/suite/target/chaos/" + variant + "/work").toString()));
         // faults (choices, reported): each SES call draws at most one of drop / 429 / 500 in this order, then maybe
         // loses its answer after doing the work; 5 % of calls wait 1.5 s more; every call 20 ms
         Map<String, Object> faults = new LinkedHashMap<>();
@@ -41,18 +55,25 @@ record ChaosSettings(String variant, int objects, long seed, int kills, boolean 
         faults.put("latency", "20ms");
         faults.put("latencySpikeRate", 0.05);
         faults.put("latencySpike", "1500ms");
-        return new ChaosSettings(variant,
+        return new ChaosSettings(
+                variant,
                 Params.integer("chaos.objects", 30),
                 Params.longValue("chaos.seed", 20261125L),
                 Params.integer("chaos.kills", 5),
                 // the operator's defaults unless told otherwise: SES_MRE_ADAPTIVE_RATE_LIMIT=false keeps the fixed
-                // ceiling and per-object backoff but not the adaptive rate below it (a diagnostic variant, reported as such)
+                // ceiling and per-object backoff but not the adaptive rate below it (a diagnostic variant, reported as
+                // such)
                 Params.bool("chaos.adaptive", true),
                 // per phase (create, delete); both together stay under the e2e pom's 40 min surefire fork timeout
                 Params.duration("chaos.timeout", Duration.ofMinutes(smoke ? 6 : 16)),
-                smoke ? 2 : 3, smoke ? 8 : 20,
-                faults, Duration.ofMillis(1500),
-                Path.of(Params.str("chaos.doc", repo.resolve("e2e/suite/target/chaos/" + variant + "/reliability.md").toString())),
+                smoke ? 2 : 3,
+                smoke ? 8 : 20,
+                faults,
+                Duration.ofMillis(1500),
+                Path.of(Params.str(
+                        "chaos.doc",
+                        repo.resolve("e2e/suite/target/chaos/" + variant + "/reliability.md")
+                                .toString())),
                 work,
                 Machine.jar("chaos.operatorJar", work.resolveSibling("jars/operator.jar"), Repo.operatorJar()),
                 Machine.jar("chaos.emulatorJar", work.resolveSibling("jars/emulator.jar"), Repo.emulatorJar()));
@@ -68,10 +89,20 @@ record ChaosSettings(String variant, int objects, long seed, int kills, boolean 
 
     /** The emulator's flags without the --credentials (for the report). */
     List<String> emulatorSettingsFlags() {
-        List<String> flags = new ArrayList<>(List.of("--create-delay", "3s", "--delete-delay", "3s", "--threads", "32",
-                "--seed", Long.toString(seed), "--quota", Integer.toString(Math.max(100, 2 * objects))));
+        List<String> flags = new ArrayList<>(List.of(
+                "--create-delay",
+                "3s",
+                "--delete-delay",
+                "3s",
+                "--threads",
+                "32",
+                "--seed",
+                Long.toString(seed),
+                "--quota",
+                Integer.toString(Math.max(100, 2 * objects))));
         faults.forEach((k, v) -> {
-            flags.add("--" + k.replaceAll("([A-Z])", "-$1").replaceAll("(\\d+)", "-$1").toLowerCase());
+            flags.add("--"
+                    + k.replaceAll("([A-Z])", "-$1").replaceAll("(\\d+)", "-$1").toLowerCase());
             flags.add(v.toString());
         });
         return flags;

@@ -23,8 +23,12 @@ import java.util.Set;
 final class ChaosSetup implements AutoCloseable {
 
     /** What is left to read once the run is over. */
-    record Record(List<Emulator.Call> log, Emulator.Counters counters, boolean logComplete,
-                  List<LeaseWatch.Holder> holders, int leaseDurationSeconds) {}
+    record Record(
+            List<Emulator.Call> log,
+            Emulator.Counters counters,
+            boolean logComplete,
+            List<LeaseWatch.Holder> holders,
+            int leaseDurationSeconds) {}
 
     final Harness harness;
     final Harness.OperatorIdentity identity;
@@ -35,8 +39,15 @@ final class ChaosSetup implements AutoCloseable {
     final MreWatch watch;
     final Replicas replicas;
 
-    private ChaosSetup(Harness harness, Harness.OperatorIdentity identity, Path objects, Emulator emulator,
-                       Emulator.CallRecorder calls, LeaseWatch lease, MreWatch watch, Replicas replicas) {
+    private ChaosSetup(
+            Harness harness,
+            Harness.OperatorIdentity identity,
+            Path objects,
+            Emulator emulator,
+            Emulator.CallRecorder calls,
+            LeaseWatch lease,
+            MreWatch watch,
+            Replicas replicas) {
         this.harness = harness;
         this.identity = identity;
         this.objects = objects;
@@ -51,18 +62,26 @@ final class ChaosSetup implements AutoCloseable {
         Harness h = Harness.start("chaos-" + s.variant(), s.work());
         try {
             h.applyCrds();
-            Harness.OperatorIdentity id = h.installOperatorRbac(ChaosSettings.RELEASE, ChaosSettings.SYSTEM_NAMESPACE,
-                    "12h", "leaderElection.enabled=true");
+            Harness.OperatorIdentity id = h.installOperatorRbac(
+                    ChaosSettings.RELEASE, ChaosSettings.SYSTEM_NAMESPACE, "12h", "leaderElection.enabled=true");
             h.namespace(ChaosSettings.NAMESPACE);
-            Path objects = Files.writeString(s.work().resolve("objects.yaml"),
+            Path objects = Files.writeString(
+                    s.work().resolve("objects.yaml"),
                     Mre.documents(Mre.numbered(ChaosSettings.NAMESPACE, "chaos", s.objects())));
             Emulator emu = h.startEmulator("emulator", s.emulatorJar(), s.emulatorFlags());
-            ChaosSetup setup = new ChaosSetup(h, id, objects, emu, emu.recordCalls(Duration.ofSeconds(3)),
-                    new LeaseWatch(h.kubectl(), id.namespace(), Harness.LEASE_NAME), new MreWatch(h.kubectl()),
+            ChaosSetup setup = new ChaosSetup(
+                    h,
+                    id,
+                    objects,
+                    emu,
+                    emu.recordCalls(Duration.ofSeconds(3)),
+                    new LeaseWatch(h.kubectl(), id.namespace(), Harness.LEASE_NAME),
+                    new MreWatch(h.kubectl()),
                     new Replicas(s, h, id, emu));
             setup.replicas.start("a");
             setup.replicas.start("b");
-            LeaseWatch.Holder first = setup.lease.awaitHolderOtherThan(Set.of(), Duration.ofSeconds(60))
+            LeaseWatch.Holder first = setup.lease
+                    .awaitHolderOtherThan(Set.of(), Duration.ofSeconds(60))
                     .orElseThrow(() -> new AssertionError("no replica holds the Lease within 60 s"));
             Progress.log("  leader: %s (acquired %s)", first.identity(), first.acquired());
             setup.watch.awaitConnected(Duration.ofSeconds(60));
@@ -76,14 +95,17 @@ final class ChaosSetup implements AutoCloseable {
     /** {@code kubectl apply -f} of all objects at once; returns the epoch-ms instant it started. */
     long applyAll() {
         long t0 = System.currentTimeMillis();
-        harness.kubectl().run(Duration.ofMinutes(5), "apply", "-f", objects.toString()).orThrow();
+        harness.kubectl()
+                .run(Duration.ofMinutes(5), "apply", "-f", objects.toString())
+                .orThrow();
         return t0;
     }
 
     /** {@code kubectl delete mre --all}, not waiting; returns the epoch-ms instant it started. */
     long deleteAll() {
         long t0 = System.currentTimeMillis();
-        harness.kubectl().run(Duration.ofMinutes(5), "delete", "mre", "--all", "-n", ChaosSettings.NAMESPACE, "--wait=false")
+        harness.kubectl()
+                .run(Duration.ofMinutes(5), "delete", "mre", "--all", "-n", ChaosSettings.NAMESPACE, "--wait=false")
                 .orThrow();
         return t0;
     }
@@ -94,8 +116,11 @@ final class ChaosSetup implements AutoCloseable {
      */
     Record settle() {
         replicas.stopSupervising();
-        Conditions.awaitQuiet("SES calls in flight recorded (the emulator's call count stops changing)",
-                () -> emulator.counters().total(), Duration.ofSeconds(2), Duration.ofSeconds(30));
+        Conditions.awaitQuiet(
+                "SES calls in flight recorded (the emulator's call count stops changing)",
+                () -> emulator.counters().total(),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(30));
         int leaseDuration = lease.leaseDurationSeconds() > 0 ? lease.leaseDurationSeconds() : 15;
         return new Record(calls.log(), emulator.counters(), calls.complete(), lease.history(), leaseDuration);
     }

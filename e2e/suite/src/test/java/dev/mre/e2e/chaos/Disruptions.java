@@ -25,8 +25,18 @@ import java.util.concurrent.atomic.AtomicReference;
 final class Disruptions {
 
     /** A disruption and what it hit. */
-    record Event(int no, String kind, String phase, double atSeconds, int readyAtEvent, int objectsAtEvent,
-                 String killed, String newLeader, double takeoverSeconds, double firstCallAfterSeconds, String note) {}
+    record Event(
+            int no,
+            String kind,
+            String phase,
+            double atSeconds,
+            int readyAtEvent,
+            int objectsAtEvent,
+            String killed,
+            String newLeader,
+            double takeoverSeconds,
+            double firstCallAfterSeconds,
+            String note) {}
 
     /** No replica took the Lease over after the leader was killed: nothing can converge any more. */
     static final class NoTakeover extends Exception {
@@ -70,8 +80,10 @@ final class Disruptions {
 
     /** The seeded gap before the next disruption: a schedule, so a fixed wait (see {@link Pacing}). */
     void gap() throws InterruptedException {
-        double seconds = settings.gapMinSeconds() + rnd.nextDouble() * (settings.gapMaxSeconds() - settings.gapMinSeconds());
-        Pacing.pause(Duration.ofMillis((long) (seconds * 1000)), "chaos schedule: seeded gap before the next disruption");
+        double seconds =
+                settings.gapMinSeconds() + rnd.nextDouble() * (settings.gapMaxSeconds() - settings.gapMinSeconds());
+        Pacing.pause(
+                Duration.ofMillis((long) (seconds * 1000)), "chaos schedule: seeded gap before the next disruption");
     }
 
     /** {@code testenv.sh restart-apiserver}, recorded. */
@@ -80,9 +92,19 @@ final class Disruptions {
         int ready = setup.watch.readyCount();
         int size = setup.watch.size();
         Duration d = setup.harness.controlPlane().restartApiserver();
-        apiserverRestart = f(d.toMillis() / 1000.0, 1) + " s (at " + f(at, 1) + " s, " + ready + "/" + settings.objects()
-                + " Ready)";
-        events.add(new Event(0, "kube-apiserver restart", phase, at, ready, size, "", "", Double.NaN, Double.NaN,
+        apiserverRestart = f(d.toMillis() / 1000.0, 1) + " s (at " + f(at, 1) + " s, " + ready + "/"
+                + settings.objects() + " Ready)";
+        events.add(new Event(
+                0,
+                "kube-apiserver restart",
+                phase,
+                at,
+                ready,
+                size,
+                "",
+                "",
+                Double.NaN,
+                Double.NaN,
                 "testenv.sh restart-apiserver took " + f(d.toMillis() / 1000.0, 1) + " s"));
         Progress.log("  kube-apiserver restarted in %.1f s", d.toMillis() / 1000.0);
     }
@@ -92,10 +114,15 @@ final class Disruptions {
         int no = ++kills;
         LeaseWatch lease = setup.lease;
         AtomicReference<Optional<Replicas.Incarnation>> holder = new AtomicReference<>(Optional.empty());
-        Conditions.await("a live replica holds the Lease", Duration.ofSeconds(60), Duration.ofMillis(100), () -> {
-            holder.set(Optional.ofNullable(lease.current()).flatMap(setup.replicas::alive));
-            return holder.get().isPresent();
-        }, () -> "holder " + lease.current());
+        Conditions.await(
+                "a live replica holds the Lease",
+                Duration.ofSeconds(60),
+                Duration.ofMillis(100),
+                () -> {
+                    holder.set(Optional.ofNullable(lease.current()).flatMap(setup.replicas::alive));
+                    return holder.get().isPresent();
+                },
+                () -> "holder " + lease.current());
         Replicas.Incarnation leader = holder.get().orElseThrow();
         double at = (System.currentTimeMillis() - t0) / 1000.0;
         int ready = setup.watch.readyCount();
@@ -109,22 +136,50 @@ final class Disruptions {
             String why = setup.replicas.others(leader).stream()
                     .flatMap(i -> i.op.grep("forbidden|Exception occurred while acquiring").stream())
                     .map(l -> l.replaceAll(".*Message: ", "").replaceAll("\\. Received status.*", ""))
-                    .filter(l -> l.contains("forbidden")).findFirst().orElse("");
-            Event e = new Event(no, "SIGKILL leader", phase, at, ready, size, leader.pod, "none within 90 s", Double.NaN,
-                    Double.NaN, why.isEmpty() ? "no replica took the Lease" : "standby log: " + why);
+                    .filter(l -> l.contains("forbidden"))
+                    .findFirst()
+                    .orElse("");
+            Event e = new Event(
+                    no,
+                    "SIGKILL leader",
+                    phase,
+                    at,
+                    ready,
+                    size,
+                    leader.pod,
+                    "none within 90 s",
+                    Double.NaN,
+                    Double.NaN,
+                    why.isEmpty() ? "no replica took the Lease" : "standby log: " + why);
             events.add(e);
-            throw new NoTakeover(e, "after SIGKILL #" + no + " of " + leader.pod + " no other replica acquired the Lease"
-                    + " within " + TAKEOVER_LIMIT.toSeconds() + " s (lease duration " + lease.leaseDurationSeconds() + " s)"
-                    + (why.isEmpty() ? "" : "; the standby's attempts were refused: " + why));
+            throw new NoTakeover(
+                    e,
+                    "after SIGKILL #" + no + " of " + leader.pod + " no other replica acquired the Lease"
+                            + " within " + TAKEOVER_LIMIT.toSeconds() + " s (lease duration "
+                            + lease.leaseDurationSeconds() + " s)"
+                            + (why.isEmpty() ? "" : "; the standby's attempts were refused: " + why));
         }
         String newLeader = next.get().identity();
-        double takeover = next.get().acquired() == null ? Double.NaN
+        double takeover = next.get().acquired() == null
+                ? Double.NaN
                 : (next.get().acquired().toEpochMilli() - killedAt.toEpochMilli()) / 1000.0;
         Progress.log("  takeover by %s: Lease acquired %.1f s after the kill", newLeader, takeover);
         double firstCall = firstCallOf(newLeader, killedAt);
-        String note = Double.isNaN(firstCall) ? "no SES call by the new leader within 30 s of the takeover (nothing to do?); " : "";
+        String note = Double.isNaN(firstCall)
+                ? "no SES call by the new leader within 30 s of the takeover (nothing to do?); "
+                : "";
         Replicas.Incarnation restarted = setup.replicas.start(leader.slot);
-        events.add(new Event(no, "SIGKILL leader", phase, at, ready, size, leader.pod, newLeader, takeover, firstCall,
+        events.add(new Event(
+                no,
+                "SIGKILL leader",
+                phase,
+                at,
+                ready,
+                size,
+                leader.pod,
+                newLeader,
+                takeover,
+                firstCall,
                 note + "restarted as " + restarted.pod));
     }
 
@@ -135,12 +190,20 @@ final class Disruptions {
             return Double.NaN;
         }
         AtomicReference<Emulator.Call> first = new AtomicReference<>();
-        Conditions.within("the first SES call of " + pod, Duration.ofSeconds(30), Duration.ofMillis(500), () -> {
-            setup.calls.log().stream().filter(c -> inc.get().accessKey.equals(c.accessKeyId())).findFirst()
-                    .ifPresent(first::set);
-            return first.get() != null;
-        }, () -> "none yet");
-        return first.get() == null ? Double.NaN
+        Conditions.within(
+                "the first SES call of " + pod,
+                Duration.ofSeconds(30),
+                Duration.ofMillis(500),
+                () -> {
+                    setup.calls.log().stream()
+                            .filter(c -> inc.get().accessKey.equals(c.accessKeyId()))
+                            .findFirst()
+                            .ifPresent(first::set);
+                    return first.get() != null;
+                },
+                () -> "none yet");
+        return first.get() == null
+                ? Double.NaN
                 : (first.get().instant().toEpochMilli() - killedAt.toEpochMilli()) / 1000.0;
     }
 

@@ -44,8 +44,10 @@ final class Invariants {
     }
 
     List<String> failures() {
-        return checks.stream().filter(c -> !c.ok())
-                .map(c -> c.name() + ": expected " + c.expected() + ", found " + c.actual()).toList();
+        return checks.stream()
+                .filter(c -> !c.ok())
+                .map(c -> c.name() + ": expected " + c.expected() + ", found " + c.actual())
+                .toList();
     }
 
     private void add(String name, String expected, String actual, boolean ok) {
@@ -56,30 +58,42 @@ final class Invariants {
 
     void everyObjectReady(MreWatch watch, long allReadyMs, Duration timeout) {
         int n = settings.objects();
-        add("every object Ready (watch)", n + "/" + n, watch.readyCount() + "/" + watch.size()
-                + (allReadyMs < 0 ? " after " + timeout + ": not Ready by reason " + watch.notReadyReasons() : ""),
+        add(
+                "every object Ready (watch)",
+                n + "/" + n,
+                watch.readyCount() + "/" + watch.size()
+                        + (allReadyMs < 0
+                                ? " after " + timeout + ": not Ready by reason " + watch.notReadyReasons()
+                                : ""),
                 allReadyMs >= 0);
     }
 
     void everyObjectReadyAtItsGeneration(Kubectl kubectl) {
         int n = settings.objects();
-        JsonNode list = Json.parse(kubectl.quiet("get", "mre", "-n", ChaosSettings.NAMESPACE, "-o", "json").orThrow().stdout());
+        JsonNode list = Json.parse(kubectl.quiet("get", "mre", "-n", ChaosSettings.NAMESPACE, "-o", "json")
+                .orThrow()
+                .stdout());
         int ready = 0;
         List<String> notReady = new ArrayList<>();
         for (JsonNode o : list.path("items")) {
             boolean ok = false;
             for (JsonNode c : o.path("status").path("conditions")) {
-                if ("Ready".equals(c.path("type").asText()) && "True".equals(c.path("status").asText())) {
-                    ok = o.path("status").path("observedGeneration").asLong(-1) == o.path("metadata").path("generation").asLong(-2);
+                if ("Ready".equals(c.path("type").asText())
+                        && "True".equals(c.path("status").asText())) {
+                    ok = o.path("status").path("observedGeneration").asLong(-1)
+                            == o.path("metadata").path("generation").asLong(-2);
                 }
             }
             if (ok) {
                 ready++;
             } else if (notReady.size() < 5) {
-                notReady.add(o.path("metadata").path("name").asText() + " " + o.path("status").path("conditions"));
+                notReady.add(o.path("metadata").path("name").asText() + " "
+                        + o.path("status").path("conditions"));
             }
         }
-        add("every object Ready at its generation (kubectl get)", n + " of " + n,
+        add(
+                "every object Ready at its generation (kubectl get)",
+                n + " of " + n,
                 ready + " of " + list.path("items").size() + (notReady.isEmpty() ? "" : "; e.g. " + notReady),
                 ready == n && list.path("items").size() == n);
     }
@@ -95,7 +109,8 @@ final class Invariants {
             if (!"READY".equals(e.path("status").asText())
                     || !Ownership.ownedBy(tags, ChaosSettings.CLUSTER_ID, namespaceUid, name)
                     || !"[\"us-east-1\",\"eu-west-1\"]".equals(e.path("regions").toString())) {
-                wrong.add(name + " " + e.path("status").asText() + " owner " + tags.get(Ownership.TAG) + " " + e.path("regions"));
+                wrong.add(name + " " + e.path("status").asText() + " owner " + tags.get(Ownership.TAG) + " "
+                        + e.path("regions"));
             }
         }
         int exactlyOne = 0;
@@ -105,32 +120,49 @@ final class Invariants {
             }
         }
         int total = state.path("endpoints").size();
-        add("exactly one endpoint per object (emulator state)", n + " objects with one endpoint each, " + n
-                + " endpoints in all", exactlyOne + " objects with exactly one, " + total + " endpoints in all",
+        add(
+                "exactly one endpoint per object (emulator state)",
+                n + " objects with one endpoint each, " + n + " endpoints in all",
+                exactlyOne + " objects with exactly one, " + total + " endpoints in all",
                 exactlyOne == n && total == n);
-        add("endpoints READY, owned by their object, regions as declared", "all",
-                wrong.isEmpty() ? "all" : wrong.size() + " not: " + wrong.subList(0, Math.min(5, wrong.size())), wrong.isEmpty());
+        add(
+                "endpoints READY, owned by their object, regions as declared",
+                "all",
+                wrong.isEmpty() ? "all" : wrong.size() + " not: " + wrong.subList(0, Math.min(5, wrong.size())),
+                wrong.isEmpty());
     }
 
     // ---- after the delete phase --------------------------------------------------------------------------------
 
     void nothingLeft(Kubectl kubectl, JsonNode state) {
-        String left = kubectl.quiet("get", "mre", "-n", ChaosSettings.NAMESPACE, "--no-headers").stdout().strip();
+        String left = kubectl.quiet("get", "mre", "-n", ChaosSettings.NAMESPACE, "--no-headers")
+                .stdout()
+                .strip();
         long objectsLeft = left.isEmpty() ? 0 : left.lines().count();
         long endpointsLeft = state.path("endpoints").size();
         add("objects left after deleting all", "0", Long.toString(objectsLeft), objectsLeft == 0);
-        add("endpoints left in SES after deleting all", "0", endpointsLeft + (endpointsLeft == 0 ? ""
-                : ": " + state.path("endpoints")), endpointsLeft == 0);
+        add(
+                "endpoints left in SES after deleting all",
+                "0",
+                endpointsLeft + (endpointsLeft == 0 ? "" : ": " + state.path("endpoints")),
+                endpointsLeft == 0);
     }
 
     void takeoverHappened(Disruptions.NoTakeover e) {
-        add("a standby takes over after the leader's SIGKILL", "a new Lease holder within "
-                + Disruptions.TAKEOVER_LIMIT.toSeconds() + " s", "none: " + e.getMessage(), false);
+        add(
+                "a standby takes over after the leader's SIGKILL",
+                "a new Lease holder within " + Disruptions.TAKEOVER_LIMIT.toSeconds() + " s",
+                "none: " + e.getMessage(),
+                false);
     }
 
     void replicasRunningAtTheEnd(Replicas replicas) {
-        replicas.current().forEach((slot, inc) -> add("replica " + slot + " running at the end", "alive",
-                inc.op.isAlive() ? "alive (" + inc.pod + ")" : "exited " + inc.op.exitCode(), inc.op.isAlive()));
+        replicas.current()
+                .forEach((slot, inc) -> add(
+                        "replica " + slot + " running at the end",
+                        "alive",
+                        inc.op.isAlive() ? "alive (" + inc.pod + ")" : "exited " + inc.op.exitCode(),
+                        inc.op.isAlive()));
     }
 
     // ---- over the whole run, from the emulator's call log ------------------------------------------------------
@@ -149,17 +181,26 @@ final class Invariants {
         }
         Map<String, Integer> twice = new TreeMap<>(effective);
         twice.values().removeIf(v -> v <= 1);
-        add("Creates that took effect per endpoint name over the whole run (double create)", "≤ 1 for every name",
-                twice.isEmpty() ? "≤ 1 for every name (" + effective.size() + " names created, " + lostAnswers
-                        + " of them with the answer lost)" : "more than once: " + twice, twice.isEmpty());
+        add(
+                "Creates that took effect per endpoint name over the whole run (double create)",
+                "≤ 1 for every name",
+                twice.isEmpty()
+                        ? "≤ 1 for every name (" + effective.size() + " names created, " + lostAnswers
+                                + " of them with the answer lost)"
+                        : "more than once: " + twice,
+                twice.isEmpty());
         if (complete) {
-            add("names created", Integer.toString(settings.objects()), Integer.toString(effective.size()),
+            add(
+                    "names created",
+                    Integer.toString(settings.objects()),
+                    Integer.toString(effective.size()),
                     effective.size() == settings.objects());
         }
     }
 
     /** No replica calls SES before it holds the Lease, and no two replicas' SES activity overlaps in time. */
-    void oneActiveReplica(List<Emulator.Call> log, List<Replicas.Incarnation> incarnations, List<LeaseWatch.Holder> holders) {
+    void oneActiveReplica(
+            List<Emulator.Call> log, List<Replicas.Incarnation> incarnations, List<LeaseWatch.Holder> holders) {
         Map<String, List<Emulator.Call>> byKey = callsByAccessKey(log);
         Map<String, LeaseWatch.Holder> holderByPod = new HashMap<>();
         holders.forEach(h -> holderByPod.put(h.identity(), h));
@@ -170,18 +211,28 @@ final class Invariants {
             List<Emulator.Call> mine = byKey.getOrDefault(inc.accessKey, List.of());
             LeaseWatch.Holder h = holderByPod.get(inc.pod);
             Instant acquired = h == null ? null : h.acquired();
-            long before = mine.stream().filter(c -> acquired == null || c.instant().isBefore(acquired)).count();
+            long before = mine.stream()
+                    .filter(c -> acquired == null || c.instant().isBefore(acquired))
+                    .count();
             if (before > 0) {
-                standbyCalls.add(inc.pod + ": " + before + " SES calls " + (acquired == null ? "without ever holding the Lease"
-                        : "before acquiring the Lease at " + acquired));
+                standbyCalls.add(inc.pod + ": " + before + " SES calls "
+                        + (acquired == null
+                                ? "without ever holding the Lease"
+                                : "before acquiring the Lease at " + acquired));
             }
             if (!mine.isEmpty()) {
-                activity.add(new long[] {mine.get(0).instant().toEpochMilli(), mine.get(mine.size() - 1).instant().toEpochMilli()});
+                activity.add(new long[] {
+                    mine.get(0).instant().toEpochMilli(),
+                    mine.get(mine.size() - 1).instant().toEpochMilli()
+                });
                 activityOwner.add(inc.pod);
             }
         }
-        add("SES calls by a replica before it held the Lease (standby)", "0",
-                standbyCalls.isEmpty() ? "0" : String.join("; ", standbyCalls), standbyCalls.isEmpty());
+        add(
+                "SES calls by a replica before it held the Lease (standby)",
+                "0",
+                standbyCalls.isEmpty() ? "0" : String.join("; ", standbyCalls),
+                standbyCalls.isEmpty());
         List<String> overlaps = new ArrayList<>();
         for (int i = 0; i < activity.size(); i++) {
             for (int j = i + 1; j < activity.size(); j++) {
@@ -192,9 +243,14 @@ final class Invariants {
                 }
             }
         }
-        add("replicas whose SES activity overlaps in time (two actors at once)", "none",
-                overlaps.isEmpty() ? "none" : String.join("; ", overlaps), overlaps.isEmpty());
-        long unknownKey = log.stream().filter(c -> c.accessKeyId() == null || !c.accessKeyId().startsWith("AKIDCHAOS")).count();
+        add(
+                "replicas whose SES activity overlaps in time (two actors at once)",
+                "none",
+                overlaps.isEmpty() ? "none" : String.join("; ", overlaps),
+                overlaps.isEmpty());
+        long unknownKey = log.stream()
+                .filter(c -> c.accessKeyId() == null || !c.accessKeyId().startsWith("AKIDCHAOS"))
+                .count();
         add("SES calls signed by no replica key", "0", Long.toString(unknownKey), unknownKey == 0);
     }
 
@@ -203,12 +259,15 @@ final class Invariants {
         double bound = takeoverBound(leaseDuration);
         List<Double> takeovers = takeovers(events);
         long withinLd = takeovers.stream().filter(t -> t <= leaseDuration).count();
-        boolean allTook = takeovers.size() == settings.kills() && takeovers.stream().noneMatch(t -> t.isNaN() || t > bound);
-        add("takeover after each leader SIGKILL (Lease acquire time - kill time)",
+        boolean allTook =
+                takeovers.size() == settings.kills() && takeovers.stream().noneMatch(t -> t.isNaN() || t > bound);
+        add(
+                "takeover after each leader SIGKILL (Lease acquire time - kill time)",
                 "≤ lease " + leaseDuration + " s + one jittered retry period (≤ " + f(RETRY_PERIOD_SECONDS * 2.2, 1)
                         + " s) + 1 s = " + f(bound, 1) + " s",
                 takeovers.stream().map(t -> f(t, 1)).toList() + " s; max " + f(Stats.max(takeovers), 1) + " s; "
-                        + withinLd + "/" + takeovers.size() + " within the lease duration", allTook);
+                        + withinLd + "/" + takeovers.size() + " within the lease duration",
+                allTook);
     }
 
     static double takeoverBound(int leaseDuration) {
@@ -216,7 +275,10 @@ final class Invariants {
     }
 
     static List<Double> takeovers(List<Disruptions.Event> events) {
-        return events.stream().filter(e -> e.kind().equals("SIGKILL leader")).map(Disruptions.Event::takeoverSeconds).toList();
+        return events.stream()
+                .filter(e -> e.kind().equals("SIGKILL leader"))
+                .map(Disruptions.Event::takeoverSeconds)
+                .toList();
     }
 
     static Map<String, List<Emulator.Call>> callsByAccessKey(List<Emulator.Call> log) {

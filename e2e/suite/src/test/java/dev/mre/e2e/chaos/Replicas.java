@@ -69,7 +69,8 @@ final class Replicas implements AutoCloseable {
         synchronized (this) {
             int no = incarnations.size() + 1;
             if (no > ChaosSettings.KEYS) {
-                throw new IllegalStateException("more than " + ChaosSettings.KEYS + " operator processes: out of access keys");
+                throw new IllegalStateException(
+                        "more than " + ChaosSettings.KEYS + " operator processes: out of access keys");
             }
             inc = new Incarnation(no, slot);
             Map<String, String> env = new LinkedHashMap<>();
@@ -102,8 +103,9 @@ final class Replicas implements AutoCloseable {
             inc.end = "exited on its own (" + inc.op.exitCode().orElse(-1) + ")";
             unplannedExits.add(inc.pod + " exit " + inc.op.exitCode().orElse(-1) + " at " + inc.endedAt);
         }
-        Progress.log("  !! operator %s exited on its own (exit %s); last log lines:\n%s", inc.pod, inc.op.exitCode(),
-                inc.op.tail(25));
+        Progress.log(
+                "  !! operator %s exited on its own (exit %s); last log lines:\n%s",
+                inc.pod, inc.op.exitCode(), inc.op.tail(25));
         try {
             if (supervising && current.get(inc.slot) == inc) {
                 start(inc.slot);
@@ -115,7 +117,9 @@ final class Replicas implements AutoCloseable {
 
     /** The live incarnation called {@code pod}, if any. */
     synchronized Optional<Incarnation> alive(String pod) {
-        return current.values().stream().filter(i -> i.pod.equals(pod) && i.op.isAlive()).findFirst();
+        return current.values().stream()
+                .filter(i -> i.pod.equals(pod) && i.op.isAlive())
+                .findFirst();
     }
 
     synchronized Optional<Incarnation> byPod(String pod) {
@@ -166,8 +170,11 @@ final class Replicas implements AutoCloseable {
                     inc.op.stop();
                     synchronized (this) {
                         inc.endedAt = Instant.now();
-                        inc.end = "stopped at the end (SIGTERM)" + (inc.op.exitCode().orElse(0) == 137
-                                ? ", SIGKILL after the " + OperatorProcess.TERMINATION_GRACE.toSeconds() + " s grace" : "");
+                        inc.end = "stopped at the end (SIGTERM)"
+                                + (inc.op.exitCode().orElse(0) == 137
+                                        ? ", SIGKILL after the " + OperatorProcess.TERMINATION_GRACE.toSeconds()
+                                                + " s grace"
+                                        : "");
                     }
                 }));
             }

@@ -41,8 +41,13 @@ class C01NodeTest extends ClusterTest {
         });
         JsonNode info = node.path("status").path("nodeInfo");
         String version = kubectl().ok("version", "-o", "json").stdout();
-        String server = dev.mre.e2e.harness.Json.parse(version).path("serverVersion").path("gitVersion").asText();
-        assertThat(info.path("kubeletVersion").asText()).as("kubelet of the same release as kube-apiserver").isEqualTo(server);
+        String server = dev.mre.e2e.harness.Json.parse(version)
+                .path("serverVersion")
+                .path("gitVersion")
+                .asText();
+        assertThat(info.path("kubeletVersion").asText())
+                .as("kubelet of the same release as kube-apiserver")
+                .isEqualTo(server);
         assertThat(info.path("kubeProxyVersion").asText("")).isIn(server, "");
         assertThat(info.path("containerRuntimeVersion").asText()).startsWith("containerd://");
         assertThat(node.path("status").path("addresses")).anySatisfy(a -> {
@@ -54,7 +59,11 @@ class C01NodeTest extends ClusterTest {
     @Test
     @Order(2)
     void a_pod_behind_a_ClusterIP_Service_is_reachable_from_another_pod() {
-        kubectl().ok("apply", "-f", writeManifest("nodecheck-server.yaml", """
+        kubectl()
+                .ok(
+                        "apply",
+                        "-f",
+                        writeManifest("nodecheck-server.yaml", """
                 apiVersion: v1
                 kind: Pod
                 metadata: {name: server, namespace: %s, labels: {app: nodecheck}}
@@ -75,13 +84,23 @@ class C01NodeTest extends ClusterTest {
                 spec:
                   selector: {app: nodecheck}
                   ports: [{port: 80, targetPort: 8080}]
-                """.formatted(NS, POD_SECURITY, IMAGE, CONTAINER_SECURITY, NS)).toString());
+                """.formatted(
+                                                NS, POD_SECURITY, IMAGE, CONTAINER_SECURITY, NS))
+                                .toString());
         kubectl().ok("wait", "pod/server", "-n", NS, "--for=condition=Ready", "--timeout=90s");
-        String serverIp = kubectl().ok("get", "pod", "server", "-n", NS, "-o", "jsonpath={.status.podIP}").stdout().trim();
+        String serverIp = kubectl()
+                .ok("get", "pod", "server", "-n", NS, "-o", "jsonpath={.status.podIP}")
+                .stdout()
+                .trim();
 
         // through the Service's ClusterIP (kube-proxy's rules), and to the pod's address directly
-        assertThat(runClient("client-service", "get", "http://$(NODECHECK_SERVICE_HOST):$(NODECHECK_SERVICE_PORT)/",
-                "--expect", "nodecheck server")).contains("200 nodecheck server");
+        assertThat(runClient(
+                        "client-service",
+                        "get",
+                        "http://$(NODECHECK_SERVICE_HOST):$(NODECHECK_SERVICE_PORT)/",
+                        "--expect",
+                        "nodecheck server"))
+                .contains("200 nodecheck server");
         assertThat(runClient("client-pod", "get", "http://" + serverIp + ":8080/", "--expect", "nodecheck server"))
                 .contains("200 nodecheck server");
     }
@@ -89,25 +108,45 @@ class C01NodeTest extends ClusterTest {
     @Test
     @Order(3)
     void the_kubernetes_Service_reaches_the_apiserver_through_kube_proxy_with_the_pods_ServiceAccount() {
-        JsonNode svc = kubectl().getJson("service", "kubernetes", "-n", "default").orElseThrow();
+        JsonNode svc =
+                kubectl().getJson("service", "kubernetes", "-n", "default").orElseThrow();
         String clusterIp = svc.path("spec").path("clusterIP").asText();
-        String endpoints = kubectl().ok("get", "endpointslices", "-n", "default", "-l",
-                "kubernetes.io/service-name=kubernetes", "-o", "jsonpath={.items[0].endpoints[0].addresses[0]}").stdout();
-        assertThat(endpoints).as("the kubernetes Service's endpoint: the node's bridge address")
+        String endpoints = kubectl()
+                .ok(
+                        "get",
+                        "endpointslices",
+                        "-n",
+                        "default",
+                        "-l",
+                        "kubernetes.io/service-name=kubernetes",
+                        "-o",
+                        "jsonpath={.items[0].endpoints[0].addresses[0]}")
+                .stdout();
+        assertThat(endpoints)
+                .as("the kubernetes Service's endpoint: the node's bridge address")
                 .isEqualTo(env().node().get("TESTENV_NODE_IP"));
         // the pod verifies the apiserver with the ServiceAccount's CA and authenticates with its token
-        String out = runClient("client-apiserver", "get", "https://$(KUBERNETES_SERVICE_HOST):$(KUBERNETES_SERVICE_PORT)/version",
-                "--ca", "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt",
-                "--token-file", "/var/run/secrets/kubernetes.io/serviceaccount/token", "--expect", "gitVersion");
+        String out = runClient(
+                "client-apiserver",
+                "get",
+                "https://$(KUBERNETES_SERVICE_HOST):$(KUBERNETES_SERVICE_PORT)/version",
+                "--ca",
+                "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt",
+                "--token-file",
+                "/var/run/secrets/kubernetes.io/serviceaccount/token",
+                "--expect",
+                "gitVersion");
         assertThat(out).startsWith("200");
         String serviceRange = env().node().get("TESTENV_SERVICE_CIDR");
-        assertThat(clusterIp).as("the kubernetes Service's ClusterIP: the first address of %s", serviceRange)
+        assertThat(clusterIp)
+                .as("the kubernetes Service's ClusterIP: the first address of %s", serviceRange)
                 .isEqualTo(serviceRange.substring(0, serviceRange.lastIndexOf('.') + 1) + "1");
     }
 
     /** The restricted profile's requirements, as flow mappings (one line each, indented where they are used). */
     private static final String POD_SECURITY =
             "securityContext: {runAsNonRoot: true, runAsUser: 65534, seccompProfile: {type: RuntimeDefault}}";
+
     private static final String CONTAINER_SECURITY =
             "securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}";
 
@@ -117,7 +156,11 @@ class C01NodeTest extends ClusterTest {
         for (String x : args) {
             a.append(a.isEmpty() ? "" : ", ").append('"').append(x).append('"');
         }
-        kubectl().ok("apply", "-f", writeManifest("nodecheck-" + name + ".yaml", """
+        kubectl()
+                .ok(
+                        "apply",
+                        "-f",
+                        writeManifest("nodecheck-" + name + ".yaml", """
                 apiVersion: v1
                 kind: Pod
                 metadata: {name: %s, namespace: %s}
@@ -130,9 +173,18 @@ class C01NodeTest extends ClusterTest {
                       imagePullPolicy: Never
                       args: [%s, "--timeout", "30s"]
                       %s
-                """.formatted(name, NS, POD_SECURITY, IMAGE, a, CONTAINER_SECURITY)).toString());
-        Cmd.Result waited = kubectl().run(Duration.ofMinutes(2), "wait", "pod/" + name, "-n", NS,
-                "--for=jsonpath={.status.phase}=Succeeded", "--timeout=60s");
+                """.formatted(
+                                                name, NS, POD_SECURITY, IMAGE, a, CONTAINER_SECURITY))
+                                .toString());
+        Cmd.Result waited = kubectl()
+                .run(
+                        Duration.ofMinutes(2),
+                        "wait",
+                        "pod/" + name,
+                        "-n",
+                        NS,
+                        "--for=jsonpath={.status.phase}=Succeeded",
+                        "--timeout=60s");
         String log = kubectl().run("logs", name, "-n", NS).output();
         assertThat(waited.ok()).as("pod %s succeeded; its log:\n%s", name, log).isTrue();
         return log;

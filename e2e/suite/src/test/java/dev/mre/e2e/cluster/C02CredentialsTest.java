@@ -63,11 +63,14 @@ class C02CredentialsTest extends ClusterTest {
         String user = "ses-mre-cert-" + algorithm.toLowerCase() + "-" + form.toLowerCase();
         bindToTheOperatorsRoles(user);
         ClientCredentials.KeyAndCert kc = credentials.issue(user, algorithm, form);
-        assertThat(kc.keyPem()).startsWith("-----BEGIN " + switch (form) {
-            case "PKCS1" -> "RSA PRIVATE KEY";
-            case "SEC1" -> "EC PRIVATE KEY";
-            default -> "PRIVATE KEY";
-        } + "-----");
+        assertThat(kc.keyPem())
+                .startsWith("-----BEGIN "
+                        + switch (form) {
+                            case "PKCS1" -> "RSA PRIVATE KEY";
+                            case "SEC1" -> "EC PRIVATE KEY";
+                            default -> "PRIVATE KEY";
+                        }
+                        + "-----");
         runOperatorWith(user, credentials.withClientCertificate(user + ".kubeconfig", user, kc));
     }
 
@@ -76,9 +79,19 @@ class C02CredentialsTest extends ClusterTest {
     void the_clusters_own_admin_kubeconfig() throws Exception {
         Path admin = harness().controlPlane().adminKubeconfig();
         if (env().local()) {
-            String key = new String(java.util.Base64.getDecoder().decode(kubectl().ok("config", "view", "--raw",
-                    "--minify", "-o", "jsonpath={.users[0].user.client-key-data}").stdout().trim()));
-            assertThat(key).as("the local node's admin key: EC in PKCS#8 form, as envtest and client-go write it")
+            String key = new String(java.util.Base64.getDecoder()
+                    .decode(kubectl()
+                            .ok(
+                                    "config",
+                                    "view",
+                                    "--raw",
+                                    "--minify",
+                                    "-o",
+                                    "jsonpath={.users[0].user.client-key-data}")
+                            .stdout()
+                            .trim()));
+            assertThat(key)
+                    .as("the local node's admin key: EC in PKCS#8 form, as envtest and client-go write it")
                     .startsWith("-----BEGIN PRIVATE KEY-----");
         }
         runOperatorWith("admin", admin);
@@ -103,9 +116,11 @@ class C02CredentialsTest extends ClusterTest {
                 token="$(KUBECONFIG='%s' '%s' create token '%s' -n '%s' --duration 10m)"
                 expires="$(date -u -d '+10 min' +%%Y-%%m-%%dT%%H:%%M:%%SZ)"
                 printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%%s","expirationTimestamp":"%%s"}}\\n' "$token" "$expires"
-                """.formatted(kubectl().kubeconfig(), kubectl().binary(), identity.serviceAccount(), identity.namespace());
-        runOperatorWith("exec-token", credentials.withExecPlugin("exec-token.kubeconfig", "exec-token",
-                "exec-token.sh", script));
+                """.formatted(
+                        kubectl().kubeconfig(), kubectl().binary(), identity.serviceAccount(), identity.namespace());
+        runOperatorWith(
+                "exec-token",
+                credentials.withExecPlugin("exec-token.kubeconfig", "exec-token", "exec-token.sh", script));
     }
 
     @Test
@@ -115,9 +130,11 @@ class C02CredentialsTest extends ClusterTest {
         bindToTheOperatorsRoles(user);
         // an EC key in PKCS#8 form from a plugin: fabric8 gives keys from exec plugins no algorithm at all
         ClientCredentials.KeyAndCert kc = credentials.issue(user, "EC", "PKCS8");
-        Path json = Files.writeString(harness().work().resolve("credentials/exec-cert.json"),
+        Path json = Files.writeString(
+                harness().work().resolve("credentials/exec-cert.json"),
                 ClientCredentials.execCredentialWithCertificate(kc));
-        String script = "#!/bin/sh\n# exec credential plugin of the cluster suite: a client certificate\ncat '" + json + "'\n";
+        String script =
+                "#!/bin/sh\n# exec credential plugin of the cluster suite: a client certificate\ncat '" + json + "'\n";
         runOperatorWith("exec-cert", credentials.withExecPlugin("exec-cert.kubeconfig", user, "exec-cert.sh", script));
     }
 
@@ -127,12 +144,17 @@ class C02CredentialsTest extends ClusterTest {
      */
     private static void bindToTheOperatorsRoles(String user) {
         List<String> roles = new ArrayList<>();
-        kubectl().getJson("clusterrolebindings").orElseThrow().path("items").forEach(b -> b.path("subjects").forEach(sub -> {
-            if ("ServiceAccount".equals(sub.path("kind").asText()) && identity.serviceAccount().equals(sub.path("name").asText())
-                    && identity.namespace().equals(sub.path("namespace").asText())) {
-                roles.add(b.path("roleRef").path("name").asText());
-            }
-        }));
+        kubectl()
+                .getJson("clusterrolebindings")
+                .orElseThrow()
+                .path("items")
+                .forEach(b -> b.path("subjects").forEach(sub -> {
+                    if ("ServiceAccount".equals(sub.path("kind").asText())
+                            && identity.serviceAccount().equals(sub.path("name").asText())
+                            && identity.namespace().equals(sub.path("namespace").asText())) {
+                        roles.add(b.path("roleRef").path("name").asText());
+                    }
+                }));
         assertThat(roles).as("ClusterRoles of the release's ServiceAccount").isNotEmpty();
         for (String role : roles) {
             String binding = user + "-" + role;
@@ -141,10 +163,23 @@ class C02CredentialsTest extends ClusterTest {
             bindings.add(binding);
         }
         // the API server's authorizer learns of new bindings through its informers, a moment later
-        Conditions.await("RBAC of " + user + " in effect", Duration.ofSeconds(30), Duration.ofMillis(200),
-                () -> kubectl().quiet("auth", "can-i", "get", "namespaces/kube-system", "--as=" + user).ok()
-                        && kubectl().quiet("auth", "can-i", "watch", "multiregionendpoints.ses.mre.dev", "-n", NS,
-                        "--as=" + user).ok(),
+        Conditions.await(
+                "RBAC of " + user + " in effect",
+                Duration.ofSeconds(30),
+                Duration.ofMillis(200),
+                () -> kubectl()
+                                .quiet("auth", "can-i", "get", "namespaces/kube-system", "--as=" + user)
+                                .ok()
+                        && kubectl()
+                                .quiet(
+                                        "auth",
+                                        "can-i",
+                                        "watch",
+                                        "multiregionendpoints.ses.mre.dev",
+                                        "-n",
+                                        NS,
+                                        "--as=" + user)
+                                .ok(),
                 () -> kubectl().quiet("auth", "can-i", "--list", "--as=" + user).output());
     }
 
@@ -154,9 +189,19 @@ class C02CredentialsTest extends ClusterTest {
      */
     private static void runOperatorWith(String kind, Path kubeconfig) throws Exception {
         String name = "cred-" + kind.toLowerCase().replaceAll("[^a-z0-9]+", "-");
-        OperatorProcess op = harness().startOperator("operator-" + name, Repo.operatorJar(), identity, emulator(),
-                Map.of("KUBECONFIG", kubeconfig.toString(), "SES_MRE_WATCH_NAMESPACES", NS,
-                        "SES_MRE_LEADER_ELECTION", "false"));
+        OperatorProcess op = harness()
+                .startOperator(
+                        "operator-" + name,
+                        Repo.operatorJar(),
+                        identity,
+                        emulator(),
+                        Map.of(
+                                "KUBECONFIG",
+                                kubeconfig.toString(),
+                                "SES_MRE_WATCH_NAMESPACES",
+                                NS,
+                                "SES_MRE_LEADER_ELECTION",
+                                "false"));
         try {
             Duration ready = op.awaitReady(Duration.ofSeconds(90));
             assertThat(op.grep("Invalid DER")).as("client errors in the log").isEmpty();

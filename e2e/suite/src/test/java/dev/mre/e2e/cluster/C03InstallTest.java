@@ -37,8 +37,10 @@ class C03InstallTest extends ClusterTest {
         Cmd.Result r = helmRelease("install", 1, env().imageTag(), "operator.opsPort=80");
         assertThat(r.ok()).as("helm install with operator.opsPort=80").isFalse();
         assertThat(r.output()).contains("/operator/opsPort").contains("minimum");
-        assertThat(helm().run("status", ClusterEnv.RELEASE, "-n", ClusterEnv.SYSTEM_NAMESPACE).ok())
-                .as("nothing installed").isFalse();
+        assertThat(helm().run("status", ClusterEnv.RELEASE, "-n", ClusterEnv.SYSTEM_NAMESPACE)
+                        .ok())
+                .as("nothing installed")
+                .isFalse();
     }
 
     @Test
@@ -48,11 +50,24 @@ class C03InstallTest extends ClusterTest {
         if (kubectl().getJson("namespace", ns).isEmpty()) {
             kubectl().ok("create", "namespace", ns);
         }
-        kubectl().ok("label", "namespace", ns, "--overwrite", "pod-security.kubernetes.io/enforce=restricted",
-                "pod-security.kubernetes.io/enforce-version=latest");
+        kubectl()
+                .ok(
+                        "label",
+                        "namespace",
+                        ns,
+                        "--overwrite",
+                        "pod-security.kubernetes.io/enforce=restricted",
+                        "pod-security.kubernetes.io/enforce-version=latest");
         kubectl().quiet("delete", "secret", ClusterEnv.CREDENTIALS_SECRET, "-n", ns, "--ignore-not-found");
-        kubectl().ok("create", "secret", "generic", ClusterEnv.CREDENTIALS_SECRET, "-n", ns,
-                "--from-literal=secret-access-key=" + ClusterEnv.POD_SECRET_KEY);
+        kubectl()
+                .ok(
+                        "create",
+                        "secret",
+                        "generic",
+                        ClusterEnv.CREDENTIALS_SECRET,
+                        "-n",
+                        ns,
+                        "--from-literal=secret-access-key=" + ClusterEnv.POD_SECRET_KEY);
         installedAt = Instant.now();
         helmRelease("install", 1, env().imageTag()).orThrow();
 
@@ -61,10 +76,17 @@ class C03InstallTest extends ClusterTest {
         assertThat(restarts(pod)).as("restarts of %s", name(pod)).isZero();
         JsonNode container = pod.path("spec").path("containers").path(0);
         assertThat(container.path("image").asText()).endsWith(env().imageRepository() + ":" + env().imageTag());
-        assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/readyz");
+        assertThat(container.path("readinessProbe").path("httpGet").path("path").asText())
+                .isEqualTo("/readyz");
         // Ready by the readiness probe: the kubelet reports the container ready
-        assertThat(pod.path("status").path("containerStatuses").path(0).path("ready").asBoolean()).isTrue();
-        assertThat(awaitLeader(READY_TIMEOUT).path("metadata").path("name").asText()).isEqualTo(name(pod));
+        assertThat(pod.path("status")
+                        .path("containerStatuses")
+                        .path(0)
+                        .path("ready")
+                        .asBoolean())
+                .isTrue();
+        assertThat(awaitLeader(READY_TIMEOUT).path("metadata").path("name").asText())
+                .isEqualTo(name(pod));
     }
 
     @Test
@@ -72,7 +94,8 @@ class C03InstallTest extends ClusterTest {
     void the_container_is_java_as_PID_1_as_uid_10001_on_a_read_only_root_filesystem_with_the_charts_JVM_flags() {
         String pod = name(operatorPods().get(0));
         Cmd.Result cmdline = exec(pod, "cat", "/proc/1/cmdline");
-        assumeTrue(cmdline.ok() || !cmdline.output().contains("executable file not found"),
+        assumeTrue(
+                cmdline.ok() || !cmdline.output().contains("executable file not found"),
                 "the image has no cat (a distroless base): the process checks need one");
         List<String> argv = List.of(cmdline.orThrow().stdout().split("\0"));
         assertThat(argv.get(0)).as("PID 1").endsWith("java");
@@ -82,7 +105,9 @@ class C03InstallTest extends ClusterTest {
         Cmd.Result write = exec(pod, "touch", "/app/written-at-runtime");
         assertThat(write.ok()).as("writing to the root filesystem").isFalse();
         assertThat(write.output()).contains("Read-only file system");
-        assertThat(exec(pod, "touch", "/tmp/scratch").ok()).as("/tmp (the chart's emptyDir) is writable").isTrue();
+        assertThat(exec(pod, "touch", "/tmp/scratch").ok())
+                .as("/tmp (the chart's emptyDir) is writable")
+                .isTrue();
 
         // the chart's JAVA_TOOL_OPTIONS (-XX:MaxRAMPercentage=75) under its 512Mi limit: a heap of 3/4 of it; below
         // 1792 MiB the JVM picks the Serial GC (its pools are "Eden Space" and "Tenured Gen")
@@ -111,21 +136,28 @@ class C03InstallTest extends ClusterTest {
         }
         JsonNode pod = operatorPods().get(0);
         Map<String, List<Emulator.Call>> byKey = byAccessKey(callsSince(t0));
-        assertThat(byKey.keySet()).as("access keys that called SES since the examples were applied")
+        assertThat(byKey.keySet())
+                .as("access keys that called SES since the examples were applied")
                 .containsExactly(ClusterEnv.podAccessKey(podIp(pod)));
-        Set<String> created = callsSince(installedAt).stream().filter(c -> c.is("CreateMultiRegionEndpoint", "200"))
-                .map(Emulator.Call::endpointName).collect(Collectors.toSet());
+        Set<String> created = callsSince(installedAt).stream()
+                .filter(c -> c.is("CreateMultiRegionEndpoint", "200"))
+                .map(Emulator.Call::endpointName)
+                .collect(Collectors.toSet());
         assertThat(created).contains("global-mail", "transactional", "marketing-global");
         for (String endpoint : List.of("global-mail", "transactional", "marketing-global")) {
-            assertThat(emulator().endpointsNamed(endpoint)).as("endpoints named %s", endpoint).hasSize(1);
+            assertThat(emulator().endpointsNamed(endpoint))
+                    .as("endpoints named %s", endpoint)
+                    .hasSize(1);
         }
         // no kubeconfig in the pod: the in-cluster ServiceAccount is what it authenticates with
-        assertThat(pod.path("spec").path("containers").path(0).path("env").toString()).doesNotContain("KUBECONFIG");
+        assertThat(pod.path("spec").path("containers").path(0).path("env").toString())
+                .doesNotContain("KUBECONFIG");
         assertThat(pod.path("spec").path("serviceAccountName").asText()).isEqualTo(ClusterEnv.RELEASE);
     }
 
     static String serviceProxy(String path) {
-        return "/api/v1/namespaces/" + ClusterEnv.SYSTEM_NAMESPACE + "/services/" + ClusterEnv.RELEASE + ":ops/proxy" + path;
+        return "/api/v1/namespaces/" + ClusterEnv.SYSTEM_NAMESPACE + "/services/" + ClusterEnv.RELEASE + ":ops/proxy"
+                + path;
     }
 
     /** {@code kubectl get --raw <the Service's /metrics through the API server's service proxy>}. */

@@ -40,17 +40,27 @@ class C04HighAvailabilityTest extends ClusterTest {
         helmRelease("upgrade", 2, env().imageTag(), PDB).orThrow();
         List<JsonNode> pods = awaitReadyPods(2, READY_TIMEOUT);
         JsonNode leader = awaitLeader(READY_TIMEOUT);
-        JsonNode standby = pods.stream().filter(p -> !name(p).equals(name(leader))).findFirst().orElseThrow();
-        assertThat(podReady(standby)).as("the standby is Ready too (rollouts never stall on it)").isTrue();
-        assertThat(kubectl().getJson("pdb", ClusterEnv.RELEASE, "-n", ClusterEnv.SYSTEM_NAMESPACE)).isPresent();
+        JsonNode standby = pods.stream()
+                .filter(p -> !name(p).equals(name(leader)))
+                .findFirst()
+                .orElseThrow();
+        assertThat(podReady(standby))
+                .as("the standby is Ready too (rollouts never stall on it)")
+                .isTrue();
+        assertThat(kubectl().getJson("pdb", ClusterEnv.RELEASE, "-n", ClusterEnv.SYSTEM_NAMESPACE))
+                .isPresent();
 
         Instant t0 = Instant.now();
         apply(FIRST, "ha-first.yaml");
         awaitAllReady(FIRST);
         Map<String, List<Emulator.Call>> byKey = byAccessKey(callsSince(t0));
-        assertThat(byKey.keySet()).as("access keys calling SES (leader %s at %s, standby %s at %s)", name(leader),
-                podIp(leader), name(standby), podIp(standby)).containsExactly(ClusterEnv.podAccessKey(podIp(leader)));
-        assertThat(byAccessKey(callsSince(scaledAt))).as("calls from the standby since it started")
+        assertThat(byKey.keySet())
+                .as(
+                        "access keys calling SES (leader %s at %s, standby %s at %s)",
+                        name(leader), podIp(leader), name(standby), podIp(standby))
+                .containsExactly(ClusterEnv.podAccessKey(podIp(leader)));
+        assertThat(byAccessKey(callsSince(scaledAt)))
+                .as("calls from the standby since it started")
                 .doesNotContainKey(ClusterEnv.podAccessKey(podIp(standby)));
         assertOneEndpointAndOneCreateEach(FIRST);
     }
@@ -59,38 +69,57 @@ class C04HighAvailabilityTest extends ClusterTest {
     @Order(2)
     void deleting_the_leader_hands_over_within_the_lease_time_and_the_Deployment_replaces_it() {
         JsonNode leader = awaitLeader(READY_TIMEOUT);
-        String standby = operatorPods().stream().map(ClusterTest::name).filter(n -> !n.equals(name(leader)))
-                .findFirst().orElseThrow();
-        JsonNode lease = kubectl().getJson("lease", Harness.LEASE_NAME, "-n", ClusterEnv.SYSTEM_NAMESPACE).orElseThrow();
+        String standby = operatorPods().stream()
+                .map(ClusterTest::name)
+                .filter(n -> !n.equals(name(leader)))
+                .findFirst()
+                .orElseThrow();
+        JsonNode lease = kubectl()
+                .getJson("lease", Harness.LEASE_NAME, "-n", ClusterEnv.SYSTEM_NAMESPACE)
+                .orElseThrow();
         int leaseSeconds = lease.path("spec").path("leaseDurationSeconds").asInt();
 
         Instant deleted = Instant.now();
         kubectl().ok("delete", "pod", name(leader), "-n", ClusterEnv.SYSTEM_NAMESPACE, "--wait=false");
         // the standby, or the pod the Deployment starts in the leader's place, whichever asks first once the
         // leader is gone
-        Conditions.await("another replica than " + name(leader) + " holds the Lease", Duration.ofSeconds(leaseSeconds + 60),
-                Duration.ofMillis(200), () -> leaseHolder().filter(h -> !h.equals(name(leader))).isPresent(),
+        Conditions.await(
+                "another replica than " + name(leader) + " holds the Lease",
+                Duration.ofSeconds(leaseSeconds + 60),
+                Duration.ofMillis(200),
+                () -> leaseHolder().filter(h -> !h.equals(name(leader))).isPresent(),
                 () -> "holder " + leaseHolder().orElse("(none)"));
         Duration handOver = Duration.between(deleted, Instant.now());
         String newLeader = leaseHolder().orElseThrow();
         Progress.timing("leader pod deleted -> another replica holds the Lease", handOver);
-        Progress.log("  the Lease went from %s to %s (%s; the standby was %s)", name(leader), newLeader,
-                newLeader.equals(standby) ? "the standby" : "the replacement pod", standby);
+        Progress.log(
+                "  the Lease went from %s to %s (%s; the standby was %s)",
+                name(leader), newLeader, newLeader.equals(standby) ? "the standby" : "the replacement pod", standby);
         // graceful deletion: the leader stops, its Lease runs out (or is released), another replica takes it
-        assertThat(handOver).as("hand-over time, lease duration %d s", leaseSeconds)
+        assertThat(handOver)
+                .as("hand-over time, lease duration %d s", leaseSeconds)
                 .isLessThanOrEqualTo(Duration.ofSeconds(leaseSeconds + 15));
 
         List<JsonNode> pods = awaitReadyPods(2, READY_TIMEOUT);
-        assertThat(pods).extracting(ClusterTest::name).contains(standby, newLeader).doesNotContain(name(leader));
-        JsonNode holder = pods.stream().filter(p -> name(p).equals(newLeader)).findFirst().orElseThrow();
-        JsonNode other = pods.stream().filter(p -> !name(p).equals(newLeader)).findFirst().orElseThrow();
+        assertThat(pods)
+                .extracting(ClusterTest::name)
+                .contains(standby, newLeader)
+                .doesNotContain(name(leader));
+        JsonNode holder =
+                pods.stream().filter(p -> name(p).equals(newLeader)).findFirst().orElseThrow();
+        JsonNode other = pods.stream()
+                .filter(p -> !name(p).equals(newLeader))
+                .findFirst()
+                .orElseThrow();
 
         Instant t0 = Instant.now();
         apply(SECOND, "ha-second.yaml");
         awaitAllReady(SECOND);
-        assertThat(byAccessKey(callsSince(t0)).keySet()).as("access keys calling SES after the hand-over")
+        assertThat(byAccessKey(callsSince(t0)).keySet())
+                .as("access keys calling SES after the hand-over")
                 .containsExactly(ClusterEnv.podAccessKey(podIp(holder)));
-        assertThat(byAccessKey(callsSince(deleted))).as("calls from %s, which does not hold the Lease", name(other))
+        assertThat(byAccessKey(callsSince(deleted)))
+                .as("calls from %s, which does not hold the Lease", name(other))
                 .doesNotContainKey(ClusterEnv.podAccessKey(podIp(other)));
         List<Mre> all = new ArrayList<>(FIRST);
         all.addAll(SECOND);
@@ -102,7 +131,9 @@ class C04HighAvailabilityTest extends ClusterTest {
     void an_eviction_that_would_leave_no_ready_replica_is_refused_by_the_PodDisruptionBudget() {
         List<JsonNode> pods = awaitReadyPods(2, READY_TIMEOUT);
         Cmd.Result first = evict(name(pods.get(0)));
-        assertThat(first.ok()).as("evicting the first of two ready pods: %s", first.output()).isTrue();
+        assertThat(first.ok())
+                .as("evicting the first of two ready pods: %s", first.output())
+                .isTrue();
         Cmd.Result second = evict(name(pods.get(1)));
         assertThat(second.ok()).as("evicting the last ready pod").isFalse();
         assertThat(second.output()).contains("disruption budget");
@@ -116,7 +147,12 @@ class C04HighAvailabilityTest extends ClusterTest {
         String body = """
                 {"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": "%s", "namespace": "%s"}}
                 """.formatted(pod, ClusterEnv.SYSTEM_NAMESPACE);
-        return kubectl().run("create", "--raw", "/api/v1/namespaces/" + ClusterEnv.SYSTEM_NAMESPACE + "/pods/" + pod
-                + "/eviction", "-f", writeManifest("eviction-" + pod + ".json", body).toString());
+        return kubectl()
+                .run(
+                        "create",
+                        "--raw",
+                        "/api/v1/namespaces/" + ClusterEnv.SYSTEM_NAMESPACE + "/pods/" + pod + "/eviction",
+                        "-f",
+                        writeManifest("eviction-" + pod + ".json", body).toString());
     }
 }

@@ -38,8 +38,13 @@ class C05UpgradeTest extends ClusterTest {
         helmRelease("upgrade", 2, tag, "podDisruptionBudget.enabled=true").orThrow();
 
         List<JsonNode> pods = awaitReadyPods(2, READY_TIMEOUT);
-        assertThat(pods).allSatisfy(p -> assertThat(p.path("spec").path("containers").path(0).path("image").asText())
-                .endsWith(":" + tag));
+        assertThat(pods)
+                .allSatisfy(p -> assertThat(p.path("spec")
+                                .path("containers")
+                                .path(0)
+                                .path("image")
+                                .asText())
+                        .endsWith(":" + tag));
         JsonNode leader = awaitLeader(READY_TIMEOUT);
         awaitAllReady(OBJECTS);
         assertOneEndpointAndOneCreateEach(OBJECTS);
@@ -48,16 +53,29 @@ class C05UpgradeTest extends ClusterTest {
         // previous one ended
         Map<String, List<Emulator.Call>> byKey = byAccessKey(callsSince(t0));
         List<Instant[]> spans = new ArrayList<>();
-        byKey.forEach((key, calls) -> spans.add(new Instant[] {calls.get(0).instant(), calls.get(calls.size() - 1).instant()}));
+        byKey.forEach((key, calls) -> spans.add(new Instant[] {
+            calls.get(0).instant(), calls.get(calls.size() - 1).instant()
+        }));
         spans.sort(Comparator.comparing(s -> s[0]));
         StringBuilder described = new StringBuilder();
-        byKey.forEach((key, calls) -> described.append(key).append(": ").append(calls.size()).append(" calls ")
-                .append(calls.get(0).instant()).append(" .. ").append(calls.get(calls.size() - 1).instant()).append("; "));
+        byKey.forEach((key, calls) -> described
+                .append(key)
+                .append(": ")
+                .append(calls.size())
+                .append(" calls ")
+                .append(calls.get(0).instant())
+                .append(" .. ")
+                .append(calls.get(calls.size() - 1).instant())
+                .append("; "));
         Progress.log("  callers during the upgrade: %s", described);
         for (int i = 1; i < spans.size(); i++) {
-            assertThat(spans.get(i)[0]).as("callers' spans do not overlap: %s", described).isAfterOrEqualTo(spans.get(i - 1)[1]);
+            assertThat(spans.get(i)[0])
+                    .as("callers' spans do not overlap: %s", described)
+                    .isAfterOrEqualTo(spans.get(i - 1)[1]);
         }
-        assertThat(byKey.keySet()).as("the last caller is the new leader").last()
+        assertThat(byKey.keySet())
+                .as("the last caller is the new leader")
+                .last()
                 .isEqualTo(ClusterEnv.podAccessKey(podIp(leader)));
     }
 }

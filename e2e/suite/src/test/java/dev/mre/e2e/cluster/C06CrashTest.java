@@ -51,29 +51,47 @@ class C06CrashTest extends ClusterTest {
         List<Mre> objects = Mre.numbered(ClusterEnv.NAMESPACE, "oom", 10);
         JsonNode leader = awaitLeader(READY_TIMEOUT);
         int restartsBefore = restarts(leader);
-        String containerId = leader.path("status").path("containerStatuses").path(0).path("containerID").asText()
+        String containerId = leader.path("status")
+                .path("containerStatuses")
+                .path(0)
+                .path("containerID")
+                .asText()
                 .replaceFirst("^containerd://", "");
-        Path cgroup = memoryCgroupOf(containerId).orElseThrow(() -> new AssertionError(
-                "no memory cgroup of container " + containerId + " under /sys/fs/cgroup/memory/"
-                        + env().node().get("TESTENV_NODE_CGROUP_ROOT")));
+        Path cgroup = memoryCgroupOf(containerId)
+                .orElseThrow(() -> new AssertionError("no memory cgroup of container " + containerId
+                        + " under /sys/fs/cgroup/memory/" + env().node().get("TESTENV_NODE_CGROUP_ROOT")));
         apply(objects, "oom.yaml");
         awaitCreating(objects);
 
         Path hog = harness().controlPlane().toolsDir().resolve("nodecheck");
         Cmd.Result r = Cmd.of(hog.toString(), "hog", "--cgroup", cgroup.toString(), "--timeout", "90s")
-                .timeout(Duration.ofMinutes(2)).run();
+                .timeout(Duration.ofMinutes(2))
+                .run();
         Progress.command(r);
         // 0: it saw the JVM go; 137: runc killed what was left in the container's cgroup (the hog) when the
         // container ended, before the hog noticed. Either way the pod's status below says what ended the JVM.
         assertThat(r.exitCode()).as("nodecheck hog: %s", r.output()).isIn(0, 137);
 
-        Conditions.await("pod " + name(leader) + " restarted after an OOM kill", Duration.ofMinutes(2), Duration.ofSeconds(1),
-                () -> kubectl().getJson("pod", name(leader), "-n", ClusterEnv.SYSTEM_NAMESPACE)
-                        .map(p -> restarts(p) > restartsBefore).orElse(false),
+        Conditions.await(
+                "pod " + name(leader) + " restarted after an OOM kill",
+                Duration.ofMinutes(2),
+                Duration.ofSeconds(1),
+                () -> kubectl()
+                        .getJson("pod", name(leader), "-n", ClusterEnv.SYSTEM_NAMESPACE)
+                        .map(p -> restarts(p) > restartsBefore)
+                        .orElse(false),
                 ClusterTest::describePods);
-        JsonNode after = kubectl().getJson("pod", name(leader), "-n", ClusterEnv.SYSTEM_NAMESPACE).orElseThrow();
-        JsonNode terminated = after.path("status").path("containerStatuses").path(0).path("lastState").path("terminated");
-        assertThat(terminated.path("reason").asText()).as("why the container ended: %s", terminated).isEqualTo("OOMKilled");
+        JsonNode after = kubectl()
+                .getJson("pod", name(leader), "-n", ClusterEnv.SYSTEM_NAMESPACE)
+                .orElseThrow();
+        JsonNode terminated = after.path("status")
+                .path("containerStatuses")
+                .path(0)
+                .path("lastState")
+                .path("terminated");
+        assertThat(terminated.path("reason").asText())
+                .as("why the container ended: %s", terminated)
+                .isEqualTo("OOMKilled");
         assertThat(terminated.path("exitCode").asInt()).isEqualTo(137);
 
         awaitAllReady(objects);
@@ -85,7 +103,8 @@ class C06CrashTest extends ClusterTest {
     static Optional<Path> memoryCgroupOf(String containerId) {
         Path root = Path.of("/sys/fs/cgroup/memory", env().node().get("TESTENV_NODE_CGROUP_ROOT"));
         try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(p -> p.getFileName().toString().equals(containerId) && Files.isDirectory(p)).findFirst();
+            return walk.filter(p -> p.getFileName().toString().equals(containerId) && Files.isDirectory(p))
+                    .findFirst();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

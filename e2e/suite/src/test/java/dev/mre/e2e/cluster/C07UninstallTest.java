@@ -37,18 +37,31 @@ class C07UninstallTest extends ClusterTest {
         List<Emulator.Endpoint> endpoints = emulator().endpoints();
         assertThat(before).isNotEmpty();
         uninstalledAt = Instant.now();
-        helm().run("uninstall", ClusterEnv.RELEASE, "-n", ClusterEnv.SYSTEM_NAMESPACE, "--wait", "--timeout", "3m").orThrow();
-        Conditions.await("no operator pod left", Duration.ofMinutes(2), () -> operatorPods().isEmpty(), ClusterTest::describePods);
+        helm().run("uninstall", ClusterEnv.RELEASE, "-n", ClusterEnv.SYSTEM_NAMESPACE, "--wait", "--timeout", "3m")
+                .orThrow();
+        Conditions.await(
+                "no operator pod left",
+                Duration.ofMinutes(2),
+                () -> operatorPods().isEmpty(),
+                ClusterTest::describePods);
 
         assertThat(kubectl().getJson("crd", Harness.CRD_NAME)).as("the CRD").isPresent();
         List<JsonNode> after = allObjects();
-        assertThat(after).extracting(o -> o.path("metadata").path("namespace").asText() + "/" + o.path("metadata").path("name").asText())
-                .containsExactlyInAnyOrderElementsOf(before.stream().map(o -> o.path("metadata").path("namespace").asText()
-                        + "/" + o.path("metadata").path("name").asText()).toList());
-        assertThat(after).allSatisfy(o -> assertThat(o.path("metadata").path("finalizers").toString())
-                .contains("ses.mre.dev/finalizer"));
-        assertThat(emulator().endpoints()).extracting(Emulator.Endpoint::endpointName)
-                .containsExactlyInAnyOrderElementsOf(endpoints.stream().map(Emulator.Endpoint::endpointName).toList());
+        assertThat(after)
+                .extracting(o -> o.path("metadata").path("namespace").asText() + "/"
+                        + o.path("metadata").path("name").asText())
+                .containsExactlyInAnyOrderElementsOf(before.stream()
+                        .map(o -> o.path("metadata").path("namespace").asText() + "/"
+                                + o.path("metadata").path("name").asText())
+                        .toList());
+        assertThat(after)
+                .allSatisfy(
+                        o -> assertThat(o.path("metadata").path("finalizers").toString())
+                                .contains("ses.mre.dev/finalizer"));
+        assertThat(emulator().endpoints())
+                .extracting(Emulator.Endpoint::endpointName)
+                .containsExactlyInAnyOrderElementsOf(
+                        endpoints.stream().map(Emulator.Endpoint::endpointName).toList());
     }
 
     @Test
@@ -61,7 +74,8 @@ class C07UninstallTest extends ClusterTest {
             MreStatus.awaitAllReady(kubectl(), ns, READY_TIMEOUT);
         }
         assertThat(callsSince(uninstalledAt).stream().filter(c -> c.is("CreateMultiRegionEndpoint", null)))
-                .as("Create calls after the reinstall").isEmpty();
+                .as("Create calls after the reinstall")
+                .isEmpty();
     }
 
     @Test
@@ -70,23 +84,41 @@ class C07UninstallTest extends ClusterTest {
         // 1. objects that keep their endpoint (deletionPolicy: Retain) are switched to Delete
         for (JsonNode o : allObjects()) {
             if ("Retain".equals(o.path("spec").path("deletionPolicy").asText())) {
-                kubectl().ok("patch", "mre", o.path("metadata").path("name").asText(), "-n",
-                        o.path("metadata").path("namespace").asText(), "--type=merge", "-p", "{\"spec\":{\"deletionPolicy\":\"Delete\"}}");
+                kubectl()
+                        .ok(
+                                "patch",
+                                "mre",
+                                o.path("metadata").path("name").asText(),
+                                "-n",
+                                o.path("metadata").path("namespace").asText(),
+                                "--type=merge",
+                                "-p",
+                                "{\"spec\":{\"deletionPolicy\":\"Delete\"}}");
             }
         }
         // 2. every object deleted while the operator runs: it deletes the endpoints, then releases the finalizers
         kubectl().ok("delete", "mre", "--all", "--all-namespaces", "--wait=true", "--timeout=5m");
-        Conditions.await("no MultiRegionEndpoint left", Duration.ofMinutes(3), () -> allObjects().isEmpty(),
+        Conditions.await(
+                "no MultiRegionEndpoint left",
+                Duration.ofMinutes(3),
+                () -> allObjects().isEmpty(),
                 () -> allObjects().size() + " left");
         // 3. the release, then 4. the CRD
-        helm().run("uninstall", ClusterEnv.RELEASE, "-n", ClusterEnv.SYSTEM_NAMESPACE, "--wait", "--timeout", "3m").orThrow();
+        helm().run("uninstall", ClusterEnv.RELEASE, "-n", ClusterEnv.SYSTEM_NAMESPACE, "--wait", "--timeout", "3m")
+                .orThrow();
         kubectl().ok("delete", "crd", Harness.CRD_NAME, "--wait=true", "--timeout=2m");
 
         List<Emulator.Endpoint> left = new ArrayList<>(emulator().endpoints());
         assertThat(left).as("endpoints left in SES after the full removal").isEmpty();
         assertThat(kubectl().getJson("crd", Harness.CRD_NAME)).isEmpty();
-        Conditions.await("no operator pod left", Duration.ofMinutes(2), () -> operatorPods().isEmpty(), ClusterTest::describePods);
-        assertThat(kubectl().quiet("get", "clusterrole", ClusterEnv.RELEASE).ok()).as("the chart's ClusterRole").isFalse();
+        Conditions.await(
+                "no operator pod left",
+                Duration.ofMinutes(2),
+                () -> operatorPods().isEmpty(),
+                ClusterTest::describePods);
+        assertThat(kubectl().quiet("get", "clusterrole", ClusterEnv.RELEASE).ok())
+                .as("the chart's ClusterRole")
+                .isFalse();
     }
 
     private static List<JsonNode> allObjects() {

@@ -47,7 +47,8 @@ final class ClientCredentials {
         this.admin = admin;
         this.dir = Files.createDirectories(dir);
         // the cluster entry of the admin kubeconfig (server, CA), as kubectl resolves it
-        JsonNode view = Json.parse(admin.ok("config", "view", "--raw", "--minify", "--flatten", "-o", "json").stdout());
+        JsonNode view = Json.parse(admin.ok("config", "view", "--raw", "--minify", "--flatten", "-o", "json")
+                .stdout());
         this.cluster = Json.JSON.convertValue(view.path("clusters").path(0).path("cluster"), Map.class);
     }
 
@@ -56,8 +57,8 @@ final class ClientCredentials {
      * certificate for {@code user} from the cluster's signer kubernetes.io/kube-apiserver-client: a
      * CertificateSigningRequest, approved with {@code kubectl certificate approve}.
      */
-    KeyAndCert issue(String user, String algorithm, String form) throws GeneralSecurityException, IOException,
-            OperatorCreationException {
+    KeyAndCert issue(String user, String algorithm, String form)
+            throws GeneralSecurityException, IOException, OperatorCreationException {
         KeyPairGenerator gen = KeyPairGenerator.getInstance(algorithm);
         if (algorithm.equals("EC")) {
             gen.initialize(new ECGenParameterSpec("secp256r1"));
@@ -85,17 +86,25 @@ final class ClientCredentials {
         admin.ok("apply", "-f", manifest.toString());
         admin.ok("certificate", "approve", name);
         String[] cert = {""};
-        Conditions.await("CertificateSigningRequest " + name + " issued", Duration.ofSeconds(60), () -> {
-            cert[0] = admin.quiet("get", "csr", name, "-o", "jsonpath={.status.certificate}").stdout().trim();
-            return !cert[0].isEmpty();
-        }, () -> admin.quiet("get", "csr", name, "-o", "yaml").output());
+        Conditions.await(
+                "CertificateSigningRequest " + name + " issued",
+                Duration.ofSeconds(60),
+                () -> {
+                    cert[0] = admin.quiet("get", "csr", name, "-o", "jsonpath={.status.certificate}")
+                            .stdout()
+                            .trim();
+                    return !cert[0].isEmpty();
+                },
+                () -> admin.quiet("get", "csr", name, "-o", "yaml").output());
         admin.quiet("delete", "csr", name, "--ignore-not-found");
-        return new KeyAndCert(keyPem(pair, form), new String(Base64.getDecoder().decode(cert[0]), StandardCharsets.US_ASCII));
+        return new KeyAndCert(
+                keyPem(pair, form), new String(Base64.getDecoder().decode(cert[0]), StandardCharsets.US_ASCII));
     }
 
     /** A kubeconfig authenticating with a client certificate, inline (client-certificate-data / client-key-data). */
     Path withClientCertificate(String file, String user, KeyAndCert kc) throws IOException {
-        return write(file, user, Map.of("client-certificate-data", b64(kc.certPem()), "client-key-data", b64(kc.keyPem())));
+        return write(
+                file, user, Map.of("client-certificate-data", b64(kc.certPem()), "client-key-data", b64(kc.keyPem())));
     }
 
     /** A kubeconfig authenticating with a bearer token. */
@@ -122,8 +131,8 @@ final class ClientCredentials {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("clientCertificateData", kc.certPem());
         status.put("clientKeyData", kc.keyPem());
-        return Json.write(Map.of("apiVersion", "client.authentication.k8s.io/v1", "kind", "ExecCredential",
-                "status", status));
+        return Json.write(
+                Map.of("apiVersion", "client.authentication.k8s.io/v1", "kind", "ExecCredential", "status", status));
     }
 
     private Path write(String file, String user, Map<String, Object> credential) throws IOException {
@@ -145,11 +154,18 @@ final class ClientCredentials {
         PrivateKeyInfo info = PrivateKeyInfo.getInstance(pair.getPrivate().getEncoded());
         return switch (form) {
             case "PKCS8" -> pem("PRIVATE KEY", info.getEncoded());
-            case "PKCS1" -> pem("RSA PRIVATE KEY", info.parsePrivateKey().toASN1Primitive().getEncoded());
+            case "PKCS1" ->
+                pem("RSA PRIVATE KEY", info.parsePrivateKey().toASN1Primitive().getEncoded());
             case "SEC1" -> {
                 var inner = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
-                yield pem("EC PRIVATE KEY", new org.bouncycastle.asn1.sec.ECPrivateKey(256, inner.getKey(), null,
-                        info.getPrivateKeyAlgorithm().getParameters()).getEncoded());
+                yield pem(
+                        "EC PRIVATE KEY",
+                        new org.bouncycastle.asn1.sec.ECPrivateKey(
+                                        256,
+                                        inner.getKey(),
+                                        null,
+                                        info.getPrivateKeyAlgorithm().getParameters())
+                                .getEncoded());
             }
             default -> throw new IllegalArgumentException("key form " + form);
         };

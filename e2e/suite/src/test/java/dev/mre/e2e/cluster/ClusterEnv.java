@@ -39,12 +39,15 @@ public final class ClusterEnv {
     public static final String SYSTEM_NAMESPACE = "ses-mre-cluster";
     /** Where the suite's own objects live (the examples use their own namespace, mail). */
     public static final String NAMESPACE = "cluster-e2e";
+
     public static final String EXAMPLES_NAMESPACE = "mail";
     /** The Secret in the release namespace holding the pods' emulator secret key. */
     public static final String CREDENTIALS_SECRET = "emulator-credentials";
+
     public static final String POD_SECRET_KEY = "pod-emulator-secret";
     /** Each pod signs with access key "pod-<its IP>" (the chart's extraEnv, from the downward API). */
     public static final String POD_KEY_PREFIX = "pod-";
+
     public static final String CREATE_DELAY = "2s";
 
     private final Harness harness;
@@ -63,8 +66,11 @@ public final class ClusterEnv {
         this.node = cp.nodeEnv();
         if (local) {
             this.emulatorHost = require(node, "TESTENV_NODE_IP");
-            Path archive = Path.of(Params.str("cluster.image", Repo.root().resolve("operator/target/image/ses-mre-operator-"
-                    + appVersion() + ".tar").toString()));
+            Path archive = Path.of(Params.str(
+                    "cluster.image",
+                    Repo.root()
+                            .resolve("operator/target/image/ses-mre-operator-" + appVersion() + ".tar")
+                            .toString()));
             if (!Files.isRegularFile(archive)) {
                 throw new IllegalStateException("no image archive at " + archive + ": build it first with `make image "
                         + "IMAGE_BASE=debian` (or give -Dcluster.image=<archive>)");
@@ -73,15 +79,23 @@ public final class ClusterEnv {
             this.imageRepository = ref.substring(0, ref.lastIndexOf(':'));
             this.imageTag = ref.substring(ref.lastIndexOf(':') + 1);
             this.upgradeTag = imageTag + "-upgrade";
-            Progress.step("image: import " + archive.getFileName() + " (" + ref + ") into the node's containerd, also as "
-                    + imageRepository + ":" + upgradeTag, () -> {
-                cp.loadImage(archive);
-                ctr("images", "tag", "--force", normalized(ref), normalized(imageRepository + ":" + upgradeTag));
-            });
+            Progress.step(
+                    "image: import " + archive.getFileName() + " (" + ref + ") into the node's containerd, also as "
+                            + imageRepository + ":" + upgradeTag,
+                    () -> {
+                        cp.loadImage(archive);
+                        ctr(
+                                "images",
+                                "tag",
+                                "--force",
+                                normalized(ref),
+                                normalized(imageRepository + ":" + upgradeTag));
+                    });
         } else {
-            String image = Repo.env("E2E_IMAGE").orElseThrow(() -> new IllegalStateException(
-                    "E2E_IMAGE=<repository>:<tag> is needed with E2E_KUBECONFIG: the operator image, loaded into or "
-                            + "pullable by that cluster (make image; e.g. kind load image-archive <archive>)"));
+            String image = Repo.env("E2E_IMAGE")
+                    .orElseThrow(() -> new IllegalStateException(
+                            "E2E_IMAGE=<repository>:<tag> is needed with E2E_KUBECONFIG: the operator image, loaded into or "
+                                    + "pullable by that cluster (make image; e.g. kind load image-archive <archive>)"));
             int colon = image.lastIndexOf(':');
             if (colon <= image.lastIndexOf('/')) {
                 throw new IllegalStateException("E2E_IMAGE=" + image + ": give repository:tag");
@@ -89,24 +103,27 @@ public final class ClusterEnv {
             this.imageRepository = image.substring(0, colon);
             this.imageTag = image.substring(colon + 1);
             this.upgradeTag = Repo.env("E2E_IMAGE_UPGRADE_TAG").orElse(null);
-            this.emulatorHost = Repo.env("E2E_EMULATOR_HOST").orElseThrow(() -> new IllegalStateException(
-                    "E2E_EMULATOR_HOST=<address> is needed with E2E_KUBECONFIG: this machine's address as the cluster's "
-                            + "pods reach it (kind: the gateway of its docker network, e.g. 172.18.0.1); the SES "
-                            + "emulator binds it"));
+            this.emulatorHost = Repo.env("E2E_EMULATOR_HOST")
+                    .orElseThrow(() -> new IllegalStateException(
+                            "E2E_EMULATOR_HOST=<address> is needed with E2E_KUBECONFIG: this machine's address as the cluster's "
+                                    + "pods reach it (kind: the gateway of its docker network, e.g. 172.18.0.1); the SES "
+                                    + "emulator binds it"));
         }
     }
 
     static ClusterEnv start(Harness harness) throws IOException {
         ClusterEnv env = new ClusterEnv(harness);
         harness.applyCrds();
-        List<String> flags = new ArrayList<>(List.of("--host", env.emulatorHost, "--create-delay", CREATE_DELAY,
-                "--delete-delay", "2s", "--threads", "16"));
+        List<String> flags = new ArrayList<>(List.of(
+                "--host", env.emulatorHost, "--create-delay", CREATE_DELAY, "--delete-delay", "2s", "--threads", "16"));
         for (String ip : env.podAddresses()) {
-            flags.addAll(List.of("--credentials", POD_KEY_PREFIX + ip + ":" + POD_SECRET_KEY + ":" + Emulator.ACCOUNT_ID));
+            flags.addAll(
+                    List.of("--credentials", POD_KEY_PREFIX + ip + ":" + POD_SECRET_KEY + ":" + Emulator.ACCOUNT_ID));
         }
         env.emulator = harness.startEmulator("emulator", flags);
-        Progress.log("  emulator at %s (%d pod access keys, one per address of %s)", env.emulator.endpoint(),
-                env.podAddresses().size(), env.podCidr());
+        Progress.log(
+                "  emulator at %s (%d pod access keys, one per address of %s)",
+                env.emulator.endpoint(), env.podAddresses().size(), env.podCidr());
         return env;
     }
 
@@ -141,7 +158,9 @@ public final class ClusterEnv {
     }
 
     public String podCidr() {
-        return local ? require(node, "TESTENV_POD_CIDR") : Repo.env("E2E_POD_CIDR").orElse("10.244.0.0/24");
+        return local
+                ? require(node, "TESTENV_POD_CIDR")
+                : Repo.env("E2E_POD_CIDR").orElse("10.244.0.0/24");
     }
 
     /** The emulator access key the pod with this IP signs with. */
@@ -175,8 +194,15 @@ public final class ClusterEnv {
                     value: "%s$(POD_IP)"
                   - name: AWS_SECRET_ACCESS_KEY
                     valueFrom: {secretKeyRef: {name: %s, key: secret-access-key}}
-                """.formatted(imageRepository, tag, replicas, emulator.endpoint(), emulator.host(), emulator.port(),
-                POD_KEY_PREFIX, CREDENTIALS_SECRET);
+                """.formatted(
+                        imageRepository,
+                        tag,
+                        replicas,
+                        emulator.endpoint(),
+                        emulator.host(),
+                        emulator.port(),
+                        POD_KEY_PREFIX,
+                        CREDENTIALS_SECRET);
     }
 
     /** Writes {@link #values} into the work folder; returns the file. */
@@ -192,8 +218,8 @@ public final class ClusterEnv {
 
     /** {@code ctr} against the local node's containerd, namespace k8s.io (where the kubelet's images are). */
     public Cmd.Result ctr(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("ctr", "--address", require(node, "TESTENV_CONTAINERD_ADDRESS"),
-                "--namespace", "k8s.io"));
+        List<String> cmd = new ArrayList<>(
+                List.of("ctr", "--address", require(node, "TESTENV_CONTAINERD_ADDRESS"), "--namespace", "k8s.io"));
         cmd.addAll(List.of(args));
         Cmd.Result r = Cmd.of(cmd).timeout(Duration.ofMinutes(2)).run();
         Progress.command(r);
@@ -203,7 +229,8 @@ public final class ClusterEnv {
     /** The containerd name of an image reference (docker.io/library/ for a bare name, as the CRI resolves it). */
     static String normalized(String ref) {
         String first = ref.substring(0, Math.max(ref.indexOf('/'), 0));
-        boolean hasDomain = ref.contains("/") && (first.contains(".") || first.contains(":") || first.equals("localhost"));
+        boolean hasDomain =
+                ref.contains("/") && (first.contains(".") || first.contains(":") || first.equals("localhost"));
         return hasDomain ? ref : ref.contains("/") ? "docker.io/" + ref : "docker.io/library/" + ref;
     }
 
@@ -213,12 +240,16 @@ public final class ClusterEnv {
         String[] parts = cidr.split("/");
         int prefix = Integer.parseInt(parts[1]);
         if (prefix < 22) {
-            throw new IllegalStateException("pod range " + cidr + " is larger than a /22: give E2E_POD_CIDR, the range of "
-                    + "the node the operator's pods run on");
+            throw new IllegalStateException(
+                    "pod range " + cidr + " is larger than a /22: give E2E_POD_CIDR, the range of "
+                            + "the node the operator's pods run on");
         }
         try {
             byte[] base = InetAddress.getByName(parts[0]).getAddress();
-            long start = ((base[0] & 0xffL) << 24) | ((base[1] & 0xffL) << 16) | ((base[2] & 0xffL) << 8) | (base[3] & 0xffL);
+            long start = ((base[0] & 0xffL) << 24)
+                    | ((base[1] & 0xffL) << 16)
+                    | ((base[2] & 0xffL) << 8)
+                    | (base[3] & 0xffL);
             long size = 1L << (32 - prefix);
             List<String> out = new ArrayList<>();
             for (long a = start + 1; a < start + size - 1; a++) {
@@ -234,8 +265,10 @@ public final class ClusterEnv {
     static String appVersion() {
         try {
             return Files.readAllLines(Repo.root().resolve("helm/ses-mre-operator/Chart.yaml")).stream()
-                    .filter(l -> l.startsWith("appVersion:")).map(l -> l.substring("appVersion:".length()).trim()
-                            .replace("\"", "")).findFirst().orElseThrow();
+                    .filter(l -> l.startsWith("appVersion:"))
+                    .map(l -> l.substring("appVersion:".length()).trim().replace("\"", ""))
+                    .findFirst()
+                    .orElseThrow();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -243,9 +276,12 @@ public final class ClusterEnv {
 
     /** The repository:tag a Docker image archive names (its manifest.json's RepoTags). */
     static String repoTag(Path archive) {
-        Cmd.Result r = Cmd.of("tar", "-xOf", archive.toString(), "manifest.json").timeout(Duration.ofMinutes(1)).run();
+        Cmd.Result r = Cmd.of("tar", "-xOf", archive.toString(), "manifest.json")
+                .timeout(Duration.ofMinutes(1))
+                .run();
         if (!r.ok()) {
-            throw new IllegalStateException(archive + " has no manifest.json, not a Docker image archive: " + r.output());
+            throw new IllegalStateException(
+                    archive + " has no manifest.json, not a Docker image archive: " + r.output());
         }
         String ref = Json.parse(r.stdout()).path(0).path("RepoTags").path(0).asText();
         if (!ref.contains(":")) {

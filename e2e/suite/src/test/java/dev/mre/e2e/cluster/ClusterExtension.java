@@ -17,8 +17,13 @@ import java.nio.file.Path;
 public final class ClusterExtension extends SuiteExtension<ClusterEnv> {
 
     public ClusterExtension() {
-        super("cluster", Path.of(Params.str("cluster.work", Repo.root().resolve("e2e/suite/target/cluster").toString())),
-                "cluster, CRD, image, emulator", ControlPlane.Kind.NODE);
+        super(
+                "cluster",
+                Path.of(Params.str(
+                        "cluster.work",
+                        Repo.root().resolve("e2e/suite/target/cluster").toString())),
+                "cluster, CRD, image, emulator",
+                ControlPlane.Kind.NODE);
     }
 
     static ClusterEnv env() {
@@ -41,11 +46,27 @@ public final class ClusterExtension extends SuiteExtension<ClusterEnv> {
 
     /** The suite's release and its Secret, when left by this run or an aborted earlier one. */
     static void removeRelease(Harness h) {
-        if (h.helm().run("status", ClusterEnv.RELEASE, "-n", ClusterEnv.SYSTEM_NAMESPACE).ok()) {
-            h.helm().run("uninstall", ClusterEnv.RELEASE, "-n", ClusterEnv.SYSTEM_NAMESPACE, "--wait", "--timeout", "2m");
+        if (h.helm()
+                .run("status", ClusterEnv.RELEASE, "-n", ClusterEnv.SYSTEM_NAMESPACE)
+                .ok()) {
+            h.helm()
+                    .run(
+                            "uninstall",
+                            ClusterEnv.RELEASE,
+                            "-n",
+                            ClusterEnv.SYSTEM_NAMESPACE,
+                            "--wait",
+                            "--timeout",
+                            "2m");
         }
-        h.kubectl().quiet("delete", "secret", ClusterEnv.CREDENTIALS_SECRET, "-n", ClusterEnv.SYSTEM_NAMESPACE,
-                "--ignore-not-found");
+        h.kubectl()
+                .quiet(
+                        "delete",
+                        "secret",
+                        ClusterEnv.CREDENTIALS_SECRET,
+                        "-n",
+                        ClusterEnv.SYSTEM_NAMESPACE,
+                        "--ignore-not-found");
     }
 
     @Override
@@ -53,11 +74,20 @@ public final class ClusterExtension extends SuiteExtension<ClusterEnv> {
         var k = harness.kubectl();
         return harness.diagnostics(why)
                 + "\npods of " + ClusterEnv.SYSTEM_NAMESPACE + ":\n"
-                + k.quiet("get", "pods", "-n", ClusterEnv.SYSTEM_NAMESPACE, "-o", "wide").output()
+                + k.quiet("get", "pods", "-n", ClusterEnv.SYSTEM_NAMESPACE, "-o", "wide")
+                        .output()
                 + "\noperator pod logs (last 80 lines each):\n"
-                + k.quiet("logs", "-n", ClusterEnv.SYSTEM_NAMESPACE, "-l", "app.kubernetes.io/instance=" + ClusterEnv.RELEASE,
-                        "--tail=80", "--prefix").output()
+                + k.quiet(
+                                "logs",
+                                "-n",
+                                ClusterEnv.SYSTEM_NAMESPACE,
+                                "-l",
+                                "app.kubernetes.io/instance=" + ClusterEnv.RELEASE,
+                                "--tail=80",
+                                "--prefix")
+                        .output()
                 + "\nevents of " + ClusterEnv.SYSTEM_NAMESPACE + ":\n"
-                + k.quiet("get", "events", "-n", ClusterEnv.SYSTEM_NAMESPACE, "--sort-by=.lastTimestamp").output();
+                + k.quiet("get", "events", "-n", ClusterEnv.SYSTEM_NAMESPACE, "--sort-by=.lastTimestamp")
+                        .output();
     }
 }

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,22 +47,37 @@ class ClusterMemoryRun extends ClusterTest {
     @Test
     void memory_of_the_pod_with_n_objects() throws Exception {
         int n = Params.integer("cluster.bench.objects", 1000);
-        Path doc = Path.of(Params.str("cluster.bench.doc", harness().work().resolve("benchmarks.md").toString()));
+        Path doc = Path.of(Params.str(
+                "cluster.bench.doc", harness().work().resolve("benchmarks.md").toString()));
         String ns = harness().namespace("cluster-bench");
         emulator().settings(Map.of("quota", n + 100, "rateLimit", 10, "burst", 10, "createDelay", "3s"));
 
         kubectl().quiet("create", "namespace", ClusterEnv.SYSTEM_NAMESPACE);
-        kubectl().ok("label", "namespace", ClusterEnv.SYSTEM_NAMESPACE, "--overwrite",
-                "pod-security.kubernetes.io/enforce=restricted");
-        kubectl().quiet("create", "secret", "generic", ClusterEnv.CREDENTIALS_SECRET, "-n", ClusterEnv.SYSTEM_NAMESPACE,
-                "--from-literal=secret-access-key=" + ClusterEnv.POD_SECRET_KEY);
+        kubectl()
+                .ok(
+                        "label",
+                        "namespace",
+                        ClusterEnv.SYSTEM_NAMESPACE,
+                        "--overwrite",
+                        "pod-security.kubernetes.io/enforce=restricted");
+        kubectl()
+                .quiet(
+                        "create",
+                        "secret",
+                        "generic",
+                        ClusterEnv.CREDENTIALS_SECRET,
+                        "-n",
+                        ClusterEnv.SYSTEM_NAMESPACE,
+                        "--from-literal=secret-access-key=" + ClusterEnv.POD_SECRET_KEY);
         // the chart's defaults for resources and JVM flags: the values file sets neither
         helmRelease("install", 1, env().imageTag()).orThrow();
         JsonNode pod = awaitReadyPods(1, READY_TIMEOUT).get(0);
         awaitLeader(READY_TIMEOUT);
         JsonNode resources = pod.path("spec").path("containers").path(0).path("resources");
         String javaOptions = pod.path("spec").path("containers").path(0).path("env").findValuesAsText("value").stream()
-                .filter(v -> v.contains("MaxRAMPercentage")).findFirst().orElse("?");
+                .filter(v -> v.contains("MaxRAMPercentage"))
+                .findFirst()
+                .orElse("?");
 
         Sampler sampler = new Sampler(name(pod));
         ScheduledExecutorService every = Executors.newSingleThreadScheduledExecutor();
@@ -75,76 +89,135 @@ class ClusterMemoryRun extends ClusterTest {
             applied = Instant.now();
             apply(objects, "cluster-bench.yaml");
             AtomicLong ready = new AtomicLong();
-            Conditions.await(n + " objects Ready", Duration.ofSeconds(60 + n), Duration.ofSeconds(2), () -> {
-                ready.set(readyCount(ns));
-                return ready.get() == n;
-            }, () -> ready.get() + " of " + n + " Ready");
+            Conditions.await(
+                    n + " objects Ready",
+                    Duration.ofSeconds(60 + n),
+                    Duration.ofSeconds(2),
+                    () -> {
+                        ready.set(readyCount(ns));
+                        return ready.get() == n;
+                    },
+                    () -> ready.get() + " of " + n + " Ready");
             allReady = Duration.between(applied, Instant.now());
             Progress.timing(n + " objects Ready through the pod", allReady);
             Pacing.pause(Duration.ofSeconds(60), "memory after the last object is Ready: one quiet minute");
         } finally {
             every.shutdownNow();
         }
-        JsonNode after = kubectl().getJson("pod", name(pod), "-n", ClusterEnv.SYSTEM_NAMESPACE).orElseThrow();
-        JsonNode lastState = after.path("status").path("containerStatuses").path(0).path("lastState");
+        JsonNode after = kubectl()
+                .getJson("pod", name(pod), "-n", ClusterEnv.SYSTEM_NAMESPACE)
+                .orElseThrow();
+        JsonNode lastState =
+                after.path("status").path("containerStatuses").path(0).path("lastState");
         int restarts = restarts(after);
-        String heapMax = String.format("%.0f", OperatorProcess.metricSum(C03InstallTest.metrics(), "jvm_memory_max_bytes",
-                "area=\"heap\"") / MIB);
+        String heapMax = String.format(
+                "%.0f",
+                OperatorProcess.metricSum(C03InstallTest.metrics(), "jvm_memory_max_bytes", "area=\"heap\"") / MIB);
 
         StringBuilder body = new StringBuilder();
-        body.append("## The chart's pod with ").append(n).append(" objects (one-node cluster, ").append(LocalDate.now())
-                .append(", operator commit `").append(commit()).append("`)\n\n");
-        body.append("Setup: `make cluster-bench` (`ClusterMemoryRun`): `helm install` of the chart into the one-node cluster ")
-                .append("of e2e/testenv with its default resources (requests ").append(resources.path("requests").toString()
-                        .replace("\"", "")).append(", limits ").append(resources.path("limits").toString().replace("\"", ""))
-                .append(") and JVM flags (`JAVA_TOOL_OPTIONS=").append(javaOptions).append("`, max heap ")
-                .append(heapMax).append(" MiB from `/metrics`), image `").append(env().imageRepository()).append(':')
-                .append(env().imageTag()).append("` (built by `make image IMAGE_BASE=debian`), one replica; SES emulator ")
-                .append("limited to 10 calls/s (burst 10), provisioning 3 s; ").append(n).append(" objects applied at once ")
-                .append("(`kubectl apply -f`, one file), Ready polled every 2 s; then one quiet minute. Memory sampled every ")
+        body.append("## The chart's pod with ")
+                .append(n)
+                .append(" objects (one-node cluster, ")
+                .append(LocalDate.now())
+                .append(", operator commit `")
+                .append(commit())
+                .append("`)\n\n");
+        body.append(
+                        "Setup: `make cluster-bench` (`ClusterMemoryRun`): `helm install` of the chart into the one-node cluster ")
+                .append("of e2e/testenv with its default resources (requests ")
+                .append(resources.path("requests").toString().replace("\"", ""))
+                .append(", limits ")
+                .append(resources.path("limits").toString().replace("\"", ""))
+                .append(") and JVM flags (`JAVA_TOOL_OPTIONS=")
+                .append(javaOptions)
+                .append("`, max heap ")
+                .append(heapMax)
+                .append(" MiB from `/metrics`), image `")
+                .append(env().imageRepository())
+                .append(':')
+                .append(env().imageTag())
+                .append("` (built by `make image IMAGE_BASE=debian`), one replica; SES emulator ")
+                .append("limited to 10 calls/s (burst 10), provisioning 3 s; ")
+                .append(n)
+                .append(" objects applied at once ")
+                .append(
+                        "(`kubectl apply -f`, one file), Ready polled every 2 s; then one quiet minute. Memory sampled every ")
                 .append("2 s: the container's working set from the kubelet's `/stats/summary` (what eviction and ")
                 .append("`kubectl top` use: usage minus inactive file pages)")
-                .append(env().local() ? " and the container's memory cgroup (v1) on the node." : ".").append("\n\n");
+                .append(env().local() ? " and the container's memory cgroup (v1) on the node." : ".")
+                .append("\n\n");
         body.append("| figure | value |\n|---|---|\n");
-        body.append("| all ").append(n).append(" Ready after | ").append(allReady.toSeconds()).append(" s |\n");
-        body.append("| peak working set (kubelet, 2 s samples) | ").append(sampler.peakWorkingSet / MIB).append(" MiB of the ")
-                .append("512 MiB limit (").append(sampler.samples).append(" samples) |\n");
-        body.append("| working set after the quiet minute | ").append(sampler.lastWorkingSet / MIB).append(" MiB |\n");
+        body.append("| all ")
+                .append(n)
+                .append(" Ready after | ")
+                .append(allReady.toSeconds())
+                .append(" s |\n");
+        body.append("| peak working set (kubelet, 2 s samples) | ")
+                .append(sampler.peakWorkingSet / MIB)
+                .append(" MiB of the ")
+                .append("512 MiB limit (")
+                .append(sampler.samples)
+                .append(" samples) |\n");
+        body.append("| working set after the quiet minute | ")
+                .append(sampler.lastWorkingSet / MIB)
+                .append(" MiB |\n");
         if (sampler.peakRss > 0) { // containerd 1.6's CRI stats carry no RSS
             body.append("| peak RSS (kubelet) | ").append(sampler.peakRss / MIB).append(" MiB |\n");
         }
         if (env().local()) {
             body.append("| peak cgroup usage (`memory.max_usage_in_bytes`, includes page cache) | ")
-                    .append(sampler.cgroupMaxUsage / MIB).append(" MiB |\n");
-            body.append("| times the cgroup hit its limit (`memory.failcnt`) | ").append(sampler.failcnt).append(" |\n");
+                    .append(sampler.cgroupMaxUsage / MIB)
+                    .append(" MiB |\n");
+            body.append("| times the cgroup hit its limit (`memory.failcnt`) | ")
+                    .append(sampler.failcnt)
+                    .append(" |\n");
             body.append("| CPU throttled periods (`cpu.stat nr_throttled`; the chart sets no CPU limit) | ")
-                    .append(sampler.throttled).append(" |\n");
+                    .append(sampler.throttled)
+                    .append(" |\n");
         }
-        body.append("| OOM kills / restarts of the container | ").append(restarts).append(restarts == 0 ? ""
-                : " (last: " + lastState.path("terminated").path("reason").asText() + ")").append(" |\n\n");
-        body.append("The process-mode sections (`bench N=...`) measure the JVM alone (the jar's VmHWM, with the same heap ")
-                .append("size and GC, on the operator build their heading names); this is the container as the kubelet ")
+        body.append("| OOM kills / restarts of the container | ")
+                .append(restarts)
+                .append(
+                        restarts == 0
+                                ? ""
+                                : " (last: "
+                                        + lastState
+                                                .path("terminated")
+                                                .path("reason")
+                                                .asText() + ")")
+                .append(" |\n\n");
+        body.append(
+                        "The process-mode sections (`bench N=...`) measure the JVM alone (the jar's VmHWM, with the same heap ")
+                .append(
+                        "size and GC, on the operator build their heading names); this is the container as the kubelet ")
                 .append("accounts for it, with the operator of this build.\n");
         GeneratedDoc.writeSection(doc, "cluster memory N=" + n, body.toString(), "# Benchmarks\n");
         Progress.log("  written: %s (section \"cluster memory N=%d\")%n%s", doc, n, body);
-        assertThat(restarts).as("the container was never restarted (OOM-killed)").isZero();
+        assertThat(restarts)
+                .as("the container was never restarted (OOM-killed)")
+                .isZero();
     }
 
     private static String commit() {
-        Cmd.Result r = Cmd.of("git", "rev-parse", "--short", "HEAD").dir(harness().repo()).run();
+        Cmd.Result r = Cmd.of("git", "rev-parse", "--short", "HEAD")
+                .dir(harness().repo())
+                .run();
         return r.ok() ? r.stdout().trim() : "unknown";
     }
 
     private static long readyCount(String ns) {
-        return kubectl().getJson("mre", "-n", ns).map(l -> {
-            long c = 0;
-            for (JsonNode m : l.path("items")) {
-                if (dev.mre.e2e.harness.MreStatus.isReadyAtGeneration(m)) {
-                    c++;
-                }
-            }
-            return c;
-        }).orElse(0L);
+        return kubectl()
+                .getJson("mre", "-n", ns)
+                .map(l -> {
+                    long c = 0;
+                    for (JsonNode m : l.path("items")) {
+                        if (dev.mre.e2e.harness.MreStatus.isReadyAtGeneration(m)) {
+                            c++;
+                        }
+                    }
+                    return c;
+                })
+                .orElse(0L);
     }
 
     /** The container's memory as the kubelet and (local node) its cgroup report it; highest values kept. */
@@ -164,8 +237,10 @@ class ClusterMemoryRun extends ClusterTest {
 
         void sample() {
             try {
-                String node = kubectl().ok("get", "pod", pod, "-n", ClusterEnv.SYSTEM_NAMESPACE, "-o",
-                        "jsonpath={.spec.nodeName}").stdout().trim();
+                String node = kubectl()
+                        .ok("get", "pod", pod, "-n", ClusterEnv.SYSTEM_NAMESPACE, "-o", "jsonpath={.spec.nodeName}")
+                        .stdout()
+                        .trim();
                 Cmd.Result r = kubectl().quiet("get", "--raw", "/api/v1/nodes/" + node + "/proxy/stats/summary");
                 if (r.ok()) {
                     for (JsonNode p : Json.parse(r.stdout()).path("pods")) {
@@ -176,22 +251,37 @@ class ClusterMemoryRun extends ClusterTest {
                             long ws = c.path("memory").path("workingSetBytes").asLong();
                             lastWorkingSet = ws;
                             peakWorkingSet = Math.max(peakWorkingSet, ws);
-                            peakRss = Math.max(peakRss, c.path("memory").path("rssBytes").asLong());
+                            peakRss = Math.max(
+                                    peakRss, c.path("memory").path("rssBytes").asLong());
                             samples++;
                         }
                     }
                 }
                 if (env().local()) {
-                    String id = kubectl().ok("get", "pod", pod, "-n", ClusterEnv.SYSTEM_NAMESPACE, "-o",
-                            "jsonpath={.status.containerStatuses[0].containerID}").stdout().trim().replaceFirst("^containerd://", "");
+                    String id = kubectl()
+                            .ok(
+                                    "get",
+                                    "pod",
+                                    pod,
+                                    "-n",
+                                    ClusterEnv.SYSTEM_NAMESPACE,
+                                    "-o",
+                                    "jsonpath={.status.containerStatuses[0].containerID}")
+                            .stdout()
+                            .trim()
+                            .replaceFirst("^containerd://", "");
                     Optional<Path> mem = C06CrashTest.memoryCgroupOf(id);
                     if (mem.isPresent()) {
-                        cgroupMaxUsage = Math.max(cgroupMaxUsage, number(mem.get().resolve("memory.max_usage_in_bytes")));
+                        cgroupMaxUsage =
+                                Math.max(cgroupMaxUsage, number(mem.get().resolve("memory.max_usage_in_bytes")));
                         failcnt = Math.max(failcnt, number(mem.get().resolve("memory.failcnt")));
-                        Path cpu = Path.of(mem.get().toString().replace("/sys/fs/cgroup/memory/", "/sys/fs/cgroup/cpu/"));
+                        Path cpu =
+                                Path.of(mem.get().toString().replace("/sys/fs/cgroup/memory/", "/sys/fs/cgroup/cpu/"));
                         for (String line : Files.readAllLines(cpu.resolve("cpu.stat"))) {
                             if (line.startsWith("nr_throttled ")) {
-                                throttled = Math.max(throttled, Long.parseLong(line.substring(13).trim()));
+                                throttled = Math.max(
+                                        throttled,
+                                        Long.parseLong(line.substring(13).trim()));
                             }
                         }
                     }

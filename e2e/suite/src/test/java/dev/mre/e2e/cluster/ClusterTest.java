@@ -62,8 +62,15 @@ public abstract class ClusterTest {
      * [--set ...] --wait}: the operator as pods, as a user installs it.
      */
     protected static Cmd.Result helmRelease(String verb, int replicas, String tag, String... sets) {
-        List<String> args = new ArrayList<>(List.of(verb, ClusterEnv.RELEASE, Harness.CHART, "-n", ClusterEnv.SYSTEM_NAMESPACE,
-                "-f", env().valuesFile(verb + "-" + replicas + "-" + tag, replicas, tag).toString()));
+        List<String> args = new ArrayList<>(List.of(
+                verb,
+                ClusterEnv.RELEASE,
+                Harness.CHART,
+                "-n",
+                ClusterEnv.SYSTEM_NAMESPACE,
+                "-f",
+                env().valuesFile(verb + "-" + replicas + "-" + tag, replicas, tag)
+                        .toString()));
         for (String s : sets) {
             args.addAll(List.of("--set", s));
         }
@@ -74,8 +81,9 @@ public abstract class ClusterTest {
     /** The release's pods that are not being deleted. */
     protected static List<JsonNode> operatorPods() {
         List<JsonNode> pods = new ArrayList<>();
-        kubectl().getJson("pods", "-n", ClusterEnv.SYSTEM_NAMESPACE, "-l", SELECTOR).ifPresent(l -> l.path("items")
-                .forEach(p -> {
+        kubectl()
+                .getJson("pods", "-n", ClusterEnv.SYSTEM_NAMESPACE, "-l", SELECTOR)
+                .ifPresent(l -> l.path("items").forEach(p -> {
                     if (!p.path("metadata").has("deletionTimestamp")) {
                         pods.add(p);
                     }
@@ -109,33 +117,56 @@ public abstract class ClusterTest {
     }
 
     protected static String describePods() {
-        return operatorPods().stream().map(p -> name(p) + " " + p.path("status").path("phase").asText() + " ready="
-                + podReady(p) + " restarts=" + restarts(p) + " ip=" + podIp(p) + " image="
-                + p.path("spec").path("containers").path(0).path("image").asText()).collect(Collectors.joining("; "));
+        return operatorPods().stream()
+                .map(p -> name(p) + " " + p.path("status").path("phase").asText() + " ready="
+                        + podReady(p) + " restarts=" + restarts(p) + " ip=" + podIp(p) + " image="
+                        + p.path("spec")
+                                .path("containers")
+                                .path(0)
+                                .path("image")
+                                .asText())
+                .collect(Collectors.joining("; "));
     }
 
     /** Waits until exactly {@code n} pods of the release run and are Ready (none being deleted); returns them. */
     protected static List<JsonNode> awaitReadyPods(int n, Duration timeout) {
-        Conditions.await(n + " operator pod(s) Ready", timeout, Duration.ofSeconds(1), () -> {
-            List<JsonNode> pods = operatorPods();
-            return pods.size() == n && pods.stream().allMatch(ClusterTest::podReady);
-        }, ClusterTest::describePods);
+        Conditions.await(
+                n + " operator pod(s) Ready",
+                timeout,
+                Duration.ofSeconds(1),
+                () -> {
+                    List<JsonNode> pods = operatorPods();
+                    return pods.size() == n && pods.stream().allMatch(ClusterTest::podReady);
+                },
+                ClusterTest::describePods);
         return operatorPods();
     }
 
     /** The Lease's holder (a pod name), if any. */
     protected static Optional<String> leaseHolder() {
-        return kubectl().getJson("lease", Harness.LEASE_NAME, "-n", ClusterEnv.SYSTEM_NAMESPACE)
-                .map(l -> l.path("spec").path("holderIdentity").asText(null)).filter(s -> !s.isBlank());
+        return kubectl()
+                .getJson("lease", Harness.LEASE_NAME, "-n", ClusterEnv.SYSTEM_NAMESPACE)
+                .map(l -> l.path("spec").path("holderIdentity").asText(null))
+                .filter(s -> !s.isBlank());
     }
 
     /** Waits until the Lease is held by one of the release's running pods; returns that pod. */
     protected static JsonNode awaitLeader(Duration timeout) {
-        Conditions.await("the Lease " + Harness.LEASE_NAME + " held by a running operator pod", timeout, Duration.ofMillis(500),
-                () -> leaseHolder().flatMap(h -> operatorPods().stream().filter(p -> name(p).equals(h)).findFirst()).isPresent(),
+        Conditions.await(
+                "the Lease " + Harness.LEASE_NAME + " held by a running operator pod",
+                timeout,
+                Duration.ofMillis(500),
+                () -> leaseHolder()
+                        .flatMap(h -> operatorPods().stream()
+                                .filter(p -> name(p).equals(h))
+                                .findFirst())
+                        .isPresent(),
                 () -> "holder " + leaseHolder().orElse("(none)") + "; pods " + describePods());
         String holder = leaseHolder().orElseThrow();
-        return operatorPods().stream().filter(p -> name(p).equals(holder)).findFirst().orElseThrow();
+        return operatorPods().stream()
+                .filter(p -> name(p).equals(holder))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The emulator's calls since {@code t} (oldest first). */
@@ -146,13 +177,18 @@ public abstract class ClusterTest {
     /** Calls grouped by the access key that signed them. */
     protected static Map<String, List<Emulator.Call>> byAccessKey(List<Emulator.Call> calls) {
         Map<String, List<Emulator.Call>> by = new LinkedHashMap<>();
-        calls.forEach(c -> by.computeIfAbsent(c.accessKeyId(), k -> new ArrayList<>()).add(c));
+        calls.forEach(
+                c -> by.computeIfAbsent(c.accessKeyId(), k -> new ArrayList<>()).add(c));
         return by;
     }
 
     /** Applies the objects (one multi-document file); returns when kubectl has. */
     protected static void apply(List<Mre> objects, String fileName) {
-        kubectl().ok("apply", "-f", writeManifest(fileName, Mre.documents(objects)).toString());
+        kubectl()
+                .ok(
+                        "apply",
+                        "-f",
+                        writeManifest(fileName, Mre.documents(objects)).toString());
     }
 
     protected static Path writeManifest(String fileName, String yaml) {
@@ -174,9 +210,12 @@ public abstract class ClusterTest {
     /** Waits until one of the objects' endpoints is CREATING in SES: work is in flight. */
     protected static void awaitCreating(List<Mre> objects) {
         List<String> names = objects.stream().map(Mre::effectiveEndpointName).toList();
-        Conditions.await("an endpoint of " + names.get(0) + "... CREATING in SES", Duration.ofMinutes(2), Duration.ofMillis(100),
-                () -> emulator().endpoints().stream().anyMatch(e -> names.contains(e.endpointName())
-                        && "CREATING".equals(e.status())),
+        Conditions.await(
+                "an endpoint of " + names.get(0) + "... CREATING in SES",
+                Duration.ofMinutes(2),
+                Duration.ofMillis(100),
+                () -> emulator().endpoints().stream()
+                        .anyMatch(e -> names.contains(e.endpointName()) && "CREATING".equals(e.status())),
                 () -> emulator().endpoints().toString());
     }
 
@@ -185,9 +224,12 @@ public abstract class ClusterTest {
         List<Emulator.Call> log = emulator().calls();
         for (Mre m : objects) {
             String n = m.effectiveEndpointName();
-            assertThat(emulator().endpointsNamed(n)).as("endpoints named %s in SES", n).hasSize(1);
+            assertThat(emulator().endpointsNamed(n))
+                    .as("endpoints named %s in SES", n)
+                    .hasSize(1);
             assertThat(log.stream().filter(c -> c.is("CreateMultiRegionEndpoint", "200") && n.equals(c.endpointName())))
-                    .as("successful CreateMultiRegionEndpoint calls for %s", n).hasSize(1);
+                    .as("successful CreateMultiRegionEndpoint calls for %s", n)
+                    .hasSize(1);
         }
         Progress.log("  ✓ %d objects: one endpoint and one successful Create each", objects.size());
     }

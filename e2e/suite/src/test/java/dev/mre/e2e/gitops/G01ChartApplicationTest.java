@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mre.e2e.gitops.support.ArgoCd;
 import dev.mre.e2e.gitops.support.GitOpsExtension;
 import dev.mre.e2e.gitops.support.GitOpsTest;
-import dev.mre.e2e.harness.MreStatus;
 import dev.mre.e2e.harness.Harness;
+import dev.mre.e2e.harness.MreStatus;
 import dev.mre.e2e.harness.Progress;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +42,8 @@ class G01ChartApplicationTest extends GitOpsTest {
         List<String> crds = GitOpsExtension.chartCrds();
         assertThat(crds).as("the chart's crds/").contains(Harness.CRD_NAME);
         for (String crd : crds) {
-            assertThat(kubectl().getJson("crd", crd)).as("a fresh control plane: %s does not exist before the sync", crd)
+            assertThat(kubectl().getJson("crd", crd))
+                    .as("a fresh control plane: %s does not exist before the sync", crd)
                     .isEmpty();
         }
         git().write(OBJECTS_PATH + "/objects.yaml", """
@@ -92,37 +93,65 @@ class G01ChartApplicationTest extends GitOpsTest {
                   syncPolicy:
                     automated: {prune: true}
                     syncOptions: [CreateNamespace=true]
-                """.formatted(APP, git().url(), git().branch(), GitOpsExtension.CLUSTER_ID, git().url(),
-                git().branch(), OBJECTS_PATH, SYSTEM_NAMESPACE));
+                """.formatted(
+                        APP,
+                        git().url(),
+                        git().branch(),
+                        GitOpsExtension.CLUSTER_ID,
+                        git().url(),
+                        git().branch(),
+                        OBJECTS_PATH,
+                        SYSTEM_NAMESPACE));
 
         long t0 = System.nanoTime();
-        JsonNode app = awaitApp(APP, "the first automated sync finished", SYNC_TIMEOUT.multipliedBy(2),
+        JsonNode app = awaitApp(
+                APP,
+                "the first automated sync finished",
+                SYNC_TIMEOUT.multipliedBy(2),
                 a -> List.of("Succeeded", "Failed", "Error").contains(ArgoCd.operationPhase(a)));
         Progress.timing("chart Application: first sync finished", Duration.ofNanos(System.nanoTime() - t0));
-        assertThat(ArgoCd.operationPhase(app)).as("the first sync: %s", ArgoCd.describe(app)).isEqualTo("Succeeded");
-        assertThat(app.path("status").path("history")).as("exactly one sync so far").hasSize(1);
+        assertThat(ArgoCd.operationPhase(app))
+                .as("the first sync: %s", ArgoCd.describe(app))
+                .isEqualTo("Succeeded");
+        assertThat(app.path("status").path("history"))
+                .as("exactly one sync so far")
+                .hasSize(1);
         assertThat(app.path("status").path("operationState").path("retryCount").asInt(0))
-                .as("the sync succeeded at its first attempt (no retry after a failed apply)").isZero();
-        assertThat(app.path("status").path("operationState").path("syncResult").path("revisions").toString())
+                .as("the sync succeeded at its first attempt (no retry after a failed apply)")
+                .isZero();
+        assertThat(app.path("status")
+                        .path("operationState")
+                        .path("syncResult")
+                        .path("revisions")
+                        .toString())
                 .contains(revision);
 
         for (String crd : crds) {
-            JsonNode crdResult = ArgoCd.syncResult(app, "CustomResourceDefinition", null, crd).orElseThrow(
-                    () -> new AssertionError("the chart's CRD " + crd + " is not in the sync's results: " + ArgoCd.describe(app)));
-            assertThat(crdResult.path("status").asText()).as("CRD: %s", crdResult).isEqualTo("Synced");
+            JsonNode crdResult = ArgoCd.syncResult(app, "CustomResourceDefinition", null, crd)
+                    .orElseThrow(() -> new AssertionError(
+                            "the chart's CRD " + crd + " is not in the sync's results: " + ArgoCd.describe(app)));
+            assertThat(crdResult.path("status").asText())
+                    .as("CRD: %s", crdResult)
+                    .isEqualTo("Synced");
             assertThat(ArgoCd.resource(app, "CustomResourceDefinition", "", crd))
-                    .as("%s is one of the Application's resources", crd).isPresent();
+                    .as("%s is one of the Application's resources", crd)
+                    .isPresent();
         }
         JsonNode objectResult = ArgoCd.syncResult(app, "MultiRegionEndpoint", OBJECTS_NAMESPACE, OBJECT)
                 .orElseThrow(() -> new AssertionError("the wave-1 object is not in the sync's results"));
-        assertThat(objectResult.path("status").asText()).as("object: %s", objectResult).isEqualTo("Synced");
-        assertThat(ArgoCd.syncResult(app, "ServiceAccount", SYSTEM_NAMESPACE, serviceAccountOf(app))).isPresent();
+        assertThat(objectResult.path("status").asText())
+                .as("object: %s", objectResult)
+                .isEqualTo("Synced");
+        assertThat(ArgoCd.syncResult(app, "ServiceAccount", SYSTEM_NAMESPACE, serviceAccountOf(app)))
+                .isPresent();
 
         // both exist now, and the CRD was created first (the object could not have been created without it)
         JsonNode crd = kubectl().getJson("crd", Harness.CRD_NAME).orElseThrow();
         JsonNode object = mre(OBJECTS_NAMESPACE, OBJECT).orElseThrow();
-        Instant crdCreated = Instant.parse(crd.path("metadata").path("creationTimestamp").asText());
-        Instant objectCreated = Instant.parse(object.path("metadata").path("creationTimestamp").asText());
+        Instant crdCreated =
+                Instant.parse(crd.path("metadata").path("creationTimestamp").asText());
+        Instant objectCreated =
+                Instant.parse(object.path("metadata").path("creationTimestamp").asText());
         assertThat(crdCreated).as("CRD created no later than the object").isBeforeOrEqualTo(objectCreated);
     }
 
@@ -134,19 +163,32 @@ class G01ChartApplicationTest extends GitOpsTest {
         String sa = serviceAccountOf(app);
         suite().startOperator(APP, SYSTEM_NAMESPACE, sa);
 
-        awaitMre(OBJECTS_NAMESPACE, OBJECT, "Ready at its generation", Duration.ofMinutes(2), MreStatus::isReadyAtGeneration);
+        awaitMre(
+                OBJECTS_NAMESPACE,
+                OBJECT,
+                "Ready at its generation",
+                Duration.ofMinutes(2),
+                MreStatus::isReadyAtGeneration);
         JsonNode healthy = awaitSyncedAndHealthy(APP, null, SYNC_TIMEOUT);
-        assertThat(ArgoCd.resource(healthy, "MultiRegionEndpoint", OBJECTS_NAMESPACE, OBJECT).orElseThrow()
-                .path("health").path("status").asText()).isEqualTo("Healthy");
+        assertThat(ArgoCd.resource(healthy, "MultiRegionEndpoint", OBJECTS_NAMESPACE, OBJECT)
+                        .orElseThrow()
+                        .path("health")
+                        .path("status")
+                        .asText())
+                .isEqualTo("Healthy");
         assertThat(sesStatus("us-east-1", OBJECT)).isEqualTo("READY");
-        assertThat(healthy.path("status").path("history")).as("still the one sync").hasSize(1);
+        assertThat(healthy.path("status").path("history"))
+                .as("still the one sync")
+                .hasSize(1);
     }
 
     /** The one ServiceAccount the sync created (the operator's identity). */
     static String serviceAccountOf(JsonNode app) {
         List<String> names = new ArrayList<>();
-        for (JsonNode r : app.path("status").path("operationState").path("syncResult").path("resources")) {
-            if ("ServiceAccount".equals(r.path("kind").asText()) && SYSTEM_NAMESPACE.equals(r.path("namespace").asText())) {
+        for (JsonNode r :
+                app.path("status").path("operationState").path("syncResult").path("resources")) {
+            if ("ServiceAccount".equals(r.path("kind").asText())
+                    && SYSTEM_NAMESPACE.equals(r.path("namespace").asText())) {
                 names.add(r.path("name").asText());
             }
         }

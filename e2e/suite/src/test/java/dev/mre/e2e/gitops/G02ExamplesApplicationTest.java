@@ -56,34 +56,48 @@ class G02ExamplesApplicationTest extends GitOpsTest {
         AtomicReference<String> last = new AtomicReference<>("-");
         // at one moment: SES says CREATING for every example, the operator reports it, and ArgoCD shows the synced
         // revision, every object Progressing with the message of its Reconciling condition, the Application Progressing
-        await("Synced at " + revision.substring(0, 12) + ", Progressing with the operator's message while SES says CREATING",
-                CREATE_DELAY.plus(GitOpsExtension.RESYNC), () -> {
+        await(
+                "Synced at " + revision.substring(0, 12)
+                        + ", Progressing with the operator's message while SES says CREATING",
+                CREATE_DELAY.plus(GitOpsExtension.RESYNC),
+                () -> {
                     JsonNode app = argocd().application(EXAMPLES_APP).orElse(null);
                     if (app == null) {
                         return false;
                     }
                     last.set(ArgoCd.describe(app));
-                    if (!ArgoCd.syncStatus(app).equals("Synced") || !ArgoCd.syncedRevision(app).equals(revision)
+                    if (!ArgoCd.syncStatus(app).equals("Synced")
+                            || !ArgoCd.syncedRevision(app).equals(revision)
                             || !ArgoCd.healthStatus(app).equals("Progressing")) {
                         return false;
                     }
                     for (var e : EXAMPLES.entrySet()) {
                         JsonNode m = mre(EXAMPLES_NAMESPACE, e.getKey()).orElse(null);
-                        if (m == null || !"CREATING".equals(m.path("status").path("endpointStatus").asText())
+                        if (m == null
+                                || !"CREATING"
+                                        .equals(m.path("status")
+                                                .path("endpointStatus")
+                                                .asText())
                                 || !"CREATING".equals(sesStatus(e.getValue()[0], e.getValue()[1]))) {
                             return false;
                         }
-                        String reconciling = trueConditionMessage(m, "Reconciling").orElse(null);
+                        String reconciling =
+                                trueConditionMessage(m, "Reconciling").orElse(null);
                         JsonNode health = ArgoCd.resource(app, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, e.getKey())
-                                .map(r -> r.path("health")).orElse(null);
-                        if (reconciling == null || health == null || !"Progressing".equals(health.path("status").asText())
+                                .map(r -> r.path("health"))
+                                .orElse(null);
+                        if (reconciling == null
+                                || health == null
+                                || !"Progressing".equals(health.path("status").asText())
                                 || !reconciling.equals(health.path("message").asText())) {
                             return false;
                         }
                     }
                     return true;
-                }, last::get);
-        Progress.timing("examples Application: Synced and Progressing with the operator's message",
+                },
+                last::get);
+        Progress.timing(
+                "examples Application: Synced and Progressing with the operator's message",
                 Duration.ofNanos(System.nanoTime() - t0));
     }
 
@@ -96,31 +110,50 @@ class G02ExamplesApplicationTest extends GitOpsTest {
         Progress.timing("examples Application: Healthy", Duration.ofNanos(System.nanoTime() - t0));
         for (var e : EXAMPLES.entrySet()) {
             JsonNode m = mre(EXAMPLES_NAMESPACE, e.getKey()).orElseThrow();
-            assertThat(MreStatus.isReadyAtGeneration(m)).as("%s: %s", e.getKey(), describeMre(Optional.of(m))).isTrue();
-            assertThat(sesStatus(e.getValue()[0], e.getValue()[1])).as(e.getKey()).isEqualTo("READY");
-            assertThat(ArgoCd.resource(app, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, e.getKey()).orElseThrow()
-                    .path("health").path("status").asText()).as(e.getKey()).isEqualTo("Healthy");
+            assertThat(MreStatus.isReadyAtGeneration(m))
+                    .as("%s: %s", e.getKey(), describeMre(Optional.of(m)))
+                    .isTrue();
+            assertThat(sesStatus(e.getValue()[0], e.getValue()[1]))
+                    .as(e.getKey())
+                    .isEqualTo("READY");
+            assertThat(ArgoCd.resource(app, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, e.getKey())
+                            .orElseThrow()
+                            .path("health")
+                            .path("status")
+                            .asText())
+                    .as(e.getKey())
+                    .isEqualTo("Healthy");
             String ready = trueConditionMessage(m, "Ready").orElseThrow();
-            awaitApp(EXAMPLES_APP, e.getKey() + " Healthy with the Ready condition's message \"" + ready + "\"", SYNC_TIMEOUT,
+            awaitApp(
+                    EXAMPLES_APP,
+                    e.getKey() + " Healthy with the Ready condition's message \"" + ready + "\"",
+                    SYNC_TIMEOUT,
                     a -> ArgoCd.resource(a, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, e.getKey())
-                            .map(r -> ready.equals(r.path("health").path("message").asText())).orElse(false));
+                            .map(r -> ready.equals(
+                                    r.path("health").path("message").asText()))
+                            .orElse(false));
         }
         emulator().settings(Map.of("createDelay", "2s"));
     }
 
     @Test
     @Order(3)
-    @DisplayName("stays Synced and Healthy over three resync periods with the operator's status and finalizers, no re-sync")
+    @DisplayName(
+            "stays Synced and Healthy over three resync periods with the operator's status and finalizers, no re-sync")
     void staysSyncedOverResyncs() {
         for (String name : EXAMPLES.keySet()) {
             JsonNode m = mre(EXAMPLES_NAMESPACE, name).orElseThrow();
-            assertThat(m.path("metadata").path("finalizers").toString()).as("%s carries the operator's finalizer", name)
+            assertThat(m.path("metadata").path("finalizers").toString())
+                    .as("%s carries the operator's finalizer", name)
                     .contains(FINALIZER);
-            assertThat(m.path("status").path("conditions")).as("%s has the operator's status", name).isNotEmpty();
+            assertThat(m.path("status").path("conditions"))
+                    .as("%s has the operator's status", name)
+                    .isNotEmpty();
         }
         JsonNode before = argocd().requireApplication(EXAMPLES_APP);
         int syncs = before.path("status").path("history").size();
-        String finishedAt = before.path("status").path("operationState").path("finishedAt").asText();
+        String finishedAt =
+                before.path("status").path("operationState").path("finishedAt").asText();
         Set<String> reconciliations = new HashSet<>();
         reconciliations.add(ArgoCd.reconciledAt(before));
         AtomicReference<String> last = new AtomicReference<>(ArgoCd.describe(before));
@@ -128,24 +161,37 @@ class G02ExamplesApplicationTest extends GitOpsTest {
         try {
             // reconciledAt changes with every comparison of Git and the cluster: each resync period, at least
             Awaitility.await("three more comparisons of Git and the cluster")
-                    .atMost(GitOpsExtension.RESYNC.multipliedBy(8)).pollInterval(Duration.ofMillis(500))
+                    .atMost(GitOpsExtension.RESYNC.multipliedBy(8))
+                    .pollInterval(Duration.ofMillis(500))
                     .failFast("the Application left Synced/Healthy or synced again", () -> {
                         JsonNode app = argocd().requireApplication(EXAMPLES_APP);
                         last.set(ArgoCd.describe(app));
                         reconciliations.add(ArgoCd.reconciledAt(app));
-                        return !ArgoCd.syncStatus(app).equals("Synced") || !ArgoCd.healthStatus(app).equals("Healthy")
+                        return !ArgoCd.syncStatus(app).equals("Synced")
+                                || !ArgoCd.healthStatus(app).equals("Healthy")
                                 || app.path("status").path("history").size() != syncs
-                                || !app.path("status").path("operationState").path("finishedAt").asText().equals(finishedAt);
+                                || !app.path("status")
+                                        .path("operationState")
+                                        .path("finishedAt")
+                                        .asText()
+                                        .equals(finishedAt);
                     })
                     .until(() -> reconciliations.size() >= 4);
         } catch (ConditionTimeoutException | TerminalFailureException e) {
-            throw new AssertionError(e.getMessage() + "; comparisons seen " + reconciliations + "; last state: " + last.get(), e);
+            throw new AssertionError(
+                    e.getMessage() + "; comparisons seen " + reconciliations + "; last state: " + last.get(), e);
         }
-        Progress.timing("examples Application: Synced and Healthy over 3 comparisons", Duration.ofNanos(System.nanoTime() - t0));
+        Progress.timing(
+                "examples Application: Synced and Healthy over 3 comparisons",
+                Duration.ofNanos(System.nanoTime() - t0));
         JsonNode after = argocd().requireApplication(EXAMPLES_APP);
         for (String name : EXAMPLES.keySet()) {
-            assertThat(ArgoCd.resource(after, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, name).orElseThrow()
-                    .path("status").asText()).as("%s in sync", name).isEqualTo("Synced");
+            assertThat(ArgoCd.resource(after, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, name)
+                            .orElseThrow()
+                            .path("status")
+                            .asText())
+                    .as("%s in sync", name)
+                    .isEqualTo("Synced");
         }
     }
 

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mre.e2e.gitops.support.ArgoCd;
 import dev.mre.e2e.gitops.support.GitOpsTest;
-import dev.mre.e2e.harness.MreStatus;
 import dev.mre.e2e.harness.Emulator;
 import dev.mre.e2e.harness.Mre;
+import dev.mre.e2e.harness.MreStatus;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -36,50 +36,73 @@ class G04DegradedTest extends GitOpsTest {
 
     @Test
     @Order(1)
-    @DisplayName("a name owned by another object and an endpoint SES reports FAILED: Degraded with each Stalled message")
+    @DisplayName(
+            "a name owned by another object and an endpoint SES reports FAILED: Degraded with each Stalled message")
     void stalledObjectsAreDegraded() throws Exception {
         requireOperator();
         // the emulator's switch for "SES ends this endpoint FAILED", by name
         emulator().settings(Map.of("failProvisioningNames", "^" + FAILED + "$"));
         Emulator.Endpoint globalMail = sesEndpoint("us-east-1", "global-mail").orElseThrow();
         // names an endpoint that examples/global-mail.yaml already owns (same name, same region)
-        git().write(CONFLICT_FILE, Mre.of(EXAMPLES_NAMESPACE, CONFLICT).endpointName("global-mail").region("us-east-1").yaml());
+        git().write(
+                        CONFLICT_FILE,
+                        Mre.of(EXAMPLES_NAMESPACE, CONFLICT)
+                                .endpointName("global-mail")
+                                .region("us-east-1")
+                                .yaml());
         git().write(FAILED_FILE, Mre.of(EXAMPLES_NAMESPACE, FAILED).yaml());
         String revision = git().commitAndPush("two objects the operator reports Stalled");
 
         Map<String, String> reasons = Map.of(CONFLICT, "EndpointNameConflict", FAILED, "ProvisioningFailed");
         Map<String, String> stalledMessages = new HashMap<>();
         AtomicReference<String> last = new AtomicReference<>("-");
-        await("Application Degraded, each object Degraded with its Stalled condition's message", SYNC_TIMEOUT.multipliedBy(2), () -> {
-            JsonNode app = argocd().application(EXAMPLES_APP).orElse(null);
-            if (app == null) {
-                return false;
-            }
-            StringBuilder state = new StringBuilder(ArgoCd.describe(app));
-            boolean all = ArgoCd.syncedRevision(app).equals(revision) && ArgoCd.healthStatus(app).equals("Degraded");
-            for (var e : reasons.entrySet()) {
-                Optional<JsonNode> m = mre(EXAMPLES_NAMESPACE, e.getKey());
-                state.append("\n  mre ").append(e.getKey()).append(": ").append(describeMre(m));
-                Optional<JsonNode> stalled = m.flatMap(x -> MreStatus.condition(x, "Stalled"))
-                        .filter(c -> "True".equals(c.path("status").asText()) && e.getValue().equals(c.path("reason").asText()));
-                Optional<JsonNode> health = ArgoCd.resource(app, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, e.getKey())
-                        .map(r -> r.path("health"));
-                if (stalled.isEmpty() || health.isEmpty() || !"Degraded".equals(health.get().path("status").asText())
-                        || !stalled.get().path("message").asText().equals(health.get().path("message").asText())) {
-                    all = false;
-                } else {
-                    stalledMessages.put(e.getKey(), stalled.get().path("message").asText());
-                }
-            }
-            last.set(state.toString());
-            return all;
-        }, last::get);
+        await(
+                "Application Degraded, each object Degraded with its Stalled condition's message",
+                SYNC_TIMEOUT.multipliedBy(2),
+                () -> {
+                    JsonNode app = argocd().application(EXAMPLES_APP).orElse(null);
+                    if (app == null) {
+                        return false;
+                    }
+                    StringBuilder state = new StringBuilder(ArgoCd.describe(app));
+                    boolean all = ArgoCd.syncedRevision(app).equals(revision)
+                            && ArgoCd.healthStatus(app).equals("Degraded");
+                    for (var e : reasons.entrySet()) {
+                        Optional<JsonNode> m = mre(EXAMPLES_NAMESPACE, e.getKey());
+                        state.append("\n  mre ").append(e.getKey()).append(": ").append(describeMre(m));
+                        Optional<JsonNode> stalled = m.flatMap(x -> MreStatus.condition(x, "Stalled"))
+                                .filter(c -> "True".equals(c.path("status").asText())
+                                        && e.getValue().equals(c.path("reason").asText()));
+                        Optional<JsonNode> health = ArgoCd.resource(
+                                        app, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, e.getKey())
+                                .map(r -> r.path("health"));
+                        if (stalled.isEmpty()
+                                || health.isEmpty()
+                                || !"Degraded"
+                                        .equals(health.get().path("status").asText())
+                                || !stalled.get()
+                                        .path("message")
+                                        .asText()
+                                        .equals(health.get().path("message").asText())) {
+                            all = false;
+                        } else {
+                            stalledMessages.put(
+                                    e.getKey(), stalled.get().path("message").asText());
+                        }
+                    }
+                    last.set(state.toString());
+                    return all;
+                },
+                last::get);
         assertThat(stalledMessages.get(CONFLICT)).contains("global-mail");
         assertThat(stalledMessages.get(FAILED)).contains("FAILED");
         assertThat(sesStatus("us-east-1", FAILED)).isIn("FAILED", "DELETING", "CREATING");
-        assertThat(sesEndpoint("us-east-1", "global-mail")).as("the owner's endpoint is untouched").contains(globalMail);
+        assertThat(sesEndpoint("us-east-1", "global-mail"))
+                .as("the owner's endpoint is untouched")
+                .contains(globalMail);
         JsonNode app = argocd().requireApplication(EXAMPLES_APP);
-        assertThat(ArgoCd.syncStatus(app)).as("Git and the cluster agree: the problem is in SES, not in the sync")
+        assertThat(ArgoCd.syncStatus(app))
+                .as("Git and the cluster agree: the problem is in SES, not in the sync")
                 .isEqualTo("Synced");
     }
 
@@ -94,10 +117,14 @@ class G04DegradedTest extends GitOpsTest {
         for (String name : List.of(CONFLICT, FAILED)) {
             awaitGone(EXAMPLES_NAMESPACE, name, SYNC_TIMEOUT.multipliedBy(2));
         }
-        await("SES has no " + FAILED + " endpoint", Duration.ofMinutes(1),
-                () -> emulator().endpointsNamed(FAILED).isEmpty(), () -> String.valueOf(emulator().endpointsNamed(FAILED)));
+        await(
+                "SES has no " + FAILED + " endpoint",
+                Duration.ofMinutes(1),
+                () -> emulator().endpointsNamed(FAILED).isEmpty(),
+                () -> String.valueOf(emulator().endpointsNamed(FAILED)));
         awaitSyncedAndHealthy(EXAMPLES_APP, revision, SYNC_TIMEOUT);
-        assertThat(sesEndpoint("us-east-1", "global-mail")).as("deleting the conflicting object left the owner's endpoint")
+        assertThat(sesEndpoint("us-east-1", "global-mail"))
+                .as("deleting the conflicting object left the owner's endpoint")
                 .contains(globalMail);
         emulator().settings(Map.of("failProvisioningNames", ""));
     }

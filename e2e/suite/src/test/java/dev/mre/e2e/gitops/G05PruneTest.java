@@ -33,7 +33,8 @@ class G05PruneTest extends GitOpsTest {
 
     @Test
     @Order(1)
-    @DisplayName("pruned: held by the finalizer while SES says DELETING, then gone, no endpoint left, Synced and Healthy")
+    @DisplayName(
+            "pruned: held by the finalizer while SES says DELETING, then gone, no endpoint left, Synced and Healthy")
     void pruneWaitsForSes() throws Exception {
         requireOperator();
         String region = "us-east-1";
@@ -47,30 +48,54 @@ class G05PruneTest extends GitOpsTest {
         // at one moment: the object deleted but held by the operator's finalizer, SES deleting the endpoint, and
         // ArgoCD showing the object Progressing (gitops-engine answers "Pending deletion" for any object with a
         // deletionTimestamp, before a health script runs)
-        await("ArgoCD deleted transactional; its finalizer holds it (Progressing) while SES says DELETING", SYNC_TIMEOUT, () -> {
-            Optional<JsonNode> m = mre(EXAMPLES_NAMESPACE, "transactional");
-            Optional<JsonNode> health = argocd().application(EXAMPLES_APP)
-                    .flatMap(a -> ArgoCd.resource(a, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, "transactional"))
-                    .map(r -> r.path("health"));
-            last.set(describeMre(m) + "; SES " + sesStatus(region, "transactional") + "; ArgoCD health " + health.orElse(null));
-            return m.isPresent() && m.get().path("metadata").has("deletionTimestamp")
-                    && m.get().path("metadata").path("finalizers").toString().contains(FINALIZER)
-                    && "DELETING".equals(sesStatus(region, "transactional"))
-                    && health.map(h -> "Progressing".equals(h.path("status").asText())
-                            && "Pending deletion".equals(h.path("message").asText())).orElse(false);
-        }, last::get);
-        awaitApp(EXAMPLES_APP, "the sync of " + revision.substring(0, 12) + " recorded transactional as Pruned", SYNC_TIMEOUT,
+        await(
+                "ArgoCD deleted transactional; its finalizer holds it (Progressing) while SES says DELETING",
+                SYNC_TIMEOUT,
+                () -> {
+                    Optional<JsonNode> m = mre(EXAMPLES_NAMESPACE, "transactional");
+                    Optional<JsonNode> health = argocd().application(EXAMPLES_APP)
+                            .flatMap(
+                                    a -> ArgoCd.resource(a, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, "transactional"))
+                            .map(r -> r.path("health"));
+                    last.set(describeMre(m) + "; SES " + sesStatus(region, "transactional") + "; ArgoCD health "
+                            + health.orElse(null));
+                    return m.isPresent()
+                            && m.get().path("metadata").has("deletionTimestamp")
+                            && m.get()
+                                    .path("metadata")
+                                    .path("finalizers")
+                                    .toString()
+                                    .contains(FINALIZER)
+                            && "DELETING".equals(sesStatus(region, "transactional"))
+                            && health.map(h -> "Progressing"
+                                                    .equals(h.path("status").asText())
+                                            && "Pending deletion"
+                                                    .equals(h.path("message").asText()))
+                                    .orElse(false);
+                },
+                last::get);
+        awaitApp(
+                EXAMPLES_APP,
+                "the sync of " + revision.substring(0, 12) + " recorded transactional as Pruned",
+                SYNC_TIMEOUT,
                 a -> ArgoCd.operationRevision(a).equals(revision)
                         && ArgoCd.syncResult(a, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, "transactional")
-                                .map(r -> "Pruned".equals(r.path("status").asText())).orElse(false));
+                                .map(r -> "Pruned".equals(r.path("status").asText()))
+                                .orElse(false));
 
-        await("transactional gone once SES deleted the endpoint", DELETE_DELAY.plus(SYNC_TIMEOUT),
+        await(
+                "transactional gone once SES deleted the endpoint",
+                DELETE_DELAY.plus(SYNC_TIMEOUT),
                 () -> mre(EXAMPLES_NAMESPACE, "transactional").isEmpty(),
-                () -> describeMre(mre(EXAMPLES_NAMESPACE, "transactional")) + "; SES " + sesStatus(region, "transactional"));
+                () -> describeMre(mre(EXAMPLES_NAMESPACE, "transactional")) + "; SES "
+                        + sesStatus(region, "transactional"));
         Progress.timing("prune: object gone after the commit", Duration.ofNanos(System.nanoTime() - t0));
-        assertThat(emulator().endpointsNamed("transactional")).as("no endpoint left in SES").isEmpty();
+        assertThat(emulator().endpointsNamed("transactional"))
+                .as("no endpoint left in SES")
+                .isEmpty();
         JsonNode done = awaitSyncedAndHealthy(EXAMPLES_APP, revision, SYNC_TIMEOUT);
-        assertThat(ArgoCd.resource(done, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, "transactional")).isEmpty();
+        assertThat(ArgoCd.resource(done, "MultiRegionEndpoint", EXAMPLES_NAMESPACE, "transactional"))
+                .isEmpty();
         emulator().settings(Map.of("deleteDelay", "2s"));
     }
 
@@ -79,19 +104,22 @@ class G05PruneTest extends GitOpsTest {
     @DisplayName("pruned with deletionPolicy: Retain: the object goes, the endpoint stays, no Delete call")
     void pruneWithRetainKeepsTheEndpoint() throws Exception {
         requireOperator();
-        Emulator.Endpoint retained = sesEndpoint("eu-west-1", "marketing-global").orElseThrow();
+        Emulator.Endpoint retained =
+                sesEndpoint("eu-west-1", "marketing-global").orElseThrow();
         assertThat(retained.status()).isEqualTo("READY");
         git().delete("examples/retained.yaml");
         String revision = git().commitAndPush("remove marketing (examples/retained.yaml, deletionPolicy: Retain)");
 
         awaitGone(EXAMPLES_NAMESPACE, "marketing", SYNC_TIMEOUT.multipliedBy(2));
         awaitSyncedAndHealthy(EXAMPLES_APP, revision, SYNC_TIMEOUT);
-        assertThat(sesEndpoint("eu-west-1", "marketing-global")).as("the retained endpoint is still in SES")
+        assertThat(sesEndpoint("eu-west-1", "marketing-global"))
+                .as("the retained endpoint is still in SES")
                 .hasValueSatisfying(e -> {
                     assertThat(e.status()).isEqualTo("READY");
                     assertThat(e.endpointId()).isEqualTo(retained.endpointId());
                 });
-        assertThat(mutatingCalls("marketing-global")).as("the operator never asked SES to delete it")
+        assertThat(mutatingCalls("marketing-global"))
+                .as("the operator never asked SES to delete it")
                 .noneMatch(c -> c.operation().startsWith("Delete"));
     }
 }

@@ -117,11 +117,15 @@ public final class Cmd {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 p.waitFor(10, TimeUnit.SECONDS);
-                throw new AssertionError("timed out after " + timeout + ": " + String.join(" ", command)
-                        + "\n" + out.getNow("") + err.getNow(""));
+                throw new AssertionError("timed out after " + timeout + ": " + String.join(" ", command) + "\n"
+                        + out.getNow("") + err.getNow(""));
             }
-            return new Result(List.copyOf(command), p.exitValue(), out.get(30, TimeUnit.SECONDS),
-                    err.get(30, TimeUnit.SECONDS), Duration.ofNanos(System.nanoTime() - t0));
+            return new Result(
+                    List.copyOf(command),
+                    p.exitValue(),
+                    out.get(30, TimeUnit.SECONDS),
+                    err.get(30, TimeUnit.SECONDS),
+                    Duration.ofNanos(System.nanoTime() - t0));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();

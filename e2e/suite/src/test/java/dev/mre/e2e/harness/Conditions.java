@@ -25,21 +25,29 @@ public final class Conditions {
     }
 
     /** As {@link #await(String, Duration, Callable, Supplier)} with the given poll interval. */
-    public static void await(String what, Duration timeout, Duration pollInterval, Callable<Boolean> condition,
-                             Supplier<String> lastState) {
+    public static void await(
+            String what,
+            Duration timeout,
+            Duration pollInterval,
+            Callable<Boolean> condition,
+            Supplier<String> lastState) {
         long t0 = System.nanoTime();
         try {
             factory(what, timeout, pollInterval, lastState).until(condition);
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last state: "
-                    + describe(lastState), e);
+            throw new AssertionError(
+                    "timed out after " + timeout + " waiting for " + what + "; last state: " + describe(lastState), e);
         }
         Progress.log("  ✓ %s (after %.1f s)", what, (System.nanoTime() - t0) / 1e9);
     }
 
     /** Like await, but answers false on timeout instead of failing: for measurements that record a miss. */
-    public static boolean within(String what, Duration timeout, Duration pollInterval, Callable<Boolean> condition,
-                                 Supplier<String> lastState) {
+    public static boolean within(
+            String what,
+            Duration timeout,
+            Duration pollInterval,
+            Callable<Boolean> condition,
+            Supplier<String> lastState) {
         try {
             factory(what, timeout, pollInterval, lastState).until(condition);
             return true;
@@ -56,19 +64,29 @@ public final class Conditions {
     public static boolean awaitQuiet(String what, Supplier<Long> value, Duration quiet, Duration atMost) {
         long[] last = {value.get()};
         long[] since = {System.nanoTime()};
-        return within(what, atMost, Duration.ofMillis(250), () -> {
-            long v = value.get();
-            if (v != last[0]) {
-                last[0] = v;
-                since[0] = System.nanoTime();
-            }
-            return System.nanoTime() - since[0] >= quiet.toNanos();
-        }, () -> "still changing, last value " + last[0]);
+        return within(
+                what,
+                atMost,
+                Duration.ofMillis(250),
+                () -> {
+                    long v = value.get();
+                    if (v != last[0]) {
+                        last[0] = v;
+                        since[0] = System.nanoTime();
+                    }
+                    return System.nanoTime() - since[0] >= quiet.toNanos();
+                },
+                () -> "still changing, last value " + last[0]);
     }
 
-    private static ConditionFactory factory(String what, Duration timeout, Duration pollInterval, Supplier<String> lastState) {
-        return Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(pollInterval)
-                .ignoreExceptions().conditionEvaluationListener(progress(what, lastState));
+    private static ConditionFactory factory(
+            String what, Duration timeout, Duration pollInterval, Supplier<String> lastState) {
+        return Awaitility.await(what)
+                .atMost(timeout)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(pollInterval)
+                .ignoreExceptions()
+                .conditionEvaluationListener(progress(what, lastState));
     }
 
     private static ConditionEvaluationListener<Object> progress(String what, Supplier<String> lastState) {

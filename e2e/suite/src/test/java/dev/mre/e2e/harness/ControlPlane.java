@@ -23,14 +23,21 @@ import java.util.Map;
  */
 public final class ControlPlane implements AutoCloseable {
 
-    public enum Origin { STARTED, REUSED, EXTERNAL }
+    public enum Origin {
+        STARTED,
+        REUSED,
+        EXTERNAL
+    }
 
     /**
      * What e2e/testenv runs: {@link #APISERVER} etcd + kube-apiserver ({@code testenv.sh up}, TESTENV_WORK_DIR,
      * default .work/testenv-&lt;suite&gt;); {@link #NODE} the one-node cluster ({@code testenv.sh node-up}, root,
      * TESTENV_NODE_WORK_DIR, default .work/cluster, where {@code make cluster-up} starts it).
      */
-    public enum Kind { APISERVER, NODE }
+    public enum Kind {
+        APISERVER,
+        NODE
+    }
 
     private static final String READY_LINE = "testenv ready: KUBECONFIG=";
     private static final String NODE_READY_LINE = "KUBECONFIG=";
@@ -63,36 +70,58 @@ public final class ControlPlane implements AutoCloseable {
      * TESTENV_NODE_WORK_DIR, else {@code defaultWork}.
      */
     public static ControlPlane open(Path repo, Path defaultWork, Kind kind) {
-        Path toolsDir = Path.of(testenv(repo, null, Duration.ofSeconds(30), "tools-dir").orThrow().stdout().trim());
+        Path toolsDir = Path.of(testenv(repo, null, Duration.ofSeconds(30), "tools-dir")
+                .orThrow()
+                .stdout()
+                .trim());
         var external = Repo.env("E2E_KUBECONFIG");
         if (external.isPresent()) {
             Path kc = Path.of(external.get()).toAbsolutePath();
             if (!Files.isReadable(kc)) {
                 throw new IllegalStateException("E2E_KUBECONFIG=" + kc + " is not a readable kubeconfig file");
             }
-            Progress.log("control plane: the cluster of E2E_KUBECONFIG=%s (external: never started, stopped or restarted here)", kc);
+            Progress.log(
+                    "control plane: the cluster of E2E_KUBECONFIG=%s (external: never started, stopped or restarted here)",
+                    kc);
             return new ControlPlane(repo, kind, Origin.EXTERNAL, null, kc, toolsDir);
         }
         boolean node = kind == Kind.NODE;
-        Path work = Repo.env(node ? "TESTENV_NODE_WORK_DIR" : "TESTENV_WORK_DIR").map(Path::of).orElse(defaultWork)
-                .toAbsolutePath().normalize();
+        Path work = Repo.env(node ? "TESTENV_NODE_WORK_DIR" : "TESTENV_WORK_DIR")
+                .map(Path::of)
+                .orElse(defaultWork)
+                .toAbsolutePath()
+                .normalize();
         String up = node ? "node-up" : "up";
-        return Progress.value("control plane: e2e/testenv/testenv.sh " + up + " (" + (node ? "TESTENV_NODE_WORK_DIR="
-                : "TESTENV_WORK_DIR=") + work + ")", () -> {
-            boolean running = testenv(repo, work, Duration.ofSeconds(60), node ? "node-status" : "status").ok();
-            Cmd.Result r = testenv(repo, work, Duration.ofMinutes(40), up).orThrow();
-            String ready = node ? NODE_READY_LINE : READY_LINE;
-            String line = r.stdout().lines().filter(l -> l.startsWith(ready)).reduce((a, b) -> b)
-                    .orElseThrow(() -> new IllegalStateException("no '" + ready + "' line in: " + r.output()));
-            ControlPlane cp = new ControlPlane(repo, kind, running ? Origin.REUSED : Origin.STARTED, work,
-                    Path.of(line.substring(ready.length()).trim()), toolsDir);
-            if (!running) {
-                cp.startedPid = cp.runnerPid();
-            }
-            Progress.log("  %s; admin kubeconfig %s", running ? "already running: reused, left running"
-                    : "started here: stopped at the end", cp.adminKubeconfig);
-            return cp;
-        });
+        return Progress.value(
+                "control plane: e2e/testenv/testenv.sh " + up + " ("
+                        + (node ? "TESTENV_NODE_WORK_DIR=" : "TESTENV_WORK_DIR=") + work + ")",
+                () -> {
+                    boolean running = testenv(repo, work, Duration.ofSeconds(60), node ? "node-status" : "status")
+                            .ok();
+                    Cmd.Result r =
+                            testenv(repo, work, Duration.ofMinutes(40), up).orThrow();
+                    String ready = node ? NODE_READY_LINE : READY_LINE;
+                    String line = r.stdout()
+                            .lines()
+                            .filter(l -> l.startsWith(ready))
+                            .reduce((a, b) -> b)
+                            .orElseThrow(() -> new IllegalStateException("no '" + ready + "' line in: " + r.output()));
+                    ControlPlane cp = new ControlPlane(
+                            repo,
+                            kind,
+                            running ? Origin.REUSED : Origin.STARTED,
+                            work,
+                            Path.of(line.substring(ready.length()).trim()),
+                            toolsDir);
+                    if (!running) {
+                        cp.startedPid = cp.runnerPid();
+                    }
+                    Progress.log(
+                            "  %s; admin kubeconfig %s",
+                            running ? "already running: reused, left running" : "started here: stopped at the end",
+                            cp.adminKubeconfig);
+                    return cp;
+                });
     }
 
     public Origin origin() {
@@ -132,7 +161,8 @@ public final class ControlPlane implements AutoCloseable {
             throw new IllegalStateException("images are loaded into the local one-node cluster only; on an external "
                     + "cluster load or push the image yourself");
         }
-        testenv(repo, testenvWork, Duration.ofMinutes(10), "node-load-image", archive.toString()).orThrow();
+        testenv(repo, testenvWork, Duration.ofMinutes(10), "node-load-image", archive.toString())
+                .orThrow();
     }
 
     /** A kubeconfig with cluster-admin rights (testenv: a client certificate in system:masters). */
@@ -153,7 +183,8 @@ public final class ControlPlane implements AutoCloseable {
     /** {@code testenv.sh restart-apiserver}: kube-apiserver stops and starts again (etcd, port and certs kept). */
     public Duration restartApiserver() {
         if (!canRestartApiserver()) {
-            throw new IllegalStateException("cannot restart the kube-apiserver of an external cluster (E2E_KUBECONFIG)");
+            throw new IllegalStateException(
+                    "cannot restart the kube-apiserver of an external cluster (E2E_KUBECONFIG)");
         }
         long t0 = System.nanoTime();
         testenv(repo, testenvWork, Duration.ofMinutes(3), "restart-apiserver").orThrow();
@@ -162,7 +193,10 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Waits until {@code kubectl get --raw /readyz} answers ok: what the next suite needs after a restart. */
     public void awaitHealthy(Kubectl admin, Duration timeout) {
-        Conditions.await("kube-apiserver /readyz ok", timeout, Duration.ofMillis(500),
+        Conditions.await(
+                "kube-apiserver /readyz ok",
+                timeout,
+                Duration.ofMillis(500),
                 () -> admin.quiet("get", "--raw", "/readyz").ok(),
                 () -> admin.quiet("get", "--raw", "/readyz").output());
     }
@@ -191,8 +225,9 @@ public final class ControlPlane implements AutoCloseable {
         closed = true;
         String pid = runnerPid();
         if (startedPid == null || !startedPid.equals(pid)) {
-            Progress.log("  control plane in %s is not the one started here (pid %s, ours %s): left alone", testenvWork,
-                    pid, startedPid);
+            Progress.log(
+                    "  control plane in %s is not the one started here (pid %s, ours %s): left alone",
+                    testenvWork, pid, startedPid);
             return;
         }
         try {

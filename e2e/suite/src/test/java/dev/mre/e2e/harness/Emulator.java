@@ -34,13 +34,21 @@ public final class Emulator implements AutoCloseable {
 
     /** The access key and secret the emulator accepts when started without --credentials, account 123456789012. */
     public static final String ACCESS_KEY = "AKIDEMULATOR";
+
     public static final String SECRET_KEY = "emulator-secret";
     public static final String ACCOUNT_ID = "123456789012";
 
     /** An endpoint as {@code GET /_emulator/state} shows it. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Endpoint(String accountId, String region, String endpointName, String endpointId, String status,
-                           List<String> regions, Map<String, String> tags, String arn) {
+    public record Endpoint(
+            String accountId,
+            String region,
+            String endpointName,
+            String endpointId,
+            String status,
+            List<String> regions,
+            Map<String, String> tags,
+            String arn) {
 
         public String secondaryRegion() {
             return regions == null || regions.size() < 2 ? null : regions.get(1);
@@ -49,9 +57,18 @@ public final class Emulator implements AutoCloseable {
 
     /** One entry of {@code GET /_emulator/calls?log=true}. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Call(String time, String operation, String region, String accountId, String endpointName,
-                       String accessKeyId, String outcome, int httpStatus, String requestId, String principalArn,
-                       String roleArn) {
+    public record Call(
+            String time,
+            String operation,
+            String region,
+            String accountId,
+            String endpointName,
+            String accessKeyId,
+            String outcome,
+            int httpStatus,
+            String requestId,
+            String principalArn,
+            String roleArn) {
 
         public Instant instant() {
             return Instant.parse(time);
@@ -66,7 +83,9 @@ public final class Emulator implements AutoCloseable {
     public record Counters(long total, Map<String, Map<String, Long>> byOperation) {
 
         public long count(String op) {
-            return byOperation.getOrDefault(op, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+            return byOperation.getOrDefault(op, Map.of()).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
         }
 
         public long count(String op, String outcome) {
@@ -74,7 +93,9 @@ public final class Emulator implements AutoCloseable {
         }
 
         public long outcome(String outcome) {
-            return byOperation.values().stream().mapToLong(m -> m.getOrDefault(outcome, 0L)).sum();
+            return byOperation.values().stream()
+                    .mapToLong(m -> m.getOrDefault(outcome, 0L))
+                    .sum();
         }
 
         public Map<String, Long> byOutcome() {
@@ -85,8 +106,11 @@ public final class Emulator implements AutoCloseable {
 
         /** Answers that were not a fault: everything but 429, 500 and dropped connections (a NotFound answers too). */
         public long answered() {
-            return total - outcome("TooManyRequestsException") - outcome("InternalServiceErrorException")
-                    - outcome("ConnectionDropped") - outcome("ResponseDropped");
+            return total
+                    - outcome("TooManyRequestsException")
+                    - outcome("InternalServiceErrorException")
+                    - outcome("ConnectionDropped")
+                    - outcome("ResponseDropped");
         }
 
         /** this minus an earlier snapshot. */
@@ -104,8 +128,10 @@ public final class Emulator implements AutoCloseable {
 
     /** How many calls the emulator keeps in its log (older ones drop out). */
     public static final int LOG_LIMIT = 10_000;
+
     private static final Pattern LISTENING = Pattern.compile("listening on (http://([\\d.]+):(\\d+))");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Process process;
     private final Path log;
@@ -119,25 +145,35 @@ public final class Emulator implements AutoCloseable {
 
     /** Starts {@code java -jar <jar> --port 0 <flags>} and waits for its "listening on" line and its health. */
     public static Emulator start(Path jar, Path log, List<String> flags) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(OperatorProcess.javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-jar", Repo.requireJar(jar).toString(), "--port", "0"));
+        List<String> cmd = new ArrayList<>(List.of(
+                OperatorProcess.javaBinary(),
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                Repo.requireJar(jar).toString(),
+                "--port",
+                "0"));
         cmd.addAll(flags);
         Files.createDirectories(log.getParent());
         // the log is appended to across restarts: only what this process writes counts
         long from = Files.exists(log) ? Files.size(log) : 0;
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
         Progress.log("  $ %s  → pid %d, log %s", String.join(" ", cmd), p.pid(), log);
         AtomicReference<String> url = new AtomicReference<>();
         try {
-            org.awaitility.Awaitility.await("the SES emulator's 'listening on' line").atMost(Duration.ofSeconds(60))
-                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+            org.awaitility.Awaitility.await("the SES emulator's 'listening on' line")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(50))
                     .failFast("the SES emulator exited", () -> !p.isAlive())
                     .until(() -> {
                         byte[] all = Files.readAllBytes(log);
-                        Matcher m = LISTENING.matcher(new String(all, (int) from, all.length - (int) from,
-                                java.nio.charset.StandardCharsets.UTF_8));
+                        Matcher m = LISTENING.matcher(new String(
+                                all, (int) from, all.length - (int) from, java.nio.charset.StandardCharsets.UTF_8));
                         if (m.find()) {
                             url.set(m.group(1));
                         }
@@ -145,8 +181,8 @@ public final class Emulator implements AutoCloseable {
                     });
         } catch (RuntimeException | AssertionError e) {
             Processes.stop(p, Duration.ofSeconds(5));
-            throw new IllegalStateException("SES emulator did not start (" + e.getMessage() + "):\n"
-                    + Processes.tail(log, 40), e);
+            throw new IllegalStateException(
+                    "SES emulator did not start (" + e.getMessage() + "):\n" + Processes.tail(log, 40), e);
         }
         Emulator emu = new Emulator(p, log, URI.create(url.get()));
         emu.health();
@@ -196,7 +232,9 @@ public final class Emulator implements AutoCloseable {
     }
 
     public Optional<Endpoint> endpoint(String region, String name) {
-        return endpoints().stream().filter(e -> e.region().equals(region) && e.endpointName().equals(name)).findFirst();
+        return endpoints().stream()
+                .filter(e -> e.region().equals(region) && e.endpointName().equals(name))
+                .findFirst();
     }
 
     public List<Endpoint> endpointsNamed(String name) {
@@ -215,7 +253,9 @@ public final class Emulator implements AutoCloseable {
         Map<String, Map<String, Long>> by = new TreeMap<>();
         n.path("byOperation").fields().forEachRemaining(op -> {
             Map<String, Long> o = new TreeMap<>();
-            op.getValue().fields().forEachRemaining(x -> o.put(x.getKey(), x.getValue().asLong()));
+            op.getValue()
+                    .fields()
+                    .forEachRemaining(x -> o.put(x.getKey(), x.getValue().asLong()));
             by.put(op.getKey(), o);
         });
         return new Counters(n.path("total").asLong(), by);
@@ -254,19 +294,25 @@ public final class Emulator implements AutoCloseable {
         private String lastRequestId;
 
         private CallRecorder(Duration every) {
-            poller.scheduleWithFixedDelay(() -> {
-                try {
-                    fetch();
-                } catch (RuntimeException | AssertionError e) {
-                    Progress.log("  (call log fetch failed: %s)", e.getMessage());
-                }
-            }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+            poller.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            fetch();
+                        } catch (RuntimeException | AssertionError e) {
+                            Progress.log("  (call log fetch failed: %s)", e.getMessage());
+                        }
+                    },
+                    every.toMillis(),
+                    every.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
 
         /** Fetches the emulator's log now and merges it. */
         public synchronized void fetch() {
             List<Call> batch = calls();
-            if (lastRequestId != null && batch.size() >= LOG_LIMIT && !merged.isEmpty()
+            if (lastRequestId != null
+                    && batch.size() >= LOG_LIMIT
+                    && !merged.isEmpty()
                     && batch.stream().noneMatch(c -> lastRequestId.equals(c.requestId()))) {
                 gap = true;
             }
@@ -309,7 +355,8 @@ public final class Emulator implements AutoCloseable {
     }
 
     private JsonNode post(String path, String body) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
@@ -318,8 +365,8 @@ public final class Emulator implements AutoCloseable {
         try {
             HttpResponse<String> resp = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
             if (resp.statusCode() / 100 != 2) {
-                throw new AssertionError("emulator " + req.method() + " " + req.uri() + " answered "
-                        + resp.statusCode() + ": " + resp.body());
+                throw new AssertionError("emulator " + req.method() + " " + req.uri() + " answered " + resp.statusCode()
+                        + ": " + resp.body());
             }
             return resp.body().isBlank() ? Json.JSON.createObjectNode() : Json.parse(resp.body());
         } catch (IOException e) {

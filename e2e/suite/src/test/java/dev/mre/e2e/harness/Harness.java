@@ -40,8 +40,8 @@ public final class Harness implements AutoCloseable {
     public static final String LEASE_NAME = "ses-mre-operator-leader";
 
     /** The chart's ServiceAccount and RBAC as installed for an operator run outside the cluster, and its token kubeconfig. */
-    public record OperatorIdentity(String release, String namespace, String serviceAccount, Path kubeconfig,
-                                   Kubectl kubectl) {
+    public record OperatorIdentity(
+            String release, String namespace, String serviceAccount, Path kubeconfig, Kubectl kubectl) {
 
         /** {@code system:serviceaccount:<namespace>:<name>}, what {@code kubectl auth can-i --as} takes. */
         public String username() {
@@ -92,11 +92,17 @@ public final class Harness implements AutoCloseable {
                     Files.deleteIfExists(f);
                 }
             }
-            h.controlPlane = ControlPlane.open(h.repo, h.repo.resolve(kind == ControlPlane.Kind.NODE ? ".work/cluster"
-                    : ".work/testenv-" + suite), kind);
-            h.kubectl = new Kubectl(Kubectl.binary(h.controlPlane.toolsDir()), h.controlPlane.adminKubeconfig(), h.repo);
-            h.helm = new Helm(Helm.binary(h.controlPlane.toolsDir(), h.controlPlane::buildTools),
-                    h.controlPlane.adminKubeconfig(), h.repo, h.work.resolve("helm-home"));
+            h.controlPlane = ControlPlane.open(
+                    h.repo,
+                    h.repo.resolve(kind == ControlPlane.Kind.NODE ? ".work/cluster" : ".work/testenv-" + suite),
+                    kind);
+            h.kubectl =
+                    new Kubectl(Kubectl.binary(h.controlPlane.toolsDir()), h.controlPlane.adminKubeconfig(), h.repo);
+            h.helm = new Helm(
+                    Helm.binary(h.controlPlane.toolsDir(), h.controlPlane::buildTools),
+                    h.controlPlane.adminKubeconfig(),
+                    h.repo,
+                    h.work.resolve("helm-home"));
             h.kubectl.ok("version");
             return h;
         } catch (IOException e) {
@@ -152,29 +158,42 @@ public final class Harness implements AutoCloseable {
      * release left over from an aborted run is uninstalled first), then a token kubeconfig for that ServiceAccount
      * valid for {@code tokenDuration}. Uninstalled by {@link #close()} when the control plane outlives the suite.
      */
-    public OperatorIdentity installOperatorRbac(String release, String namespace, String tokenDuration, String... extraSets) {
-        return Progress.value("RBAC: helm install " + release + " " + CHART + " -n " + namespace
-                + " (deployment.enabled=false" + (extraSets.length == 0 ? "" : ", " + String.join(", ", extraSets))
-                + ") + a token kubeconfig for its ServiceAccount", () -> {
-            if (helm.run("status", release, "-n", namespace).ok()) {
-                helm.run("uninstall", release, "-n", namespace, "--wait").orThrow();
-            }
-            List<String> args = new ArrayList<>(List.of("install", release, CHART, "-n", namespace, "--create-namespace",
-                    "--set", "deployment.enabled=false"));
-            for (String s : extraSets) {
-                args.addAll(List.of("--set", s));
-            }
-            args.addAll(List.of("--wait", "--timeout", "2m"));
-            helm.run(args.toArray(String[]::new)).orThrow();
-            String sa = helm.serviceAccountOf(release, namespace);
-            Path kc = TokenKubeconfig.write(kubectl, sa, namespace, tokenDuration, work.resolve(release + ".kubeconfig"));
-            OperatorIdentity id = new OperatorIdentity(release, namespace, sa, kc, kubectl.withKubeconfig(kc));
-            synchronized (this) {
-                releases.add(id);
-            }
-            Progress.log("  operator identity: %s (kubeconfig %s)", id.username(), kc);
-            return id;
-        });
+    public OperatorIdentity installOperatorRbac(
+            String release, String namespace, String tokenDuration, String... extraSets) {
+        return Progress.value(
+                "RBAC: helm install " + release + " " + CHART + " -n " + namespace
+                        + " (deployment.enabled=false"
+                        + (extraSets.length == 0 ? "" : ", " + String.join(", ", extraSets))
+                        + ") + a token kubeconfig for its ServiceAccount",
+                () -> {
+                    if (helm.run("status", release, "-n", namespace).ok()) {
+                        helm.run("uninstall", release, "-n", namespace, "--wait")
+                                .orThrow();
+                    }
+                    List<String> args = new ArrayList<>(List.of(
+                            "install",
+                            release,
+                            CHART,
+                            "-n",
+                            namespace,
+                            "--create-namespace",
+                            "--set",
+                            "deployment.enabled=false"));
+                    for (String s : extraSets) {
+                        args.addAll(List.of("--set", s));
+                    }
+                    args.addAll(List.of("--wait", "--timeout", "2m"));
+                    helm.run(args.toArray(String[]::new)).orThrow();
+                    String sa = helm.serviceAccountOf(release, namespace);
+                    Path kc = TokenKubeconfig.write(
+                            kubectl, sa, namespace, tokenDuration, work.resolve(release + ".kubeconfig"));
+                    OperatorIdentity id = new OperatorIdentity(release, namespace, sa, kc, kubectl.withKubeconfig(kc));
+                    synchronized (this) {
+                        releases.add(id);
+                    }
+                    Progress.log("  operator identity: %s (kubeconfig %s)", id.username(), kc);
+                    return id;
+                });
     }
 
     /** Starts the SES emulator jar ({@code --port 0} + {@code flags}); log {@code logs/<name>.log}; stopped by close. */
@@ -184,8 +203,9 @@ public final class Harness implements AutoCloseable {
 
     /** As {@link #startEmulator(String, List)} with another jar (e.g. a snapshot taken before a long run). */
     public Emulator startEmulator(String name, Path jar, List<String> flags) {
-        return Progress.value("SES emulator " + name + ": java -jar " + jar.getFileName() + " --port 0 "
-                + String.join(" ", flags), () -> register(Emulator.start(jar, logs.resolve(name + ".log"), flags)));
+        return Progress.value(
+                "SES emulator " + name + ": java -jar " + jar.getFileName() + " --port 0 " + String.join(" ", flags),
+                () -> register(Emulator.start(jar, logs.resolve(name + ".log"), flags)));
     }
 
     /**
@@ -193,8 +213,9 @@ public final class Harness implements AutoCloseable {
      * {@link OperatorProcess#baseEnv} for {@code identity} and {@code emulator} plus {@code settings}; log
      * {@code logs/<name>.log}; stopped by close. Does not wait for readiness ({@link OperatorProcess#awaitReady}).
      */
-    public OperatorProcess startOperator(String name, Path jar, OperatorIdentity identity, Emulator emulator,
-                                         Map<String, String> settings) throws IOException {
+    public OperatorProcess startOperator(
+            String name, Path jar, OperatorIdentity identity, Emulator emulator, Map<String, String> settings)
+            throws IOException {
         Map<String, String> env = OperatorProcess.baseEnv(identity.kubeconfig(), emulator, "us-east-1");
         env.putAll(settings);
         return register(OperatorProcess.start(name, jar, logs.resolve(name + ".log"), env));
@@ -221,9 +242,12 @@ public final class Harness implements AutoCloseable {
         Progress.step("namespace " + name, () -> {
             var ns = kubectl.getJson("namespace", name);
             if (ns.isPresent() && ns.get().path("metadata").has("deletionTimestamp")) {
-                Conditions.await("namespace " + name + " (Terminating) gone", Duration.ofMinutes(2),
+                Conditions.await(
+                        "namespace " + name + " (Terminating) gone",
+                        Duration.ofMinutes(2),
                         () -> kubectl.getJson("namespace", name).isEmpty(),
-                        () -> name + " still Terminating: a control plane without kube-controller-manager (e2e/testenv) "
+                        () -> name
+                                + " still Terminating: a control plane without kube-controller-manager (e2e/testenv) "
                                 + "never finishes deleting a namespace; use another TESTENV_WORK_DIR or restart it");
                 ns = java.util.Optional.empty();
             }
@@ -241,7 +265,8 @@ public final class Harness implements AutoCloseable {
     /** Every MultiRegionEndpoint of the namespace deleted at once, finalizers dropped first (no operator involved). */
     public void removeObjects(String namespace) {
         Cmd.Result list = kubectl.quiet("get", CRD_NAME, "-n", namespace, "-o", "name");
-        List<String> names = list.ok() ? list.stdout().lines().filter(l -> !l.isBlank()).toList() : List.of();
+        List<String> names =
+                list.ok() ? list.stdout().lines().filter(l -> !l.isBlank()).toList() : List.of();
         if (names.isEmpty()) {
             return;
         }
@@ -262,13 +287,21 @@ public final class Harness implements AutoCloseable {
         for (AutoCloseable p : procs) {
             try {
                 if (p instanceof OperatorProcess op) {
-                    sb.append("operator ").append(op.name()).append(" log (").append(op.log()).append("), last 200 lines:\n")
-                            .append(op.tail(200)).append('\n');
+                    sb.append("operator ")
+                            .append(op.name())
+                            .append(" log (")
+                            .append(op.log())
+                            .append("), last 200 lines:\n")
+                            .append(op.tail(200))
+                            .append('\n');
                 } else if (p instanceof Emulator emu && emu.isAlive()) {
                     sb.append("emulator endpoints:\n");
                     emu.endpoints().forEach(e -> sb.append("  ").append(e).append('\n'));
-                    sb.append("emulator log (").append(emu.log()).append("), last 30 lines:\n")
-                            .append(Processes.tail(emu.log(), 30)).append('\n');
+                    sb.append("emulator log (")
+                            .append(emu.log())
+                            .append("), last 30 lines:\n")
+                            .append(Processes.tail(emu.log(), 30))
+                            .append('\n');
                 }
             } catch (RuntimeException | AssertionError e) {
                 sb.append("(diagnostics incomplete: ").append(e).append(")\n");
@@ -276,7 +309,8 @@ public final class Harness implements AutoCloseable {
         }
         if (kubectl != null) {
             sb.append(kubectl.quiet("get", "mre", "-A", "-o", "wide").output()).append('\n');
-            String events = kubectl.quiet("get", "events", "-A", "--sort-by=.lastTimestamp").output();
+            String events = kubectl.quiet("get", "events", "-A", "--sort-by=.lastTimestamp")
+                    .output();
             sb.append("events (last 40):\n").append(Processes.tail(events, 40)).append('\n');
         }
         return sb.append("---------- end of diagnostics ----------").toString();
@@ -299,9 +333,15 @@ public final class Harness implements AutoCloseable {
                 toStop.add(processes.pop());
             }
         }
-        Progress.log("teardown of %s: %d processes%s", suite, toStop.size(), controlPlane == null ? ""
-                : controlPlane.origin() == ControlPlane.Origin.STARTED ? ", then the control plane"
-                : "; the control plane outlives the suite: its objects and releases are removed");
+        Progress.log(
+                "teardown of %s: %d processes%s",
+                suite,
+                toStop.size(),
+                controlPlane == null
+                        ? ""
+                        : controlPlane.origin() == ControlPlane.Origin.STARTED
+                                ? ", then the control plane"
+                                : "; the control plane outlives the suite: its objects and releases are removed");
         for (AutoCloseable p : toStop) {
             safely("stop " + p, p::close);
         }
@@ -312,11 +352,15 @@ public final class Harness implements AutoCloseable {
             for (Map.Entry<String, Boolean> ns : namespaces.entrySet()) {
                 safely("empty namespace " + ns.getKey(), () -> removeObjects(ns.getKey()));
                 if (ns.getValue() && controlPlane.origin() == ControlPlane.Origin.EXTERNAL) {
-                    safely("delete namespace " + ns.getKey(), () -> kubectl.run("delete", "namespace", ns.getKey(), "--wait=false"));
+                    safely(
+                            "delete namespace " + ns.getKey(),
+                            () -> kubectl.run("delete", "namespace", ns.getKey(), "--wait=false"));
                 }
             }
             for (OperatorIdentity id : releases) {
-                safely("helm uninstall " + id.release(), () -> helm.run("uninstall", id.release(), "-n", id.namespace(), "--wait"));
+                safely(
+                        "helm uninstall " + id.release(),
+                        () -> helm.run("uninstall", id.release(), "-n", id.namespace(), "--wait"));
             }
             safely("kube-apiserver healthy", () -> controlPlane.awaitHealthy(kubectl, Duration.ofMinutes(1)));
         }

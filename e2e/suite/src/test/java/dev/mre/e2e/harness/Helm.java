@@ -41,7 +41,9 @@ public final class Helm {
         cmd.addAll(List.of(args));
         cmd.add("--kubeconfig");
         cmd.add(kubeconfig.toString());
-        Cmd.Result r = Cmd.of(cmd).dir(repo).timeout(Duration.ofMinutes(3))
+        Cmd.Result r = Cmd.of(cmd)
+                .dir(repo)
+                .timeout(Duration.ofMinutes(3))
                 .env("HELM_CACHE_HOME", home.resolve("cache").toString())
                 .env("HELM_CONFIG_HOME", home.resolve("config").toString())
                 .env("HELM_DATA_HOME", home.resolve("data").toString())
@@ -52,10 +54,12 @@ public final class Helm {
 
     /** The one ServiceAccount a release renders (the operator's identity); fails if there is not exactly one. */
     public String serviceAccountOf(String release, String namespace) {
-        String manifest = run("get", "manifest", release, "-n", namespace).orThrow().stdout();
+        String manifest =
+                run("get", "manifest", release, "-n", namespace).orThrow().stdout();
         List<String> names = Json.yamlDocuments(manifest).stream()
                 .filter(d -> "ServiceAccount".equals(Json.text(d, "kind")))
-                .map(d -> Json.text(d, "metadata.name")).toList();
+                .map(d -> Json.text(d, "metadata.name"))
+                .toList();
         if (names.size() != 1) {
             throw new AssertionError("expected exactly one ServiceAccount in the release, found " + names);
         }

@@ -93,7 +93,8 @@ public final class Kubectl {
     public Process start(ProcessBuilder.Redirect stderr, String... args) {
         List<String> cmd = new ArrayList<>(List.of(binary));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(stderr)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectError(stderr)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("KUBECONFIG", kubeconfig.toString());
         if (workDir != null) {

@@ -50,14 +50,17 @@ public final class KubectlWatch implements AutoCloseable {
                 connected = false;
                 Process p = kubectl.start(ProcessBuilder.Redirect.PIPE, args.toArray(String[]::new));
                 process = p;
-                Thread stderr = new Thread(() -> readRequestLog(p.getErrorStream()), Thread.currentThread().getName() + "-log");
+                Thread stderr = new Thread(
+                        () -> readRequestLog(p.getErrorStream()),
+                        Thread.currentThread().getName() + "-log");
                 stderr.setDaemon(true);
                 stderr.start();
                 if (!first) {
                     onRestart.run();
                 }
                 first = false;
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader r =
+                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line = r.readLine(); line != null; line = r.readLine()) {
                         onLine.accept(line);
                     }
@@ -69,7 +72,8 @@ public final class KubectlWatch implements AutoCloseable {
                 }
             } catch (IOException | RuntimeException e) {
                 if (!closed) {
-                    Progress.log("  (%s: %s; restarting)", Thread.currentThread().getName(), e);
+                    Progress.log(
+                            "  (%s: %s; restarting)", Thread.currentThread().getName(), e);
                 }
             } catch (InterruptedException e) {
                 return;
@@ -97,8 +101,12 @@ public final class KubectlWatch implements AutoCloseable {
 
     /** Waits until {@link #connected()}. */
     public void awaitConnected(Duration timeout) {
-        Conditions.await("kubectl " + String.join(" ", args.subList(0, Math.min(3, args.size()))) + " --watch connected",
-                timeout, Duration.ofMillis(50), this::connected, () -> "restarts " + restarts);
+        Conditions.await(
+                "kubectl " + String.join(" ", args.subList(0, Math.min(3, args.size()))) + " --watch connected",
+                timeout,
+                Duration.ofMillis(50),
+                this::connected,
+                () -> "restarts " + restarts);
     }
 
     public int restarts() {

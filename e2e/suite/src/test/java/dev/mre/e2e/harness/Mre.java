@@ -112,11 +112,16 @@ public final class Mre {
     public String yaml() {
         StringBuilder sb = new StringBuilder();
         sb.append("apiVersion: ses.mre.dev/v1alpha1\nkind: MultiRegionEndpoint\nmetadata:\n")
-                .append("  name: ").append(name).append('\n')
-                .append("  namespace: ").append(namespace).append('\n');
+                .append("  name: ")
+                .append(name)
+                .append('\n')
+                .append("  namespace: ")
+                .append(namespace)
+                .append('\n');
         if (!labels.isEmpty()) {
             sb.append("  labels:\n");
-            labels.forEach((k, v) -> sb.append("    \"").append(k).append("\": \"").append(v).append("\"\n"));
+            labels.forEach((k, v) ->
+                    sb.append("    \"").append(k).append("\": \"").append(v).append("\"\n"));
         }
         sb.append("spec:\n");
         if (endpointName != null) {
@@ -125,10 +130,16 @@ public final class Mre {
         if (region != null) {
             sb.append("  region: ").append(region).append('\n');
         }
-        sb.append("  details:\n    routesDetails:\n      - region: ").append(secondary).append('\n');
+        sb.append("  details:\n    routesDetails:\n      - region: ")
+                .append(secondary)
+                .append('\n');
         if (!tags.isEmpty()) {
             sb.append("  tags:\n");
-            tags.forEach((k, v) -> sb.append("    - key: \"").append(k).append("\"\n      value: \"").append(v).append("\"\n"));
+            tags.forEach((k, v) -> sb.append("    - key: \"")
+                    .append(k)
+                    .append("\"\n      value: \"")
+                    .append(v)
+                    .append("\"\n"));
         }
         if (deletionPolicy != null) {
             sb.append("  deletionPolicy: ").append(deletionPolicy).append('\n');
@@ -146,7 +157,9 @@ public final class Mre {
 
     /** As {@link #numbered(String, String, int)}, numbers {@code from} (inclusive) to {@code to} (exclusive). */
     public static List<Mre> numbered(String namespace, String prefix, int from, int to) {
-        return IntStream.range(from, to).mapToObj(i -> of(namespace, numberedName(prefix, i)).tag("team", prefix)).toList();
+        return IntStream.range(from, to)
+                .mapToObj(i -> of(namespace, numberedName(prefix, i)).tag("team", prefix))
+                .toList();
     }
 
     public static String numberedName(String prefix, int i) {

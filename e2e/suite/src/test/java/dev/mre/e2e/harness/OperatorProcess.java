@@ -39,18 +39,25 @@ public final class OperatorProcess implements AutoCloseable {
      * choice (measured: G1 stays selected, with about 40 MiB more GC memory), hence the explicit Serial GC.
      * {@code -XX:+ExitOnOutOfMemoryError} is the chart's too: a heap that runs out ends the process.
      */
-    public static final String JAVA_TOOL_OPTIONS = "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC"
-            + " -XX:+ExitOnOutOfMemoryError";
+    public static final String JAVA_TOOL_OPTIONS =
+            "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC" + " -XX:+ExitOnOutOfMemoryError";
 
     /** The chart's terminationGracePeriodSeconds: how long a SIGTERM is given before SIGKILL, as the kubelet does. */
     public static final Duration TERMINATION_GRACE = Duration.ofSeconds(30);
 
     /** Variables of the test JVM's environment removed before the suite's own are set. */
-    public static final Predicate<String> SCRUBBED = k -> k.startsWith("AWS_") || k.startsWith("SES_MRE_")
-            || k.startsWith("KUBERNETES_") || k.equals("KUBECONFIG") || k.equals("POD_NAME") || k.equals("POD_NAMESPACE")
-            || k.equals("JAVA_TOOL_OPTIONS") || k.equals("JDK_JAVA_OPTIONS") || k.equals("_JAVA_OPTIONS");
+    public static final Predicate<String> SCRUBBED = k -> k.startsWith("AWS_")
+            || k.startsWith("SES_MRE_")
+            || k.startsWith("KUBERNETES_")
+            || k.equals("KUBECONFIG")
+            || k.equals("POD_NAME")
+            || k.equals("POD_NAMESPACE")
+            || k.equals("JAVA_TOOL_OPTIONS")
+            || k.equals("JDK_JAVA_OPTIONS")
+            || k.equals("_JAVA_OPTIONS");
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Pattern STATUS_KB = Pattern.compile("^(Vm\\w+):\\s+(\\d+) kB", Pattern.MULTILINE);
 
     private final String name;
@@ -89,9 +96,14 @@ public final class OperatorProcess implements AutoCloseable {
         starts++;
         opsPort = freePort();
         Files.createDirectories(log.getParent());
-        Files.writeString(log, String.format("%n===== harness: operator %s start #%d at %s =====%n", name, starts,
-                Instant.now()), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-jar", jar.toString()).redirectErrorStream(true)
+        Files.writeString(
+                log,
+                String.format("%n===== harness: operator %s start #%d at %s =====%n", name, starts, Instant.now()),
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-jar", jar.toString())
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Map<String, String> e = pb.environment();
@@ -103,9 +115,18 @@ public final class OperatorProcess implements AutoCloseable {
         startedAt = Instant.now();
         killedByUs = false;
         process = pb.start();
-        Progress.log("  operator %s start #%d: pid %d, ops port %d, log %s, env %s", name, starts, process.pid(), opsPort,
-                log, env.entrySet().stream().filter(x -> !x.getKey().contains("SECRET"))
-                        .sorted(Map.Entry.comparingByKey()).map(x -> x.getKey() + "=" + x.getValue()).toList());
+        Progress.log(
+                "  operator %s start #%d: pid %d, ops port %d, log %s, env %s",
+                name,
+                starts,
+                process.pid(),
+                opsPort,
+                log,
+                env.entrySet().stream()
+                        .filter(x -> !x.getKey().contains("SECRET"))
+                        .sorted(Map.Entry.comparingByKey())
+                        .map(x -> x.getKey() + "=" + x.getValue())
+                        .toList());
     }
 
     static String javaBinary() {
@@ -126,14 +147,23 @@ public final class OperatorProcess implements AutoCloseable {
         URI uri = URI.create("http://127.0.0.1:" + opsPort() + "/readyz");
         Process p = process();
         try {
-            Awaitility.await("operator " + name + " /readyz 200").atMost(timeout).pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(25)).ignoreExceptions()
+            Awaitility.await("operator " + name + " /readyz 200")
+                    .atMost(timeout)
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(25))
+                    .ignoreExceptions()
                     .failFast("operator " + name + " exited before it was ready", () -> !p.isAlive())
-                    .until(() -> HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+                    .until(() -> HTTP.send(
+                                            HttpRequest.newBuilder(uri)
+                                                    .timeout(Duration.ofSeconds(2))
+                                                    .GET()
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200);
         } catch (ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
-            throw new AssertionError(e.getMessage() + (p.isAlive() ? "" : " (exit " + p.exitValue() + ")")
-                    + "; log:\n" + tail(60), e);
+            throw new AssertionError(
+                    e.getMessage() + (p.isAlive() ? "" : " (exit " + p.exitValue() + ")") + "; log:\n" + tail(60), e);
         }
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
@@ -228,8 +258,12 @@ public final class OperatorProcess implements AutoCloseable {
     /** The Prometheus text of /metrics, or empty when it cannot be read. */
     public String metrics() {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + opsPort() + "/metrics"))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + opsPort() + "/metrics"))
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? r.body() : "";
         } catch (IOException e) {
             return "";

@@ -24,13 +24,16 @@ public final class Ownership {
 
     /** The UID of a namespace, as the operator puts it into the tag. */
     public static String namespaceUid(Kubectl kubectl, String namespace) {
-        return kubectl.getJson("namespace", namespace).orElseThrow(
-                () -> new IllegalStateException("no namespace " + namespace)).path("metadata").path("uid").asText();
+        return kubectl.getJson("namespace", namespace)
+                .orElseThrow(() -> new IllegalStateException("no namespace " + namespace))
+                .path("metadata")
+                .path("uid")
+                .asText();
     }
 
     /** The tags an endpoint must carry: the declared ones plus the ownership tag. */
-    public static Map<String, String> expectedTags(String clusterId, String namespaceUid, String name,
-                                                   Map<String, String> declared) {
+    public static Map<String, String> expectedTags(
+            String clusterId, String namespaceUid, String name, Map<String, String> declared) {
         Map<String, String> m = new LinkedHashMap<>(declared);
         m.put(TAG, value(clusterId, namespaceUid, name));
         return m;

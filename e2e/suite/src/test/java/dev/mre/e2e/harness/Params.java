@@ -37,8 +37,12 @@ public final class Params {
         }
         String t = v.trim().toUpperCase(Locale.ROOT);
         // java.time does the parsing; only milliseconds, which ISO-8601 has no unit for, are read here
-        return parse(name, t, "a duration such as 500ms, 3s, 10m or PT10M",
-                s -> s.endsWith("MS") ? Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)))
+        return parse(
+                name,
+                t,
+                "a duration such as 500ms, 3s, 10m or PT10M",
+                s -> s.endsWith("MS")
+                        ? Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)))
                         : Duration.parse(s.startsWith("P") ? s : "PT" + s));
     }
 

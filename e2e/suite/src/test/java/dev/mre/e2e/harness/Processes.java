@@ -67,29 +67,33 @@ public final class Processes {
             return;
         }
         installed = true;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            shuttingDown = true;
-            List<ProcessHandle> children = ProcessHandle.current().children().toList();
-            children.forEach(ProcessHandle::destroy);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            for (ProcessHandle p : children) {
-                try {
-                    p.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } catch (InterruptedException | ExecutionException | TimeoutException e) {
-                    p.destroyForcibly();
-                }
-            }
-            List<Runnable> cleanups;
-            synchronized (Processes.class) {
-                cleanups = List.copyOf(CLEANUPS);
-            }
-            for (Runnable r : cleanups) {
-                try {
-                    r.run();
-                } catch (RuntimeException | Error e) {
-                    System.err.println("cleanup at JVM exit failed: " + e);
-                }
-            }
-        }, "harness-child-cleanup"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            shuttingDown = true;
+                            List<ProcessHandle> children =
+                                    ProcessHandle.current().children().toList();
+                            children.forEach(ProcessHandle::destroy);
+                            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                            for (ProcessHandle p : children) {
+                                try {
+                                    p.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                                } catch (InterruptedException | ExecutionException | TimeoutException e) {
+                                    p.destroyForcibly();
+                                }
+                            }
+                            List<Runnable> cleanups;
+                            synchronized (Processes.class) {
+                                cleanups = List.copyOf(CLEANUPS);
+                            }
+                            for (Runnable r : cleanups) {
+                                try {
+                                    r.run();
+                                } catch (RuntimeException | Error e) {
+                                    System.err.println("cleanup at JVM exit failed: " + e);
+                                }
+                            }
+                        },
+                        "harness-child-cleanup"));
     }
 }

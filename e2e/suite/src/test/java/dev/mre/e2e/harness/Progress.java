@@ -57,7 +57,10 @@ public final class Progress {
             log("✔ %s (%.1f s)", name, (System.nanoTime() - t0) / 1e9);
             return result;
         } catch (Throwable e) {
-            log("✘ %s (%.1f s): %s", name, (System.nanoTime() - t0) / 1e9,
+            log(
+                    "✘ %s (%.1f s): %s",
+                    name,
+                    (System.nanoTime() - t0) / 1e9,
                     String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString()));
             sneakyThrow(e);
             return null;
@@ -84,8 +87,13 @@ public final class Progress {
         String head = sp < 0 ? cmd : cmd.substring(0, sp);
         cmd = head.substring(head.lastIndexOf('/') + 1) + (sp < 0 ? "" : cmd.substring(sp));
         StringBuilder sb = new StringBuilder();
-        sb.append("  $ ").append(cmd).append("  → exit ").append(r.exitCode()).append(" (")
-                .append(r.took().toMillis()).append(" ms)");
+        sb.append("  $ ")
+                .append(cmd)
+                .append("  → exit ")
+                .append(r.exitCode())
+                .append(" (")
+                .append(r.took().toMillis())
+                .append(" ms)");
         String out = r.output();
         if (!out.isEmpty()) {
             String[] lines = out.split("\n");
@@ -124,7 +132,9 @@ public final class Progress {
             }
             sb.append(String.format("  %-7s %6.1f s  %s%n", o.status(), o.took().toMillis() / 1000.0, o.test()));
             if (o.failure() != null) {
-                sb.append("          ").append(o.failure().lines().findFirst().orElse("")).append('\n');
+                sb.append("          ")
+                        .append(o.failure().lines().findFirst().orElse(""))
+                        .append('\n');
             }
         }
         if (!TIMINGS.isEmpty()) {
@@ -133,7 +143,8 @@ public final class Progress {
                 sb.append(String.format("  %-60s %s%n", t[0], t[1]));
             }
         }
-        sb.append(String.format("tests: %d passed, %d failed, %d skipped/aborted; suite wall time %.1f s%n",
+        sb.append(String.format(
+                "tests: %d passed, %d failed, %d skipped/aborted; suite wall time %.1f s%n",
                 passed, failed, other, sinceStart().toMillis() / 1000.0));
         sb.append("=============================================");
         OUT.println(sb);

@@ -41,8 +41,8 @@ public final class Repo {
     /** Fails with what to run when a jar is missing. */
     public static Path requireJar(Path jar) {
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: build the jars first with `./mvnw -B -DskipTests install`"
-                    + " (or `make build`)");
+            throw new IllegalStateException(jar
+                    + " is missing: build the jars first with `./mvnw -B -DskipTests install`" + " (or `make build`)");
         }
         return jar;
     }

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  *
  * @param <S> what the suite's classes share (the harness among it)
  */
-public abstract class SuiteExtension<S> implements BeforeAllCallback, BeforeTestExecutionCallback,
-        AfterTestExecutionCallback, TestWatcher {
+public abstract class SuiteExtension<S>
+        implements BeforeAllCallback, BeforeTestExecutionCallback, AfterTestExecutionCallback, TestWatcher {
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(SuiteExtension.class);
     /** The started suite of each extension class (one run of a suite per JVM). */
@@ -55,8 +55,7 @@ public abstract class SuiteExtension<S> implements BeforeAllCallback, BeforeTest
      * Runs before the harness closes, after the last class (also after failures): what the suite must undo itself,
      * e.g. a Helm release of its own. Default: nothing.
      */
-    protected void beforeClose(S started, Harness harness) {
-    }
+    protected void beforeClose(S started, Harness harness) {}
 
     /** What to print when a test fails (default: the harness's diagnostics). */
     protected String diagnostics(S started, Harness harness, String why) {
@@ -106,29 +105,38 @@ public abstract class SuiteExtension<S> implements BeforeAllCallback, BeforeTest
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        Holder h = context.getRoot().getStore(NS).getOrComputeIfAbsent(getClass(), k -> {
-            Progress.log("==== starting the shared %s environment ====", suite);
-            long t0 = System.nanoTime();
-            Harness harness = null;
-            try {
-                harness = Harness.start(suite, work, kind);
-                Harness started = harness;
-                S s = Progress.value("environment setup", () -> start(started));
-                Progress.timing("environment setup (" + setup + ")", Duration.ofNanos(System.nanoTime() - t0));
-                return new Holder(s, harness, null, () -> beforeClose(s, started));
-            } catch (Exception e) {
-                if (harness != null) {
-                    Progress.log("%s", harness.diagnostics("setup failed"));
-                }
-                Harness failed = harness;
-                return new Holder(null, harness, e instanceof RuntimeException re ? re : new IllegalStateException(e),
-                        () -> {
-                            if (failed != null) {
-                                beforeClose(null, failed);
+        Holder h = context.getRoot()
+                .getStore(NS)
+                .getOrComputeIfAbsent(
+                        getClass(),
+                        k -> {
+                            Progress.log("==== starting the shared %s environment ====", suite);
+                            long t0 = System.nanoTime();
+                            Harness harness = null;
+                            try {
+                                harness = Harness.start(suite, work, kind);
+                                Harness started = harness;
+                                S s = Progress.value("environment setup", () -> start(started));
+                                Progress.timing(
+                                        "environment setup (" + setup + ")", Duration.ofNanos(System.nanoTime() - t0));
+                                return new Holder(s, harness, null, () -> beforeClose(s, started));
+                            } catch (Exception e) {
+                                if (harness != null) {
+                                    Progress.log("%s", harness.diagnostics("setup failed"));
+                                }
+                                Harness failed = harness;
+                                return new Holder(
+                                        null,
+                                        harness,
+                                        e instanceof RuntimeException re ? re : new IllegalStateException(e),
+                                        () -> {
+                                            if (failed != null) {
+                                                beforeClose(null, failed);
+                                            }
+                                        });
                             }
-                        });
-            }
-        }, Holder.class);
+                        },
+                        Holder.class);
         if (h.failure != null) {
             throw new IllegalStateException("the " + suite + " environment could not start (see above)", h.failure);
         }
@@ -151,19 +159,23 @@ public abstract class SuiteExtension<S> implements BeforeAllCallback, BeforeTest
     }
 
     private static void record(ExtensionContext context, String status, Throwable failure) {
-        Duration took = Optional.ofNullable(context.getStore(NS).get("took", Duration.class)).orElse(Duration.ZERO);
+        Duration took = Optional.ofNullable(context.getStore(NS).get("took", Duration.class))
+                .orElse(Duration.ZERO);
         String area = "?";
-        for (Optional<ExtensionContext> c = context.getParent(); c.isPresent(); c = c.get().getParent()) {
+        for (Optional<ExtensionContext> c = context.getParent();
+                c.isPresent();
+                c = c.get().getParent()) {
             if (c.get().getTestClass().isPresent() && c.get().getTestMethod().isEmpty()) {
                 area = c.get().getDisplayName();
                 break;
             }
         }
-        String test = context.getParent().filter(p -> p.getTestMethod().isPresent())
+        String test = context.getParent()
+                .filter(p -> p.getTestMethod().isPresent())
                 .map(p -> p.getDisplayName().replaceAll(" \\([^()]*\\)$", "") + ": " + context.getDisplayName())
                 .orElse(context.getDisplayName());
-        Progress.record(new Progress.Outcome(area, test, status, took,
-                failure == null ? null : String.valueOf(failure.getMessage())));
+        Progress.record(new Progress.Outcome(
+                area, test, status, took, failure == null ? null : String.valueOf(failure.getMessage())));
         Progress.log("── %s: %s (%.1f s)", status, test, took.toMillis() / 1000.0);
     }
 

@@ -22,10 +22,17 @@ public final class TokenKubeconfig {
     public static Path write(Kubectl admin, String serviceAccount, String namespace, String duration, Path file)
             throws java.io.IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Cmd.Result r = Cmd.of("bash", Repo.tokenKubeconfigScript().toString(), namespace, serviceAccount, duration,
+        Cmd.Result r = Cmd.of(
+                        "bash",
+                        Repo.tokenKubeconfigScript().toString(),
+                        namespace,
+                        serviceAccount,
+                        duration,
                         file.toString())
-                .env("KUBECTL", admin.binary()).env("KUBECONFIG", admin.kubeconfig().toString())
-                .timeout(Duration.ofMinutes(1)).run();
+                .env("KUBECTL", admin.binary())
+                .env("KUBECONFIG", admin.kubeconfig().toString())
+                .timeout(Duration.ofMinutes(1))
+                .run();
         Progress.command(r);
         r.orThrow();
         return file;

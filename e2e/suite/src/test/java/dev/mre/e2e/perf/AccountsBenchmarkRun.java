@@ -61,14 +61,18 @@ class AccountsBenchmarkRun {
         int rateA = Params.integer("bench.slowRate", 2);
         Duration createDelay = Params.duration("bench.createDelay", Duration.ofSeconds(3));
         double p = createDelay.toMillis() / 1000.0;
-        Path results = Path.of(Params.str("bench.results", repo.resolve("e2e/suite/target/bench/" + variant + "/results").toString()));
+        Path results = Path.of(Params.str(
+                "bench.results",
+                repo.resolve("e2e/suite/target/bench/" + variant + "/results").toString()));
         Path work = results.resolveSibling("work").resolve("accounts");
         Path jar = BenchSetup.operatorJar(results);
         double boundA = (double) nA / rateA + p;
         double boundB = (double) nB / rateB + p;
 
-        Progress.log("==== benchmark %s: accounts, %d objects in account A (SES %d calls/s) and %d in account B (SES %d"
-                + " calls/s), provisioning %s ====", variant, nA, rateA, nB, rateB, createDelay);
+        Progress.log(
+                "==== benchmark %s: accounts, %d objects in account A (SES %d calls/s) and %d in account B (SES %d"
+                        + " calls/s), provisioning %s ====",
+                variant, nA, rateA, nB, rateB, createDelay);
         Map<String, Object> r = BenchSetup.header("accounts", variant, results);
         String commit = (String) r.get("operatorCommit");
         r.put("objectsA", nA);
@@ -88,14 +92,27 @@ class AccountsBenchmarkRun {
             h.namespace(NS_A);
             h.namespace(NS_B);
             String trust = "{\"trustedPrincipals\":[\"" + OPERATOR_USER + "\"],\"allowTagSession\":true}";
-            List<String> flags = new ArrayList<>(List.of("--create-delay", Params.flag(createDelay), "--delete-delay", "2s",
-                    "--threads", "16", "--seed", "1", "--quota", Integer.toString(Math.max(nA, nB) + 100),
-                    "--role", ROLE_A + "=" + trust, "--role", ROLE_B + "=" + trust));
+            List<String> flags = new ArrayList<>(List.of(
+                    "--create-delay",
+                    Params.flag(createDelay),
+                    "--delete-delay",
+                    "2s",
+                    "--threads",
+                    "16",
+                    "--seed",
+                    "1",
+                    "--quota",
+                    Integer.toString(Math.max(nA, nB) + 100),
+                    "--role",
+                    ROLE_A + "=" + trust,
+                    "--role",
+                    ROLE_B + "=" + trust));
             flags.addAll(BenchSetup.accountFlag(ACCOUNT_A, rateA, rateA));
             flags.addAll(BenchSetup.accountFlag(ACCOUNT_B, rateB, rateB));
             r.put("emulatorFlags", String.join(" ", flags));
             Emulator emu = h.startEmulator("emulator", BenchSetup.emulatorJar(results), flags);
-            Path selectors = Files.writeString(work.resolve("roleselectors.yaml"),
+            Path selectors = Files.writeString(
+                    work.resolve("roleselectors.yaml"),
                     roleSelector("bench-team-a", ROLE_A, NS_A) + "---\n" + roleSelector("bench-team-b", ROLE_B, NS_B));
             h.kubectl().ok("apply", "-f", selectors.toString());
             List<Mre> objects = new ArrayList<>();
@@ -110,25 +127,33 @@ class AccountsBenchmarkRun {
             List<Path> files = BenchSetup.manifests(work.resolve("manifests"), "objects", objects, objects.size());
             try {
                 try (Emulator.CallRecorder calls = emu.recordCalls(Duration.ofSeconds(3));
-                     MreWatch watch = new MreWatch(h.kubectl())) {
+                        MreWatch watch = new MreWatch(h.kubectl())) {
                     Map<String, String> env = new LinkedHashMap<>();
                     env.put("SES_MRE_CLUSTER_ID", CLUSTER_ID);
                     r.put("operatorEnv", BenchmarkRun.env(env));
                     OperatorProcess op = h.startOperator("operator-accounts", jar, id, emu, env);
-                    try (op; ResourceSampler sampler = new ResourceSampler(op)) {
+                    try (op;
+                            ResourceSampler sampler = new ResourceSampler(op)) {
                         op.awaitReady(Duration.ofSeconds(120));
                         watch.awaitConnected(Duration.ofSeconds(60));
                         long t0 = System.currentTimeMillis();
                         r.put("applySeconds", BenchSetup.apply(h, files));
-                        long readyB = watch.awaitAllReady(k -> k.startsWith(NS_B + "/"), nB,
-                                Duration.ofSeconds((long) Math.max(300, 6 * boundB)), "account B");
-                        long readyA = watch.awaitAllReady(k -> k.startsWith(NS_A + "/"), nA,
-                                Duration.ofSeconds((long) Math.max(600, 3 * boundA)), "account A");
+                        long readyB = watch.awaitAllReady(
+                                k -> k.startsWith(NS_B + "/"),
+                                nB,
+                                Duration.ofSeconds((long) Math.max(300, 6 * boundB)),
+                                "account B");
+                        long readyA = watch.awaitAllReady(
+                                k -> k.startsWith(NS_A + "/"),
+                                nA,
+                                Duration.ofSeconds((long) Math.max(600, 3 * boundA)),
+                                "account A");
                         List<Emulator.Call> log = calls.log();
                         r.put("callLogComplete", calls.complete());
                         ResourceSampler.Reading rd = sampler.read();
                         r.put("rssPeakMiB", rd.hwmMiB());
-                        for (String[] acc : List.of(new String[] {"A", ACCOUNT_A, NS_A}, new String[] {"B", ACCOUNT_B, NS_B})) {
+                        for (String[] acc :
+                                List.of(new String[] {"A", ACCOUNT_A, NS_A}, new String[] {"B", ACCOUNT_B, NS_B})) {
                             long ready = acc[0].equals("A") ? readyA : readyB;
                             double bound = acc[0].equals("A") ? boundA : boundB;
                             int rate = acc[0].equals("A") ? rateA : rateB;
@@ -138,12 +163,18 @@ class AccountsBenchmarkRun {
                                         + watch.count(k -> k.startsWith(acc[2] + "/"), true) + "/" + n);
                             }
                             double seconds = ((ready < 0 ? System.currentTimeMillis() : ready) - t0) / 1000.0;
-                            Counters c = BenchSetup.count(log.stream().filter(x -> acc[1].equals(x.accountId())
-                                    && x.instant().toEpochMilli() <= (ready < 0 ? Long.MAX_VALUE : ready)).toList());
+                            Counters c = BenchSetup.count(log.stream()
+                                    .filter(x -> acc[1].equals(x.accountId())
+                                            && x.instant().toEpochMilli() <= (ready < 0 ? Long.MAX_VALUE : ready))
+                                    .toList());
                             long ses = BenchSetup.sesCalls(c);
                             long throttled = BenchSetup.throttled(c);
-                            Map<String, Instant> firstCreate = Emulator.firstCall(log.stream()
-                                    .filter(x -> acc[1].equals(x.accountId())).toList(), "CreateMultiRegionEndpoint", null);
+                            Map<String, Instant> firstCreate = Emulator.firstCall(
+                                    log.stream()
+                                            .filter(x -> acc[1].equals(x.accountId()))
+                                            .toList(),
+                                    "CreateMultiRegionEndpoint",
+                                    null);
                             List<Double> toCreate = new ArrayList<>();
                             for (MreWatch.Obj o : watch.snapshot()) {
                                 if (o.key.startsWith(acc[2] + "/")) {
@@ -163,19 +194,34 @@ class AccountsBenchmarkRun {
                             a.put("sesCalls", ses);
                             a.put("throttled", throttled);
                             a.put("applyToFirstCreate", BenchSetup.pcts(toCreate));
-                            long endpoints = emu.endpoints().stream().filter(e -> acc[1].equals(e.accountId())).count();
+                            long endpoints = emu.endpoints().stream()
+                                    .filter(e -> acc[1].equals(e.accountId()))
+                                    .count();
                             a.put("endpoints", endpoints);
                             if (c.count("CreateMultiRegionEndpoint", "200") != n || endpoints != n) {
                                 problems.add("account " + acc[0] + ": " + c.count("CreateMultiRegionEndpoint", "200")
                                         + " successful Creates and " + endpoints + " endpoints for " + n + " objects");
                             }
                             r.put("account" + acc[0], a);
-                            Progress.log("  account %s (%s, SES %d calls/s): all Ready after %.1f s, bound N/R + P = %.1f s,"
+                            Progress.log(
+                                    "  account %s (%s, SES %d calls/s): all Ready after %.1f s, bound N/R + P = %.1f s,"
                                             + " ratio %.2f; %d SES calls (%s), %d answered 429; apply -> first Create p50 %.1f s",
-                                    acc[0], acc[1], rate, seconds, bound, seconds / bound, ses, c.byOperation(), throttled,
+                                    acc[0],
+                                    acc[1],
+                                    rate,
+                                    seconds,
+                                    bound,
+                                    seconds / bound,
+                                    ses,
+                                    c.byOperation(),
+                                    throttled,
                                     Stats.percentile(toCreate, 50));
-                            Map<String, Object> row = Row.of("accounts", n, (acc[0].equals("A") ? "throttled account A, SES "
-                                    : "account B, SES ") + rate + " calls/s", commit);
+                            Map<String, Object> row = Row.of(
+                                    "accounts",
+                                    n,
+                                    (acc[0].equals("A") ? "throttled account A, SES " : "account B, SES ") + rate
+                                            + " calls/s",
+                                    commit);
                             row.put("bound_s", Row.round(bound, 1));
                             row.put("converge_s", Row.round(seconds, 1));
                             row.put("ratio", Row.round(seconds / bound, 3));
@@ -184,8 +230,12 @@ class AccountsBenchmarkRun {
                             row.put("peak_rss_mib", Row.round(rd.hwmMiB(), 0));
                             rows.add(row);
                         }
-                        r.put("operatorRateLimits", op.metrics().lines()
-                                .filter(l -> l.startsWith("ses_mre_ses_call_rate_limit")).toList());
+                        r.put(
+                                "operatorRateLimits",
+                                op.metrics()
+                                        .lines()
+                                        .filter(l -> l.startsWith("ses_mre_ses_call_rate_limit"))
+                                        .toList());
                     }
                 }
             } finally {
@@ -205,6 +255,7 @@ class AccountsBenchmarkRun {
 
     static String roleSelector(String name, String roleArn, String namespace) {
         return "apiVersion: ses.mre.dev/v1alpha1\nkind: RoleSelector\nmetadata:\n  name: " + name + "\nspec:\n"
-                + "  roleArn: " + roleArn + "\n  sessionDuration: 1h\n  namespaceSelector:\n    names: [" + namespace + "]\n";
+                + "  roleArn: " + roleArn + "\n  sessionDuration: 1h\n  namespaceSelector:\n    names: [" + namespace
+                + "]\n";
     }
 }

@@ -33,8 +33,8 @@ final class BenchSetup {
     /** STS operations the emulator counts too; they are not SES calls (no SES rate limit applies to them). */
     static final Set<String> STS_OPERATIONS = Set.of("GetCallerIdentity", "AssumeRole");
     /** Outcomes that are no answer of SES's: throttling, 5xx and dropped connections. */
-    static final Set<String> NOT_ANSWERED = Set.of("TooManyRequestsException", "InternalServiceErrorException",
-            "ConnectionDropped", "ResponseDropped");
+    static final Set<String> NOT_ANSWERED =
+            Set.of("TooManyRequestsException", "InternalServiceErrorException", "ConnectionDropped", "ResponseDropped");
 
     private BenchSetup() {}
 
@@ -93,8 +93,10 @@ final class BenchSetup {
     /** SES calls per operation (STS included, marked as such by name), per endpoint. */
     static Map<String, Double> perEndpoint(Counters c, int n) {
         Map<String, Double> m = new TreeMap<>();
-        c.byOperation().forEach((op, outcomes) -> m.put(op,
-                outcomes.values().stream().mapToLong(Long::longValue).sum() / (double) n));
+        c.byOperation()
+                .forEach((op, outcomes) -> m.put(
+                        op,
+                        outcomes.values().stream().mapToLong(Long::longValue).sum() / (double) n));
         return m;
     }
 

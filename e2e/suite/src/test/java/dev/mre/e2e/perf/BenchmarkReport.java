@@ -44,32 +44,47 @@ import org.junit.jupiter.api.Test;
 @Tag("bench")
 class BenchmarkReport {
 
-    static final List<String> OPERATIONS = List.of("CreateMultiRegionEndpoint", "ListMultiRegionEndpoints",
-            "GetMultiRegionEndpoint", "ListTagsForResource", "TagResource", "UntagResource", "DeleteMultiRegionEndpoint",
-            "GetCallerIdentity", "AssumeRole");
+    static final List<String> OPERATIONS = List.of(
+            "CreateMultiRegionEndpoint",
+            "ListMultiRegionEndpoints",
+            "GetMultiRegionEndpoint",
+            "ListTagsForResource",
+            "TagResource",
+            "UntagResource",
+            "DeleteMultiRegionEndpoint",
+            "GetCallerIdentity",
+            "AssumeRole");
 
     @Test
     void write_report() throws IOException {
         Path repo = Repo.root();
-        Path results = Path.of(Params.str("bench.results", repo.resolve("e2e/suite/target/bench/smoke/results").toString()));
-        Path doc = Path.of(Params.str("bench.doc", results.resolveSibling("benchmarks.md").toString()));
-        Path json = Path.of(Params.str("bench.json", results.resolveSibling("benchmarks.json").toString()));
+        Path results = Path.of(Params.str(
+                "bench.results",
+                repo.resolve("e2e/suite/target/bench/smoke/results").toString()));
+        Path doc = Path.of(
+                Params.str("bench.doc", results.resolveSibling("benchmarks.md").toString()));
+        Path json = Path.of(Params.str(
+                "bench.json", results.resolveSibling("benchmarks.json").toString()));
         List<JsonNode> all = new ArrayList<>();
         try (Stream<Path> files = Files.list(results)) {
-            for (Path p : files.filter(x -> x.toString().endsWith(".json")).sorted().toList()) {
+            for (Path p :
+                    files.filter(x -> x.toString().endsWith(".json")).sorted().toList()) {
                 all.add(Json.JSON.readTree(p.toFile()));
             }
         }
         assertThat(all).as("benchmark results in " + results).isNotEmpty();
         Map<String, List<JsonNode>> byScenario = new LinkedHashMap<>();
         for (JsonNode r : all) {
-            byScenario.computeIfAbsent(r.path("scenario").asText(), k -> new ArrayList<>()).add(r);
+            byScenario
+                    .computeIfAbsent(r.path("scenario").asText(), k -> new ArrayList<>())
+                    .add(r);
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, String> sections = new LinkedHashMap<>();
         if (byScenario.containsKey("converge")) {
             List<JsonNode> runs = byScenario.get("converge");
-            runs.sort(Comparator.comparing((JsonNode r) -> r.path("run").asInt()).thenComparing(r -> r.path("mode").asText()));
+            runs.sort(Comparator.comparing((JsonNode r) -> r.path("run").asInt())
+                    .thenComparing(r -> r.path("mode").asText()));
             sections.put("bench converge", converge(runs, rows));
             List<JsonNode> steady = runs.stream().filter(r -> r.has("steady")).toList();
             if (!steady.isEmpty()) {
@@ -130,9 +145,10 @@ class BenchmarkReport {
         List<String> order = List.of("converge", "steady", "restart", "memory", "shards", "accounts");
         List<Map<String, Object>> out = new ArrayList<>(byKey.values());
         out.sort(Comparator.comparing((Map<String, Object> r) -> {
-            int i = order.indexOf((String) r.get("scenario"));
-            return i < 0 ? order.size() : i;
-        }).thenComparing(r -> ((Number) r.get("objects")).intValue()));
+                    int i = order.indexOf((String) r.get("scenario"));
+                    return i < 0 ? order.size() : i;
+                })
+                .thenComparing(r -> ((Number) r.get("objects")).intValue()));
         return out;
     }
 
@@ -146,27 +162,43 @@ class BenchmarkReport {
         double bound = first.path("boundSeconds").asDouble();
         Map<String, List<JsonNode>> byMode = new LinkedHashMap<>();
         for (String m : List.of("batch", "per-object")) {
-            List<JsonNode> l = runs.stream().filter(r -> m.equals(r.path("mode").asText())).toList();
+            List<JsonNode> l =
+                    runs.stream().filter(r -> m.equals(r.path("mode").asText())).toList();
             if (!l.isEmpty()) {
                 byMode.put(m, l);
             }
         }
         StringBuilder sb = new StringBuilder();
-        sb.append("## Converge: ").append(n).append(" objects at once, SES at ").append(rate).append(" calls/s, provisioning ")
-                .append(f(p, 0)).append(" s\n\n");
+        sb.append("## Converge: ")
+                .append(n)
+                .append(" objects at once, SES at ")
+                .append(rate)
+                .append(" calls/s, provisioning ")
+                .append(f(p, 0))
+                .append(" s\n\n");
         sb.append(measuredOn(runs)).append("\n\n");
-        sb.append("Setup: a fresh local control plane per run (kube-apiserver and etcd on 127.0.0.1), the chart's CRD and "
-                        + "RBAC, the SES emulator (`").append(first.path("emulatorFlags").asText())
-                .append("`: one token bucket of ").append(rate).append(" calls/s, burst ").append(rate)
-                .append(", for every SES call of the account and region) and the operator jar as its own process under the "
-                        + "chart's ServiceAccount token with `JAVA_TOOL_OPTIONS=").append(first.path("javaToolOptions").asText())
-                .append("` (the chart's `-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError` under its 512Mi limit, where "
-                        + "the JVM picks the Serial GC), at its defaults (ceiling 10 calls/s, resync 10 min, tag resync 6 h) but "
-                        + "for `SES_MRE_OBSERVATION`. All ").append(n)
-                .append(" objects are applied with one `kubectl apply -f` (client-side); time runs from the start of that "
-                        + "command to the watch event of the last object becoming Ready for its generation. Bound N/R + P: one "
-                        + "Create per endpoint at R calls/s plus one provisioning delay. SES calls are every attempt the "
-                        + "emulator answered (STS's GetCallerIdentity is listed, not counted). ")
+        sb.append(
+                        "Setup: a fresh local control plane per run (kube-apiserver and etcd on 127.0.0.1), the chart's CRD and "
+                                + "RBAC, the SES emulator (`")
+                .append(first.path("emulatorFlags").asText())
+                .append("`: one token bucket of ")
+                .append(rate)
+                .append(" calls/s, burst ")
+                .append(rate)
+                .append(
+                        ", for every SES call of the account and region) and the operator jar as its own process under the "
+                                + "chart's ServiceAccount token with `JAVA_TOOL_OPTIONS=")
+                .append(first.path("javaToolOptions").asText())
+                .append(
+                        "` (the chart's `-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError` under its 512Mi limit, where "
+                                + "the JVM picks the Serial GC), at its defaults (ceiling 10 calls/s, resync 10 min, tag resync 6 h) but "
+                                + "for `SES_MRE_OBSERVATION`. All ")
+                .append(n)
+                .append(
+                        " objects are applied with one `kubectl apply -f` (client-side); time runs from the start of that "
+                                + "command to the watch event of the last object becoming Ready for its generation. Bound N/R + P: one "
+                                + "Create per endpoint at R calls/s plus one provisioning delay. SES calls are every attempt the "
+                                + "emulator answered (STS's GetCallerIdentity is listed, not counted). ")
                 .append(runs.size() / Math.max(1, byMode.size()))
                 .append(" run(s) per mode, interleaved; figures are median (min..max).\n\n");
         sb.append("| figure |");
@@ -174,64 +206,202 @@ class BenchmarkReport {
         sb.append(" target (batch) |\n|---|");
         byMode.keySet().forEach(m -> sb.append("---|"));
         sb.append("---|\n");
-        row(sb, byMode, "time until all Ready (s)", r -> r.path("convergenceSeconds").asDouble(), 1, "");
+        row(
+                sb,
+                byMode,
+                "time until all Ready (s)",
+                r -> r.path("convergenceSeconds").asDouble(),
+                1,
+                "");
         sb.append("| bound N/R + P (s) |");
         byMode.keySet().forEach(m -> sb.append(' ').append(f(bound, 1)).append(" |"));
         sb.append(" |\n");
         row(sb, byMode, "ratio to the bound", r -> r.path("ratio").asDouble(), 3, "≤ 1.15");
-        row(sb, byMode, "SES calls per endpoint", r -> r.path("sesCallsPerEndpoint").asDouble(), 3, "≤ 1.1");
+        row(
+                sb,
+                byMode,
+                "SES calls per endpoint",
+                r -> r.path("sesCallsPerEndpoint").asDouble(),
+                3,
+                "≤ 1.1");
         for (String op : OPERATIONS) {
             if (runs.stream().anyMatch(r -> r.path("callsPerEndpoint").has(op))) {
-                row(sb, byMode, "· " + op + (BenchSetup.STS_OPERATIONS.contains(op) ? " (STS, not counted)" : ""),
-                        r -> r.path("callsPerEndpoint").path(op).asDouble(0), 3, "");
+                row(
+                        sb,
+                        byMode,
+                        "· " + op + (BenchSetup.STS_OPERATIONS.contains(op) ? " (STS, not counted)" : ""),
+                        r -> r.path("callsPerEndpoint").path(op).asDouble(0),
+                        3,
+                        "");
             }
         }
         row(sb, byMode, "429 answers", r -> r.path("throttled").asDouble(), 0, "");
-        row(sb, byMode, "share of SES calls answered 429 (%)", r -> 100 * r.path("share429").asDouble(), 2, "0");
-        textRow(sb, byMode, "apply → first Create call, p50 / p99 (s)",
-                l -> spread(vals(l, r -> r.path("applyToFirstCreate").path("p50").asDouble()), 1) + " / "
-                        + spread(vals(l, r -> r.path("applyToFirstCreate").path("p99").asDouble()), 1), "");
-        textRow(sb, byMode, "apply → Ready, p50 / p99 (s)",
+        row(
+                sb,
+                byMode,
+                "share of SES calls answered 429 (%)",
+                r -> 100 * r.path("share429").asDouble(),
+                2,
+                "0");
+        textRow(
+                sb,
+                byMode,
+                "apply → first Create call, p50 / p99 (s)",
+                l -> spread(
+                                vals(
+                                        l,
+                                        r -> r.path("applyToFirstCreate")
+                                                .path("p50")
+                                                .asDouble()),
+                                1) + " / "
+                        + spread(
+                                vals(
+                                        l,
+                                        r -> r.path("applyToFirstCreate")
+                                                .path("p99")
+                                                .asDouble()),
+                                1),
+                "");
+        textRow(
+                sb,
+                byMode,
+                "apply → Ready, p50 / p99 (s)",
                 l -> spread(vals(l, r -> r.path("applyToReady").path("p50").asDouble()), 1) + " / "
-                        + spread(vals(l, r -> r.path("applyToReady").path("p99").asDouble()), 1), "");
-        row(sb, byMode, "answered SES calls/s while converging", r -> r.path("answeredSesCallRate").asDouble(), 2, "≤ " + rate);
+                        + spread(vals(l, r -> r.path("applyToReady").path("p99").asDouble()), 1),
+                "");
+        row(
+                sb,
+                byMode,
+                "answered SES calls/s while converging",
+                r -> r.path("answeredSesCallRate").asDouble(),
+                2,
+                "≤ " + rate);
         row(sb, byMode, "peak RSS, VmHWM (MiB)", r -> r.path("rssPeakMiB").asDouble(), 0, "");
-        row(sb, byMode, "RSS idle after all Ready (MiB)", r -> r.path("rssIdleMiB").asDouble(), 0, "");
-        row(sb, byMode, "heap used, highest 1 s sample (MiB)", r -> r.path("heapPeakSampledMiB").asDouble(), 0, "");
-        row(sb, byMode, "process start → /readyz 200 (s)", r -> r.path("startToReadySeconds").asDouble(), 2, "");
-        row(sb, byMode, "kubectl apply of the file (s)", r -> r.path("applySeconds").asDouble(), 1, "");
-        textRow(sb, byMode, "load average (1 min) before → after", l -> spread(vals(l, r -> load(r.path("loadBefore").asText())), 2)
-                + " → " + spread(vals(l, r -> load(r.path("loadAfter").asText())), 2), "");
-        sb.append("\n### Every run\n\n| mode | run | all Ready (s) | ratio | SES calls/endpoint | 429 | apply→first Create p50/p99 (s) "
-                + "| peak RSS (MiB) | start→ready (s) | load before → after | commit | problems |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        row(
+                sb,
+                byMode,
+                "RSS idle after all Ready (MiB)",
+                r -> r.path("rssIdleMiB").asDouble(),
+                0,
+                "");
+        row(
+                sb,
+                byMode,
+                "heap used, highest 1 s sample (MiB)",
+                r -> r.path("heapPeakSampledMiB").asDouble(),
+                0,
+                "");
+        row(
+                sb,
+                byMode,
+                "process start → /readyz 200 (s)",
+                r -> r.path("startToReadySeconds").asDouble(),
+                2,
+                "");
+        row(
+                sb,
+                byMode,
+                "kubectl apply of the file (s)",
+                r -> r.path("applySeconds").asDouble(),
+                1,
+                "");
+        textRow(
+                sb,
+                byMode,
+                "load average (1 min) before → after",
+                l -> spread(vals(l, r -> load(r.path("loadBefore").asText())), 2) + " → "
+                        + spread(vals(l, r -> load(r.path("loadAfter").asText())), 2),
+                "");
+        sb.append(
+                "\n### Every run\n\n| mode | run | all Ready (s) | ratio | SES calls/endpoint | 429 | apply→first Create p50/p99 (s) "
+                        + "| peak RSS (MiB) | start→ready (s) | load before → after | commit | problems |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (JsonNode r : runs) {
-            sb.append("| ").append(r.path("mode").asText()).append(" | ").append(r.path("run").asInt()).append(" | ")
-                    .append(f(r.path("convergenceSeconds").asDouble(), 1)).append(" | ").append(f(r.path("ratio").asDouble(), 3))
-                    .append(" | ").append(f(r.path("sesCallsPerEndpoint").asDouble(), 3)).append(" | ")
-                    .append(r.path("throttled").asLong()).append(" | ")
-                    .append(f(r.path("applyToFirstCreate").path("p50").asDouble(), 1)).append(" / ")
-                    .append(f(r.path("applyToFirstCreate").path("p99").asDouble(), 1)).append(" | ")
-                    .append(f(r.path("rssPeakMiB").asDouble(), 0)).append(" | ").append(f(r.path("startToReadySeconds").asDouble(), 2))
-                    .append(" | ").append(r.path("loadBefore").asText()).append(" → ").append(r.path("loadAfter").asText())
-                    .append(" | ").append(r.path("operatorCommit").asText()).append(" | ").append(problems(r)).append(" |\n");
+            sb.append("| ")
+                    .append(r.path("mode").asText())
+                    .append(" | ")
+                    .append(r.path("run").asInt())
+                    .append(" | ")
+                    .append(f(r.path("convergenceSeconds").asDouble(), 1))
+                    .append(" | ")
+                    .append(f(r.path("ratio").asDouble(), 3))
+                    .append(" | ")
+                    .append(f(r.path("sesCallsPerEndpoint").asDouble(), 3))
+                    .append(" | ")
+                    .append(r.path("throttled").asLong())
+                    .append(" | ")
+                    .append(f(r.path("applyToFirstCreate").path("p50").asDouble(), 1))
+                    .append(" / ")
+                    .append(f(r.path("applyToFirstCreate").path("p99").asDouble(), 1))
+                    .append(" | ")
+                    .append(f(r.path("rssPeakMiB").asDouble(), 0))
+                    .append(" | ")
+                    .append(f(r.path("startToReadySeconds").asDouble(), 2))
+                    .append(" | ")
+                    .append(r.path("loadBefore").asText())
+                    .append(" → ")
+                    .append(r.path("loadAfter").asText())
+                    .append(" | ")
+                    .append(r.path("operatorCommit").asText())
+                    .append(" | ")
+                    .append(problems(r))
+                    .append(" |\n");
         }
         // one row per mode for the JSON: medians of the runs
         byMode.forEach((mode, l) -> {
             Map<String, Object> row = Row.of("converge", n, mode, commits(l));
             row.put("bound_s", Row.round(bound, 1));
-            row.put("converge_s", Row.round(Stats.median(vals(l, r -> r.path("convergenceSeconds").asDouble())), 1));
+            row.put(
+                    "converge_s",
+                    Row.round(
+                            Stats.median(
+                                    vals(l, r -> r.path("convergenceSeconds").asDouble())),
+                            1));
             row.put("ratio", Row.round(Stats.median(vals(l, r -> r.path("ratio").asDouble())), 3));
-            row.put("calls_per_endpoint", Row.round(Stats.median(vals(l, r -> r.path("sesCallsPerEndpoint").asDouble())), 3));
-            row.put("share_429", Row.round(Stats.median(vals(l, r -> r.path("share429").asDouble())), 4));
-            row.put("peak_rss_mib", Row.round(Stats.max(vals(l, r -> r.path("rssPeakMiB").asDouble())), 0));
-            row.put("start_ready_s", Row.round(Stats.median(vals(l, r -> r.path("startToReadySeconds").asDouble())), 2));
-            row.put("apply_to_first_create_p50_s", Row.round(Stats.median(vals(l,
-                    r -> r.path("applyToFirstCreate").path("p50").asDouble())), 1));
-            row.put("apply_to_first_create_p99_s", Row.round(Stats.median(vals(l,
-                    r -> r.path("applyToFirstCreate").path("p99").asDouble())), 1));
+            row.put(
+                    "calls_per_endpoint",
+                    Row.round(
+                            Stats.median(
+                                    vals(l, r -> r.path("sesCallsPerEndpoint").asDouble())),
+                            3));
+            row.put(
+                    "share_429",
+                    Row.round(Stats.median(vals(l, r -> r.path("share429").asDouble())), 4));
+            row.put(
+                    "peak_rss_mib",
+                    Row.round(Stats.max(vals(l, r -> r.path("rssPeakMiB").asDouble())), 0));
+            row.put(
+                    "start_ready_s",
+                    Row.round(
+                            Stats.median(
+                                    vals(l, r -> r.path("startToReadySeconds").asDouble())),
+                            2));
+            row.put(
+                    "apply_to_first_create_p50_s",
+                    Row.round(
+                            Stats.median(vals(
+                                    l,
+                                    r -> r.path("applyToFirstCreate")
+                                            .path("p50")
+                                            .asDouble())),
+                            1));
+            row.put(
+                    "apply_to_first_create_p99_s",
+                    Row.round(
+                            Stats.median(vals(
+                                    l,
+                                    r -> r.path("applyToFirstCreate")
+                                            .path("p99")
+                                            .asDouble())),
+                            1));
             row.put("runs", l.size());
-            row.put("converge_s_min", Row.round(Stats.min(vals(l, r -> r.path("convergenceSeconds").asDouble())), 1));
-            row.put("converge_s_max", Row.round(Stats.max(vals(l, r -> r.path("convergenceSeconds").asDouble())), 1));
+            row.put(
+                    "converge_s_min",
+                    Row.round(
+                            Stats.min(vals(l, r -> r.path("convergenceSeconds").asDouble())), 1));
+            row.put(
+                    "converge_s_max",
+                    Row.round(
+                            Stats.max(vals(l, r -> r.path("convergenceSeconds").asDouble())), 1));
             row.put("rate", rate);
             row.put("create_delay_s", p);
             stamp(row, l);
@@ -245,40 +415,68 @@ class BenchmarkReport {
     static String steady(JsonNode run, List<Map<String, Object>> rows) {
         int n = run.path("objects").asInt();
         StringBuilder sb = new StringBuilder();
-        sb.append("## Steady state: SES calls per endpoint per hour at the default periods, ").append(n).append(" READY endpoints\n\n");
+        sb.append("## Steady state: SES calls per endpoint per hour at the default periods, ")
+                .append(n)
+                .append(" READY endpoints\n\n");
         sb.append(measuredOn(List.of(run))).append("\n\n");
-        sb.append("After ").append(run.path("mode").asText()).append(" run ").append(run.path("run").asInt())
-                .append(" converged, the operator was restarted with both periods divided by a factor k "
-                        + "(`SES_MRE_RESYNC_PERIOD` = 600 s / k, `SES_MRE_TAG_RESYNC_PERIOD` = 21,600 s / k), so that everything "
-                        + "periodic happens k times as often. Once every object had been reconciled after the restart (the "
-                        + "operator's `ses_mre_endpoints{status=\"READY\"}` = N), the SES calls of a window of one scaled tag "
-                        + "period were counted. Calls per endpoint per hour at the defaults = calls in the window / N / window "
-                        + "in hours / k. Expected: one List page per resync for up to 1,000 endpoints, one ListTagsForResource "
-                        + "per endpoint per tag period, nothing else: (N/1000 × 6 + N / 6) / N ≈ 0.173 per endpoint per hour.\n\n");
-        sb.append("| k | resync / tag resync (s) | window (s) | SES calls in the window | per endpoint per hour at periods / k "
-                + "| **per endpoint per hour at the defaults** | reconciliations in the window | RSS / peak (MiB) | load before → after |\n"
-                + "|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("After ")
+                .append(run.path("mode").asText())
+                .append(" run ")
+                .append(run.path("run").asInt())
+                .append(
+                        " converged, the operator was restarted with both periods divided by a factor k "
+                                + "(`SES_MRE_RESYNC_PERIOD` = 600 s / k, `SES_MRE_TAG_RESYNC_PERIOD` = 21,600 s / k), so that everything "
+                                + "periodic happens k times as often. Once every object had been reconciled after the restart (the "
+                                + "operator's `ses_mre_endpoints{status=\"READY\"}` = N), the SES calls of a window of one scaled tag "
+                                + "period were counted. Calls per endpoint per hour at the defaults = calls in the window / N / window "
+                                + "in hours / k. Expected: one List page per resync for up to 1,000 endpoints, one ListTagsForResource "
+                                + "per endpoint per tag period, nothing else: (N/1000 × 6 + N / 6) / N ≈ 0.173 per endpoint per hour.\n\n");
+        sb.append(
+                "| k | resync / tag resync (s) | window (s) | SES calls in the window | per endpoint per hour at periods / k "
+                        + "| **per endpoint per hour at the defaults** | reconciliations in the window | RSS / peak (MiB) | load before → after |\n"
+                        + "|---|---|---|---|---|---|---|---|---|\n");
         List<Double> values = new ArrayList<>();
         for (JsonNode s : run.path("steady")) {
             double v = s.path("callsPerEndpointPerHourAtDefaults").asDouble();
             values.add(v);
-            sb.append("| ").append(s.path("k").asLong()).append(" | ").append(f(s.path("resyncSeconds").asDouble(), 1))
-                    .append(" / ").append(f(s.path("tagResyncSeconds").asDouble(), 0)).append(" | ")
-                    .append(f(s.path("windowSeconds").asDouble(), 1)).append(" | ").append(s.path("windowSesCalls").asLong())
-                    .append(": ").append(ops(s.path("windowCalls"))).append(" | ")
-                    .append(f(s.path("callsPerEndpointPerHourScaled").asDouble(), 2)).append(" | **").append(f(v, 4))
-                    .append("** | ").append(f(s.path("reconciliationsInWindow").asDouble(), 0)).append(" | ")
-                    .append(f(s.path("rssMiB").asDouble(), 0)).append(" / ").append(f(s.path("rssPeakMiB").asDouble(), 0))
-                    .append(" | ").append(s.path("loadBefore").asText()).append(" → ").append(s.path("loadAfter").asText())
+            sb.append("| ")
+                    .append(s.path("k").asLong())
+                    .append(" | ")
+                    .append(f(s.path("resyncSeconds").asDouble(), 1))
+                    .append(" / ")
+                    .append(f(s.path("tagResyncSeconds").asDouble(), 0))
+                    .append(" | ")
+                    .append(f(s.path("windowSeconds").asDouble(), 1))
+                    .append(" | ")
+                    .append(s.path("windowSesCalls").asLong())
+                    .append(": ")
+                    .append(ops(s.path("windowCalls")))
+                    .append(" | ")
+                    .append(f(s.path("callsPerEndpointPerHourScaled").asDouble(), 2))
+                    .append(" | **")
+                    .append(f(v, 4))
+                    .append("** | ")
+                    .append(f(s.path("reconciliationsInWindow").asDouble(), 0))
+                    .append(" | ")
+                    .append(f(s.path("rssMiB").asDouble(), 0))
+                    .append(" / ")
+                    .append(f(s.path("rssPeakMiB").asDouble(), 0))
+                    .append(" | ")
+                    .append(s.path("loadBefore").asText())
+                    .append(" → ")
+                    .append(s.path("loadAfter").asText())
                     .append(" |\n");
         }
         if (values.size() >= 2) {
-            sb.append("\nScaling: the figures at the ").append(values.size()).append(" values of k differ by ")
+            sb.append("\nScaling: the figures at the ")
+                    .append(values.size())
+                    .append(" values of k differ by ")
                     .append(f(100 * (Stats.max(values) - Stats.min(values)) / Stats.median(values), 1))
                     .append(" % of their median.\n");
         }
-        sb.append("\nBefore batch observation (per-object Get and ListTagsForResource at every 10 min resync): 11.4 SES calls per "
-                + "endpoint per hour (docs/benchmarks.md history, commit e7451f8).\n");
+        sb.append(
+                "\nBefore batch observation (per-object Get and ListTagsForResource at every 10 min resync): 11.4 SES calls per "
+                        + "endpoint per hour (docs/benchmarks.md history, commit e7451f8).\n");
         return sb.toString();
     }
 
@@ -286,12 +484,21 @@ class BenchmarkReport {
 
     static String restart(JsonNode run, List<Map<String, Object>> rows) {
         StringBuilder sb = new StringBuilder();
-        sb.append("## Restart with READY objects present\n\n").append(measuredOn(List.of(run))).append("\n\n");
-        sb.append("Setup, fast: the SES emulator (`").append(run.path("emulatorFlags").asText()).append("`) without rate "
-                        + "limit, a setup operator with `SES_MRE_MAX_CALL_RATE=").append(run.path("setupCeiling").asInt())
-                .append("` creates the endpoints; it is stopped (SIGTERM). Measured, with the realistic limits (the emulator "
-                        + "at ").append(run.path("rate").asInt()).append(" calls/s, burst ").append(run.path("rate").asInt())
-                .append("; the operator at its defaults): the operator started again ").append(run.path("restarts").asInt())
+        sb.append("## Restart with READY objects present\n\n")
+                .append(measuredOn(List.of(run)))
+                .append("\n\n");
+        sb.append("Setup, fast: the SES emulator (`")
+                .append(run.path("emulatorFlags").asText())
+                .append("`) without rate " + "limit, a setup operator with `SES_MRE_MAX_CALL_RATE=")
+                .append(run.path("setupCeiling").asInt())
+                .append(
+                        "` creates the endpoints; it is stopped (SIGTERM). Measured, with the realistic limits (the emulator "
+                                + "at ")
+                .append(run.path("rate").asInt())
+                .append(" calls/s, burst ")
+                .append(run.path("rate").asInt())
+                .append("; the operator at its defaults): the operator started again ")
+                .append(run.path("restarts").asInt())
                 .append(" times per size. **re-observed**: from `/readyz` 200 until the operator's gauge "
                         + "`ses_mre_endpoints{status=\"READY\"}` counts every object (it counts the objects reconciled since the "
                         + "start by the SES status they observed; a reconciliation of a READY object after a restart observes "
@@ -300,38 +507,73 @@ class BenchmarkReport {
                         + "re-observed, by region; the calls up to the end of a further idle window are shown too (the tag "
                         + "drift sweep runs from the start at N / 6 h, the steady background: 0.46 calls/s for 10,000 "
                         + "objects).\n\n");
-        sb.append("| objects | process start → /readyz (s) | ready → every object re-observed (s) | SES calls of the restart "
-                + "(max, by region) | by operation (last restart) | … and to the end of the idle window | peak RSS (MiB, max) "
-                + "| RSS idle (MiB) | live heap (MiB) | setup: Ready after (s) |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append(
+                "| objects | process start → /readyz (s) | ready → every object re-observed (s) | SES calls of the restart "
+                        + "(max, by region) | by operation (last restart) | … and to the end of the idle window | peak RSS (MiB, max) "
+                        + "| RSS idle (MiB) | live heap (MiB) | setup: Ready after (s) |\n"
+                        + "|---|---|---|---|---|---|---|---|---|---|\n");
         for (JsonNode s : run.path("sizesMeasured")) {
             JsonNode last = s.path("restarts").path(s.path("restarts").size() - 1);
-            sb.append("| ").append(s.path("objects").asInt()).append(" | ")
-                    .append(spreadOf(s.path("restarts"), "startToReadySeconds", 2)).append(" | ")
-                    .append(spreadOf(s.path("restarts"), "observeAllSeconds", 2)).append(" | ")
-                    .append(f(s.path("sesCallsMax").asDouble(), 0)).append(" (").append(last.path("sesCallsByRegion")).append(") | ")
-                    .append(ops(last.path("passCalls"))).append(" | ").append(ops(last.path("callsUpToEndOfIdle"))).append(" | ")
-                    .append(f(s.path("rssPeakMiBMax").asDouble(), 0)).append(" | ")
-                    .append(spreadOf(s.path("restarts"), "rssIdleMiB", 0)).append(" | ")
-                    .append(spreadOf(s.path("restarts"), "liveHeapMiB", 1)).append(" | ")
-                    .append(f(s.path("setup").path("seconds").asDouble(), 0)).append(" |\n");
+            sb.append("| ")
+                    .append(s.path("objects").asInt())
+                    .append(" | ")
+                    .append(spreadOf(s.path("restarts"), "startToReadySeconds", 2))
+                    .append(" | ")
+                    .append(spreadOf(s.path("restarts"), "observeAllSeconds", 2))
+                    .append(" | ")
+                    .append(f(s.path("sesCallsMax").asDouble(), 0))
+                    .append(" (")
+                    .append(last.path("sesCallsByRegion"))
+                    .append(") | ")
+                    .append(ops(last.path("passCalls")))
+                    .append(" | ")
+                    .append(ops(last.path("callsUpToEndOfIdle")))
+                    .append(" | ")
+                    .append(f(s.path("rssPeakMiBMax").asDouble(), 0))
+                    .append(" | ")
+                    .append(spreadOf(s.path("restarts"), "rssIdleMiB", 0))
+                    .append(" | ")
+                    .append(spreadOf(s.path("restarts"), "liveHeapMiB", 1))
+                    .append(" | ")
+                    .append(f(s.path("setup").path("seconds").asDouble(), 0))
+                    .append(" |\n");
         }
-        sb.append("\n### Every restart\n\n| objects | # | start → ready (s) | → re-observed (s) | SES calls | 429 | reconciliations "
-                + "| peak / idle RSS (MiB) | heap used / committed (MiB) | threads | load before → after |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append(
+                "\n### Every restart\n\n| objects | # | start → ready (s) | → re-observed (s) | SES calls | 429 | reconciliations "
+                        + "| peak / idle RSS (MiB) | heap used / committed (MiB) | threads | load before → after |\n"
+                        + "|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (JsonNode s : run.path("sizesMeasured")) {
             int i = 0;
             for (JsonNode x : s.path("restarts")) {
-                sb.append("| ").append(s.path("objects").asInt()).append(" | ").append(++i).append(" | ")
-                        .append(f(x.path("startToReadySeconds").asDouble(), 2)).append(" | ")
-                        .append(f(x.path("observeAllSeconds").asDouble(), 2)).append(" | ").append(x.path("sesCalls").asLong())
-                        .append(" | ").append(x.path("throttled").asLong()).append(" | ")
-                        .append(f(x.path("reconciliations").asDouble(), 0)).append(" | ")
-                        .append(f(x.path("rssPeakMiB").asDouble(), 0)).append(" / ").append(f(x.path("rssIdleMiB").asDouble(), 0))
-                        .append(" | ").append(f(x.path("heapUsedIdleMiB").asDouble(), 0)).append(" / ")
-                        .append(f(x.path("heapCommittedIdleMiB").asDouble(), 0)).append(" | ")
-                        .append(f(x.path("threadsIdle").asDouble(), 0)).append(" | ").append(x.path("loadBefore").asText())
-                        .append(" → ").append(x.path("loadAfter").asText()).append(" |\n");
+                sb.append("| ")
+                        .append(s.path("objects").asInt())
+                        .append(" | ")
+                        .append(++i)
+                        .append(" | ")
+                        .append(f(x.path("startToReadySeconds").asDouble(), 2))
+                        .append(" | ")
+                        .append(f(x.path("observeAllSeconds").asDouble(), 2))
+                        .append(" | ")
+                        .append(x.path("sesCalls").asLong())
+                        .append(" | ")
+                        .append(x.path("throttled").asLong())
+                        .append(" | ")
+                        .append(f(x.path("reconciliations").asDouble(), 0))
+                        .append(" | ")
+                        .append(f(x.path("rssPeakMiB").asDouble(), 0))
+                        .append(" / ")
+                        .append(f(x.path("rssIdleMiB").asDouble(), 0))
+                        .append(" | ")
+                        .append(f(x.path("heapUsedIdleMiB").asDouble(), 0))
+                        .append(" / ")
+                        .append(f(x.path("heapCommittedIdleMiB").asDouble(), 0))
+                        .append(" | ")
+                        .append(f(x.path("threadsIdle").asDouble(), 0))
+                        .append(" | ")
+                        .append(x.path("loadBefore").asText())
+                        .append(" → ")
+                        .append(x.path("loadAfter").asText())
+                        .append(" |\n");
             }
         }
         sb.append(problemsLine(run));
@@ -350,35 +592,68 @@ class BenchmarkReport {
         JsonNode small = sizes.path(0);
         JsonNode large = sizes.path(sizes.size() - 1);
         StringBuilder sb = new StringBuilder();
-        sb.append("## Memory with ").append(large.path("objects").asInt()).append(" objects\n\n")
-                .append(measuredOn(List.of(run))).append("\n\n");
-        sb.append("The operators of the restart runs above (`JAVA_TOOL_OPTIONS=").append(run.path("javaToolOptions").asText())
-                .append("`): VmHWM (peak) and VmRSS of `/proc/<pid>/status` sampled every second over each operator's life "
-                        + "(start, informer sync, the restart pass, an idle window); the live heap from `jcmd <pid> "
-                        + "GC.class_histogram` (after a full GC) at the end. Per object: the difference between ")
-                .append(small.path("objects").asInt()).append(" and ").append(large.path("objects").asInt())
-                .append(" objects divided by the ").append(large.path("objects").asInt() - small.path("objects").asInt())
+        sb.append("## Memory with ")
+                .append(large.path("objects").asInt())
+                .append(" objects\n\n")
+                .append(measuredOn(List.of(run)))
+                .append("\n\n");
+        sb.append("The operators of the restart runs above (`JAVA_TOOL_OPTIONS=")
+                .append(run.path("javaToolOptions").asText())
+                .append(
+                        "`): VmHWM (peak) and VmRSS of `/proc/<pid>/status` sampled every second over each operator's life "
+                                + "(start, informer sync, the restart pass, an idle window); the live heap from `jcmd <pid> "
+                                + "GC.class_histogram` (after a full GC) at the end. Per object: the difference between ")
+                .append(small.path("objects").asInt())
+                .append(" and ")
+                .append(large.path("objects").asInt())
+                .append(" objects divided by the ")
+                .append(large.path("objects").asInt() - small.path("objects").asInt())
                 .append(" objects between.\n\n");
-        sb.append("| figure | ").append(small.path("objects").asInt()).append(" objects | ").append(large.path("objects").asInt())
+        sb.append("| figure | ")
+                .append(small.path("objects").asInt())
+                .append(" objects | ")
+                .append(large.path("objects").asInt())
                 .append(" objects | per object between | target |\n|---|---|---|---|---|\n");
-        sb.append("| peak RSS, VmHWM, highest of the restarts (MiB) | ").append(f(small.path("rssPeakMiBMax").asDouble(), 0))
-                .append(" | ").append(f(large.path("rssPeakMiBMax").asDouble(), 0)).append(" | ")
-                .append(f(run.path("rssPeakKiBPerObject").asDouble(), 2)).append(" KiB | ≤ 256 MiB with ")
-                .append(large.path("objects").asInt()).append(" |\n");
-        sb.append("| RSS idle after the restart pass, median (MiB) | ").append(f(small.path("rssIdleMiBMedian").asDouble(), 0))
-                .append(" | ").append(f(large.path("rssIdleMiBMedian").asDouble(), 0)).append(" | **")
-                .append(f(run.path("rssIdleKiBPerObject").asDouble(), 2)).append(" KiB** | ≤ 8 KiB per object |\n");
-        sb.append("| live heap after a full GC, median (MiB) | ").append(f(small.path("liveHeapMiBMedian").asDouble(), 1))
-                .append(" | ").append(f(large.path("liveHeapMiBMedian").asDouble(), 1)).append(" | ")
-                .append(f(run.path("liveHeapKiBPerObject").asDouble(), 2)).append(" KiB | |\n");
-        sb.append("| process start → /readyz 200, median (s) | ").append(f(small.path("startToReadySecondsMedian").asDouble(), 2))
-                .append(" | ").append(f(large.path("startToReadySecondsMedian").asDouble(), 2)).append(" | | ≤ 5 s with ")
-                .append(large.path("objects").asInt()).append(" |\n");
-        sb.append("| setup operator (ceiling ").append(run.path("setupCeiling").asInt())
-                .append(" calls/s) creating them: peak RSS (MiB) | ").append(f(small.path("setup").path("rssPeakMiB").asDouble(), 0))
-                .append(" | ").append(f(large.path("setup").path("rssPeakMiB").asDouble(), 0)).append(" | | |\n");
+        sb.append("| peak RSS, VmHWM, highest of the restarts (MiB) | ")
+                .append(f(small.path("rssPeakMiBMax").asDouble(), 0))
+                .append(" | ")
+                .append(f(large.path("rssPeakMiBMax").asDouble(), 0))
+                .append(" | ")
+                .append(f(run.path("rssPeakKiBPerObject").asDouble(), 2))
+                .append(" KiB | ≤ 256 MiB with ")
+                .append(large.path("objects").asInt())
+                .append(" |\n");
+        sb.append("| RSS idle after the restart pass, median (MiB) | ")
+                .append(f(small.path("rssIdleMiBMedian").asDouble(), 0))
+                .append(" | ")
+                .append(f(large.path("rssIdleMiBMedian").asDouble(), 0))
+                .append(" | **")
+                .append(f(run.path("rssIdleKiBPerObject").asDouble(), 2))
+                .append(" KiB** | ≤ 8 KiB per object |\n");
+        sb.append("| live heap after a full GC, median (MiB) | ")
+                .append(f(small.path("liveHeapMiBMedian").asDouble(), 1))
+                .append(" | ")
+                .append(f(large.path("liveHeapMiBMedian").asDouble(), 1))
+                .append(" | ")
+                .append(f(run.path("liveHeapKiBPerObject").asDouble(), 2))
+                .append(" KiB | |\n");
+        sb.append("| process start → /readyz 200, median (s) | ")
+                .append(f(small.path("startToReadySecondsMedian").asDouble(), 2))
+                .append(" | ")
+                .append(f(large.path("startToReadySecondsMedian").asDouble(), 2))
+                .append(" | | ≤ 5 s with ")
+                .append(large.path("objects").asInt())
+                .append(" |\n");
+        sb.append("| setup operator (ceiling ")
+                .append(run.path("setupCeiling").asInt())
+                .append(" calls/s) creating them: peak RSS (MiB) | ")
+                .append(f(small.path("setup").path("rssPeakMiB").asDouble(), 0))
+                .append(" | ")
+                .append(f(large.path("setup").path("rssPeakMiB").asDouble(), 0))
+                .append(" | | |\n");
         JsonNode last = large.path("restarts").path(large.path("restarts").size() - 1);
-        sb.append("\nLargest classes of the live heap with ").append(large.path("objects").asInt())
+        sb.append("\nLargest classes of the live heap with ")
+                .append(large.path("objects").asInt())
                 .append(" objects (`jcmd GC.class_histogram`, last restart: rank, instances, bytes, class):\n\n```\n");
         int i = 0;
         for (JsonNode l : last.path("histogramTop")) {
@@ -402,12 +677,21 @@ class BenchmarkReport {
     static String shards(List<JsonNode> runs, List<Map<String, Object>> rows) {
         JsonNode first = runs.get(0);
         StringBuilder sb = new StringBuilder();
-        sb.append("## Shards: ").append(first.path("objects").asInt()).append(" objects, one operator or two shards, SES at ")
-                .append(first.path("rate").asInt()).append(" calls/s\n\n").append(measuredOn(runs)).append("\n\n");
+        sb.append("## Shards: ")
+                .append(first.path("objects").asInt())
+                .append(" objects, one operator or two shards, SES at ")
+                .append(first.path("rate").asInt())
+                .append(" calls/s\n\n")
+                .append(measuredOn(runs))
+                .append("\n\n");
         sb.append("Half the objects labelled `shard=a`, half `shard=b` (interleaved), applied at once (files of 1,000 "
-                        + "objects, one `kubectl apply` each); SES limited to ").append(first.path("rate").asInt())
-                .append(" calls/s for the account and region, provisioning ").append(f(first.path("createDelaySeconds").asDouble(), 0))
-                .append(" s. **one operator**: ceiling ").append(first.path("rate").asInt()).append(" calls/s; **two shards**: "
+                        + "objects, one `kubectl apply` each); SES limited to ")
+                .append(first.path("rate").asInt())
+                .append(" calls/s for the account and region, provisioning ")
+                .append(f(first.path("createDelaySeconds").asDouble(), 0))
+                .append(" s. **one operator**: ceiling ")
+                .append(first.path("rate").asInt())
+                .append(" calls/s; **two shards**: "
                         + "two operator processes with `SES_MRE_WATCH_LABEL_SELECTOR=shard=a` / `shard=b`, each with half the "
                         + "ceiling and an access key of its own (the emulator's call log tells them apart). A fresh control "
                         + "plane per variant. Overlap: endpoints whose calls came from more than one access key, and each "
@@ -417,35 +701,77 @@ class BenchmarkReport {
         sb.append("\n|---|");
         runs.forEach(r -> sb.append("---|"));
         sb.append('\n');
-        line(sb, runs, "time until all Ready (s)", r -> f(r.path("convergenceSeconds").asDouble(), 1));
+        line(
+                sb,
+                runs,
+                "time until all Ready (s)",
+                r -> f(r.path("convergenceSeconds").asDouble(), 1));
         line(sb, runs, "bound N/R + P (s)", r -> f(r.path("boundSeconds").asDouble(), 1));
         line(sb, runs, "ratio to the bound", r -> f(r.path("ratio").asDouble(), 3));
-        line(sb, runs, "SES calls per endpoint", r -> f(r.path("sesCallsPerEndpoint").asDouble(), 3));
+        line(
+                sb,
+                runs,
+                "SES calls per endpoint",
+                r -> f(r.path("sesCallsPerEndpoint").asDouble(), 3));
         line(sb, runs, "SES calls by operation", r -> ops(r.path("calls")));
-        line(sb, runs, "429 answers (share)", r -> r.path("throttled").asLong() + " (" + f(100 * r.path("share429").asDouble(), 2) + " %)");
+        line(
+                sb,
+                runs,
+                "429 answers (share)",
+                r -> r.path("throttled").asLong() + " ("
+                        + f(100 * r.path("share429").asDouble(), 2) + " %)");
         line(sb, runs, "calls by access key", r -> byKey(r.path("callsByAccessKey")));
-        line(sb, runs, "objects observed by each operator", r -> r.path("objectsObservedByEachOperator").toString());
-        line(sb, runs, "endpoints touched by both processes", r -> Long.toString(r.path("endpointsTouchedByMoreThanOneKey").asLong()));
+        line(
+                sb,
+                runs,
+                "objects observed by each operator",
+                r -> r.path("objectsObservedByEachOperator").toString());
+        line(
+                sb,
+                runs,
+                "endpoints touched by both processes",
+                r -> Long.toString(r.path("endpointsTouchedByMoreThanOneKey").asLong()));
         line(sb, runs, "peak RSS per operator (MiB)", r -> {
             StringBuilder m = new StringBuilder();
-            r.path("memory").fields().forEachRemaining(e -> m.append(m.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
-                    .append(f(e.getValue().path("rssPeakMiB").asDouble(), 0)));
+            r.path("memory")
+                    .fields()
+                    .forEachRemaining(e -> m.append(m.length() == 0 ? "" : ", ")
+                            .append(e.getKey())
+                            .append(' ')
+                            .append(f(e.getValue().path("rssPeakMiB").asDouble(), 0)));
             return m.toString();
         });
-        line(sb, runs, "kubectl apply of all files (s)", r -> f(r.path("applySeconds").asDouble(), 0));
-        line(sb, runs, "load average before → after", r -> r.path("loadBefore").asText() + " → " + r.path("loadAfter").asText());
+        line(
+                sb,
+                runs,
+                "kubectl apply of all files (s)",
+                r -> f(r.path("applySeconds").asDouble(), 0));
+        line(
+                sb,
+                runs,
+                "load average before → after",
+                r -> r.path("loadBefore").asText() + " → " + r.path("loadAfter").asText());
         line(sb, runs, "operator commit", r -> r.path("operatorCommit").asText());
         line(sb, runs, "problems", BenchmarkReport::problems);
         if (runs.size() == 2) {
-            double ratio = runs.get(1).path("convergenceSeconds").asDouble() / runs.get(0).path("convergenceSeconds").asDouble();
-            sb.append("\nTwo shards took ").append(f(ratio, 3)).append(" × the time of one operator with the same total ceiling.\n");
+            double ratio = runs.get(1).path("convergenceSeconds").asDouble()
+                    / runs.get(0).path("convergenceSeconds").asDouble();
+            sb.append("\nTwo shards took ")
+                    .append(f(ratio, 3))
+                    .append(" × the time of one operator with the same total ceiling.\n");
         }
         for (JsonNode r : runs) {
             for (JsonNode x : r.path("rows")) {
                 Map<String, Object> row = Json.JSON.convertValue(x, new TypeReference<>() {});
                 if (runs.size() == 2) {
-                    row.put("converge_vs_one_operator", Row.round(r.path("convergenceSeconds").asDouble()
-                            / runs.get(0).path("convergenceSeconds").asDouble(), 3));
+                    row.put(
+                            "converge_vs_one_operator",
+                            Row.round(
+                                    r.path("convergenceSeconds").asDouble()
+                                            / runs.get(0)
+                                                    .path("convergenceSeconds")
+                                                    .asDouble(),
+                                    3));
                 }
                 stamp(row, List.of(r));
                 rows.add(row);
@@ -460,34 +786,68 @@ class BenchmarkReport {
         StringBuilder sb = new StringBuilder();
         int nA = run.path("objectsA").asInt();
         int nB = run.path("objectsB").asInt();
-        sb.append("## Two AWS accounts, one throttled: ").append(nA).append(" objects in A, ").append(nB)
+        sb.append("## Two AWS accounts, one throttled: ")
+                .append(nA)
+                .append(" objects in A, ")
+                .append(nB)
                 .append(" in B\n\n")
-                .append(measuredOn(List.of(run))).append("\n\n");
-        sb.append("One operator at its defaults; two namespaces mapped by RoleSelectors to a role in account A and a role in "
-                        + "account B (the operator assumes them through the emulator's STS); SES admits ")
-                .append(run.path("rateA").asInt()).append(" calls/s in A and ").append(run.path("rateB").asInt())
-                .append(" in B (`").append(run.path("emulatorFlags").asText().replaceAll("--role \\S+=\\{[^}]*\\}", "--role …"))
-                .append("`). The ").append(nA + nB).append(" objects, interleaved A, B, A, …, are applied at once with one "
+                .append(measuredOn(List.of(run)))
+                .append("\n\n");
+        sb.append(
+                        "One operator at its defaults; two namespaces mapped by RoleSelectors to a role in account A and a role in "
+                                + "account B (the operator assumes them through the emulator's STS); SES admits ")
+                .append(run.path("rateA").asInt())
+                .append(" calls/s in A and ")
+                .append(run.path("rateB").asInt())
+                .append(" in B (`")
+                .append(run.path("emulatorFlags").asText().replaceAll("--role \\S+=\\{[^}]*\\}", "--role …"))
+                .append("`). The ")
+                .append(nA + nB)
+                .append(" objects, interleaved A, B, A, …, are applied at once with one "
                         + "`kubectl apply`; each account's time runs to the last of its objects becoming Ready. Calls are the "
                         + "emulator's log by account.\n\n");
-        sb.append("| account | objects | SES calls/s | time until all Ready (s) | bound N/R + P (s) | ratio | SES calls | 429 | "
-                + "apply → first Create p50 / p99 (s) | target |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append(
+                "| account | objects | SES calls/s | time until all Ready (s) | bound N/R + P (s) | ratio | SES calls | 429 | "
+                        + "apply → first Create p50 / p99 (s) | target |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (String a : List.of("A", "B")) {
             JsonNode x = run.path("account" + a);
-            sb.append("| ").append(a).append(" (").append(x.path("account").asText()).append(") | ")
-                    .append(a.equals("A") ? nA : nB).append(" | ").append(x.path("sesRate").asInt())
-                    .append(" | ").append(f(x.path("convergenceSeconds").asDouble(), 1)).append(" | ")
-                    .append(f(x.path("bound").asDouble(), 1)).append(" | ").append(f(x.path("ratio").asDouble(), 3)).append(" | ")
-                    .append(x.path("sesCalls").asLong()).append(": ").append(ops(x.path("calls"))).append(" | ")
-                    .append(x.path("throttled").asLong()).append(" | ")
-                    .append(f(x.path("applyToFirstCreate").path("p50").asDouble(), 1)).append(" / ")
-                    .append(f(x.path("applyToFirstCreate").path("p99").asDouble(), 1)).append(" | ")
-                    .append(a.equals("B") ? "≤ 1.15 × its bound" : "").append(" |\n");
+            sb.append("| ")
+                    .append(a)
+                    .append(" (")
+                    .append(x.path("account").asText())
+                    .append(") | ")
+                    .append(a.equals("A") ? nA : nB)
+                    .append(" | ")
+                    .append(x.path("sesRate").asInt())
+                    .append(" | ")
+                    .append(f(x.path("convergenceSeconds").asDouble(), 1))
+                    .append(" | ")
+                    .append(f(x.path("bound").asDouble(), 1))
+                    .append(" | ")
+                    .append(f(x.path("ratio").asDouble(), 3))
+                    .append(" | ")
+                    .append(x.path("sesCalls").asLong())
+                    .append(": ")
+                    .append(ops(x.path("calls")))
+                    .append(" | ")
+                    .append(x.path("throttled").asLong())
+                    .append(" | ")
+                    .append(f(x.path("applyToFirstCreate").path("p50").asDouble(), 1))
+                    .append(" / ")
+                    .append(f(x.path("applyToFirstCreate").path("p99").asDouble(), 1))
+                    .append(" | ")
+                    .append(a.equals("B") ? "≤ 1.15 × its bound" : "")
+                    .append(" |\n");
         }
         sb.append("\nThe operator's `ses_mre_ses_call_rate_limit` at the end: ")
                 .append(String.join("; ", textList(run.path("operatorRateLimits"))))
-                .append(". Peak RSS ").append(f(run.path("rssPeakMiB").asDouble(), 0)).append(" MiB. Load ")
-                .append(run.path("loadBefore").asText()).append(" → ").append(run.path("loadAfter").asText()).append(".\n");
+                .append(". Peak RSS ")
+                .append(f(run.path("rssPeakMiB").asDouble(), 0))
+                .append(" MiB. Load ")
+                .append(run.path("loadBefore").asText())
+                .append(" → ")
+                .append(run.path("loadAfter").asText())
+                .append(".\n");
         sb.append(problemsLine(run));
         for (JsonNode x : run.path("rows")) {
             Map<String, Object> row = Json.JSON.convertValue(x, new TypeReference<>() {});
@@ -501,65 +861,144 @@ class BenchmarkReport {
 
     /** Every target of issues 10 and 11 against the figure the merged JSON holds. */
     static String targets(List<Map<String, Object>> rows) {
-        StringBuilder sb = new StringBuilder("## Targets\n\n| target | measured | met | commit | load before |\n|---|---|---|---|---|\n");
+        StringBuilder sb = new StringBuilder(
+                "## Targets\n\n| target | measured | met | commit | load before |\n|---|---|---|---|---|\n");
         find(rows, "converge", "batch").ifPresent(r -> {
-            target(sb, "batch, " + r.get("objects") + " objects: all Ready ≤ 1.15 × (N/R + P)", num(r, "converge_s") + " s for a bound of "
-                    + num(r, "bound_s") + " s: " + num(r, "ratio") + " ×", d(r, "ratio") <= 1.15, r);
-            target(sb, "batch: ≤ 1.1 SES calls per endpoint", num(r, "calls_per_endpoint"), d(r, "calls_per_endpoint") <= 1.1, r);
+            target(
+                    sb,
+                    "batch, " + r.get("objects") + " objects: all Ready ≤ 1.15 × (N/R + P)",
+                    num(r, "converge_s") + " s for a bound of " + num(r, "bound_s") + " s: " + num(r, "ratio") + " ×",
+                    d(r, "ratio") <= 1.15,
+                    r);
+            target(
+                    sb,
+                    "batch: ≤ 1.1 SES calls per endpoint",
+                    num(r, "calls_per_endpoint"),
+                    d(r, "calls_per_endpoint") <= 1.1,
+                    r);
             target(sb, "batch: no 429", pct(r, "share_429"), d(r, "share_429") == 0, r);
         });
-        find(rows, "converge", "per-object").ifPresent(r -> sb.append("| (comparison) per-object, ").append(r.get("objects"))
-                .append(" objects | ").append(num(r, "converge_s")).append(" s (").append(num(r, "ratio")).append(" ×), ")
-                .append(num(r, "calls_per_endpoint")).append(" SES calls per endpoint, ").append(pct(r, "share_429"))
-                .append(" 429 | | ").append(r.get("operator_commit")).append(" | ").append(r.get("load_before")).append(" |\n"));
-        rows.stream().filter(r -> "steady".equals(r.get("scenario"))).forEach(r -> target(sb,
-                "steady state ≤ 0.2 SES calls per endpoint per hour at the defaults (" + r.get("objects") + " endpoints, "
-                        + r.get("mode") + ")", num(r, "steady_calls_per_endpoint_hour"),
-                d(r, "steady_calls_per_endpoint_hour") <= 0.2, r));
+        find(rows, "converge", "per-object")
+                .ifPresent(r -> sb.append("| (comparison) per-object, ")
+                        .append(r.get("objects"))
+                        .append(" objects | ")
+                        .append(num(r, "converge_s"))
+                        .append(" s (")
+                        .append(num(r, "ratio"))
+                        .append(" ×), ")
+                        .append(num(r, "calls_per_endpoint"))
+                        .append(" SES calls per endpoint, ")
+                        .append(pct(r, "share_429"))
+                        .append(" 429 | | ")
+                        .append(r.get("operator_commit"))
+                        .append(" | ")
+                        .append(r.get("load_before"))
+                        .append(" |\n"));
+        rows.stream()
+                .filter(r -> "steady".equals(r.get("scenario")))
+                .forEach(r -> target(
+                        sb,
+                        "steady state ≤ 0.2 SES calls per endpoint per hour at the defaults (" + r.get("objects")
+                                + " endpoints, " + r.get("mode") + ")",
+                        num(r, "steady_calls_per_endpoint_hour"),
+                        d(r, "steady_calls_per_endpoint_hour") <= 0.2,
+                        r));
         rows.stream().filter(r -> "restart".equals(r.get("scenario"))).forEach(r -> {
             int regions = r.get("restart_calls_per_region") instanceof Map<?, ?> m ? Math.max(1, m.size()) : 1;
-            target(sb, "restart with " + r.get("objects") + " READY objects: every object re-observed ≤ 30 s after ready",
-                    num(r, "restart_observe_s") + " s", d(r, "restart_observe_s") <= 30, r);
-            target(sb, "restart with " + r.get("objects") + " READY objects: ≤ 25 SES calls per region",
-                    r.get("restart_calls") + " " + (r.get("restart_calls_per_region") == null ? "" : r.get("restart_calls_per_region")),
-                    ((Number) r.get("restart_calls")).doubleValue() / regions <= 25, r);
+            target(
+                    sb,
+                    "restart with " + r.get("objects") + " READY objects: every object re-observed ≤ 30 s after ready",
+                    num(r, "restart_observe_s") + " s",
+                    d(r, "restart_observe_s") <= 30,
+                    r);
+            target(
+                    sb,
+                    "restart with " + r.get("objects") + " READY objects: ≤ 25 SES calls per region",
+                    r.get("restart_calls") + " "
+                            + (r.get("restart_calls_per_region") == null ? "" : r.get("restart_calls_per_region")),
+                    ((Number) r.get("restart_calls")).doubleValue() / regions <= 25,
+                    r);
         });
         find(rows, "memory", "batch").ifPresent(r -> {
-            target(sb, r.get("objects") + " objects: peak RSS ≤ 256 MiB", num(r, "peak_rss_mib") + " MiB", d(r, "peak_rss_mib") <= 256, r);
-            target(sb, "≤ 8 KiB extra RSS per object between 1,000 and " + r.get("objects"), num(r, "extra_rss_kib_per_object")
-                    + " KiB (idle RSS; peak: " + num(r, "extra_peak_rss_kib_per_object") + " KiB)",
-                    d(r, "extra_rss_kib_per_object") <= 8, r);
-            target(sb, "start → ready ≤ 5 s with " + r.get("objects") + " objects present", num(r, "start_ready_s") + " s",
-                    d(r, "start_ready_s") <= 5, r);
+            target(
+                    sb,
+                    r.get("objects") + " objects: peak RSS ≤ 256 MiB",
+                    num(r, "peak_rss_mib") + " MiB",
+                    d(r, "peak_rss_mib") <= 256,
+                    r);
+            target(
+                    sb,
+                    "≤ 8 KiB extra RSS per object between 1,000 and " + r.get("objects"),
+                    num(r, "extra_rss_kib_per_object") + " KiB (idle RSS; peak: "
+                            + num(r, "extra_peak_rss_kib_per_object") + " KiB)",
+                    d(r, "extra_rss_kib_per_object") <= 8,
+                    r);
+            target(
+                    sb,
+                    "start → ready ≤ 5 s with " + r.get("objects") + " objects present",
+                    num(r, "start_ready_s") + " s",
+                    d(r, "start_ready_s") <= 5,
+                    r);
         });
-        List<Map<String, Object>> shards = rows.stream().filter(r -> "shards".equals(r.get("scenario"))).toList();
+        List<Map<String, Object>> shards =
+                rows.stream().filter(r -> "shards".equals(r.get("scenario"))).toList();
         if (shards.size() == 2) {
-            Map<String, Object> two = shards.stream().filter(r -> String.valueOf(r.get("mode")).startsWith("two")).findFirst()
+            Map<String, Object> two = shards.stream()
+                    .filter(r -> String.valueOf(r.get("mode")).startsWith("two"))
+                    .findFirst()
                     .orElse(shards.get(1));
-            Map<String, Object> one = shards.stream().filter(r -> r != two).findFirst().orElseThrow();
+            Map<String, Object> one =
+                    shards.stream().filter(r -> r != two).findFirst().orElseThrow();
             double ratio = d(two, "converge_s") / d(one, "converge_s");
-            target(sb, "two shards of " + (((Number) two.get("objects")).intValue() / 2) + ": no object reconciled by both",
-                    String.valueOf(two.get("objects_reconciled_by_both")), ((Number) two.get("objects_reconciled_by_both")).intValue() == 0, two);
+            target(
+                    sb,
+                    "two shards of " + (((Number) two.get("objects")).intValue() / 2)
+                            + ": no object reconciled by both",
+                    String.valueOf(two.get("objects_reconciled_by_both")),
+                    ((Number) two.get("objects_reconciled_by_both")).intValue() == 0,
+                    two);
             // "as fast": within the run-to-run spread of a convergence on this machine (5 %)
-            target(sb, "two shards converge as fast as one operator with the same ceiling", num(two, "converge_s") + " s vs "
-                    + num(one, "converge_s") + " s: " + f(ratio, 3) + " ×", ratio <= 1.05, two);
+            target(
+                    sb,
+                    "two shards converge as fast as one operator with the same ceiling",
+                    num(two, "converge_s") + " s vs " + num(one, "converge_s") + " s: " + f(ratio, 3) + " ×",
+                    ratio <= 1.05,
+                    two);
         }
-        rows.stream().filter(r -> "accounts".equals(r.get("scenario")) && String.valueOf(r.get("mode")).startsWith("account B"))
-                .forEach(r -> target(sb, "two accounts, one throttled at 2 calls/s: the other (" + r.get("mode")
-                        + ") converges ≤ 1.15 × its own bound", num(r, "converge_s") + " s for a bound of " + num(r, "bound_s")
-                        + " s: " + num(r, "ratio") + " ×", d(r, "ratio") <= 1.15, r));
+        rows.stream()
+                .filter(r -> "accounts".equals(r.get("scenario"))
+                        && String.valueOf(r.get("mode")).startsWith("account B"))
+                .forEach(r -> target(
+                        sb,
+                        "two accounts, one throttled at 2 calls/s: the other (" + r.get("mode")
+                                + ") converges ≤ 1.15 × its own bound",
+                        num(r, "converge_s") + " s for a bound of " + num(r, "bound_s") + " s: " + num(r, "ratio")
+                                + " ×",
+                        d(r, "ratio") <= 1.15,
+                        r));
         sb.append("\n\"As fast\" for the shards: within 5 %, the spread of repeated convergence runs on this machine. "
                 + "docs/benchmarks.json holds every figure; this table is written from it.\n");
         return sb.toString();
     }
 
     static void target(StringBuilder sb, String what, String measured, boolean met, Map<String, Object> r) {
-        sb.append("| ").append(what).append(" | ").append(measured).append(" | ").append(met ? "yes" : "**no**").append(" | ")
-                .append(r.get("operator_commit")).append(" | ").append(r.get("load_before")).append(" |\n");
+        sb.append("| ")
+                .append(what)
+                .append(" | ")
+                .append(measured)
+                .append(" | ")
+                .append(met ? "yes" : "**no**")
+                .append(" | ")
+                .append(r.get("operator_commit"))
+                .append(" | ")
+                .append(r.get("load_before"))
+                .append(" |\n");
     }
 
     static java.util.Optional<Map<String, Object>> find(List<Map<String, Object>> rows, String scenario, String mode) {
-        return rows.stream().filter(r -> scenario.equals(r.get("scenario")) && mode.equals(r.get("mode"))).findFirst();
+        return rows.stream()
+                .filter(r -> scenario.equals(r.get("scenario")) && mode.equals(r.get("mode")))
+                .findFirst();
     }
 
     static double d(Map<String, Object> r, String k) {
@@ -578,24 +1017,51 @@ class BenchmarkReport {
 
     /** Puts when and on what load a row was measured (from its run's result). */
     static void stamp(Map<String, Object> row, List<JsonNode> runs) {
-        row.put("measured_at", runs.stream().map(r -> r.path("startedAt").asText()).min(String::compareTo).orElse(null));
-        row.put("load_before", runs.stream().map(r -> r.path("loadBefore").asText()).distinct().reduce((a, b) -> a + "; " + b)
-                .orElse(null));
+        row.put(
+                "measured_at",
+                runs.stream()
+                        .map(r -> r.path("startedAt").asText())
+                        .min(String::compareTo)
+                        .orElse(null));
+        row.put(
+                "load_before",
+                runs.stream()
+                        .map(r -> r.path("loadBefore").asText())
+                        .distinct()
+                        .reduce((a, b) -> a + "; " + b)
+                        .orElse(null));
     }
 
     static String commits(List<JsonNode> runs) {
-        return String.join(", ", runs.stream().map(r -> r.path("operatorCommit").asText()).distinct().toList());
+        return String.join(
+                ", ",
+                runs.stream()
+                        .map(r -> r.path("operatorCommit").asText())
+                        .distinct()
+                        .toList());
     }
 
     static String measuredOn(List<JsonNode> runs) {
         JsonNode m = runs.get(0).path("machine");
-        String date = runs.stream().map(r -> r.path("startedAt").asText()).min(String::compareTo).orElse("?");
-        return "Measured " + date.substring(0, Math.min(16, date.length())).replace('T', ' ') + " UTC on operator commit **"
-                + commits(runs) + "** (jar " + runs.stream().map(r -> r.path("operatorJar").asText("?").replaceAll(".*\\((.*)\\)", "$1"))
-                .distinct().reduce((a, b) -> a + "; " + b).orElse("?") + "); " + m.path("cpus").asText() + " CPUs ("
-                + m.path("cpuModel").asText() + "), " + m.path("memory").asText() + ", " + m.path("java").asText() + "; JOSDK "
-                + m.path("josdk.version").asText() + ", fabric8 " + m.path("fabric8.version").asText() + ", AWS SDK "
-                + m.path("aws.sdk.version").asText() + "; " + m.path("kubernetes").asText() + ". The machine is shared with "
+        String date = runs.stream()
+                .map(r -> r.path("startedAt").asText())
+                .min(String::compareTo)
+                .orElse("?");
+        return "Measured " + date.substring(0, Math.min(16, date.length())).replace('T', ' ')
+                + " UTC on operator commit **"
+                + commits(runs) + "** (jar "
+                + runs.stream()
+                        .map(r -> r.path("operatorJar").asText("?").replaceAll(".*\\((.*)\\)", "$1"))
+                        .distinct()
+                        .reduce((a, b) -> a + "; " + b)
+                        .orElse("?")
+                + "); " + m.path("cpus").asText() + " CPUs ("
+                + m.path("cpuModel").asText() + "), " + m.path("memory").asText() + ", "
+                + m.path("java").asText() + "; JOSDK "
+                + m.path("josdk.version").asText() + ", fabric8 "
+                + m.path("fabric8.version").asText() + ", AWS SDK "
+                + m.path("aws.sdk.version").asText() + "; "
+                + m.path("kubernetes").asText() + ". The machine is shared with "
                 + "other builds: the load average is noted with each figure.";
     }
 
@@ -636,7 +1102,13 @@ class BenchmarkReport {
                     total += c.asLong();
                 }
             }
-            sb.append(sb.length() == 0 ? "" : "; ").append(e.getKey()).append(' ').append(total).append(" (").append(ops(e.getValue())).append(')');
+            sb.append(sb.length() == 0 ? "" : "; ")
+                    .append(e.getKey())
+                    .append(' ')
+                    .append(total)
+                    .append(" (")
+                    .append(ops(e.getValue()))
+                    .append(')');
         });
         return sb.toString();
     }
@@ -662,7 +1134,10 @@ class BenchmarkReport {
                     ok = o.getValue().asLong();
                 }
             }
-            sb.append(sb.length() == 0 ? "" : ", ").append(op.getKey()).append(' ').append(total);
+            sb.append(sb.length() == 0 ? "" : ", ")
+                    .append(op.getKey())
+                    .append(' ')
+                    .append(total);
             if (ok != total) {
                 sb.append(" (").append(ok).append(" ok)");
             }
@@ -674,13 +1149,22 @@ class BenchmarkReport {
         return runs.stream().map(r -> f.apply(r).doubleValue()).toList();
     }
 
-    static void row(StringBuilder sb, Map<String, List<JsonNode>> byMode, String label, Function<JsonNode, Number> f,
-                    int decimals, String target) {
+    static void row(
+            StringBuilder sb,
+            Map<String, List<JsonNode>> byMode,
+            String label,
+            Function<JsonNode, Number> f,
+            int decimals,
+            String target) {
         textRow(sb, byMode, label, l -> spread(vals(l, f), decimals), target);
     }
 
-    static void textRow(StringBuilder sb, Map<String, List<JsonNode>> byMode, String label,
-                        Function<List<JsonNode>, String> cell, String target) {
+    static void textRow(
+            StringBuilder sb,
+            Map<String, List<JsonNode>> byMode,
+            String label,
+            Function<List<JsonNode>, String> cell,
+            String target) {
         sb.append("| ").append(label).append(" |");
         byMode.values().forEach(l -> sb.append(' ').append(cell.apply(l)).append(" |"));
         sb.append(' ').append(target).append(" |\n");

@@ -59,6 +59,7 @@ class BenchmarkRun {
 
     /** SES_MRE_RESYNC_PERIOD and SES_MRE_TAG_RESYNC_PERIOD defaults, in seconds: the steady state scales these. */
     static final long RESYNC_S = 600;
+
     static final long TAG_RESYNC_S = 6 * 3600;
     /** The operator's shortest poll of an endpoint in transition (Timing.pollMin): batch mode lists at most this often. */
     static final double POLL_MIN_S = 2.0;
@@ -73,19 +74,32 @@ class BenchmarkRun {
         String mode = Params.str("bench.mode", "batch");
         int run = Params.integer("bench.run", 1);
         List<Long> steadyK = Arrays.stream(Params.str("bench.steadyK", "").split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).map(Long::parseLong).toList();
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .map(Long::parseLong)
+                .toList();
         if (!mode.equals("batch") && !mode.equals("per-object")) {
             throw new IllegalArgumentException("-Dbench.mode must be batch or per-object, got " + mode);
         }
-        Path results = Path.of(Params.str("bench.results", repo.resolve("e2e/suite/target/bench/" + variant + "/results").toString()));
+        Path results = Path.of(Params.str(
+                "bench.results",
+                repo.resolve("e2e/suite/target/bench/" + variant + "/results").toString()));
         Path work = results.resolveSibling("work").resolve("converge-" + mode + "-" + run);
         Path jar = BenchSetup.operatorJar(results);
         double bound = (double) n / rate + createDelay.toMillis() / 1000.0;
-        Duration timeout = Params.duration("bench.timeout",
-                Duration.ofSeconds((long) Math.min(33 * 60, Math.max(600, 8 * bound))));
+        Duration timeout = Params.duration("bench.timeout", Duration.ofSeconds((long)
+                Math.min(33 * 60, Math.max(600, 8 * bound))));
 
-        Progress.log("==== benchmark %s: converge, %d objects, SES limited to %d calls/s (burst %d), provisioning %s, "
-                + "observation %s, run %d%s ====", variant, n, rate, rate, createDelay, mode, run,
+        Progress.log(
+                "==== benchmark %s: converge, %d objects, SES limited to %d calls/s (burst %d), provisioning %s, "
+                        + "observation %s, run %d%s ====",
+                variant,
+                n,
+                rate,
+                rate,
+                createDelay,
+                mode,
+                run,
                 steadyK.isEmpty() ? "" : ", then the steady state at k = " + steadyK);
         Map<String, Object> r = BenchSetup.header("converge", variant, results);
         String commit = (String) r.get("operatorCommit");
@@ -98,17 +112,30 @@ class BenchmarkRun {
         List<String> problems = new ArrayList<>();
         List<Map<String, Object>> rows = new ArrayList<>();
 
-        // the harness empties the run's log folder: logs are appended to, nothing of an earlier run may be read as this one's
+        // the harness empties the run's log folder: logs are appended to, nothing of an earlier run may be read as this
+        // one's
         try (Harness h = Harness.start("bench-" + variant, work)) {
             r.put("controlPlane", h.controlPlane().origin().toString());
             h.applyCrds();
             Harness.OperatorIdentity id = h.installOperatorRbac(BenchSetup.RELEASE, BenchSetup.SYSTEM_NAMESPACE, "12h");
             h.namespace(NAMESPACE);
-            List<Path> files = BenchSetup.manifests(work.resolve("manifests"), "objects",
-                    Mre.numbered(NAMESPACE, "bench", n), n);
-            List<String> emulatorFlags = List.of("--rate-limit", Integer.toString(rate), "--burst", Integer.toString(rate),
-                    "--create-delay", Params.flag(createDelay), "--delete-delay", "2s", "--threads", "16", "--seed", "1",
-                    "--quota", Integer.toString(Math.max(100, 2 * n)));
+            List<Path> files =
+                    BenchSetup.manifests(work.resolve("manifests"), "objects", Mre.numbered(NAMESPACE, "bench", n), n);
+            List<String> emulatorFlags = List.of(
+                    "--rate-limit",
+                    Integer.toString(rate),
+                    "--burst",
+                    Integer.toString(rate),
+                    "--create-delay",
+                    Params.flag(createDelay),
+                    "--delete-delay",
+                    "2s",
+                    "--threads",
+                    "16",
+                    "--seed",
+                    "1",
+                    "--quota",
+                    Integer.toString(Math.max(100, 2 * n)));
             r.put("emulatorFlags", String.join(" ", emulatorFlags));
             Emulator emu = h.startEmulator("emulator", BenchSetup.emulatorJar(results), emulatorFlags);
             try (Emulator.CallRecorder calls = emu.recordCalls(Duration.ofSeconds(3))) {
@@ -120,7 +147,8 @@ class BenchmarkRun {
                 try {
                     Duration startToReady = op.awaitReady(Duration.ofSeconds(120));
                     r.put("startToReadySeconds", startToReady.toMillis() / 1000.0);
-                    Progress.log("  operator: process start -> /readyz 200 in %.2f s", startToReady.toMillis() / 1000.0);
+                    Progress.log(
+                            "  operator: process start -> /readyz 200 in %.2f s", startToReady.toMillis() / 1000.0);
                     // objects applied from now on are seen by the watch as they arrive
                     watch.awaitConnected(Duration.ofSeconds(60));
 
@@ -146,7 +174,13 @@ class BenchmarkRun {
                     r.put("callsPerEndpoint", BenchSetup.perEndpoint(conv, n));
                     r.put("throttled", throttled);
                     r.put("share429", ses == 0 ? 0 : throttled / (double) ses);
-                    r.put("answeredSesCallRate", (ses - BenchSetup.NOT_ANSWERED.stream().mapToLong(conv::outcome).sum()) / seconds);
+                    r.put(
+                            "answeredSesCallRate",
+                            (ses
+                                            - BenchSetup.NOT_ANSWERED.stream()
+                                                    .mapToLong(conv::outcome)
+                                                    .sum())
+                                    / seconds);
 
                     // per object: apply (the watch's ADDED event) -> first Create call, -> Ready
                     List<Emulator.Call> log = calls.log();
@@ -166,8 +200,14 @@ class BenchmarkRun {
                     r.put("applyToFirstCreate", BenchSetup.pcts(toCreate));
                     r.put("applyToReady", BenchSetup.pcts(toReady));
 
-                    checkEndpoints(emu.state(), Ownership.namespaceUid(h.kubectl(), NAMESPACE), log, n, calls.complete(),
-                            conv, problems);
+                    checkEndpoints(
+                            emu.state(),
+                            Ownership.namespaceUid(h.kubectl(), NAMESPACE),
+                            log,
+                            n,
+                            calls.complete(),
+                            conv,
+                            problems);
                     checkObservation(mode, conv, n, seconds, problems);
 
                     // idle after convergence (nothing to do until the resync): memory settles
@@ -180,10 +220,20 @@ class BenchmarkRun {
                     r.put("heapIdleMiB", idle.heapUsedMiB());
                     r.put("heapPeakSampledMiB", sampler.maxHeapUsedMiB());
                     r.put("threadsIdle", idle.threads());
-                    Progress.log("  converged in %.1f s (bound N/R + P = %.1f s, ratio %.2f); %d SES calls (%.3f per endpoint: %s), "
+                    Progress.log(
+                            "  converged in %.1f s (bound N/R + P = %.1f s, ratio %.2f); %d SES calls (%.3f per endpoint: %s), "
                                     + "%d answered 429; apply->first Create p50 %.1f s p99 %.1f s; RSS peak %.0f MiB, idle %.0f MiB",
-                            seconds, bound, seconds / bound, ses, ses / (double) n, conv.byOperation(), throttled,
-                            Stats.percentile(toCreate, 50), Stats.percentile(toCreate, 99), idle.hwmMiB(), idle.rssMiB());
+                            seconds,
+                            bound,
+                            seconds / bound,
+                            ses,
+                            ses / (double) n,
+                            conv.byOperation(),
+                            throttled,
+                            Stats.percentile(toCreate, 50),
+                            Stats.percentile(toCreate, 99),
+                            idle.hwmMiB(),
+                            idle.rssMiB());
 
                     Map<String, Object> row = Row.of("converge", n, mode, commit);
                     row.put("bound_s", Row.round(bound, 1));
@@ -205,7 +255,9 @@ class BenchmarkRun {
                             Map<String, Object> s = steadyState(h, id, emu, mode, n, k, jar, problems);
                             steady.add(s);
                             Map<String, Object> sr = Row.of("steady", n, mode + ", periods / " + k, commit);
-                            sr.put("steady_calls_per_endpoint_hour", Row.round((double) s.get("callsPerEndpointPerHourAtDefaults"), 4));
+                            sr.put(
+                                    "steady_calls_per_endpoint_hour",
+                                    Row.round((double) s.get("callsPerEndpointPerHourAtDefaults"), 4));
                             sr.put("share_429", Row.round((double) s.get("share429"), 4));
                             sr.put("peak_rss_mib", Row.round((double) s.get("rssPeakMiB"), 0));
                             sr.put("k", k);
@@ -242,12 +294,21 @@ class BenchmarkRun {
     }
 
     static List<String> env(Map<String, String> settings) {
-        return settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList();
+        return settings.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .sorted()
+                .toList();
     }
 
     /** Exactly one READY endpoint per object, owned by it, created by exactly one successful Create. */
-    static void checkEndpoints(JsonNode state, String namespaceUid, List<Emulator.Call> log, int n,
-                               boolean logComplete, Counters conv, List<String> problems) {
+    static void checkEndpoints(
+            JsonNode state,
+            String namespaceUid,
+            List<Emulator.Call> log,
+            int n,
+            boolean logComplete,
+            Counters conv,
+            List<String> problems) {
         Map<String, Integer> byName = new TreeMap<>();
         int notReady = 0;
         int wrongOwner = 0;
@@ -269,7 +330,8 @@ class BenchmarkRun {
         }
         if (byName.size() != n || expectedNames != n || notReady > 0 || wrongOwner > 0) {
             problems.add("emulator holds " + byName.size() + " endpoint names for " + n + " objects (" + expectedNames
-                    + " with exactly one endpoint), " + notReady + " not READY, " + wrongOwner + " without our owner tag");
+                    + " with exactly one endpoint), " + notReady + " not READY, " + wrongOwner
+                    + " without our owner tag");
         }
         long creates = conv.count("CreateMultiRegionEndpoint", "200");
         if (creates != n) {
@@ -277,7 +339,8 @@ class BenchmarkRun {
         }
         if (logComplete) {
             Map<String, Integer> perName = new TreeMap<>();
-            log.stream().filter(c -> "CreateMultiRegionEndpoint".equals(c.operation()) && "200".equals(c.outcome()))
+            log.stream()
+                    .filter(c -> "CreateMultiRegionEndpoint".equals(c.operation()) && "200".equals(c.outcome()))
                     .forEach(c -> perName.merge(c.endpointName(), 1, Integer::sum));
             perName.values().removeIf(v -> v == 1);
             if (!perName.isEmpty()) {
@@ -300,7 +363,8 @@ class BenchmarkRun {
             if (gets > 0 || tagReads > 0 || lists > maxLists) {
                 problems.add("batch observation: " + gets + " GetMultiRegionEndpoint and " + tagReads
                         + " ListTagsForResource calls (expected none), " + lists + " ListMultiRegionEndpoints calls in "
-                        + Stats.f(seconds, 1) + " s (at most " + maxLists + ": one per " + POLL_MIN_S + " s poll, plus one)");
+                        + Stats.f(seconds, 1) + " s (at most " + maxLists + ": one per " + POLL_MIN_S
+                        + " s poll, plus one)");
             }
         } else if (gets < n) {
             problems.add("per-object observation: " + gets + " GetMultiRegionEndpoint calls for " + n
@@ -315,8 +379,16 @@ class BenchmarkRun {
      * window of one scaled tag period are counted. Calls per endpoint per hour at the defaults = calls in the
      * window / N / window in hours / k. Measuring it at two values of k shows the scaling holds.
      */
-    static Map<String, Object> steadyState(Harness h, Harness.OperatorIdentity id, Emulator emu, String mode, int n,
-                                           long k, Path jar, List<String> problems) throws Exception {
+    static Map<String, Object> steadyState(
+            Harness h,
+            Harness.OperatorIdentity id,
+            Emulator emu,
+            String mode,
+            int n,
+            long k,
+            Path jar,
+            List<String> problems)
+            throws Exception {
         long resyncMs = RESYNC_S * 1000 / k;
         long tagResyncMs = TAG_RESYNC_S * 1000 / k;
         Map<String, Object> s = new LinkedHashMap<>();
@@ -327,20 +399,28 @@ class BenchmarkRun {
         settings.put("SES_MRE_RESYNC_PERIOD", Params.flag(Duration.ofMillis(resyncMs)));
         settings.put("SES_MRE_TAG_RESYNC_PERIOD", Params.flag(Duration.ofMillis(tagResyncMs)));
         s.put("operatorEnv", env(settings));
-        Progress.log("  steady state, k = %d: operator restarted with SES_MRE_RESYNC_PERIOD=%s SES_MRE_TAG_RESYNC_PERIOD=%s",
+        Progress.log(
+                "  steady state, k = %d: operator restarted with SES_MRE_RESYNC_PERIOD=%s SES_MRE_TAG_RESYNC_PERIOD=%s",
                 k, settings.get("SES_MRE_RESYNC_PERIOD"), settings.get("SES_MRE_TAG_RESYNC_PERIOD"));
         s.put("loadBefore", dev.mre.e2e.perf.support.Machine.loadAverage());
         Counters c0 = emu.counters();
         OperatorProcess op = h.startOperator("operator-steady-k" + k, jar, id, emu, settings);
-        try (op; ResourceSampler sampler = new ResourceSampler(op)) {
+        try (op;
+                ResourceSampler sampler = new ResourceSampler(op)) {
             long t0 = System.currentTimeMillis();
             Duration startToReady = op.awaitReady(Duration.ofSeconds(120));
             s.put("startToReadySeconds", startToReady.toMillis() / 1000.0);
             // the restart pass: every object reconciled once and seen READY by the operator
-            Conditions.await("the restart pass: all " + n + " objects observed READY by the operator",
-                    Duration.ofMinutes(5), Duration.ofMillis(250),
+            Conditions.await(
+                    "the restart pass: all " + n + " objects observed READY by the operator",
+                    Duration.ofMinutes(5),
+                    Duration.ofMillis(250),
                     () -> OperatorProcess.metricSum(op.metrics(), "ses_mre_endpoints", "status=\"READY\"") >= n,
-                    () -> "ses_mre_endpoints " + op.metrics().lines().filter(l -> l.startsWith("ses_mre_endpoints{")).toList());
+                    () -> "ses_mre_endpoints "
+                            + op.metrics()
+                                    .lines()
+                                    .filter(l -> l.startsWith("ses_mre_endpoints{"))
+                                    .toList());
             s.put("restartPassSeconds", (System.currentTimeMillis() - t0) / 1000.0);
             s.put("restartPassCalls", emu.counters().minus(c0).byOperation());
             Counters a = emu.counters();
@@ -365,12 +445,23 @@ class BenchmarkRun {
             s.put("rssPeakMiB", end.hwmMiB());
             s.put("heapPeakSampledMiB", sampler.maxHeapUsedMiB());
             s.put("loadAfter", dev.mre.e2e.perf.support.Machine.loadAverage());
-            Progress.log("  steady state, k = %d: %d SES calls in %.0f s for %d endpoints (%s) = %.2f calls per endpoint"
+            Progress.log(
+                    "  steady state, k = %d: %d SES calls in %.0f s for %d endpoints (%s) = %.2f calls per endpoint"
                             + " per hour at periods / %d -> %.4f at the default periods; %.0f reconciliations; RSS %.0f MiB",
-                    k, ses, windowS, n, window.byOperation(), perEndpointPerHourScaled, k, atDefaults, rec, end.rssMiB());
+                    k,
+                    ses,
+                    windowS,
+                    n,
+                    window.byOperation(),
+                    perEndpointPerHourScaled,
+                    k,
+                    atDefaults,
+                    rec,
+                    end.rssMiB());
             if (mode.equals("batch") && window.count("GetMultiRegionEndpoint") > 0) {
-                problems.add("steady state k=" + k + ": " + window.count("GetMultiRegionEndpoint")
-                        + " GetMultiRegionEndpoint calls in batch mode (expected none: READY objects are observed by List)");
+                problems.add(
+                        "steady state k=" + k + ": " + window.count("GetMultiRegionEndpoint")
+                                + " GetMultiRegionEndpoint calls in batch mode (expected none: READY objects are observed by List)");
             }
         }
         return s;

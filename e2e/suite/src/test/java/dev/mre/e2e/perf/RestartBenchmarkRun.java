@@ -58,18 +58,24 @@ class RestartBenchmarkRun {
     void restart_with_many_ready_objects() throws Exception {
         Path repo = Repo.root();
         String variant = Params.str("bench.variant", "large");
-        List<Integer> sizes = Arrays.stream(Params.str("bench.sizes", "1000,10000").split(","))
-                .map(String::trim).map(Integer::parseInt).toList();
+        List<Integer> sizes = Arrays.stream(
+                        Params.str("bench.sizes", "1000,10000").split(","))
+                .map(String::trim)
+                .map(Integer::parseInt)
+                .toList();
         int rate = Params.integer("bench.rate", 10);
         int restarts = Params.integer("bench.restarts", 3);
         int setupCeiling = Params.integer("bench.setupCeiling", 1000);
         int idleSeconds = Params.integer("bench.idleSeconds", 30);
         int max = sizes.get(sizes.size() - 1);
-        Path results = Path.of(Params.str("bench.results", repo.resolve("e2e/suite/target/bench/" + variant + "/results").toString()));
+        Path results = Path.of(Params.str(
+                "bench.results",
+                repo.resolve("e2e/suite/target/bench/" + variant + "/results").toString()));
         Path work = results.resolveSibling("work").resolve("restart");
         Path jar = BenchSetup.operatorJar(results);
 
-        Progress.log("==== benchmark %s: restart with %s READY objects, SES limited to %d calls/s, %d restarts per size ====",
+        Progress.log(
+                "==== benchmark %s: restart with %s READY objects, SES limited to %d calls/s, %d restarts per size ====",
                 variant, sizes, rate, restarts);
         Map<String, Object> r = BenchSetup.header("restart", variant, results);
         String commit = (String) r.get("operatorCommit");
@@ -87,8 +93,17 @@ class RestartBenchmarkRun {
             h.applyCrds();
             Harness.OperatorIdentity id = h.installOperatorRbac(BenchSetup.RELEASE, BenchSetup.SYSTEM_NAMESPACE, "12h");
             h.namespace(NAMESPACE);
-            List<String> emulatorFlags = List.of("--create-delay", "0s", "--delete-delay", "2s", "--threads", "16",
-                    "--seed", "1", "--quota", Integer.toString(max + 100));
+            List<String> emulatorFlags = List.of(
+                    "--create-delay",
+                    "0s",
+                    "--delete-delay",
+                    "2s",
+                    "--threads",
+                    "16",
+                    "--seed",
+                    "1",
+                    "--quota",
+                    Integer.toString(max + 100));
             r.put("emulatorFlags", String.join(" ", emulatorFlags));
             Emulator emu = h.startEmulator("emulator", BenchSetup.emulatorJar(results), emulatorFlags);
             Map<String, String> measured = new LinkedHashMap<>();
@@ -111,12 +126,21 @@ class RestartBenchmarkRun {
                         runs.add(restartOnce(h, id, emu, jar, measured, size, i, idleSeconds, work, problems));
                     }
                     s.put("restarts", runs);
-                    double startReady = Stats.median(runs.stream().map(x -> (Double) x.get("startToReadySeconds")).toList());
-                    double observe = Stats.median(runs.stream().map(x -> (Double) x.get("observeAllSeconds")).toList());
-                    double calls = Stats.max(runs.stream().map(x -> (Number) x.get("sesCalls")).toList());
-                    double peak = Stats.max(runs.stream().map(x -> (Double) x.get("rssPeakMiB")).toList());
-                    double idle = Stats.median(runs.stream().map(x -> (Double) x.get("rssIdleMiB")).toList());
-                    double live = Stats.median(runs.stream().map(x -> (Double) x.get("liveHeapMiB")).toList());
+                    double startReady = Stats.median(runs.stream()
+                            .map(x -> (Double) x.get("startToReadySeconds"))
+                            .toList());
+                    double observe = Stats.median(runs.stream()
+                            .map(x -> (Double) x.get("observeAllSeconds"))
+                            .toList());
+                    double calls = Stats.max(
+                            runs.stream().map(x -> (Number) x.get("sesCalls")).toList());
+                    double peak = Stats.max(
+                            runs.stream().map(x -> (Double) x.get("rssPeakMiB")).toList());
+                    double idle = Stats.median(
+                            runs.stream().map(x -> (Double) x.get("rssIdleMiB")).toList());
+                    double live = Stats.median(runs.stream()
+                            .map(x -> (Double) x.get("liveHeapMiB"))
+                            .toList());
                     s.put("startToReadySecondsMedian", startReady);
                     s.put("observeAllSecondsMedian", observe);
                     s.put("sesCallsMax", calls);
@@ -128,7 +152,9 @@ class RestartBenchmarkRun {
                     row.put("restart_calls", (long) calls);
                     row.put("start_ready_s", Row.round(startReady, 2));
                     row.put("peak_rss_mib", Row.round(peak, 0));
-                    row.put("restart_calls_per_region", runs.get(runs.size() - 1).get("sesCallsByRegion"));
+                    row.put(
+                            "restart_calls_per_region",
+                            runs.get(runs.size() - 1).get("sesCallsByRegion"));
                     row.put("restarts", restarts);
                     rows.add(row);
                     emu.settings(Map.of("rateLimit", 0, "burst", 0));
@@ -138,11 +164,12 @@ class RestartBenchmarkRun {
                 Map<String, Object> small = perSize.get(0);
                 Map<String, Object> large = perSize.get(perSize.size() - 1);
                 int dn = (int) large.get("objects") - (int) small.get("objects");
-                double rssPerObject = ((double) large.get("rssIdleMiBMedian") - (double) small.get("rssIdleMiBMedian"))
-                        * 1024 / dn;
-                double peakPerObject = ((double) large.get("rssPeakMiBMax") - (double) small.get("rssPeakMiBMax")) * 1024 / dn;
-                double heapPerObject = ((double) large.get("liveHeapMiBMedian") - (double) small.get("liveHeapMiBMedian"))
-                        * 1024 / dn;
+                double rssPerObject =
+                        ((double) large.get("rssIdleMiBMedian") - (double) small.get("rssIdleMiBMedian")) * 1024 / dn;
+                double peakPerObject =
+                        ((double) large.get("rssPeakMiBMax") - (double) small.get("rssPeakMiBMax")) * 1024 / dn;
+                double heapPerObject =
+                        ((double) large.get("liveHeapMiBMedian") - (double) small.get("liveHeapMiBMedian")) * 1024 / dn;
                 r.put("rssIdleKiBPerObject", rssPerObject);
                 r.put("rssPeakKiBPerObject", peakPerObject);
                 r.put("liveHeapKiBPerObject", heapPerObject);
@@ -150,14 +177,17 @@ class RestartBenchmarkRun {
                 row.put("peak_rss_mib", Row.round((double) large.get("rssPeakMiBMax"), 0));
                 row.put("start_ready_s", Row.round((double) large.get("startToReadySecondsMedian"), 2));
                 row.put("rss_idle_mib", Row.round((double) large.get("rssIdleMiBMedian"), 0));
-                row.put("rss_idle_mib_at_" + small.get("objects"), Row.round((double) small.get("rssIdleMiBMedian"), 0));
+                row.put(
+                        "rss_idle_mib_at_" + small.get("objects"),
+                        Row.round((double) small.get("rssIdleMiBMedian"), 0));
                 row.put("extra_rss_kib_per_object", Row.round(rssPerObject, 2));
                 row.put("extra_peak_rss_kib_per_object", Row.round(peakPerObject, 2));
                 row.put("extra_live_heap_kib_per_object", Row.round(heapPerObject, 2));
                 rows.add(row);
-                Progress.log("  memory: %.1f KiB of idle RSS, %.1f KiB of peak RSS and %.2f KiB of live heap per object"
-                        + " between %s and %s objects", rssPerObject, peakPerObject, heapPerObject, small.get("objects"),
-                        large.get("objects"));
+                Progress.log(
+                        "  memory: %.1f KiB of idle RSS, %.1f KiB of peak RSS and %.2f KiB of live heap per object"
+                                + " between %s and %s objects",
+                        rssPerObject, peakPerObject, heapPerObject, small.get("objects"), large.get("objects"));
             }
         } catch (RuntimeException | Error e) {
             problems.add("run failed: " + e);
@@ -174,54 +204,80 @@ class RestartBenchmarkRun {
      * Brings the namespace from {@code from} to {@code to} READY objects as fast as this machine allows: no SES rate
      * limit, no provisioning delay, a setup operator with a high ceiling; stopped once all are Ready.
      */
-    static Map<String, Object> setup(Harness h, Harness.OperatorIdentity id, Emulator emu, Path jar, MreWatch watch,
-                                     int from, int to, int ceiling, Path work) throws Exception {
+    static Map<String, Object> setup(
+            Harness h,
+            Harness.OperatorIdentity id,
+            Emulator emu,
+            Path jar,
+            MreWatch watch,
+            int from,
+            int to,
+            int ceiling,
+            Path work)
+            throws Exception {
         Map<String, Object> s = new LinkedHashMap<>();
-        Progress.log("  setup: objects %d..%d created through a setup operator (ceiling %d calls/s, SES unlimited)",
+        Progress.log(
+                "  setup: objects %d..%d created through a setup operator (ceiling %d calls/s, SES unlimited)",
                 from, to - 1, ceiling);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SES_MRE_CLUSTER_ID", CLUSTER_ID);
         env.put("SES_MRE_MAX_CALL_RATE", Integer.toString(ceiling));
         s.put("operatorEnv", BenchmarkRun.env(env));
         OperatorProcess op = h.startOperator("operator-setup-" + to, jar, id, emu, env);
-        try (op; ResourceSampler sampler = new ResourceSampler(op)) {
+        try (op;
+                ResourceSampler sampler = new ResourceSampler(op)) {
             op.awaitReady(Duration.ofSeconds(180));
             long t0 = System.currentTimeMillis();
-            List<Path> files = BenchSetup.manifests(work.resolve("manifests"), "objects-" + from,
-                    Mre.numbered(NAMESPACE, "bench", from, to), 1000);
+            List<Path> files = BenchSetup.manifests(
+                    work.resolve("manifests"), "objects-" + from, Mre.numbered(NAMESPACE, "bench", from, to), 1000);
             s.put("applySeconds", BenchSetup.apply(h, files));
             long ready = watch.awaitAllReady(to, Duration.ofMinutes(40), "setup");
             if (ready < 0) {
-                throw new AssertionError("setup: not every object Ready: " + watch.readyCount() + "/" + to + "\n"
-                        + op.tail(40));
+                throw new AssertionError(
+                        "setup: not every object Ready: " + watch.readyCount() + "/" + to + "\n" + op.tail(40));
             }
             s.put("seconds", (ready - t0) / 1000.0);
             s.put("rssPeakMiB", sampler.read().hwmMiB());
             s.put("endpointsInSes", emu.endpoints().size());
-            Progress.log("  setup: %d objects Ready after %.0f s (setup operator peak RSS %.0f MiB)", to,
-                    (ready - t0) / 1000.0, (double) s.get("rssPeakMiB"));
+            Progress.log(
+                    "  setup: %d objects Ready after %.0f s (setup operator peak RSS %.0f MiB)",
+                    to, (ready - t0) / 1000.0, (double) s.get("rssPeakMiB"));
         }
         return s;
     }
 
     /** One measured restart with {@code n} READY objects present. */
-    static Map<String, Object> restartOnce(Harness h, Harness.OperatorIdentity id, Emulator emu, Path jar,
-                                           Map<String, String> env, int n, int i, int idleSeconds, Path work,
-                                           List<String> problems) throws Exception {
+    static Map<String, Object> restartOnce(
+            Harness h,
+            Harness.OperatorIdentity id,
+            Emulator emu,
+            Path jar,
+            Map<String, String> env,
+            int n,
+            int i,
+            int idleSeconds,
+            Path work,
+            List<String> problems)
+            throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("loadBefore", Machine.loadAverage());
         Counters c0 = emu.counters();
         Instant started = Instant.now();
         OperatorProcess op = h.startOperator("operator-restart-" + n + "-" + i, jar, id, emu, env);
-        try (op; ResourceSampler sampler = new ResourceSampler(op)) {
+        try (op;
+                ResourceSampler sampler = new ResourceSampler(op)) {
             Duration startToReady = op.awaitReady(Duration.ofSeconds(180));
             long ready = System.currentTimeMillis();
             AtomicDouble seen = new AtomicDouble();
-            boolean all = Conditions.within("every one of " + n + " objects re-observed after the restart",
-                    Duration.ofMinutes(10), Duration.ofMillis(100), () -> {
+            boolean all = Conditions.within(
+                    "every one of " + n + " objects re-observed after the restart",
+                    Duration.ofMinutes(10),
+                    Duration.ofMillis(100),
+                    () -> {
                         seen.value = OperatorProcess.metricSum(op.metrics(), "ses_mre_endpoints", "status=\"READY\"");
                         return seen.value >= n;
-                    }, () -> "ses_mre_endpoints{status=\"READY\"} = " + seen.value);
+                    },
+                    () -> "ses_mre_endpoints{status=\"READY\"} = " + seen.value);
             long observed = System.currentTimeMillis();
             Instant observedAt = Instant.now();
             Counters pass = emu.counters().minus(c0);
@@ -231,13 +287,17 @@ class RestartBenchmarkRun {
                         + observeS + " s");
             }
             // anything still coming after the pass (it should be nothing until the resync): counted in the idle window
-            Pacing.pause(Duration.ofSeconds(idleSeconds), "idle window after the restart pass (memory settles, late calls counted)");
+            Pacing.pause(
+                    Duration.ofSeconds(idleSeconds),
+                    "idle window after the restart pass (memory settles, late calls counted)");
             Counters upToIdle = emu.counters().minus(c0);
             ResourceSampler.Reading idle = sampler.read();
             // by region: the calls of the restart pass (process start until every object was re-observed)
             Map<String, Long> byRegion = new TreeMap<>();
-            emu.calls().stream().filter(c -> !c.instant().isBefore(started) && !c.instant().isAfter(observedAt)
-                    && !BenchSetup.STS_OPERATIONS.contains(c.operation()))
+            emu.calls().stream()
+                    .filter(c -> !c.instant().isBefore(started)
+                            && !c.instant().isAfter(observedAt)
+                            && !BenchSetup.STS_OPERATIONS.contains(c.operation()))
                     .forEach(c -> byRegion.merge(c.region(), 1L, Long::sum));
             m.put("startToReadySeconds", startToReady.toMillis() / 1000.0);
             m.put("observeAllSeconds", observeS);
@@ -265,12 +325,23 @@ class RestartBenchmarkRun {
             m.put("liveHeapMiB", histo.totalBytes / 1048576.0);
             m.put("histogramTop", histo.top);
             m.put("loadAfter", Machine.loadAverage());
-            Progress.log("  restart %d with %d objects: start -> ready %.2f s, ready -> all re-observed %.2f s, %d SES calls"
+            Progress.log(
+                    "  restart %d with %d objects: start -> ready %.2f s, ready -> all re-observed %.2f s, %d SES calls"
                             + " in the pass (%s, by region %s), %d up to the end of the idle window (%s); RSS peak %.0f MiB,"
                             + " idle %.0f MiB, live heap %.1f MiB; load %s",
-                    i, n, startToReady.toMillis() / 1000.0, observeS, BenchSetup.sesCalls(pass), pass.byOperation(),
-                    byRegion, BenchSetup.sesCalls(upToIdle), upToIdle.byOperation(), idle.hwmMiB(), idle.rssMiB(),
-                    histo.totalBytes / 1048576.0, m.get("loadAfter"));
+                    i,
+                    n,
+                    startToReady.toMillis() / 1000.0,
+                    observeS,
+                    BenchSetup.sesCalls(pass),
+                    pass.byOperation(),
+                    byRegion,
+                    BenchSetup.sesCalls(upToIdle),
+                    upToIdle.byOperation(),
+                    idle.hwmMiB(),
+                    idle.rssMiB(),
+                    histo.totalBytes / 1048576.0,
+                    m.get("loadAfter"));
         }
         return m;
     }
@@ -284,8 +355,11 @@ class RestartBenchmarkRun {
     record Histogram(long totalBytes, List<String> top) {
 
         static Histogram of(long pid, Path save) throws java.io.IOException {
-            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-            Cmd.Result res = Cmd.of(jcmd, Long.toString(pid), "GC.class_histogram").timeout(Duration.ofMinutes(2)).run();
+            String jcmd =
+                    Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            Cmd.Result res = Cmd.of(jcmd, Long.toString(pid), "GC.class_histogram")
+                    .timeout(Duration.ofMinutes(2))
+                    .run();
             Files.writeString(save, res.stdout());
             long total = 0;
             List<String> top = new ArrayList<>();

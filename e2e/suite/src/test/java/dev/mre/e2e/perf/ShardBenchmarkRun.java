@@ -63,14 +63,18 @@ class ShardBenchmarkRun {
         if (shards != 1 && shards != 2) {
             throw new IllegalArgumentException("-Dbench.shards must be 1 or 2, got " + shards);
         }
-        Path results = Path.of(Params.str("bench.results", repo.resolve("e2e/suite/target/bench/" + variant + "/results").toString()));
+        Path results = Path.of(Params.str(
+                "bench.results",
+                repo.resolve("e2e/suite/target/bench/" + variant + "/results").toString()));
         Path work = results.resolveSibling("work").resolve("shards-" + shards);
         Path jar = BenchSetup.operatorJar(results);
         double bound = (double) n / rate + createDelay.toMillis() / 1000.0;
         Duration timeout = Params.duration("bench.timeout", Duration.ofSeconds((long) Math.max(600, 3 * bound)));
-        String mode = shards == 1 ? "one operator, ceiling " + rate : "two shards, ceiling " + fmt(rate / 2.0) + " each";
+        String mode =
+                shards == 1 ? "one operator, ceiling " + rate : "two shards, ceiling " + fmt(rate / 2.0) + " each";
 
-        Progress.log("==== benchmark %s: shards, %d objects, SES limited to %d calls/s, provisioning %s: %s ====",
+        Progress.log(
+                "==== benchmark %s: shards, %d objects, SES limited to %d calls/s, provisioning %s: %s ====",
                 variant, n, rate, createDelay, mode);
         Map<String, Object> r = BenchSetup.header("shards", variant, results);
         String commit = (String) r.get("operatorCommit");
@@ -91,22 +95,38 @@ class ShardBenchmarkRun {
             List<Mre> objects = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 String shard = i % 2 == 0 ? "a" : "b";
-                objects.add(Mre.of(NAMESPACE, name(shard, i / 2)).label("shard", shard).tag("team", "bench"));
+                objects.add(Mre.of(NAMESPACE, name(shard, i / 2))
+                        .label("shard", shard)
+                        .tag("team", "bench"));
             }
             List<Path> files = BenchSetup.manifests(work.resolve("manifests"), "objects", objects, 1000);
-            List<String> flags = new ArrayList<>(List.of("--rate-limit", Integer.toString(rate), "--burst",
-                    Integer.toString(rate), "--create-delay", dev.mre.e2e.harness.Params.flag(createDelay),
-                    "--delete-delay", "2s", "--threads", "16", "--seed", "1", "--quota", Integer.toString(n + 100),
-                    "--credentials", Emulator.ACCESS_KEY + ":" + Emulator.SECRET_KEY + ":" + Emulator.ACCOUNT_ID + ":emulator"));
-            KEYS.forEach((shard, key) -> flags.addAll(List.of("--credentials",
-                    key[0] + ":" + key[1] + ":" + Emulator.ACCOUNT_ID + ":shard-" + shard)));
+            List<String> flags = new ArrayList<>(List.of(
+                    "--rate-limit",
+                    Integer.toString(rate),
+                    "--burst",
+                    Integer.toString(rate),
+                    "--create-delay",
+                    dev.mre.e2e.harness.Params.flag(createDelay),
+                    "--delete-delay",
+                    "2s",
+                    "--threads",
+                    "16",
+                    "--seed",
+                    "1",
+                    "--quota",
+                    Integer.toString(n + 100),
+                    "--credentials",
+                    Emulator.ACCESS_KEY + ":" + Emulator.SECRET_KEY + ":" + Emulator.ACCOUNT_ID + ":emulator"));
+            KEYS.forEach((shard, key) -> flags.addAll(
+                    List.of("--credentials", key[0] + ":" + key[1] + ":" + Emulator.ACCOUNT_ID + ":shard-" + shard)));
             r.put("emulatorFlags", String.join(" ", flags));
             Emulator emu = h.startEmulator("emulator", BenchSetup.emulatorJar(results), flags);
             Map<String, OperatorProcess> ops = new LinkedHashMap<>();
             Map<String, ResourceSampler> samplers = new LinkedHashMap<>();
             Map<String, List<String>> envs = new LinkedHashMap<>();
-            try (Emulator.CallRecorder calls = emu.recordCalls(Duration.ofSeconds(Params.integer("bench.callLogSeconds", 20)));
-                 MreWatch watch = new MreWatch(h.kubectl())) {
+            try (Emulator.CallRecorder calls =
+                            emu.recordCalls(Duration.ofSeconds(Params.integer("bench.callLogSeconds", 20)));
+                    MreWatch watch = new MreWatch(h.kubectl())) {
                 if (shards == 1) {
                     Map<String, String> env = new LinkedHashMap<>();
                     env.put("SES_MRE_CLUSTER_ID", CLUSTER_ID);
@@ -159,9 +179,12 @@ class ShardBenchmarkRun {
                 Map<String, Set<String>> keysByName = new HashMap<>();
                 for (Emulator.Call c : log) {
                     byKey.computeIfAbsent(c.accessKeyId(), k -> new TreeMap<>())
-                            .computeIfAbsent(c.operation(), k -> new TreeMap<>()).merge(c.outcome(), 1L, Long::sum);
+                            .computeIfAbsent(c.operation(), k -> new TreeMap<>())
+                            .merge(c.outcome(), 1L, Long::sum);
                     if (c.endpointName() != null) {
-                        keysByName.computeIfAbsent(c.endpointName(), k -> new HashSet<>()).add(c.accessKeyId());
+                        keysByName
+                                .computeIfAbsent(c.endpointName(), k -> new HashSet<>())
+                                .add(c.accessKeyId());
                     }
                 }
                 r.put("callsByAccessKey", byKey);
@@ -182,7 +205,8 @@ class ShardBenchmarkRun {
                 r.put("endpointsTouchedByTheWrongShard", wrongShard);
                 Map<String, Double> observedBy = new LinkedHashMap<>();
                 for (var e : ops.entrySet()) {
-                    observedBy.put(e.getKey(), OperatorProcess.metricSum(e.getValue().metrics(), "ses_mre_endpoints"));
+                    observedBy.put(
+                            e.getKey(), OperatorProcess.metricSum(e.getValue().metrics(), "ses_mre_endpoints"));
                 }
                 r.put("objectsObservedByEachOperator", observedBy);
                 double expectedEach = (double) n / shards;
@@ -196,8 +220,8 @@ class ShardBenchmarkRun {
                 }
                 long creates = conv.count("CreateMultiRegionEndpoint", "200");
                 if (creates != n || emu.endpoints().size() != n) {
-                    problems.add(creates + " successful Creates and " + emu.endpoints().size() + " endpoints for " + n
-                            + " objects");
+                    problems.add(creates + " successful Creates and "
+                            + emu.endpoints().size() + " endpoints for " + n + " objects");
                 }
                 Map<String, Object> memory = new LinkedHashMap<>();
                 double peak = 0;
@@ -207,10 +231,20 @@ class ShardBenchmarkRun {
                     peak = Math.max(peak, rd.hwmMiB());
                 }
                 r.put("memory", memory);
-                Progress.log("  %s: converged in %.1f s (bound N/R + P = %.1f s, ratio %.2f); %d SES calls (%.3f per endpoint: %s),"
+                Progress.log(
+                        "  %s: converged in %.1f s (bound N/R + P = %.1f s, ratio %.2f); %d SES calls (%.3f per endpoint: %s),"
                                 + " %d answered 429; by access key %s; overlap: %d; observed per operator %s",
-                        mode, seconds, bound, seconds / bound, ses, ses / (double) n, conv.byOperation(), throttled, byKey,
-                        both, observedBy);
+                        mode,
+                        seconds,
+                        bound,
+                        seconds / bound,
+                        ses,
+                        ses / (double) n,
+                        conv.byOperation(),
+                        throttled,
+                        byKey,
+                        both,
+                        observedBy);
 
                 Map<String, Object> row = Row.of("shards", n, mode, commit);
                 row.put("bound_s", Row.round(bound, 1));

@@ -46,7 +46,10 @@ public final class ArgoCd implements AutoCloseable {
     public void start() {
         started = true;
         Cmd.Result up = script(Duration.ofMinutes(40), "up").orThrow();
-        String line = up.stdout().lines().filter(l -> l.startsWith("argocd ready: ")).findFirst()
+        String line = up.stdout()
+                .lines()
+                .filter(l -> l.startsWith("argocd ready: "))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("argocd.sh up printed no ready line: " + up.output()));
         Map<String, String> kv = new LinkedHashMap<>();
         for (String pair : line.substring("argocd ready: ".length()).trim().split(" ")) {
@@ -65,7 +68,8 @@ public final class ArgoCd implements AutoCloseable {
 
     /** The folder of the application controller's and repo server's logs. */
     public Path logs() {
-        return Path.of(running.getOrDefault("ARGOCD_LOGS", repo.resolve(".work/argocd/logs").toString()));
+        return Path.of(running.getOrDefault(
+                "ARGOCD_LOGS", repo.resolve(".work/argocd/logs").toString()));
     }
 
     public Cmd.Result script(Duration timeout, String... args) {
@@ -91,12 +95,25 @@ public final class ArgoCd implements AutoCloseable {
 
     /** Asks the controller to compare again now (the annotation argocd's CLI and UI set for "Refresh"). */
     public void refresh(String name) {
-        kubectl.ok("annotate", "applications.argoproj.io", name, "-n", NAMESPACE, "--overwrite",
+        kubectl.ok(
+                "annotate",
+                "applications.argoproj.io",
+                name,
+                "-n",
+                NAMESPACE,
+                "--overwrite",
                 "argocd.argoproj.io/refresh=normal");
     }
 
     public void deleteApplication(String name) {
-        kubectl.run("delete", "applications.argoproj.io", name, "-n", NAMESPACE, "--ignore-not-found", "--wait=true",
+        kubectl.run(
+                "delete",
+                "applications.argoproj.io",
+                name,
+                "-n",
+                NAMESPACE,
+                "--ignore-not-found",
+                "--wait=true",
                 "--timeout=120s");
     }
 
@@ -126,7 +143,11 @@ public final class ArgoCd implements AutoCloseable {
 
     /** The revision of the last sync operation (single source). */
     public static String operationRevision(JsonNode app) {
-        return app.path("status").path("operationState").path("syncResult").path("revision").asText("");
+        return app.path("status")
+                .path("operationState")
+                .path("syncResult")
+                .path("revision")
+                .asText("");
     }
 
     public static String reconciledAt(JsonNode app) {
@@ -136,7 +157,8 @@ public final class ArgoCd implements AutoCloseable {
     /** An entry of status.resources: sync status and (persisted) health of one managed object. */
     public static Optional<JsonNode> resource(JsonNode app, String kind, String namespace, String name) {
         for (JsonNode r : app.path("status").path("resources")) {
-            if (kind.equals(r.path("kind").asText()) && name.equals(r.path("name").asText())
+            if (kind.equals(r.path("kind").asText())
+                    && name.equals(r.path("name").asText())
                     && namespace.equals(r.path("namespace").asText(""))) {
                 return Optional.of(r);
             }
@@ -149,9 +171,12 @@ public final class ArgoCd implements AutoCloseable {
      * object (ArgoCD records those with the Application's destination namespace).
      */
     public static Optional<JsonNode> syncResult(JsonNode app, String kind, String namespace, String name) {
-        for (JsonNode r : app.path("status").path("operationState").path("syncResult").path("resources")) {
-            if (kind.equals(r.path("kind").asText()) && name.equals(r.path("name").asText())
-                    && (namespace == null || namespace.equals(r.path("namespace").asText("")))) {
+        for (JsonNode r :
+                app.path("status").path("operationState").path("syncResult").path("resources")) {
+            if (kind.equals(r.path("kind").asText())
+                    && name.equals(r.path("name").asText())
+                    && (namespace == null
+                            || namespace.equals(r.path("namespace").asText("")))) {
                 return Optional.of(r);
             }
         }
@@ -161,15 +186,27 @@ public final class ArgoCd implements AutoCloseable {
     /** One line for failure messages: sync, health, operation and every resource's state. */
     public static String describe(JsonNode app) {
         StringBuilder sb = new StringBuilder();
-        sb.append("sync ").append(syncStatus(app)).append(" @ ").append(abbrev(syncedRevision(app)))
-                .append(", health ").append(healthStatus(app))
-                .append(", operation ").append(operationPhase(app).isEmpty() ? "-" : operationPhase(app))
+        sb.append("sync ")
+                .append(syncStatus(app))
+                .append(" @ ")
+                .append(abbrev(syncedRevision(app)))
+                .append(", health ")
+                .append(healthStatus(app))
+                .append(", operation ")
+                .append(operationPhase(app).isEmpty() ? "-" : operationPhase(app))
                 .append(operationMessage(app).isEmpty() ? "" : " (" + operationMessage(app) + ")")
-                .append(", reconciledAt ").append(reconciledAt(app));
+                .append(", reconciledAt ")
+                .append(reconciledAt(app));
         for (JsonNode r : app.path("status").path("resources")) {
-            sb.append("\n    ").append(r.path("kind").asText()).append(' ')
-                    .append(r.path("namespace").asText("")).append('/').append(r.path("name").asText())
-                    .append(": ").append(r.path("status").asText("-")).append(", ")
+            sb.append("\n    ")
+                    .append(r.path("kind").asText())
+                    .append(' ')
+                    .append(r.path("namespace").asText(""))
+                    .append('/')
+                    .append(r.path("name").asText())
+                    .append(": ")
+                    .append(r.path("status").asText("-"))
+                    .append(", ")
                     .append(r.path("health").path("status").asText("-"));
             String msg = r.path("health").path("message").asText("");
             if (!msg.isEmpty()) {
@@ -177,7 +214,10 @@ public final class ArgoCd implements AutoCloseable {
             }
         }
         for (JsonNode c : app.path("status").path("conditions")) {
-            sb.append("\n    condition ").append(c.path("type").asText()).append(": ").append(c.path("message").asText());
+            sb.append("\n    condition ")
+                    .append(c.path("type").asText())
+                    .append(": ")
+                    .append(c.path("message").asText());
         }
         return sb.toString();
     }

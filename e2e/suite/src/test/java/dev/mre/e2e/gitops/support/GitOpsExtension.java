@@ -61,13 +61,20 @@ public final class GitOpsExtension extends SuiteExtension<GitOpsExtension.Suite>
             if (operator != null && operator.isAlive()) {
                 return operator;
             }
-            Path kc = TokenKubeconfig.write(harness.kubectl(), serviceAccount, namespace, "4h",
+            Path kc = TokenKubeconfig.write(
+                    harness.kubectl(),
+                    serviceAccount,
+                    namespace,
+                    "4h",
                     harness.work().resolve(release + ".kubeconfig"));
-            var identity = new Harness.OperatorIdentity(release, namespace, serviceAccount, kc,
-                    harness.kubectl().withKubeconfig(kc));
-            operator = harness.startOperator("operator", Repo.operatorJar(), identity, emulator, Map.of(
-                    "SES_MRE_CLUSTER_ID", CLUSTER_ID,
-                    "SES_MRE_RESYNC_PERIOD", "20s"));
+            var identity = new Harness.OperatorIdentity(
+                    release, namespace, serviceAccount, kc, harness.kubectl().withKubeconfig(kc));
+            operator = harness.startOperator(
+                    "operator",
+                    Repo.operatorJar(),
+                    identity,
+                    emulator,
+                    Map.of("SES_MRE_CLUSTER_ID", CLUSTER_ID, "SES_MRE_RESYNC_PERIOD", "20s"));
             operator.awaitReady(Duration.ofSeconds(90));
             return operator;
         }
@@ -83,7 +90,11 @@ public final class GitOpsExtension extends SuiteExtension<GitOpsExtension.Suite>
     }
 
     public GitOpsExtension() {
-        super(SUITE, Path.of(Params.str("gitops.work", Repo.root().resolve("e2e/suite/target/" + SUITE).toString())),
+        super(
+                SUITE,
+                Path.of(Params.str(
+                        "gitops.work",
+                        Repo.root().resolve("e2e/suite/target/" + SUITE).toString())),
                 "control plane, ArgoCD, Git repository, emulator");
     }
 
@@ -94,9 +105,10 @@ public final class GitOpsExtension extends SuiteExtension<GitOpsExtension.Suite>
     @Override
     protected Suite start(Harness h) throws Exception {
         if (h.controlPlane().origin() == ControlPlane.Origin.EXTERNAL) {
-            throw new IllegalStateException("E2E_KUBECONFIG is set: the gitops-e2e suite installs ArgoCD cluster-wide and "
-                    + "starts from a cluster without the MultiRegionEndpoint CRD, so it runs only on a control plane of "
-                    + "its own (unset E2E_KUBECONFIG; `make gitops-e2e` does)");
+            throw new IllegalStateException(
+                    "E2E_KUBECONFIG is set: the gitops-e2e suite installs ArgoCD cluster-wide and "
+                            + "starts from a cluster without the MultiRegionEndpoint CRD, so it runs only on a control plane of "
+                            + "its own (unset E2E_KUBECONFIG; `make gitops-e2e` does)");
         }
         if (h.controlPlane().origin() == ControlPlane.Origin.REUSED) {
             Progress.step("reused control plane: remove what an earlier gitops-e2e run left", () -> removeLeftovers(h));
@@ -104,24 +116,30 @@ public final class GitOpsExtension extends SuiteExtension<GitOpsExtension.Suite>
         Repo.requireJar(Repo.operatorJar());
         Repo.requireJar(Repo.emulatorJar());
         ArgoCd argocd = h.register(new ArgoCd(h.repo(), h.work().resolve("argocd"), h.kubectl(), RESYNC));
-        Progress.step("ArgoCD: e2e/argocd/argocd.sh up (CRDs, argocd-cm with health.lua, Redis, repo server, "
-                + "application controller)", argocd::start);
-        GitRepo git = Progress.value("Git: a local repository with the project's examples/ and helm/ses-mre-operator/",
-                () -> {
+        Progress.step(
+                "ArgoCD: e2e/argocd/argocd.sh up (CRDs, argocd-cm with health.lua, Redis, repo server, "
+                        + "application controller)",
+                argocd::start);
+        GitRepo git = Progress.value(
+                "Git: a local repository with the project's examples/ and helm/ses-mre-operator/", () -> {
                     GitRepo g = GitRepo.create(h.work().resolve("git"));
                     g.copyFrom(h.repo(), "examples").copyFrom(h.repo(), "helm/ses-mre-operator");
                     g.commitAndPush("the project's examples and chart");
                     return g;
                 });
-        Emulator emu = h.startEmulator("emulator", List.of("--create-delay", "2s", "--delete-delay", "2s", "--threads", "8"));
+        Emulator emu =
+                h.startEmulator("emulator", List.of("--create-delay", "2s", "--delete-delay", "2s", "--threads", "8"));
         return new Suite(h, argocd, git, emu);
     }
 
     /** The names of the CRDs in the chart's crds/ (what ArgoCD installs with it). */
     public static List<String> chartCrds() {
         try (var files = Files.list(Repo.root().resolve(Harness.CHART).resolve("crds"))) {
-            return files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).sorted()
-                    .map(f -> Json.text(Json.yamlDocuments(f).get(0), "metadata.name")).toList();
+            return files.filter(
+                            f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml"))
+                    .sorted()
+                    .map(f -> Json.text(Json.yamlDocuments(f).get(0), "metadata.name"))
+                    .toList();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -129,10 +147,23 @@ public final class GitOpsExtension extends SuiteExtension<GitOpsExtension.Suite>
 
     /** Applications, MultiRegionEndpoints (finalizers dropped: no operator runs yet) and the CRDs of an earlier run. */
     private static void removeLeftovers(Harness h) {
-        h.kubectl().run("delete", "applications.argoproj.io", "--all", "-n", ArgoCd.NAMESPACE, "--ignore-not-found",
-                "--wait=true", "--timeout=60s");
-        Cmd.Result list = h.kubectl().quiet("get", Harness.CRD_NAME, "-A", "-o",
-                "jsonpath={range .items[*]}{.metadata.namespace}{\"\\n\"}{end}");
+        h.kubectl()
+                .run(
+                        "delete",
+                        "applications.argoproj.io",
+                        "--all",
+                        "-n",
+                        ArgoCd.NAMESPACE,
+                        "--ignore-not-found",
+                        "--wait=true",
+                        "--timeout=60s");
+        Cmd.Result list = h.kubectl()
+                .quiet(
+                        "get",
+                        Harness.CRD_NAME,
+                        "-A",
+                        "-o",
+                        "jsonpath={range .items[*]}{.metadata.namespace}{\"\\n\"}{end}");
         if (list.ok()) {
             list.stdout().lines().filter(l -> !l.isBlank()).distinct().forEach(h::removeObjects);
         }
@@ -147,15 +178,23 @@ public final class GitOpsExtension extends SuiteExtension<GitOpsExtension.Suite>
         Cmd.Result apps = h.kubectl().quiet("get", "applications.argoproj.io", "-n", ArgoCd.NAMESPACE, "-o", "json");
         if (apps.ok()) {
             for (var app : Json.parse(apps.stdout()).path("items")) {
-                sb.append("Application ").append(app.path("metadata").path("name").asText()).append(": ")
-                        .append(ArgoCd.describe(app)).append('\n');
+                sb.append("Application ")
+                        .append(app.path("metadata").path("name").asText())
+                        .append(": ")
+                        .append(ArgoCd.describe(app))
+                        .append('\n');
             }
         }
         for (String component : List.of("application-controller", "repo-server")) {
             Path f = s.argocd.logs().resolve(component + ".log");
             if (Files.exists(f)) {
-                sb.append("ArgoCD ").append(component).append(" log (").append(f).append("), last 40 lines:\n")
-                        .append(Processes.tail(f, 40)).append('\n');
+                sb.append("ArgoCD ")
+                        .append(component)
+                        .append(" log (")
+                        .append(f)
+                        .append("), last 40 lines:\n")
+                        .append(Processes.tail(f, 40))
+                        .append('\n');
             }
         }
         return sb + h.diagnostics(why);

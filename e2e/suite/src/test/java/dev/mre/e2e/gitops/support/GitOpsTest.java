@@ -26,6 +26,7 @@ public abstract class GitOpsTest {
 
     /** The Application that syncs the project's examples/ (created by the examples area, used by the later ones). */
     protected static final String EXAMPLES_APP = "ses-endpoints";
+
     protected static final String EXAMPLES_NAMESPACE = "mail";
     protected static final String FINALIZER = "ses.mre.dev/finalizer";
     /** How long ArgoCD may take to see a commit and sync it: a resync period, plus slack for a busy machine. */
@@ -65,13 +66,16 @@ public abstract class GitOpsTest {
 
     /** The message of a condition that is True, if it is. */
     protected static Optional<String> trueConditionMessage(JsonNode mre, String type) {
-        return MreStatus.condition(mre, type).filter(c -> "True".equals(c.path("status").asText()))
+        return MreStatus.condition(mre, type)
+                .filter(c -> "True".equals(c.path("status").asText()))
                 .map(c -> c.path("message").asText());
     }
 
     protected static String describeMre(Optional<JsonNode> m) {
-        return m.map(x -> MreStatus.describe(x) + ", finalizers " + x.path("metadata").path("finalizers")
-                + (x.path("metadata").has("deletionTimestamp") ? ", being deleted" : "")).orElse("object not found");
+        return m.map(x -> MreStatus.describe(x) + ", finalizers "
+                        + x.path("metadata").path("finalizers")
+                        + (x.path("metadata").has("deletionTimestamp") ? ", being deleted" : ""))
+                .orElse("object not found");
     }
 
     /** The endpoint as the emulator (SES) has it in a region, if any. */
@@ -93,43 +97,60 @@ public abstract class GitOpsTest {
 
     /** The tags an endpoint of {@code namespace/name} must carry: the declared ones plus the ownership tag. */
     protected static Map<String, String> expectedTags(String namespace, String name, Map<String, String> declared) {
-        return Ownership.expectedTags(GitOpsExtension.CLUSTER_ID, Ownership.namespaceUid(kubectl(), namespace), name,
-                declared);
+        return Ownership.expectedTags(
+                GitOpsExtension.CLUSTER_ID, Ownership.namespaceUid(kubectl(), namespace), name, declared);
     }
 
     /** Waits until the Application satisfies {@code ok}; the failure shows its last state. */
     protected static JsonNode awaitApp(String app, String what, Duration timeout, Predicate<JsonNode> ok) {
         AtomicReference<JsonNode> last = new AtomicReference<>();
-        await("Application " + app + ": " + what, timeout, () -> {
-            Optional<JsonNode> a = argocd().application(app);
-            a.ifPresent(last::set);
-            return a.map(ok::test).orElse(false);
-        }, () -> last.get() == null ? "no such Application" : ArgoCd.describe(last.get()));
+        await(
+                "Application " + app + ": " + what,
+                timeout,
+                () -> {
+                    Optional<JsonNode> a = argocd().application(app);
+                    a.ifPresent(last::set);
+                    return a.map(ok::test).orElse(false);
+                },
+                () -> last.get() == null ? "no such Application" : ArgoCd.describe(last.get()));
         return last.get();
     }
 
     /** Waits until the Application is Synced and Healthy at {@code revision} (null: any). */
     protected static JsonNode awaitSyncedAndHealthy(String app, String revision, Duration timeout) {
-        return awaitApp(app, "Synced and Healthy" + (revision == null ? "" : " at " + revision.substring(0, 12)), timeout,
-                a -> ArgoCd.syncStatus(a).equals("Synced") && ArgoCd.healthStatus(a).equals("Healthy")
+        return awaitApp(
+                app,
+                "Synced and Healthy" + (revision == null ? "" : " at " + revision.substring(0, 12)),
+                timeout,
+                a -> ArgoCd.syncStatus(a).equals("Synced")
+                        && ArgoCd.healthStatus(a).equals("Healthy")
                         && (revision == null || ArgoCd.syncedRevision(a).equals(revision)));
     }
 
     protected static JsonNode awaitMre(String ns, String name, String what, Duration timeout, Predicate<JsonNode> ok) {
         AtomicReference<Optional<JsonNode>> last = new AtomicReference<>(Optional.empty());
-        await("mre " + ns + "/" + name + " " + what, timeout, () -> {
-            Optional<JsonNode> m = mre(ns, name);
-            last.set(m);
-            return m.map(ok::test).orElse(false);
-        }, () -> describeMre(last.get()));
+        await(
+                "mre " + ns + "/" + name + " " + what,
+                timeout,
+                () -> {
+                    Optional<JsonNode> m = mre(ns, name);
+                    last.set(m);
+                    return m.map(ok::test).orElse(false);
+                },
+                () -> describeMre(last.get()));
         return last.get().orElseThrow();
     }
 
     protected static void awaitGone(String ns, String name, Duration timeout) {
-        await("mre " + ns + "/" + name + " gone", timeout, () -> mre(ns, name).isEmpty(), () -> describeMre(mre(ns, name)));
+        await(
+                "mre " + ns + "/" + name + " gone",
+                timeout,
+                () -> mre(ns, name).isEmpty(),
+                () -> describeMre(mre(ns, name)));
     }
 
-    protected static void await(String what, Duration timeout, Callable<Boolean> condition, Supplier<String> lastState) {
+    protected static void await(
+            String what, Duration timeout, Callable<Boolean> condition, Supplier<String> lastState) {
         Conditions.await(what, timeout, Duration.ofMillis(500), condition, lastState);
     }
 }

@@ -91,8 +91,16 @@ public final class GitRepo {
     /** {@code git add -A && git commit && git push}; returns the new commit's SHA. */
     public String commitAndPush(String message) {
         git(work, "add", "-A");
-        git(work, "-c", "user.name=gitops-e2e", "-c", "user.email=gitops-e2e@ses-mre.invalid", "commit", "-q",
-                "-m", message);
+        git(
+                work,
+                "-c",
+                "user.name=gitops-e2e",
+                "-c",
+                "user.email=gitops-e2e@ses-mre.invalid",
+                "commit",
+                "-q",
+                "-m",
+                message);
         git(work, "push", "-q", "origin", BRANCH);
         String sha = head();
         Progress.log("  git: pushed %s \"%s\"", sha.substring(0, 12), message);
@@ -101,8 +109,15 @@ public final class GitRepo {
 
     /** {@code git revert --no-edit HEAD && git push}; returns the new commit's SHA. */
     public String revertHeadAndPush() {
-        git(work, "-c", "user.name=gitops-e2e", "-c", "user.email=gitops-e2e@ses-mre.invalid", "revert",
-                "--no-edit", "HEAD");
+        git(
+                work,
+                "-c",
+                "user.name=gitops-e2e",
+                "-c",
+                "user.email=gitops-e2e@ses-mre.invalid",
+                "revert",
+                "--no-edit",
+                "HEAD");
         git(work, "push", "-q", "origin", BRANCH);
         String sha = head();
         Progress.log("  git: pushed revert %s", sha.substring(0, 12));
@@ -118,8 +133,13 @@ public final class GitRepo {
         cmd.add("git");
         cmd.addAll(List.of(args));
         // no global or system git configuration of the machine may change what the test does
-        Cmd.Result r = Cmd.of(cmd).dir(dir).env("GIT_CONFIG_NOSYSTEM", "1").env("GIT_CONFIG_GLOBAL", "/dev/null")
-                .env("GIT_TERMINAL_PROMPT", "0").timeout(Duration.ofSeconds(60)).run();
+        Cmd.Result r = Cmd.of(cmd)
+                .dir(dir)
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .env("GIT_TERMINAL_PROMPT", "0")
+                .timeout(Duration.ofSeconds(60))
+                .run();
         Progress.command(r);
         return r.orThrow();
     }

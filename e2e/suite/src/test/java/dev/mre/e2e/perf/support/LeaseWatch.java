@@ -32,8 +32,12 @@ public final class LeaseWatch implements AutoCloseable {
     private int leaseDurationSeconds = -1;
 
     public LeaseWatch(Kubectl kubectl, String namespace, String name) {
-        this.watch = new KubectlWatch("lease-watch", kubectl, List.of("get", "lease", name, "-n", namespace, "-o",
-                "jsonpath=" + FORMAT), line -> apply(line, Instant.now()), () -> { });
+        this.watch = new KubectlWatch(
+                "lease-watch",
+                kubectl,
+                List.of("get", "lease", name, "-n", namespace, "-o", "jsonpath=" + FORMAT),
+                line -> apply(line, Instant.now()),
+                () -> {});
     }
 
     private synchronized void apply(String line, Instant now) {
@@ -73,8 +77,12 @@ public final class LeaseWatch implements AutoCloseable {
 
     /** Waits until the Lease has a holder that is none of {@code not}; empty on timeout. */
     public Optional<Holder> awaitHolderOtherThan(Set<String> not, Duration timeout) {
-        boolean ok = Conditions.within("a Lease holder other than " + not, timeout, Duration.ofMillis(100),
-                () -> holderOtherThan(not).isPresent(), () -> "holder " + current());
+        boolean ok = Conditions.within(
+                "a Lease holder other than " + not,
+                timeout,
+                Duration.ofMillis(100),
+                () -> holderOtherThan(not).isPresent(),
+                () -> "holder " + current());
         return ok ? holderOtherThan(not) : Optional.empty();
     }
 

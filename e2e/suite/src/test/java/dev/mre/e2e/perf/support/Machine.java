@@ -45,8 +45,13 @@ public final class Machine {
         for (String p : new String[] {"josdk.version", "fabric8.version", "aws.sdk.version"}) {
             m.put(p, tag(pom, p));
         }
-        m.put("kubernetes", run(repo, "bash", "e2e/testenv/testenv.sh", "versions").replace('\n', ' '));
-        m.put("kubectl", run(repo, "kubectl", "version", "--client", "-o", "json").replaceAll("(?s).*\"gitVersion\":\\s*\"([^\"]+)\".*", "$1"));
+        m.put(
+                "kubernetes",
+                run(repo, "bash", "e2e/testenv/testenv.sh", "versions").replace('\n', ' '));
+        m.put(
+                "kubectl",
+                run(repo, "kubectl", "version", "--client", "-o", "json")
+                        .replaceAll("(?s).*\"gitVersion\":\\s*\"([^\"]+)\".*", "$1"));
         String head = run(repo, "git", "rev-parse", "--short", "HEAD");
         String dirty = run(repo, "git", "status", "--porcelain", "--", "operator", "e2e/ses-emulator");
         m.put("commit", head + (dirty.isBlank() ? "" : " (+ uncommitted changes in operator/ or e2e/ses-emulator/)"));
@@ -81,8 +86,8 @@ public final class Machine {
             for (byte b : md.digest()) {
                 hex.append(String.format("%02x", b));
             }
-            return "sha256 " + hex.substring(0, 12) + ", built " + Files.getLastModifiedTime(jar).toInstant()
-                    .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            return "sha256 " + hex.substring(0, 12) + ", built "
+                    + Files.getLastModifiedTime(jar).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         } catch (IOException | java.security.NoSuchAlgorithmException e) {
             return "?";
         }

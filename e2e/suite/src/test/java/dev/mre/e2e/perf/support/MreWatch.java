@@ -68,8 +68,11 @@ public final class MreWatch implements AutoCloseable {
 
     public MreWatch(Kubectl kubectl) {
         this.kubectl = kubectl;
-        this.watch = new KubectlWatch("mre-watch", kubectl, List.of("get", Harness.CRD_NAME, "-A",
-                "--output-watch-events", "-o", "jsonpath=" + FORMAT), line -> apply(line, System.currentTimeMillis()),
+        this.watch = new KubectlWatch(
+                "mre-watch",
+                kubectl,
+                List.of("get", Harness.CRD_NAME, "-A", "--output-watch-events", "-o", "jsonpath=" + FORMAT),
+                line -> apply(line, System.currentTimeMillis()),
                 this::resync);
     }
 
@@ -111,7 +114,9 @@ public final class MreWatch implements AutoCloseable {
         if (type.equals("ERROR") || type.equals("BOOKMARK")) {
             return key;
         }
-        if (f.length < 7 || !KEY.matcher(key).matches() || !(type.equals("ADDED") || type.equals("MODIFIED") || type.equals("DELETED"))) {
+        if (f.length < 7
+                || !KEY.matcher(key).matches()
+                || !(type.equals("ADDED") || type.equals("MODIFIED") || type.equals("DELETED"))) {
             rejectedCount++;
             if (rejected.size() < 5) {
                 rejected.add(line.length() > 200 ? line.substring(0, 200) + "…" : line);
@@ -170,8 +175,9 @@ public final class MreWatch implements AutoCloseable {
                 last[0] = now;
                 last[1] = ready;
             } else if (now - last[0] > STALL_RESYNC_MS) {
-                Progress.log("  (%s: no object became Ready for %d s: listing again; rejected lines %s)", "mre-watch",
-                        STALL_RESYNC_MS / 1000, rejectedLines());
+                Progress.log(
+                        "  (%s: no object became Ready for %d s: listing again; rejected lines %s)",
+                        "mre-watch", STALL_RESYNC_MS / 1000, rejectedLines());
                 resync();
                 last[0] = System.currentTimeMillis();
             }
@@ -191,7 +197,8 @@ public final class MreWatch implements AutoCloseable {
     /** Reasons of the Ready condition of the objects not Ready, counted (for progress lines). */
     public synchronized Map<String, Integer> notReadyReasons() {
         Map<String, Integer> m = new TreeMap<>();
-        objects.values().stream().filter(o -> !o.ready)
+        objects.values().stream()
+                .filter(o -> !o.ready)
                 .forEach(o -> m.merge(o.reason.isEmpty() ? "(none)" : o.reason, 1, Integer::sum));
         return m;
     }
@@ -205,9 +212,13 @@ public final class MreWatch implements AutoCloseable {
      * the last of them became Ready, or -1 on timeout.
      */
     public long awaitAllReady(int expected, Duration timeout, String what) {
-        if (!Conditions.within(what + ": " + expected + " objects Ready", timeout, Duration.ofMillis(100),
-                resyncingWhenStalled(() -> allReady(expected)), () -> size() + "/" + expected + " objects, " + readyCount()
-                        + " Ready; not Ready by reason " + notReadyReasons() + "; rejected lines " + rejectedLines())) {
+        if (!Conditions.within(
+                what + ": " + expected + " objects Ready",
+                timeout,
+                Duration.ofMillis(100),
+                resyncingWhenStalled(() -> allReady(expected)),
+                () -> size() + "/" + expected + " objects, " + readyCount() + " Ready; not Ready by reason "
+                        + notReadyReasons() + "; rejected lines " + rejectedLines())) {
             return -1;
         }
         synchronized (this) {
@@ -220,25 +231,38 @@ public final class MreWatch implements AutoCloseable {
      * Ready; returns the epoch-ms instant the last of them became Ready, or -1 on timeout.
      */
     public long awaitAllReady(java.util.function.Predicate<String> keys, int expected, Duration timeout, String what) {
-        if (!Conditions.within(what + ": " + expected + " objects Ready", timeout, Duration.ofMillis(100),
+        if (!Conditions.within(
+                what + ": " + expected + " objects Ready",
+                timeout,
+                Duration.ofMillis(100),
                 resyncingWhenStalled(() -> count(keys, false) == expected && count(keys, true) == expected),
                 () -> count(keys, false) + "/" + expected + " objects, " + count(keys, true) + " Ready; rejected lines "
                         + rejectedLines())) {
             return -1;
         }
         synchronized (this) {
-            return objects.values().stream().filter(o -> keys.test(o.key)).mapToLong(o -> o.readyAt).max().orElse(-1);
+            return objects.values().stream()
+                    .filter(o -> keys.test(o.key))
+                    .mapToLong(o -> o.readyAt)
+                    .max()
+                    .orElse(-1);
         }
     }
 
     /** Objects whose key passes {@code keys} (only the Ready ones when {@code ready}). */
     public synchronized int count(java.util.function.Predicate<String> keys, boolean ready) {
-        return (int) objects.values().stream().filter(o -> keys.test(o.key) && (!ready || o.ready)).count();
+        return (int) objects.values().stream()
+                .filter(o -> keys.test(o.key) && (!ready || o.ready))
+                .count();
     }
 
     /** Waits until no object is left; returns the epoch-ms instant of the last deletion, or -1 on timeout. */
     public long awaitEmpty(Duration timeout, String what) {
-        if (!Conditions.within(what + ": no object left", timeout, Duration.ofMillis(100), () -> size() == 0,
+        if (!Conditions.within(
+                what + ": no object left",
+                timeout,
+                Duration.ofMillis(100),
+                () -> size() == 0,
                 () -> size() + " objects left, by reason " + notReadyReasons())) {
             return -1;
         }

@@ -13,8 +13,14 @@ import java.util.concurrent.TimeUnit;
 public final class ResourceSampler implements AutoCloseable {
 
     /** One reading; memory in MiB, NaN when unavailable. */
-    public record Reading(double rssMiB, double hwmMiB, double heapUsedMiB, double heapMaxMiB, double heapCommittedMiB,
-                          double nonHeapUsedMiB, double threads) {}
+    public record Reading(
+            double rssMiB,
+            double hwmMiB,
+            double heapUsedMiB,
+            double heapMaxMiB,
+            double heapCommittedMiB,
+            double nonHeapUsedMiB,
+            double threads) {}
 
     private final OperatorProcess op;
     private final ScheduledExecutorService sampler;
@@ -56,8 +62,14 @@ public final class ResourceSampler implements AutoCloseable {
         double committed = OperatorProcess.metricSum(m, "jvm_memory_committed_bytes", "area=\"heap\"");
         double nonHeap = OperatorProcess.metricSum(m, "jvm_memory_used_bytes", "area=\"nonheap\"");
         double threads = OperatorProcess.metricSum(m, "jvm_threads_live_threads");
-        return new Reading(kib(st.get("VmRSS")), kib(st.get("VmHWM")), heap / 1048576.0, heapMax / 1048576.0,
-                committed / 1048576.0, nonHeap / 1048576.0, threads);
+        return new Reading(
+                kib(st.get("VmRSS")),
+                kib(st.get("VmHWM")),
+                heap / 1048576.0,
+                heapMax / 1048576.0,
+                committed / 1048576.0,
+                nonHeap / 1048576.0,
+                threads);
     }
 
     private static double kib(Long kb) {

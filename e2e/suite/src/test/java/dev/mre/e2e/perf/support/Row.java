@@ -12,9 +12,21 @@ import java.util.Map;
 public final class Row {
 
     /** The fields every row has, in this order (null when the scenario does not measure it). */
-    public static final List<String> FIELDS = List.of("scenario", "objects", "mode", "bound_s", "converge_s", "ratio",
-            "calls_per_endpoint", "share_429", "peak_rss_mib", "steady_calls_per_endpoint_hour", "restart_observe_s",
-            "restart_calls", "start_ready_s", "operator_commit");
+    public static final List<String> FIELDS = List.of(
+            "scenario",
+            "objects",
+            "mode",
+            "bound_s",
+            "converge_s",
+            "ratio",
+            "calls_per_endpoint",
+            "share_429",
+            "peak_rss_mib",
+            "steady_calls_per_endpoint_hour",
+            "restart_observe_s",
+            "restart_calls",
+            "start_ready_s",
+            "operator_commit");
 
     private Row() {}
 

@@ -32,16 +32,28 @@ public final class Stats {
     /** The values that are numbers (not NaN), ascending. */
     private static List<Double> sortedNumbers(Collection<? extends Number> values) {
         List<Double> v = new ArrayList<>();
-        values.stream().map(Number::doubleValue).filter(d -> !Double.isNaN(d)).sorted().forEach(v::add);
+        values.stream()
+                .map(Number::doubleValue)
+                .filter(d -> !Double.isNaN(d))
+                .sorted()
+                .forEach(v::add);
         return v;
     }
 
     public static double min(Collection<? extends Number> values) {
-        return values.stream().mapToDouble(Number::doubleValue).filter(d -> !Double.isNaN(d)).min().orElse(Double.NaN);
+        return values.stream()
+                .mapToDouble(Number::doubleValue)
+                .filter(d -> !Double.isNaN(d))
+                .min()
+                .orElse(Double.NaN);
     }
 
     public static double max(Collection<? extends Number> values) {
-        return values.stream().mapToDouble(Number::doubleValue).filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
+        return values.stream()
+                .mapToDouble(Number::doubleValue)
+                .filter(d -> !Double.isNaN(d))
+                .max()
+                .orElse(Double.NaN);
     }
 
     /** A number with {@code decimals} decimals, or "–" for NaN. */
