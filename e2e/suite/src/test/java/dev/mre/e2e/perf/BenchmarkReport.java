@@ -190,8 +190,8 @@ class BenchmarkReport {
                                 + "chart's ServiceAccount token with `JAVA_TOOL_OPTIONS=")
                 .append(first.path("javaToolOptions").asText())
                 .append(
-                        "` (the chart's `-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError` under its 512Mi limit, where "
-                                + "the JVM picks the Serial GC), at its defaults (ceiling 10 calls/s, resync 10 min, tag resync 6 h) but "
+                        "` and `MALLOC_ARENA_MAX=2` (the chart's `operator.javaToolOptions` and `operator.mallocArenaMax` "
+                                + "under its 512Mi limit, where the JVM picks the Serial GC), at its defaults (ceiling 10 calls/s, resync 10 min, tag resync 6 h) but "
                                 + "for `SES_MRE_OBSERVATION`. All ")
                 .append(n)
                 .append(
