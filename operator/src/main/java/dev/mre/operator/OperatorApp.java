@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
 /** Wires the operator: JOSDK + the reconciler + the SES gateway + metrics. Used by {@link Main} and by tests. */
 public final class OperatorApp {
 
+    /** Objects per page of the informer's List (see the watch setup below). */
+    static final long INFORMER_PAGE_SIZE = 500;
+
     private static final Logger LOG = LoggerFactory.getLogger(OperatorApp.class);
 
     /** How often the shared List's event source looks for due scopes and new snapshots (idle ticks cost nothing). */
@@ -152,6 +155,9 @@ public final class OperatorApp {
             }
             // the informer keeps what reconciling needs, not kubectl's bookkeeping (see CachePruning)
             c.withItemStore(new TransformingItemStore<>(CachePruning::prune));
+            // the informer's initial List (and its relists) in pages: one response holding 10,000 objects would be
+            // held as text and as parsed objects at once, the peak that sizes the heap for the rest of the run
+            c.withInformerListLimit(INFORMER_PAGE_SIZE);
             // a change that does not bump the generation still counts when it is the pause annotation, or when
             // JOSDK needs it (deletion, finalizer): see WorthReconciling
             c.withGenerationAware(false);

@@ -429,19 +429,19 @@ public final class Decider {
     private static Plan adoption(Input in, ObservedEndpoint ep, KnownTags tags) {
         DesiredEndpoint d = in.desired();
         String allow = MultiRegionEndpoint.ADOPTABLE_TAG + "=" + d.adoptable();
+        String unmanaged =
+                "Endpoint '" + d.name() + "' already exists in " + d.primaryRegion() + " and no object manages it";
         if (d.adoptionPolicy() != AdoptionPolicy.Adopt) {
             return conflict(
                     in,
-                    "Endpoint '" + d.name() + "' already exists in " + d.primaryRegion() + " and no"
-                            + " object manages it. To take it over, set spec.adoptionPolicy: Adopt and have its owner in AWS"
-                            + " tag it " + allow);
+                    unmanaged + ". To take it over, set spec.adoptionPolicy: Adopt and have its owner in AWS tag it "
+                            + allow);
         }
         if (!adoptableByUs(d, tags)) {
             return conflict(
                     in,
-                    "Endpoint '" + d.name() + "' already exists in " + d.primaryRegion() + " and no"
-                            + " object manages it, but it is not marked for adoption by this object: its owner in AWS must"
-                            + " tag it " + allow);
+                    unmanaged + ", but it is not marked for adoption by this object: its owner in AWS must tag it "
+                            + allow);
         }
         if (!routesMatch(ep, d)) {
             return conflict(

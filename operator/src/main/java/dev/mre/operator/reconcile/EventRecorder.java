@@ -78,20 +78,13 @@ public class EventRecorder {
                             .withMessage(message)
                             .build());
             remember(name, patched == null ? count : patched.getCount());
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 404 && retryExpired) {
+        } catch (RuntimeException e) {
+            if (e instanceof KubernetesClientException k && k.getCode() == 404 && retryExpired) {
                 // the Event expired (the API server keeps Events for an hour): start a new one
                 forget(name);
                 record(mre, reason, message, false);
                 return;
             }
-            LOG.warn(
-                    "could not record event {} for {}/{}: {}",
-                    reason,
-                    meta.getNamespace(),
-                    meta.getName(),
-                    e.getMessage());
-        } catch (RuntimeException e) {
             LOG.warn(
                     "could not record event {} for {}/{}: {}",
                     reason,

@@ -33,14 +33,19 @@ import org.awaitility.core.ConditionTimeoutException;
 public final class OperatorProcess implements AutoCloseable {
 
     /**
-     * The chart's container runs with {@code JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75} under a 512Mi memory limit,
+     * The chart's container runs with its {@code operator.javaToolOptions} (-XX:MaxRAMPercentage=75 and the heap's
+     * young-generation and free-ratio limits) under a 512Mi memory limit,
      * where the container-aware JVM sees 512 MiB, sizes the heap at 384 MiB and, below 1792 MiB, does not treat the
      * machine as a server: it picks the Serial GC. {@code -XX:MaxRAM=512m} reproduces the heap size but not the GC
      * choice (measured: G1 stays selected, with about 40 MiB more GC memory), hence the explicit Serial GC.
      * {@code -XX:+ExitOnOutOfMemoryError} is the chart's too: a heap that runs out ends the process.
      */
-    public static final String JAVA_TOOL_OPTIONS =
-            "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC" + " -XX:+ExitOnOutOfMemoryError";
+    public static final String JAVA_TOOL_OPTIONS = "-XX:MaxRAM=512m -XX:+UseSerialGC"
+            + " -XX:MaxRAMPercentage=75 -XX:MaxNewSize=32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20"
+            + " -XX:+ExitOnOutOfMemoryError";
+
+    /** The chart's MALLOC_ARENA_MAX ({@code operator.mallocArenaMax}). */
+    public static final String MALLOC_ARENA_MAX = "2";
 
     /** The chart's terminationGracePeriodSeconds: how long a SIGTERM is given before SIGKILL, as the kubelet does. */
     public static final Duration TERMINATION_GRACE = Duration.ofSeconds(30);
@@ -108,7 +113,12 @@ public final class OperatorProcess implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Map<String, String> e = pb.environment();
         e.keySet().removeIf(SCRUBBED);
-        e.put("JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS);
+        // -De2e.operatorJvmExtra / -De2e.mallocArenaMax: for measuring JVM settings other than the chart's
+        String extra = System.getProperty("e2e.operatorJvmExtra", "").trim();
+        e.put("JAVA_TOOL_OPTIONS", extra.isEmpty() ? JAVA_TOOL_OPTIONS : JAVA_TOOL_OPTIONS + " " + extra);
+        e.put(
+                "MALLOC_ARENA_MAX",
+                System.getProperty("e2e.mallocArenaMax", MALLOC_ARENA_MAX).trim());
         e.putAll(env);
         e.put("SES_MRE_OPS_PORT", Integer.toString(opsPort));
         startNanos = System.nanoTime();

@@ -86,27 +86,13 @@ class AccountsBenchmarkRun {
         List<Map<String, Object>> rows = new ArrayList<>();
 
         try (Harness h = Harness.start("bench-" + variant, work)) {
-            r.put("controlPlane", h.controlPlane().origin().toString());
-            h.applyCrds();
-            Harness.OperatorIdentity id = h.installOperatorRbac(BenchSetup.RELEASE, BenchSetup.SYSTEM_NAMESPACE, "12h");
-            h.namespace(NS_A);
-            h.namespace(NS_B);
+            Harness.OperatorIdentity id = BenchSetup.stage(h, r, NS_A, NS_B);
             String trust = "{\"trustedPrincipals\":[\"" + OPERATOR_USER + "\"],\"allowTagSession\":true}";
-            List<String> flags = new ArrayList<>(List.of(
-                    "--create-delay",
-                    Params.flag(createDelay),
-                    "--delete-delay",
-                    "2s",
-                    "--threads",
-                    "16",
-                    "--seed",
-                    "1",
-                    "--quota",
-                    Integer.toString(Math.max(nA, nB) + 100),
-                    "--role",
-                    ROLE_A + "=" + trust,
-                    "--role",
-                    ROLE_B + "=" + trust));
+            List<String> flags = BenchSetup.emulatorFlags(
+                    createDelay,
+                    Math.max(nA, nB) + 100,
+                    0,
+                    List.of("--role", ROLE_A + "=" + trust, "--role", ROLE_B + "=" + trust));
             flags.addAll(BenchSetup.accountFlag(ACCOUNT_A, rateA, rateA));
             flags.addAll(BenchSetup.accountFlag(ACCOUNT_B, rateB, rateB));
             r.put("emulatorFlags", String.join(" ", flags));

@@ -7,6 +7,7 @@ import dev.mre.e2e.harness.Harness;
 import dev.mre.e2e.harness.Json;
 import dev.mre.e2e.harness.Mre;
 import dev.mre.e2e.harness.OperatorProcess;
+import dev.mre.e2e.harness.Params;
 import dev.mre.e2e.harness.Progress;
 import dev.mre.e2e.harness.Repo;
 import dev.mre.e2e.perf.support.Machine;
@@ -147,5 +148,37 @@ final class BenchSetup {
     /** The emulator's flag for one account's limits: {@code --account <id>={"rateLimit":r,"burst":b}}. */
     static List<String> accountFlag(String account, int rate, int burst) {
         return List.of("--account", account + "={\"rateLimit\":" + rate + ",\"burst\":" + burst + "}");
+    }
+
+    /**
+     * The stage every scenario starts from: the CRDs, the chart's RBAC for the operator (its ServiceAccount token is
+     * what the operator runs as) and the scenario's namespaces; the control plane's origin goes into the result.
+     */
+    static Harness.OperatorIdentity stage(Harness h, Map<String, Object> r, String... namespaces) {
+        r.put("controlPlane", h.controlPlane().origin().toString());
+        h.applyCrds();
+        Harness.OperatorIdentity id = h.installOperatorRbac(RELEASE, SYSTEM_NAMESPACE, "12h");
+        for (String ns : namespaces) {
+            h.namespace(ns);
+        }
+        return id;
+    }
+
+    /**
+     * The emulator's flags every scenario shares (provisioning P, deletion 2 s, 16 threads, a fixed seed, an
+     * endpoint quota), then a rate limit of the primary account when {@code rate} is positive, then {@code more}.
+     */
+    static List<String> emulatorFlags(Duration createDelay, int quota, int rate, List<String> more) {
+        List<String> flags = new ArrayList<>(List.of(
+                "--create-delay", Params.flag(createDelay),
+                "--delete-delay", "2s",
+                "--threads", "16",
+                "--seed", "1",
+                "--quota", Integer.toString(quota)));
+        if (rate > 0) {
+            flags.addAll(List.of("--rate-limit", Integer.toString(rate), "--burst", Integer.toString(rate)));
+        }
+        flags.addAll(more);
+        return flags;
     }
 }

@@ -115,27 +115,10 @@ class BenchmarkRun {
         // the harness empties the run's log folder: logs are appended to, nothing of an earlier run may be read as this
         // one's
         try (Harness h = Harness.start("bench-" + variant, work)) {
-            r.put("controlPlane", h.controlPlane().origin().toString());
-            h.applyCrds();
-            Harness.OperatorIdentity id = h.installOperatorRbac(BenchSetup.RELEASE, BenchSetup.SYSTEM_NAMESPACE, "12h");
-            h.namespace(NAMESPACE);
+            Harness.OperatorIdentity id = BenchSetup.stage(h, r, NAMESPACE);
             List<Path> files =
                     BenchSetup.manifests(work.resolve("manifests"), "objects", Mre.numbered(NAMESPACE, "bench", n), n);
-            List<String> emulatorFlags = List.of(
-                    "--rate-limit",
-                    Integer.toString(rate),
-                    "--burst",
-                    Integer.toString(rate),
-                    "--create-delay",
-                    Params.flag(createDelay),
-                    "--delete-delay",
-                    "2s",
-                    "--threads",
-                    "16",
-                    "--seed",
-                    "1",
-                    "--quota",
-                    Integer.toString(Math.max(100, 2 * n)));
+            List<String> emulatorFlags = BenchSetup.emulatorFlags(createDelay, Math.max(100, 2 * n), rate, List.of());
             r.put("emulatorFlags", String.join(" ", emulatorFlags));
             Emulator emu = h.startEmulator("emulator", BenchSetup.emulatorJar(results), emulatorFlags);
             try (Emulator.CallRecorder calls = emu.recordCalls(Duration.ofSeconds(3))) {

@@ -89,21 +89,8 @@ class RestartBenchmarkRun {
         r.put("sizesMeasured", perSize);
 
         try (Harness h = Harness.start("bench-" + variant, work)) {
-            r.put("controlPlane", h.controlPlane().origin().toString());
-            h.applyCrds();
-            Harness.OperatorIdentity id = h.installOperatorRbac(BenchSetup.RELEASE, BenchSetup.SYSTEM_NAMESPACE, "12h");
-            h.namespace(NAMESPACE);
-            List<String> emulatorFlags = List.of(
-                    "--create-delay",
-                    "0s",
-                    "--delete-delay",
-                    "2s",
-                    "--threads",
-                    "16",
-                    "--seed",
-                    "1",
-                    "--quota",
-                    Integer.toString(max + 100));
+            Harness.OperatorIdentity id = BenchSetup.stage(h, r, NAMESPACE);
+            List<String> emulatorFlags = BenchSetup.emulatorFlags(Duration.ZERO, max + 100, 0, List.of());
             r.put("emulatorFlags", String.join(" ", emulatorFlags));
             Emulator emu = h.startEmulator("emulator", BenchSetup.emulatorJar(results), emulatorFlags);
             Map<String, String> measured = new LinkedHashMap<>();

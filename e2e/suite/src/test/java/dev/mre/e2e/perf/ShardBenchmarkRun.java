@@ -88,10 +88,7 @@ class ShardBenchmarkRun {
         List<Map<String, Object>> rows = new ArrayList<>();
 
         try (Harness h = Harness.start("bench-" + variant, work)) {
-            r.put("controlPlane", h.controlPlane().origin().toString());
-            h.applyCrds();
-            Harness.OperatorIdentity id = h.installOperatorRbac(BenchSetup.RELEASE, BenchSetup.SYSTEM_NAMESPACE, "12h");
-            h.namespace(NAMESPACE);
+            Harness.OperatorIdentity id = BenchSetup.stage(h, r, NAMESPACE);
             List<Mre> objects = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 String shard = i % 2 == 0 ? "a" : "b";
@@ -100,23 +97,13 @@ class ShardBenchmarkRun {
                         .tag("team", "bench"));
             }
             List<Path> files = BenchSetup.manifests(work.resolve("manifests"), "objects", objects, 1000);
-            List<String> flags = new ArrayList<>(List.of(
-                    "--rate-limit",
-                    Integer.toString(rate),
-                    "--burst",
-                    Integer.toString(rate),
-                    "--create-delay",
-                    dev.mre.e2e.harness.Params.flag(createDelay),
-                    "--delete-delay",
-                    "2s",
-                    "--threads",
-                    "16",
-                    "--seed",
-                    "1",
-                    "--quota",
-                    Integer.toString(n + 100),
-                    "--credentials",
-                    Emulator.ACCESS_KEY + ":" + Emulator.SECRET_KEY + ":" + Emulator.ACCOUNT_ID + ":emulator"));
+            List<String> flags = BenchSetup.emulatorFlags(
+                    createDelay,
+                    n + 100,
+                    rate,
+                    List.of(
+                            "--credentials",
+                            Emulator.ACCESS_KEY + ":" + Emulator.SECRET_KEY + ":" + Emulator.ACCOUNT_ID + ":emulator"));
             KEYS.forEach((shard, key) -> flags.addAll(
                     List.of("--credentials", key[0] + ":" + key[1] + ":" + Emulator.ACCOUNT_ID + ":shard-" + shard)));
             r.put("emulatorFlags", String.join(" ", flags));
