@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class OperatorApp {
 
     /** Objects per page of the informer's List (see the watch setup below). */
-    static final long INFORMER_PAGE_SIZE = 500;
+    static final long INFORMER_PAGE_SIZE = 2000;
 
     private static final Logger LOG = LoggerFactory.getLogger(OperatorApp.class);
 

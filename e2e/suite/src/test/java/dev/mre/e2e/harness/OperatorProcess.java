@@ -42,7 +42,7 @@ public final class OperatorProcess implements AutoCloseable {
      */
     public static final String JAVA_TOOL_OPTIONS = "-XX:MaxRAM=512m -XX:+UseSerialGC"
             + " -XX:MaxRAMPercentage=75 -XX:MaxNewSize=32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20"
-            + " -XX:+ExitOnOutOfMemoryError";
+            + " -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError";
 
     /** The chart's MALLOC_ARENA_MAX ({@code operator.mallocArenaMax}). */
     public static final String MALLOC_ARENA_MAX = "2";
