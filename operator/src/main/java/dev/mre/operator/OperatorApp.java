@@ -1,16 +1,18 @@
 package dev.mre.operator;
 
+import dev.mre.operator.aws.EndpointObserver;
+import dev.mre.operator.aws.OwnerTag;
+import dev.mre.operator.aws.SesEndpoints;
 import dev.mre.operator.aws.SesGateway;
 import dev.mre.operator.config.OperatorConfig;
 import dev.mre.operator.config.Setting;
+import dev.mre.operator.observe.BatchObserver;
 import dev.mre.operator.observe.EndpointEventSource;
 import dev.mre.operator.observe.EndpointInventory;
-import dev.mre.operator.observe.EndpointObserver;
 import dev.mre.operator.ops.EndpointStatusGauge;
 import dev.mre.operator.reconcile.EventRecorder;
+import dev.mre.operator.reconcile.Jitter;
 import dev.mre.operator.reconcile.MultiRegionEndpointReconciler;
-import dev.mre.operator.reconcile.OwnerTag;
-import dev.mre.operator.reconcile.RetryBackoff;
 import dev.mre.operator.reconcile.SpecValidator;
 import dev.mre.operator.reconcile.Timing;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -132,20 +134,21 @@ public final class OperatorApp {
                 (scope, as) -> ses.list(as, scope.region()), ses::callRate, timing.pollMax(), clock);
         EndpointEventSource endpointEvents = new EndpointEventSource(inventory, EVENT_TICK, timing.resync());
         EndpointObserver observer = config.observation() == OperatorConfig.Observation.BATCH
-                ? EndpointObserver.batch(inventory, endpointEvents)
+                ? new BatchObserver(inventory, endpointEvents)
                 : EndpointObserver.perObject(ses);
         var reconciler = new MultiRegionEndpointReconciler(
-                ses,
-                observer,
+                new SesEndpoints(ses, observer, clock),
                 endpointEvents,
                 new EventRecorder(client, clock),
                 new EndpointStatusGauge(registry),
-                new RetryBackoff(() -> ThreadLocalRandom.current().nextDouble()),
+                new Jitter(() -> ThreadLocalRandom.current().nextDouble()),
                 clock,
-                timing,
-                new SpecValidator.Rules(config.defaultRegion(), config.allowedRegions(), config.endpointNamePrefix()),
-                ownership(client, config),
-                config.requireRoleSelector());
+                new MultiRegionEndpointReconciler.Settings(
+                        timing,
+                        new SpecValidator.Rules(
+                                config.defaultRegion(), config.allowedRegions(), config.endpointNamePrefix()),
+                        ownership(client, config),
+                        config.requireRoleSelector()));
         operator.register(reconciler, c -> {
             if (!config.watchNamespaces().isEmpty()) {
                 c.settingNamespaces(config.watchNamespaces());

@@ -1,7 +1,6 @@
 package dev.mre.operator;
 
 import dev.mre.operator.api.MultiRegionEndpoint;
-import dev.mre.operator.reconcile.Decider;
 import java.util.Map;
 import java.util.Objects;
 
@@ -25,6 +24,6 @@ final class WorthReconciling {
     }
 
     private static String paused(Map<String, String> annotations) {
-        return annotations == null ? null : annotations.get(Decider.PAUSED_ANNOTATION);
+        return annotations == null ? null : annotations.get(MultiRegionEndpoint.PAUSED_ANNOTATION);
     }
 }

@@ -76,4 +76,6 @@ public class MultiRegionEndpoint extends CustomResource<MultiRegionEndpointSpec,
      * {@code <namespace>/<name>} of that object. Without it, {@code adoptionPolicy: Adopt} adopts nothing.
      */
     public static final String ADOPTABLE_TAG = PREFIX + "adoptable";
+    /** Annotation that, set to {@code true}, stops every SES call for the object until it is removed. */
+    public static final String PAUSED_ANNOTATION = PREFIX + "paused";
 }

@@ -32,4 +32,9 @@ public record ObservedEndpoint(
             Instant lastUpdatedTimestamp) {
         this(name, endpointId, status, status.name(), regions, createdTimestamp, lastUpdatedTimestamp);
     }
+
+    /** The same endpoint with the status a call just reported (Delete answers DELETING). */
+    public ObservedEndpoint withStatus(EndpointStatus s) {
+        return new ObservedEndpoint(name, endpointId, s, s.name(), regions, createdTimestamp, lastUpdatedTimestamp);
+    }
 }

@@ -2,10 +2,6 @@ package dev.mre.operator.aws;
 
 import dev.mre.operator.config.OperatorConfig;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -134,7 +130,7 @@ final class SesClients implements AutoCloseable {
         if (name.length() <= MAX_SESSION_NAME) {
             return name;
         }
-        String hash = sha256(name).substring(0, 8);
+        String hash = OwnerTag.sha256Hex(name).substring(0, 8);
         return name.substring(0, MAX_SESSION_NAME - hash.length() - 1) + "." + hash;
     }
 
@@ -155,15 +151,6 @@ final class SesClients implements AutoCloseable {
         return AwsRetryStrategy.forRetryMode(RetryMode.STANDARD).toBuilder()
                 .maxAttempts(SDK_MAX_ATTEMPTS)
                 .build();
-    }
-
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JRE", e);
-        }
     }
 
     @Override

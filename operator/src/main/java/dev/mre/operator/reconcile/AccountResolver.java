@@ -31,6 +31,37 @@ public final class AccountResolver {
     /** Several selectors match: which account is meant is not for the operator to guess. */
     public record Ambiguous(List<String> selectors) implements Resolution {}
 
+    /**
+     * The account an object's namespace maps to, as resolved before any SES call.
+     *
+     * @param resolution what the RoleSelectors say for the namespace
+     * @param id the account of the resolved identity; null when not (yet) learned
+     */
+    public record Account(Resolution resolution, String id) {
+
+        /** The operator's own identity in account {@code id} (no RoleSelectors in play). */
+        public static Account own(String id) {
+            return new Account(new Own(), id);
+        }
+
+        /** Exactly one identity to act as. */
+        public boolean single() {
+            return resolution instanceof Own || resolution instanceof Role;
+        }
+
+        public AwsIdentity identity() {
+            return resolution instanceof Role r ? r.identity() : AwsIdentity.OWN;
+        }
+
+        public Account withId(String accountId) {
+            return new Account(resolution, accountId);
+        }
+
+        String roleArn() {
+            return resolution instanceof Role r ? r.identity().roleArn() : null;
+        }
+    }
+
     private AccountResolver() {}
 
     /** @param labels the namespace's labels (null: none) */

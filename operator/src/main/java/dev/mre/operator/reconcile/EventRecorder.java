@@ -1,6 +1,7 @@
 package dev.mre.operator.reconcile;
 
 import dev.mre.operator.api.MultiRegionEndpoint;
+import dev.mre.operator.aws.OwnerTag;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;

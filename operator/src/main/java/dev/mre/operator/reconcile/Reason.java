@@ -1,50 +1,159 @@
 package dev.mre.operator.reconcile;
 
-/** Why an object is where it is. Each reason belongs to one kstatus state, which decides the three conditions. */
+import dev.mre.operator.api.MultiRegionEndpoint;
+import dev.mre.operator.config.Setting;
+
+/**
+ * Why an object is where it is: the one table from a reason to the three conditions (Ready, Reconciling, Stalled),
+ * the Event type of a transition into it, and (in {@link Message}) the texts it is reported with. Adding a reason is
+ * one row here; {@link StatusFactory} reads the table, and kstatus, ArgoCD's health check and the alerts read the
+ * conditions it produces.
+ */
 public enum Reason {
-    Creating(State.PROGRESSING),
-    Available(State.READY),
-    Deleting(State.PROGRESSING),
-    Recreating(State.PROGRESSING),
-    Throttled(State.PROGRESSING),
-    AwsUnavailable(State.PROGRESSING),
-    DeletedOutOfBand(State.PROGRESSING),
-    AccessDenied(State.STALLED),
-    InvalidSpec(State.STALLED),
-    EndpointNameConflict(State.STALLED),
-    QuotaExceeded(State.STALLED),
-    ProvisioningFailed(State.STALLED),
-    NoRoleSelector(State.STALLED),
-    AmbiguousRoleSelector(State.STALLED),
-    AccountChanged(State.STALLED),
-    /** The annotation ses.mre.dev/paused: Reconciling=False, Ready and Stalled as they were. */
-    Paused(State.PAUSED);
+    //                    Ready       Reconciling  Stalled     Event
+    Creating(Value.FALSE, Value.TRUE, Value.FALSE, EventType.Normal),
+    Available(Value.TRUE, Value.FALSE, Value.FALSE, EventType.Normal),
+    Deleting(Value.FALSE, Value.TRUE, Value.FALSE, EventType.Normal),
+    Recreating(Value.FALSE, Value.TRUE, Value.FALSE, EventType.Normal),
+    Throttled(Value.FALSE, Value.TRUE, Value.FALSE, EventType.Warning),
+    AwsUnavailable(Value.FALSE, Value.TRUE, Value.FALSE, EventType.Warning),
+    DeletedOutOfBand(Value.FALSE, Value.TRUE, Value.FALSE, EventType.Warning),
+    AccessDenied(Value.FALSE, Value.FALSE, Value.TRUE, EventType.Warning),
+    InvalidSpec(Value.FALSE, Value.FALSE, Value.TRUE, EventType.Warning),
+    EndpointNameConflict(Value.FALSE, Value.FALSE, Value.TRUE, EventType.Warning),
+    QuotaExceeded(Value.FALSE, Value.FALSE, Value.TRUE, EventType.Warning),
+    ProvisioningFailed(Value.FALSE, Value.FALSE, Value.TRUE, EventType.Warning),
+    NoRoleSelector(Value.FALSE, Value.FALSE, Value.TRUE, EventType.Warning),
+    AmbiguousRoleSelector(Value.FALSE, Value.FALSE, Value.TRUE, EventType.Warning),
+    AccountChanged(Value.FALSE, Value.FALSE, Value.TRUE, EventType.Warning),
+    /** The annotation ses.mre.dev/paused: nothing is being done, and Ready and Stalled stay as they were. */
+    Paused(Value.UNCHANGED, Value.FALSE, Value.UNCHANGED, EventType.Normal);
 
-    /**
-     * READY sets Ready=True, PROGRESSING sets Reconciling=True, STALLED sets Stalled=True (the others False);
-     * PAUSED sets Reconciling=False and leaves Ready and Stalled as they were.
-     */
-    public enum State {
-        READY,
-        PROGRESSING,
-        STALLED,
-        PAUSED
+    /** A condition's value under a reason; UNCHANGED keeps the condition exactly as it was. */
+    public enum Value {
+        TRUE,
+        FALSE,
+        UNCHANGED
     }
 
-    private final State state;
-
-    Reason(State state) {
-        this.state = state;
+    public enum EventType {
+        Normal,
+        Warning
     }
 
-    public State state() {
-        return state;
+    private final Value ready;
+    private final Value reconciling;
+    private final Value stalled;
+    private final EventType eventType;
+
+    Reason(Value ready, Value reconciling, Value stalled, EventType eventType) {
+        this.ready = ready;
+        this.reconciling = reconciling;
+        this.stalled = stalled;
+        this.eventType = eventType;
+    }
+
+    /** This reason's value of condition {@code type} (one of {@link StatusFactory#CONDITIONS}). */
+    public Value value(String type) {
+        return switch (type) {
+            case StatusFactory.READY -> ready;
+            case StatusFactory.RECONCILING -> reconciling;
+            case StatusFactory.STALLED -> stalled;
+            default -> throw new IllegalArgumentException("no condition " + type);
+        };
     }
 
     /** Kubernetes Event type for a transition into this reason. */
     public String eventType() {
-        return state == State.STALLED || this == Throttled || this == AwsUnavailable || this == DeletedOutOfBand
-                ? "Warning"
-                : "Normal";
+        return eventType.name();
+    }
+
+    /** A reason that needs a human (or a slow retry): Stalled=True. */
+    public boolean stalled() {
+        return stalled == Value.TRUE;
+    }
+
+    /** Every text the operator reports a reason with, its arguments marked %s, in one place. */
+    public enum Message {
+        PAUSED(
+                Reason.Paused,
+                "Paused by the annotation " + MultiRegionEndpoint.PAUSED_ANNOTATION
+                        + "=true: no SES call until it is removed"),
+        NO_ROLE_SELECTOR(
+                Reason.NoRoleSelector,
+                "No RoleSelector matches the object's namespace and this operator requires one ("
+                        + Setting.REQUIRE_ROLE_SELECTOR.env + "): no SES call until a cluster administrator maps it"
+                        + " to an IAM role"),
+        AMBIGUOUS_ROLE_SELECTOR(
+                Reason.AmbiguousRoleSelector,
+                "Several RoleSelectors match the object's namespace: %s; no SES call until exactly one does"),
+        ACCOUNT_CHANGED(
+                Reason.AccountChanged,
+                "The endpoint lives in AWS account %s but the namespace now maps to account %s; no SES call in either"
+                        + " until the mapping is restored (or remove the finalizer to abandon the endpoint)"),
+        THROTTLED(Reason.Throttled, "SES throttled the operator (%s); retrying with backoff"),
+        CALL_FAILED(Reason.AwsUnavailable, "SES call failed (%s); retrying with backoff"),
+        NAME_TAKEN_LOOK_AGAIN(Reason.Creating, "SES already has an endpoint of this name (%s); looking at it again"),
+        ACCESS_DENIED(
+                Reason.AccessDenied, "AWS refused the operator's identity (%s); fix the credentials or IAM policy"),
+        ACCESS_DENIED_ROLE(
+                Reason.AccessDenied,
+                "AWS refused the operator acting as role %s (%s); check the role's trust policy (the operator's own"
+                        + " role, external id, sts:TagSession) and its permissions"),
+        QUOTA_EXCEEDED(
+                Reason.QuotaExceeded, "SES endpoint quota exhausted (%s); delete unused endpoints or raise the quota"),
+        SES_REFUSED(Reason.InvalidSpec, "SES refused the request (%s)"),
+        INVALID_SPEC(Reason.InvalidSpec, "Invalid spec: %s"),
+        CREATE(Reason.Creating, "Creating endpoint '%s' in %s with a route to %s"),
+        CREATING(Reason.Creating, "SES is creating endpoint '%s' in %s with a route to %s"),
+        RECREATE(Reason.Creating, "Recreating endpoint '%s' in %s"),
+        GONE(Reason.DeletedOutOfBand, "Endpoint '%s' (%s) was deleted outside this operator; recreating it"),
+        BEING_DELETED(
+                Reason.DeletedOutOfBand,
+                "SES is deleting endpoint '%s', which this object still declares; it will be recreated"),
+        OWNED_BY_ANOTHER(
+                Reason.EndpointNameConflict,
+                "Endpoint '%s' in %s is owned by another object (tag " + MultiRegionEndpoint.OWNER_TAG
+                        + "); this object will not touch it. Choose another spec.endpointName"),
+        UNMANAGED(
+                Reason.EndpointNameConflict,
+                "Endpoint '%s' already exists in %s and no object manages it. To take it over, set"
+                        + " spec.adoptionPolicy: Adopt and have its owner in AWS tag it %s"),
+        UNMANAGED_NOT_MARKED(
+                Reason.EndpointNameConflict,
+                "Endpoint '%s' already exists in %s and no object manages it, but it is not marked for adoption by"
+                        + " this object: its owner in AWS must tag it %s"),
+        REGIONS_DIFFER(
+                Reason.EndpointNameConflict,
+                "Endpoint '%s' exists with regions %s but the spec asks for %s; not adopted"),
+        UNKNOWN_STATUS(Reason.AwsUnavailable, "SES reports an unknown status '%s' for endpoint '%s'"),
+        READY(Reason.Available, "SES reports endpoint '%s' READY in %s"),
+        FAILED(
+                Reason.ProvisioningFailed,
+                "SES reports FAILED for endpoint '%s' (failure %s in a row); it will be deleted and recreated after %s"),
+        DELETE_FAILED(Reason.Recreating, "Deleting FAILED endpoint '%s' to recreate it (failure %s in a row)"),
+        AWAIT_FAILED_DELETION(
+                Reason.Recreating, "Waiting for SES to delete the FAILED endpoint '%s' before recreating it"),
+        AWAIT_VISIBLE(
+                Reason.Deleting, "Waiting for SES to show endpoint '%s', created moments ago, before deleting it"),
+        DELETING(Reason.Deleting, "SES is deleting endpoint '%s'"),
+        // the finalizer goes (logged, not shown: the object is gone right after)
+        RELEASE_NO_ACCOUNT(Reason.Deleting, "No account was ever used for this object: nothing to delete"),
+        RELEASE_NO_ENDPOINT(Reason.Deleting, "The spec never named a valid endpoint: nothing to delete"),
+        RELEASE_RETAIN(Reason.Deleting, "deletionPolicy is Retain: endpoint '%s' stays in SES"),
+        RELEASE_GONE(Reason.Deleting, "Endpoint '%s' is gone from SES"),
+        RELEASE_NOT_OURS(Reason.Deleting, "Endpoint '%s' is not owned by this object; left untouched");
+
+        public final Reason reason;
+        private final String template;
+
+        Message(Reason reason, String template) {
+            this.reason = reason;
+            this.template = template;
+        }
+
+        public String format(Object... args) {
+            return args.length == 0 ? template : String.format(template, args);
+        }
     }
 }

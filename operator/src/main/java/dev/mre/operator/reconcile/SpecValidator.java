@@ -4,6 +4,7 @@ import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.MultiRegionEndpointSpec;
 import dev.mre.operator.api.RouteDetails;
 import dev.mre.operator.api.Tag;
+import dev.mre.operator.aws.DesiredEndpoint;
 import dev.mre.operator.config.OperatorConfig.NamePrefix;
 import dev.mre.operator.config.Setting;
 import java.util.ArrayList;

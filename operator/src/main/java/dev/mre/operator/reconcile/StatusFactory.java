@@ -19,6 +19,8 @@ public final class StatusFactory {
     public static final String READY = "Ready";
     public static final String RECONCILING = "Reconciling";
     public static final String STALLED = "Stalled";
+    /** The three conditions every object carries, in this order. */
+    public static final List<String> CONDITIONS = List.of(READY, RECONCILING, STALLED);
 
     private StatusFactory() {}
 
@@ -40,8 +42,8 @@ public final class StatusFactory {
             String account,
             boolean clearEndpoint,
             Instant now) {
-        if (reason.state() == Reason.State.PAUSED) {
-            return paused(previous, message, now);
+        if (CONDITIONS.stream().anyMatch(type -> reason.value(type) == Reason.Value.UNCHANGED)) {
+            return standingStill(previous, reason, message, now);
         }
         MultiRegionEndpointStatus s = new MultiRegionEndpointStatus();
         s.setObservedGeneration(generation);
@@ -65,40 +67,33 @@ public final class StatusFactory {
             s.setArn(previous.getArn());
         }
         String nowText = format(now);
-        List<Condition> conditions = new ArrayList<>(3);
-        conditions.add(
-                condition(previous, READY, reason.state() == Reason.State.READY, reason, message, generation, nowText));
-        conditions.add(condition(
-                previous,
-                RECONCILING,
-                reason.state() == Reason.State.PROGRESSING,
-                reason,
-                message,
-                generation,
-                nowText));
-        conditions.add(condition(
-                previous, STALLED, reason.state() == Reason.State.STALLED, reason, message, generation, nowText));
+        List<Condition> conditions = new ArrayList<>(CONDITIONS.size());
+        for (String type : CONDITIONS) {
+            conditions.add(condition(
+                    previous, type, reason.value(type) == Reason.Value.TRUE, reason, message, generation, nowText));
+        }
         s.setConditions(conditions);
         return s;
     }
 
     /**
-     * Paused: everything as it was, but Reconciling=False with reason Paused (nothing is being done), so that
-     * kstatus and humans see that the operator stands still on purpose; Ready keeps telling whether the endpoint
-     * was Ready.
+     * A reason that leaves conditions UNCHANGED (Paused): everything as it was, but the conditions it sets (for
+     * Paused, Reconciling=False: nothing is being done), so that kstatus and humans see that the operator stands
+     * still on purpose; Ready keeps telling whether the endpoint was Ready.
      */
-    static MultiRegionEndpointStatus paused(MultiRegionEndpointStatus previous, String message, Instant now) {
+    static MultiRegionEndpointStatus standingStill(
+            MultiRegionEndpointStatus previous, Reason reason, String message, Instant now) {
         MultiRegionEndpointStatus s = copy(previous);
         String nowText = format(now);
         List<Condition> conditions = new ArrayList<>(3);
-        for (String type : List.of(READY, RECONCILING, STALLED)) {
+        for (String type : CONDITIONS) {
             Optional<Condition> before = condition(previous, type);
-            if (type.equals(RECONCILING) || before.isEmpty()) {
+            if (reason.value(type) != Reason.Value.UNCHANGED || before.isEmpty()) {
                 conditions.add(condition(
                         previous,
                         type,
-                        false,
-                        Reason.Paused,
+                        reason.value(type) == Reason.Value.TRUE,
+                        reason,
                         message,
                         before.map(Condition::getObservedGeneration)
                                 .orElse(

@@ -89,7 +89,7 @@ class StatusFactoryTest {
         assertThat(paused.getObservedGeneration())
                 .as("the spec was not acted on")
                 .isEqualTo(1L);
-        assertThat(Decider.reasonOf(paused))
+        assertThat(Memory.of(paused).reason())
                 .as("the state machine resumes where it was")
                 .isEqualTo(Reason.Available);
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mre.operator.api.MultiRegionEndpoint;
-import dev.mre.operator.reconcile.Decider;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.util.HashMap;
@@ -65,9 +64,9 @@ class PauseScenarioTest extends TwoAccountsFixture {
                             ? new HashMap<>()
                             : new HashMap<>(m.getMetadata().getAnnotations());
                     if (value == null) {
-                        a.remove(Decider.PAUSED_ANNOTATION);
+                        a.remove(MultiRegionEndpoint.PAUSED_ANNOTATION);
                     } else {
-                        a.put(Decider.PAUSED_ANNOTATION, value);
+                        a.put(MultiRegionEndpoint.PAUSED_ANNOTATION, value);
                     }
                     m.getMetadata().setAnnotations(a);
                     return m;

@@ -1,7 +1,6 @@
-package dev.mre.operator.reconcile;
+package dev.mre.operator.aws;
 
-import dev.mre.operator.aws.EndpointRef;
-import dev.mre.operator.reconcile.Observation.KnownTags;
+import dev.mre.operator.aws.Observation.KnownTags;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -14,14 +13,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * can write): after a restart everything is read again when it is needed. One entry per endpoint an object refers
  * to; an entry goes when its endpoint is gone or its object released.
  */
-public final class TagMemory {
+final class TagMemory {
 
     private record Entry(String endpointId, KnownTags tags) {}
 
     private final Map<EndpointRef, Entry> entries = new ConcurrentHashMap<>();
 
     /** What is known of endpoint {@code endpointId} at {@code ref}; never marked fresh. */
-    public Optional<KnownTags> recall(EndpointRef ref, String endpointId) {
+    Optional<KnownTags> recall(EndpointRef ref, String endpointId) {
         Entry e = entries.get(ref);
         if (e == null || !e.endpointId().equals(endpointId)) {
             return Optional.empty();
@@ -30,15 +29,11 @@ public final class TagMemory {
     }
 
     /** Records the tags endpoint {@code endpointId} carries as of {@code asOf}. */
-    public void remember(EndpointRef ref, String endpointId, Map<String, String> tags, Instant asOf) {
+    void remember(EndpointRef ref, String endpointId, Map<String, String> tags, Instant asOf) {
         entries.put(ref, new Entry(endpointId, new KnownTags(tags, asOf, false)));
     }
 
-    public void forget(EndpointRef ref) {
+    void forget(EndpointRef ref) {
         entries.remove(ref);
-    }
-
-    int size() {
-        return entries.size();
     }
 }

@@ -1,4 +1,4 @@
-package dev.mre.operator.reconcile;
+package dev.mre.operator.aws;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -44,7 +44,8 @@ public final class OwnerTag {
         return namespace + "/" + name;
     }
 
-    static String sha256Hex(String s) {
+    /** Hex SHA-256 of {@code s}: the one hash helper (owner tags, client cache keys, Event names). */
+    public static String sha256Hex(String s) {
         try {
             return HexFormat.of()
                     .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));

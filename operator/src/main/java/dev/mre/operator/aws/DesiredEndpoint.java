@@ -1,19 +1,19 @@
-package dev.mre.operator.reconcile;
+package dev.mre.operator.aws;
 
 import dev.mre.operator.api.AdoptionPolicy;
 import dev.mre.operator.api.DeletionPolicy;
 import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.MultiRegionEndpointSpec;
 import dev.mre.operator.api.Tag;
-import dev.mre.operator.aws.AwsIdentity;
-import dev.mre.operator.aws.EndpointRef;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The endpoint a valid object asks for, with every default applied (name, region, policies) and the ownership
- * tag added. Built only after {@link SpecValidator} found no violation.
+ * tag added. Built only after the spec validator found no violation.
  *
  * @param identity who the operator acts as for this object (its own identity or a RoleSelector's role)
  * @param owner this object's value of the ownership tag
@@ -72,6 +72,31 @@ public record DesiredEndpoint(
                 OwnerTag.adoptableValue(namespace, objectName),
                 Objects.requireNonNullElse(spec.getDeletionPolicy(), DeletionPolicy.Delete),
                 Objects.requireNonNullElse(spec.getAdoptionPolicy(), AdoptionPolicy.Never));
+    }
+
+    /**
+     * Who {@code tags} say owns the endpoint: the owner tag is the only proof (never the object's status). The legacy
+     * form counts as this object's only so that the tag sync rewrites it.
+     */
+    public Observation.Ownership ownership(Observation.KnownTags tags) {
+        if (tags == null) {
+            return Observation.Ownership.UNKNOWN;
+        }
+        String ownerTag = tags.tags().get(MultiRegionEndpoint.OWNER_TAG);
+        if (ownerTag == null) {
+            return adoptionPolicy == AdoptionPolicy.Adopt
+                            && adoptable.equals(tags.tags().get(MultiRegionEndpoint.ADOPTABLE_TAG))
+                    ? Observation.Ownership.ADOPTABLE
+                    : Observation.Ownership.UNMANAGED;
+        }
+        return ownerTag.equals(owner) || ownerTag.equals(legacyOwner)
+                ? Observation.Ownership.MINE
+                : Observation.Ownership.ANOTHER;
+    }
+
+    /** The endpoint routes between exactly the two regions the spec names. */
+    public boolean routesMatch(ObservedEndpoint ep) {
+        return new HashSet<>(ep.regions()).equals(Set.of(primaryRegion, secondaryRegion));
     }
 
     public EndpointRef ref() {

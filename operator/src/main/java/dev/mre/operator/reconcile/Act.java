@@ -1,0 +1,62 @@
+package dev.mre.operator.reconcile;
+
+import dev.mre.operator.aws.DesiredEndpoint;
+import dev.mre.operator.aws.EndpointStatus;
+import dev.mre.operator.aws.Observation.Present;
+import dev.mre.operator.aws.SesEndpoints;
+import dev.mre.operator.reconcile.Plan.Track;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Makes the plan's one SES change through {@link SesEndpoints}, and says what the status should show of it. */
+final class Act {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Act.class);
+
+    /**
+     * @param facts the endpoint fields the status should show (null: keep them)
+     * @param taken Create found the name taken: the next pass decides on what it found
+     */
+    record Done(EndpointFacts facts, boolean taken) {}
+
+    private Act() {}
+
+    /** @throws dev.mre.operator.aws.SesFailure when the SES call failed */
+    static Done apply(SesEndpoints endpoints, ResourceID id, Decision.Input in, Plan plan) {
+        DesiredEndpoint d = in.desired();
+        Present seen = in.seen() instanceof Present p ? p : null;
+        switch (plan.action()) {
+            case CREATE -> {
+                if (endpoints.create(id, d) instanceof SesEndpoints.Made made) {
+                    LOG.info(
+                            "created endpoint {} ({})",
+                            d.name(),
+                            made.endpoint().endpointId());
+                    return new Done(EndpointFacts.of(made.endpoint(), endpoints.arn(d)), false);
+                }
+                return new Done(null, true);
+            }
+            case DELETE -> {
+                EndpointStatus status = endpoints.delete(d, seen);
+                LOG.info(
+                        "deleting endpoint {} ({}): {}",
+                        d.name(),
+                        seen.endpoint().endpointId(),
+                        status);
+                return new Done(EndpointFacts.of(seen.endpoint().withStatus(status), endpoints.arn(d)), false);
+            }
+            case UPDATE_TAGS -> {
+                endpoints.updateTags(d, seen);
+                LOG.info(
+                        "tags of {} synced: set {}, removed {}",
+                        d.name(),
+                        seen.tagChanges().add().keySet(),
+                        seen.tagChanges().remove());
+            }
+            case NONE, RELEASE -> {}
+        }
+        boolean showsIt = plan.report() != null && plan.report().track() == Track.OBSERVED && seen != null;
+        return new Done(showsIt ? EndpointFacts.of(seen.endpoint(), endpoints.arn(d)) : null, false);
+    }
+}

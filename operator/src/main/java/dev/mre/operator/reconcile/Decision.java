@@ -1,0 +1,428 @@
+package dev.mre.operator.reconcile;
+
+import dev.mre.operator.api.AdoptionPolicy;
+import dev.mre.operator.api.DeletionPolicy;
+import dev.mre.operator.api.MultiRegionEndpoint;
+import dev.mre.operator.aws.DesiredEndpoint;
+import dev.mre.operator.aws.EndpointStatus;
+import dev.mre.operator.aws.Observation;
+import dev.mre.operator.aws.Observation.Ownership;
+import dev.mre.operator.aws.Observation.Present;
+import dev.mre.operator.aws.ObservedEndpoint;
+import dev.mre.operator.aws.SesEndpoints;
+import dev.mre.operator.reconcile.Plan.Action;
+import dev.mre.operator.reconcile.Plan.Track;
+import dev.mre.operator.reconcile.Reason.Message;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * The pure decision step, called once per pass: what SES shows + what the object asks for + what the operator
+ * remembers of it -> one {@link Plan} (at most one SES change, the status to report, when to look again). No I/O, no
+ * clock, no randomness: table-tested in {@code DecisionTest}.
+ *
+ * <p>Besides {@link #next}, it states what a pass must fetch for it ({@link #wantsAccount}, {@link #wantsSes},
+ * {@link #wantsProof}): a decision that needs something observation did not fetch is a bug in those rules, never a
+ * reason to decide again. Ownership comes from the endpoint's owner tag only; a Delete or tag write is planned only
+ * on tags read from SES in this pass ({@link Present#proven}), and the SES client checks that again.
+ */
+public final class Decision {
+
+    /**
+     * Everything a decision depends on.
+     *
+     * @param desired the endpoint the object asks for; null when the spec cannot even address one
+     * @param violations what is wrong with the spec (empty when valid)
+     * @param seen what observation found ({@link Observation#NOT_OBSERVED} when SES was not asked)
+     * @param firstTagSweep when the tags of this object's endpoint are due for a drift check if the operator has
+     *                      not read them since it started (spread over the tag resync period)
+     */
+    public record Input(
+            DesiredEndpoint desired,
+            List<String> violations,
+            AccountResolver.Account account,
+            boolean paused,
+            boolean deleting,
+            Observation seen,
+            Memory memory,
+            long generation,
+            Instant now,
+            Timing timing,
+            Instant firstTagSweep) {
+
+        public Input {
+            violations = List.copyOf(violations);
+        }
+
+        Input seeing(Observation o) {
+            return new Input(
+                    desired, violations, account, paused, deleting, o, memory, generation, now, timing, firstTagSweep);
+        }
+
+        Input withAccount(AccountResolver.Account a) {
+            return new Input(
+                    desired, violations, a, paused, deleting, seen, memory, generation, now, timing, firstTagSweep);
+        }
+    }
+
+    private Decision() {}
+
+    // ---- what a pass fetches -----------------------------------------------------------------------
+
+    /** The account of the resolved identity is learned (STS; for a role the first AssumeRole) only when acted on. */
+    public static boolean wantsAccount(Input in) {
+        return !in.paused()
+                && in.account().single()
+                && in.desired() != null
+                && (in.deleting() || in.violations().isEmpty());
+    }
+
+    /** SES is asked only when paused is off, the account is sound, the spec names an endpoint and Retain does not apply. */
+    public static boolean wantsSes(Input in) {
+        if (in.paused() || in.account().id() == null || accountProblem(in) != null || in.desired() == null) {
+            return false;
+        }
+        return in.deleting()
+                ? in.desired().deletionPolicy() != DeletionPolicy.Retain
+                : in.violations().isEmpty();
+    }
+
+    /**
+     * How fresh the endpoint's view must be: a new object creates without asking (whatever the last List said); an
+     * endpoint in transition is polled; a settled one is seen in the shared List's resync, which raises an event.
+     */
+    public static SesEndpoints.Lookup lookup(Input in) {
+        Memory m = in.memory();
+        if (m.endpointId() == null && !in.deleting()) {
+            return SesEndpoints.Lookup.beforeFirstCreate();
+        }
+        boolean moving = in.deleting()
+                || m.endpointStatus() == EndpointStatus.CREATING
+                || m.endpointStatus() == EndpointStatus.DELETING
+                || m.reason() == Reason.Creating
+                || m.reason() == Reason.Deleting
+                || m.reason() == Reason.Recreating
+                || m.reason() == Reason.DeletedOutOfBand;
+        return SesEndpoints.Lookup.noOlderThan(
+                moving ? in.timing().pollMin() : in.timing().resync());
+    }
+
+    /**
+     * The endpoint's tags must be read now: to refuse (never on remembered tags: its AWS owner may since have marked
+     * it adoptable), to know who owns an endpoint the object never showed, or because the plan will change it.
+     */
+    public static boolean wantsProof(Input in, Present p) {
+        if (p.proven()) {
+            return false;
+        }
+        Ownership owner = p.ownership();
+        Memory m = in.memory();
+        if (owner == Ownership.UNKNOWN && !m.showed(p.endpoint().endpointId())) {
+            return true;
+        }
+        if (in.deleting()) {
+            return !owner.refused() && p.endpoint().status() != EndpointStatus.DELETING;
+        }
+        if (owner.refused()) {
+            return true;
+        }
+        return switch (p.endpoint().status()) {
+            case READY ->
+                tagCheckDue(in, p) || p.tags() != null && !p.tagChanges().isEmpty();
+            case FAILED -> recreateDue(in);
+            default -> false;
+        };
+    }
+
+    // ---- the decision ------------------------------------------------------------------------------
+
+    public static Plan next(Input in) {
+        if (in.paused()) {
+            // nothing, not even a delete: the finalizer stays until the annotation goes
+            return Plan.wait(
+                    Plan.report(Message.PAUSED, Track.LAST_KNOWN, in.memory().failedProvisioningAttempts()), null);
+        }
+        if (in.seen() instanceof Observation.Failed f) {
+            return Failures.plan(f.failure(), in.memory().failuresInARow() + 1, in);
+        }
+        Plan accountProblem = accountProblem(in);
+        if (accountProblem != null) {
+            return accountProblem;
+        }
+        if (in.deleting()) {
+            return deletion(in);
+        }
+        if (!in.violations().isEmpty()) {
+            // never call AWS for an invalid spec; a spec edit brings the object back
+            return Plan.wait(
+                    Plan.report(
+                            Message.INVALID_SPEC,
+                            Track.LAST_KNOWN,
+                            in.memory().failedProvisioningAttempts(),
+                            String.join("; ", in.violations())),
+                    null);
+        }
+        return in.seen() instanceof Present p ? present(in, p) : absent(in);
+    }
+
+    /**
+     * Stalled, with no SES call anywhere, when the namespace maps to no account (a selector is required), to several,
+     * or to another account than the one the object's endpoint lives in: the operator never acts in two accounts for
+     * one object. A deletion is held too (finalizer kept) unless nothing can have been created.
+     */
+    static Plan accountProblem(Input in) {
+        Memory m = in.memory();
+        AccountResolver.Account a = in.account();
+        Plan.Report problem = null;
+        if (a.resolution() instanceof AccountResolver.NoSelector) {
+            problem = Plan.report(Message.NO_ROLE_SELECTOR, Track.LAST_KNOWN, m.failedProvisioningAttempts());
+        } else if (a.resolution() instanceof AccountResolver.Ambiguous amb) {
+            problem = Plan.report(
+                    Message.AMBIGUOUS_ROLE_SELECTOR,
+                    Track.LAST_KNOWN,
+                    m.failedProvisioningAttempts(),
+                    String.join(", ", amb.selectors()));
+        } else if (m.accountId() != null && a.id() != null && !m.accountId().equals(a.id())) {
+            problem = Plan.report(
+                    Message.ACCOUNT_CHANGED, Track.LAST_KNOWN, m.failedProvisioningAttempts(), m.accountId(), a.id());
+        }
+        if (problem == null) {
+            return null;
+        }
+        if (in.deleting() && m.accountId() == null && m.endpointId() == null) {
+            return Plan.release(Message.RELEASE_NO_ACCOUNT.format());
+        }
+        return Plan.wait(problem, in.timing().stalledRetryMax());
+    }
+
+    private static Plan absent(Input in) {
+        Memory m = in.memory();
+        DesiredEndpoint d = in.desired();
+        if (m.endpointId() == null) {
+            return create(
+                    in,
+                    Plan.report(
+                            Message.CREATE,
+                            Track.OBSERVED,
+                            m.failedProvisioningAttempts(),
+                            d.name(),
+                            d.primaryRegion(),
+                            d.secondaryRegion()));
+        }
+        if (m.justCreated(in.now(), in.timing().createGrace())) {
+            // SES may not show an endpoint right after Create answered: not a deletion yet
+            return Plan.wait(
+                    Plan.report(
+                            Message.CREATING,
+                            Track.LAST_KNOWN,
+                            m.failedProvisioningAttempts(),
+                            d.name(),
+                            d.primaryRegion(),
+                            d.secondaryRegion()),
+                    in.timing().poll(m.reconcilingFor(in.now())));
+        }
+        if (m.reason() == Reason.DeletedOutOfBand
+                || m.reason() == Reason.Recreating
+                || m.reason() == Reason.ProvisioningFailed) {
+            return create(
+                    in,
+                    Plan.report(
+                            Message.RECREATE,
+                            Track.OBSERVED,
+                            m.failedProvisioningAttempts(),
+                            d.name(),
+                            d.primaryRegion()));
+        }
+        return Plan.wait(
+                Plan.report(Message.GONE, Track.LAST_KNOWN, m.failedProvisioningAttempts(), d.name(), m.endpointId()),
+                in.timing().pollMin());
+    }
+
+    private static Plan create(Input in, Plan.Report report) {
+        return new Plan(Action.CREATE, report, in.timing().pollMin());
+    }
+
+    private static Plan present(Input in, Present p) {
+        DesiredEndpoint d = in.desired();
+        ObservedEndpoint ep = p.endpoint();
+        return switch (p.ownership()) {
+            case MINE -> owned(in, p);
+            // the status only says which endpoint this object showed last: good enough to keep showing it while
+            // nothing needs proof (wantsProof read the tags otherwise), never to act on it
+            case UNKNOWN -> owned(in, p);
+            case ANOTHER -> conflict(in, Message.OWNED_BY_ANOTHER, d.name(), d.primaryRegion());
+            case UNMANAGED ->
+                conflict(
+                        in,
+                        d.adoptionPolicy() == AdoptionPolicy.Adopt ? Message.UNMANAGED_NOT_MARKED : Message.UNMANAGED,
+                        d.name(),
+                        d.primaryRegion(),
+                        MultiRegionEndpoint.ADOPTABLE_TAG + "=" + d.adoptable());
+            case ADOPTABLE ->
+                d.routesMatch(ep)
+                        // adopt: write our tags (the owner tag among them; the adoptable tag goes): ours from then on
+                        ? new Plan(
+                                Action.UPDATE_TAGS,
+                                owned(in, p).report(),
+                                in.timing().pollMin())
+                        : conflict(
+                                in,
+                                Message.REGIONS_DIFFER,
+                                d.name(),
+                                sorted(ep.regions()),
+                                sorted(List.of(d.primaryRegion(), d.secondaryRegion())));
+        };
+    }
+
+    /** This object's endpoint (or, with no tags known, the one its status showed): follow SES's status. */
+    private static Plan owned(Input in, Present p) {
+        DesiredEndpoint d = in.desired();
+        ObservedEndpoint ep = p.endpoint();
+        Memory m = in.memory();
+        Timing t = in.timing();
+        Duration transitionPoll = t.poll(m.reconcilingFor(in.now()));
+        return switch (ep.status()) {
+            case CREATING ->
+                Plan.wait(
+                        Plan.report(
+                                Message.CREATING,
+                                Track.OBSERVED,
+                                m.failedProvisioningAttempts(),
+                                d.name(),
+                                d.primaryRegion(),
+                                d.secondaryRegion()),
+                        transitionPoll);
+            case READY -> ready(in, p);
+            case FAILED -> failed(in);
+            case DELETING ->
+                m.reason() == Reason.Recreating
+                        ? Plan.wait(
+                                Plan.report(
+                                        Message.AWAIT_FAILED_DELETION,
+                                        Track.OBSERVED,
+                                        m.failedProvisioningAttempts(),
+                                        d.name()),
+                                transitionPoll)
+                        : Plan.wait(
+                                Plan.report(
+                                        Message.BEING_DELETED,
+                                        Track.OBSERVED,
+                                        m.failedProvisioningAttempts(),
+                                        d.name()),
+                                transitionPoll);
+            case UNKNOWN ->
+                Plan.wait(
+                        Plan.report(
+                                Message.UNKNOWN_STATUS,
+                                Track.OBSERVED,
+                                m.failedProvisioningAttempts(),
+                                ep.statusText(),
+                                d.name()),
+                        t.pollMax());
+        };
+    }
+
+    /**
+     * READY: Available, and the tags synced when they were read (the spec changed since they were last applied, or
+     * the slow drift sweep came round) or when the remembered ones already differ; otherwise nothing asked of SES.
+     */
+    private static Plan ready(Input in, Present p) {
+        DesiredEndpoint d = in.desired();
+        Plan.Report report = Plan.report(
+                Message.READY,
+                Track.OBSERVED,
+                null,
+                d.name(),
+                sorted(p.endpoint().regions()));
+        Action action = p.proven() && !p.tagChanges().isEmpty() ? Action.UPDATE_TAGS : Action.NONE;
+        Instant sweep = sweepAt(in, p);
+        Duration untilSweep = Duration.between(in.now(), sweep);
+        Duration requeue =
+                untilSweep.isNegative() || untilSweep.compareTo(in.timing().resync()) > 0
+                        ? in.timing().resync()
+                        : untilSweep;
+        return new Plan(action, report, requeue);
+    }
+
+    private static Instant sweepAt(Input in, Present p) {
+        return p.tags() != null ? p.tags().asOf().plus(in.timing().tagResync()) : in.firstTagSweep();
+    }
+
+    private static boolean tagCheckDue(Input in, Present p) {
+        boolean specChanged = !Objects.equals(in.memory().observedGeneration(), in.generation());
+        return specChanged || !sweepAt(in, p).isAfter(in.now());
+    }
+
+    /** FAILED: report it, wait a capped backoff that grows with each failure in a row, then delete to recreate. */
+    private static Plan failed(Input in) {
+        DesiredEndpoint d = in.desired();
+        Memory m = in.memory();
+        Timing t = in.timing();
+        int failures = m.failedProvisioningAttempts() == null ? 0 : m.failedProvisioningAttempts();
+        if (m.reason() != Reason.ProvisioningFailed) {
+            int n = failures + 1;
+            return Plan.wait(failedReport(d, n, t), t.stalledRetry(n));
+        }
+        if (recreateDue(in)) {
+            return new Plan(
+                    Action.DELETE,
+                    Plan.report(Message.DELETE_FAILED, Track.OBSERVED, failures, d.name(), failures),
+                    t.pollMin());
+        }
+        return Plan.wait(failedReport(d, failures, t), t.stalledRetry(failures).minus(m.stalledFor(in.now())));
+    }
+
+    private static boolean recreateDue(Input in) {
+        Memory m = in.memory();
+        int failures = m.failedProvisioningAttempts() == null ? 0 : m.failedProvisioningAttempts();
+        return m.reason() == Reason.ProvisioningFailed
+                && m.stalledFor(in.now()).compareTo(in.timing().stalledRetry(failures)) >= 0;
+    }
+
+    private static Plan.Report failedReport(DesiredEndpoint d, int n, Timing t) {
+        return Plan.report(Message.FAILED, Track.OBSERVED, n, d.name(), n, t.stalledRetry(n));
+    }
+
+    private static Plan conflict(Input in, Message message, Object... args) {
+        return Plan.wait(
+                new Plan.Report(message.reason, message.format(args), Track.NONE, null),
+                in.timing().resync());
+    }
+
+    // ---- the object is being deleted ---------------------------------------------------------------
+
+    private static Plan deletion(Input in) {
+        DesiredEndpoint d = in.desired();
+        Memory m = in.memory();
+        if (d == null) {
+            return Plan.release(Message.RELEASE_NO_ENDPOINT.format());
+        }
+        if (d.deletionPolicy() == DeletionPolicy.Retain) {
+            return Plan.release(Message.RELEASE_RETAIN.format(d.name()));
+        }
+        if (!(in.seen() instanceof Present p)) {
+            if (m.justCreated(in.now(), in.timing().createGrace())) {
+                // just created: SES may not list it yet, and letting go now would orphan it
+                return Plan.wait(
+                        Plan.report(Message.AWAIT_VISIBLE, Track.LAST_KNOWN, null, d.name()),
+                        in.timing().poll(m.reconcilingFor(in.now())));
+            }
+            return Plan.release(Message.RELEASE_GONE.format(d.name()));
+        }
+        if (p.ownership().refused()) {
+            return Plan.release(Message.RELEASE_NOT_OURS.format(d.name()));
+        }
+        Plan.Report deleting = Plan.report(Message.DELETING, Track.OBSERVED, null, d.name());
+        if (p.endpoint().status() == EndpointStatus.DELETING) {
+            return Plan.wait(deleting, in.timing().poll(m.reconcilingFor(in.now())));
+        }
+        return new Plan(Action.DELETE, deleting, in.timing().pollMin());
+    }
+
+    private static List<String> sorted(List<String> regions) {
+        return List.copyOf(new TreeSet<>(regions));
+    }
+}

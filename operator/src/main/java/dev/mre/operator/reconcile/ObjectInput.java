@@ -1,0 +1,62 @@
+package dev.mre.operator.reconcile;
+
+import dev.mre.operator.api.MultiRegionEndpoint;
+import dev.mre.operator.api.RoleSelector;
+import dev.mre.operator.aws.DesiredEndpoint;
+import dev.mre.operator.aws.Observation;
+import io.fabric8.kubernetes.api.model.Namespace;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+
+/** The decision's input from the object, its namespace and the RoleSelectors, before SES is asked. Pure. */
+final class ObjectInput {
+
+    private ObjectInput() {}
+
+    static Decision.Input of(
+            MultiRegionEndpoint mre,
+            Namespace namespace,
+            Collection<RoleSelector> selectors,
+            boolean deleting,
+            Memory memory,
+            MultiRegionEndpointReconciler.Settings settings,
+            Instant now,
+            Instant firstTagSweep) {
+        var ownership = settings.ownership();
+        AccountResolver.Resolution resolution = AccountResolver.resolve(
+                mre.getMetadata().getNamespace(),
+                namespace.getMetadata().getLabels(),
+                selectors,
+                settings.requireRoleSelector(),
+                ownership.clusterId());
+        AccountResolver.Account account = new AccountResolver.Account(resolution, null);
+        List<String> violations = deleting
+                ? SpecValidator.addressViolations(mre, settings.rules())
+                : SpecValidator.validate(mre, settings.rules());
+        DesiredEndpoint desired = violations.isEmpty()
+                ? DesiredEndpoint.of(
+                        mre,
+                        account.identity(),
+                        settings.rules().defaultRegion(),
+                        ownership.clusterId(),
+                        namespace.getMetadata().getUid(),
+                        ownership.legacyClusterId())
+                : null;
+        var annotations = mre.getMetadata().getAnnotations();
+        boolean paused = annotations != null && "true".equals(annotations.get(MultiRegionEndpoint.PAUSED_ANNOTATION));
+        Long generation = mre.getMetadata().getGeneration();
+        return new Decision.Input(
+                desired,
+                violations,
+                account,
+                paused,
+                deleting,
+                Observation.NOT_OBSERVED,
+                memory,
+                generation == null ? 0 : generation,
+                now,
+                settings.timing(),
+                firstTagSweep);
+    }
+}
