@@ -13,6 +13,7 @@ import dev.mre.operator.ops.EndpointStatusGauge;
 import dev.mre.operator.reconcile.EventRecorder;
 import dev.mre.operator.reconcile.Jitter;
 import dev.mre.operator.reconcile.MultiRegionEndpointReconciler;
+import dev.mre.operator.reconcile.ReconcileSettings;
 import dev.mre.operator.reconcile.SpecValidator;
 import dev.mre.operator.reconcile.Timing;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -51,7 +52,7 @@ public final class OperatorApp {
      * which every cluster has and no two clusters share. Fails with a message saying what to do when neither is
      * available (so two clusters never share a default by accident).
      */
-    static MultiRegionEndpointReconciler.Ownership ownership(KubernetesClient client, OperatorConfig config) {
+    static ReconcileSettings.Ownership ownership(KubernetesClient client, OperatorConfig config) {
         String clusterId = config.clusterId();
         if (clusterId == null) {
             Namespace kubeSystem;
@@ -79,7 +80,7 @@ public final class OperatorApp {
         String legacy = !config.migrateLegacyOwnerTags()
                 ? null
                 : config.clusterId() != null ? config.clusterId() : OwnerTag.LEGACY_DEFAULT_CLUSTER_ID;
-        return new MultiRegionEndpointReconciler.Ownership(clusterId, legacy);
+        return new ReconcileSettings.Ownership(clusterId, legacy);
     }
 
     /** Registers the reconciler on a new (not yet started) JOSDK operator, without metrics export. */
@@ -143,7 +144,7 @@ public final class OperatorApp {
                 new EndpointStatusGauge(registry),
                 new Jitter(() -> ThreadLocalRandom.current().nextDouble()),
                 clock,
-                new MultiRegionEndpointReconciler.Settings(
+                new ReconcileSettings(
                         timing,
                         new SpecValidator.Rules(
                                 config.defaultRegion(), config.allowedRegions(), config.endpointNamePrefix()),

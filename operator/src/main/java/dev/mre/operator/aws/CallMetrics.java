@@ -11,14 +11,4 @@ public interface CallMetrics {
 
     /** The call rate the operator allows itself now in one account and region. */
     void callRate(ScopeKey scope, DoubleSupplier callsPerSecond);
-
-    CallMetrics NONE = new CallMetrics() {
-        @Override
-        public ExecutionInterceptor callCounter(String account) {
-            return new ExecutionInterceptor() {};
-        }
-
-        @Override
-        public void callRate(ScopeKey scope, DoubleSupplier callsPerSecond) {}
-    };
 }

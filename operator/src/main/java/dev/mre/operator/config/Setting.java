@@ -77,7 +77,7 @@ public enum Setting {
             "10",
             null,
             "operator.maxCallRate",
-            "ceiling of SES calls per second for the whole operator"),
+            "ceiling of SES calls per second in each AWS account and region (each scope has its own pacer)"),
     ADAPTIVE_RATE_LIMIT(
             "SES_MRE_ADAPTIVE_RATE_LIMIT",
             "true",

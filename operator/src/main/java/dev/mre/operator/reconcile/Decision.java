@@ -6,10 +6,8 @@ import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.aws.DesiredEndpoint;
 import dev.mre.operator.aws.EndpointStatus;
 import dev.mre.operator.aws.Observation;
-import dev.mre.operator.aws.Observation.Ownership;
 import dev.mre.operator.aws.Observation.Present;
 import dev.mre.operator.aws.ObservedEndpoint;
-import dev.mre.operator.aws.SesEndpoints;
 import dev.mre.operator.reconcile.Plan.Action;
 import dev.mre.operator.reconcile.Plan.Track;
 import dev.mre.operator.reconcile.Reason.Message;
@@ -24,10 +22,10 @@ import java.util.TreeSet;
  * remembers of it -> one {@link Plan} (at most one SES change, the status to report, when to look again). No I/O, no
  * clock, no randomness: table-tested in {@code DecisionTest}.
  *
- * <p>Besides {@link #next}, it states what a pass must fetch for it ({@link #wantsAccount}, {@link #wantsSes},
- * {@link #wantsProof}): a decision that needs something observation did not fetch is a bug in those rules, never a
- * reason to decide again. Ownership comes from the endpoint's owner tag only; a Delete or tag write is planned only
- * on tags read from SES in this pass ({@link Present#proven}), and the SES client checks that again.
+ * <p>What a pass must fetch for it is stated apart, in {@link FetchRules}: a decision that needs something
+ * observation did not fetch is a bug in those rules, never a reason to decide again. Ownership comes from the
+ * endpoint's owner tag only; a Delete or tag write is planned only on tags read from SES in this pass
+ * ({@link Present#proven}), and the SES client checks that again.
  */
 public final class Decision {
 
@@ -69,73 +67,6 @@ public final class Decision {
     }
 
     private Decision() {}
-
-    // ---- what a pass fetches -----------------------------------------------------------------------
-
-    /** The account of the resolved identity is learned (STS; for a role the first AssumeRole) only when acted on. */
-    public static boolean wantsAccount(Input in) {
-        return !in.paused()
-                && in.account().single()
-                && in.desired() != null
-                && (in.deleting() || in.violations().isEmpty());
-    }
-
-    /** SES is asked only when paused is off, the account is sound, the spec names an endpoint and Retain does not apply. */
-    public static boolean wantsSes(Input in) {
-        if (in.paused() || in.account().id() == null || accountProblem(in) != null || in.desired() == null) {
-            return false;
-        }
-        return in.deleting()
-                ? in.desired().deletionPolicy() != DeletionPolicy.Retain
-                : in.violations().isEmpty();
-    }
-
-    /**
-     * How fresh the endpoint's view must be: a new object creates without asking (whatever the last List said); an
-     * endpoint in transition is polled; a settled one is seen in the shared List's resync, which raises an event.
-     */
-    public static SesEndpoints.Lookup lookup(Input in) {
-        Memory m = in.memory();
-        if (m.endpointId() == null && !in.deleting()) {
-            return SesEndpoints.Lookup.beforeFirstCreate();
-        }
-        boolean moving = in.deleting()
-                || m.endpointStatus() == EndpointStatus.CREATING
-                || m.endpointStatus() == EndpointStatus.DELETING
-                || m.reason() == Reason.Creating
-                || m.reason() == Reason.Deleting
-                || m.reason() == Reason.Recreating
-                || m.reason() == Reason.DeletedOutOfBand;
-        return SesEndpoints.Lookup.noOlderThan(
-                moving ? in.timing().pollMin() : in.timing().resync());
-    }
-
-    /**
-     * The endpoint's tags must be read now: to refuse (never on remembered tags: its AWS owner may since have marked
-     * it adoptable), to know who owns an endpoint the object never showed, or because the plan will change it.
-     */
-    public static boolean wantsProof(Input in, Present p) {
-        if (p.proven()) {
-            return false;
-        }
-        Ownership owner = p.ownership();
-        Memory m = in.memory();
-        if (owner == Ownership.UNKNOWN && !m.showed(p.endpoint().endpointId())) {
-            return true;
-        }
-        if (in.deleting()) {
-            return !owner.refused() && p.endpoint().status() != EndpointStatus.DELETING;
-        }
-        if (owner.refused()) {
-            return true;
-        }
-        return switch (p.endpoint().status()) {
-            case READY ->
-                tagCheckDue(in, p) || p.tags() != null && !p.tagChanges().isEmpty();
-            case FAILED -> recreateDue(in);
-            default -> false;
-        };
-    }
 
     // ---- the decision ------------------------------------------------------------------------------
 
@@ -351,7 +282,7 @@ public final class Decision {
         return p.tags() != null ? p.tags().asOf().plus(in.timing().tagResync()) : in.firstTagSweep();
     }
 
-    private static boolean tagCheckDue(Input in, Present p) {
+    static boolean tagCheckDue(Input in, Present p) {
         boolean specChanged = !Objects.equals(in.memory().observedGeneration(), in.generation());
         return specChanged || !sweepAt(in, p).isAfter(in.now());
     }
@@ -375,7 +306,7 @@ public final class Decision {
         return Plan.wait(failedReport(d, failures, t), t.stalledRetry(failures).minus(m.stalledFor(in.now())));
     }
 
-    private static boolean recreateDue(Input in) {
+    static boolean recreateDue(Input in) {
         Memory m = in.memory();
         int failures = m.failedProvisioningAttempts() == null ? 0 : m.failedProvisioningAttempts();
         return m.reason() == Reason.ProvisioningFailed

@@ -8,12 +8,4 @@ public interface EndpointStatusListener {
 
     /** The object is gone (finalizer released). */
     void forget(String uid);
-
-    EndpointStatusListener NONE = new EndpointStatusListener() {
-        @Override
-        public void observed(String uid, String endpointStatus) {}
-
-        @Override
-        public void forget(String uid) {}
-    };
 }

@@ -1,7 +1,9 @@
 package dev.mre.operator.reconcile;
 
 import dev.mre.operator.api.MultiRegionEndpoint;
+import dev.mre.operator.api.MultiRegionEndpointStatus;
 import dev.mre.operator.aws.OwnerTag;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -41,6 +43,21 @@ public class EventRecorder {
     public EventRecorder(KubernetesClient client, Clock clock) {
         this.client = client;
         this.clock = clock;
+    }
+
+    /**
+     * An Event (and a log line) when the object's reason changed from {@code before} to {@code after}, with the
+     * message of the new status's Ready condition.
+     */
+    void transition(MultiRegionEndpoint mre, Reason before, Reason after, MultiRegionEndpointStatus next) {
+        if (after == null || after == before) {
+            return;
+        }
+        String message = StatusFactory.condition(next, StatusFactory.READY)
+                .map(Condition::getMessage)
+                .orElse("");
+        LOG.info("{} -> {}: {}", before, after, message);
+        record(mre, after, message);
     }
 
     public void record(MultiRegionEndpoint mre, Reason reason, String message) {

@@ -9,7 +9,6 @@ import dev.mre.operator.aws.SesEndpoints;
 import dev.mre.operator.aws.SesFailure;
 import dev.mre.operator.observe.EndpointEventSource;
 import dev.mre.operator.reconcile.Plan.Action;
-import dev.mre.operator.reconcile.Plan.Track;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -46,13 +45,6 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
     /** After Create found the name taken: decide on what it found in a pass of its own, right away. */
     private static final Duration AT_ONCE = Duration.ofMillis(1);
 
-    /** @param clusterId this cluster's id in the owner tag; @param legacyClusterId of legacy tags, null: none */
-    public record Ownership(String clusterId, String legacyClusterId) {}
-
-    /** The administrator's rules and the operator's intervals, as configured. */
-    public record Settings(
-            Timing timing, SpecValidator.Rules rules, Ownership ownership, boolean requireRoleSelector) {}
-
     /** The outcome of one pass: the status to show, when to come back, whether the finalizer may go. */
     record Pass(MultiRegionEndpointStatus status, Duration requeueAfter, boolean release) {}
 
@@ -62,7 +54,7 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
     private final EndpointStatusListener statusListener;
     private final Jitter jitter;
     private final Clock clock;
-    private final Settings settings;
+    private final ReconcileSettings settings;
     private final Instant started;
     private final Map<String, Memory> memories = new ConcurrentHashMap<>();
     private InformerEventSource<RoleSelector, MultiRegionEndpoint> roleSelectors;
@@ -74,7 +66,7 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
             EndpointStatusListener statusListener,
             Jitter jitter,
             Clock clock,
-            Settings settings) {
+            ReconcileSettings settings) {
         this.endpoints = endpoints;
         this.endpointEvents = endpointEvents;
         this.events = events;
@@ -133,21 +125,8 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
                 memory,
                 settings,
                 clock.instant(),
-                firstTagSweep(uid));
-        try {
-            if (Decision.wantsAccount(in)) {
-                // for a role, the first AssumeRole happens here: a refused one stops before any SES call
-                in = in.withAccount(
-                        in.account().withId(endpoints.account(in.account().identity())));
-            }
-        } catch (SesFailure f) {
-            in = in.seeing(new Observation.Failed(f));
-        }
-        if (Decision.wantsSes(in)) {
-            Decision.Input asked = in;
-            in = in.seeing(endpoints.observe(
-                    id, in.account().id(), in.desired(), Decision.lookup(in), p -> Decision.wantsProof(asked, p)));
-        }
+                started);
+        in = observe(in, id);
         Plan plan = Decision.next(in);
         SesFailure failure = in.seen() instanceof Observation.Failed f ? f.failure() : null;
         Act.Done done;
@@ -176,30 +155,33 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         }
         MultiRegionEndpointStatus next = plan.report() == null
                 ? prev
-                : StatusFactory.next(
-                        prev,
-                        DesiredEndpoint.effectiveName(mre),
-                        DesiredEndpoint.effectiveRegion(
-                                mre.getSpec(), settings.rules().defaultRegion()),
-                        in.generation(),
-                        plan.report().reason(),
-                        plan.report().message(),
-                        plan.report().failedProvisioningAttempts(),
-                        plan.report().track() == Track.LAST_KNOWN ? null : facts,
-                        in.account().id(),
-                        plan.report().track() == Track.NONE,
-                        in.now());
+                : StatusFactory.next(prev, mre, settings.rules().defaultRegion(), in, plan.report(), facts);
         Memory after = Memory.of(next).withFailuresInARow(failure != null ? memory.failuresInARow() + 1 : 0);
         memories.put(uid, after);
-        if (after.reason() != memory.reason() && after.reason() != null) {
-            String message = StatusFactory.condition(next, StatusFactory.READY)
-                    .map(c -> c.getMessage())
-                    .orElse("");
-            LOG.info("{} -> {}: {}", memory.reason(), after.reason(), message);
-            events.record(mre, after.reason(), message);
-        }
+        events.transition(mre, memory.reason(), after.reason(), next);
         Duration r = plan.requeueAfter();
         return new Pass(next, r == null ? null : plan.retry() ? jitter.retry(r) : jitter.poll(r), false);
+    }
+
+    /**
+     * The account (STS; for a role the first AssumeRole, so a refused one stops before any SES call) and SES's view of
+     * the endpoint, each only when {@link FetchRules} says the decision needs it.
+     */
+    private Decision.Input observe(Decision.Input in, ResourceID id) {
+        try {
+            if (FetchRules.wantsAccount(in)) {
+                in = in.withAccount(
+                        in.account().withId(endpoints.account(in.account().identity())));
+            }
+        } catch (SesFailure f) {
+            return in.seeing(new Observation.Failed(f));
+        }
+        if (!FetchRules.wantsSes(in)) {
+            return in;
+        }
+        Decision.Input asked = in;
+        return in.seeing(endpoints.observe(
+                id, in.account().id(), in.desired(), FetchRules.lookup(in), p -> FetchRules.wantsProof(asked, p)));
     }
 
     /** The status is written only when it changed; the SES status goes to the metrics in every pass. */
@@ -219,14 +201,5 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         memories.remove(uid);
         statusListener.forget(uid);
         endpoints.forget(id, desired);
-    }
-
-    /**
-     * When a READY endpoint's tags are first checked for drift after the operator started without knowing them:
-     * spread over one tag resync period by the object's UID, so a restart does not read every endpoint's tags at once.
-     */
-    private Instant firstTagSweep(String uid) {
-        long period = Math.max(1, settings.timing().tagResync().toMillis());
-        return started.plusMillis(Math.floorMod(uid == null ? 0 : uid.hashCode(), period));
     }
 }

@@ -20,9 +20,9 @@ final class ObjectInput {
             Collection<RoleSelector> selectors,
             boolean deleting,
             Memory memory,
-            MultiRegionEndpointReconciler.Settings settings,
+            ReconcileSettings settings,
             Instant now,
-            Instant firstTagSweep) {
+            Instant started) {
         var ownership = settings.ownership();
         AccountResolver.Resolution resolution = AccountResolver.resolve(
                 mre.getMetadata().getNamespace(),
@@ -57,6 +57,15 @@ final class ObjectInput {
                 generation == null ? 0 : generation,
                 now,
                 settings.timing(),
-                firstTagSweep);
+                firstTagSweep(started, mre.getMetadata().getUid(), settings.timing()));
+    }
+
+    /**
+     * When a READY endpoint's tags are first checked for drift after the operator started without knowing them:
+     * spread over one tag resync period by the object's UID, so a restart does not read every endpoint's tags at once.
+     */
+    static Instant firstTagSweep(Instant started, String uid, Timing timing) {
+        long period = Math.max(1, timing.tagResync().toMillis());
+        return started.plusMillis(Math.floorMod(uid == null ? 0 : uid.hashCode(), period));
     }
 }

@@ -1,6 +1,8 @@
 package dev.mre.operator.reconcile;
 
+import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.MultiRegionEndpointStatus;
+import dev.mre.operator.aws.DesiredEndpoint;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
@@ -23,6 +25,28 @@ public final class StatusFactory {
     public static final List<String> CONDITIONS = List.of(READY, RECONCILING, STALLED);
 
     private StatusFactory() {}
+
+    /** The status after reporting {@code report} for {@code mre}, with the endpoint fields its track asks for. */
+    static MultiRegionEndpointStatus next(
+            MultiRegionEndpointStatus previous,
+            MultiRegionEndpoint mre,
+            String defaultRegion,
+            Decision.Input in,
+            Plan.Report report,
+            EndpointFacts facts) {
+        return next(
+                previous,
+                DesiredEndpoint.effectiveName(mre),
+                DesiredEndpoint.effectiveRegion(mre.getSpec(), defaultRegion),
+                in.generation(),
+                report.reason(),
+                report.message(),
+                report.failedProvisioningAttempts(),
+                report.track() == Plan.Track.LAST_KNOWN ? null : facts,
+                in.account().id(),
+                report.track() == Plan.Track.NONE,
+                in.now());
+    }
 
     /**
      * @param facts the endpoint as now known; null keeps the previous endpoint fields

@@ -49,7 +49,7 @@ class DecisionTest {
     static final AccountResolver.Account ACCT = AccountResolver.Account.own(ACCOUNT);
     static final String OWNER_TAG = MultiRegionEndpoint.OWNER_TAG;
     static final String ADOPTABLE_TAG = MultiRegionEndpoint.ADOPTABLE_TAG;
-    /** The decision needs the tags read from SES first: observation's rule ({@link Decision#wantsProof}) says so. */
+    /** The decision needs the tags read from SES first: observation's rule ({@link FetchRules#wantsProof}) says so. */
     static final Action READS_TAGS_FIRST = null;
 
     static DesiredEndpoint desired(AdoptionPolicy adopt, DeletionPolicy delete, String legacy) {
@@ -681,13 +681,13 @@ class DecisionTest {
         Decision.Input in = input(desired, previous, generation, observation, deleting, sweep, null);
         if (action == READS_TAGS_FIRST) {
             assertThat(in.seen()).isInstanceOf(Present.class);
-            assertThat(Decision.wantsProof(in, (Present) in.seen()))
+            assertThat(FetchRules.wantsProof(in, (Present) in.seen()))
                     .as("observation reads the tags before deciding")
                     .isTrue();
             return;
         }
         if (in.seen() instanceof Present p) {
-            assertThat(Decision.wantsProof(in, p))
+            assertThat(FetchRules.wantsProof(in, p))
                     .as("the decision needs nothing observation did not fetch")
                     .isFalse();
         }
@@ -738,7 +738,7 @@ class DecisionTest {
                                     Decision.Input in =
                                             input(d, prev, generation, present(status, ID, k), deleting, NOW, null);
                                     Present seen = (Present) in.seen();
-                                    if (Decision.wantsProof(in, seen)) {
+                                    if (FetchRules.wantsProof(in, seen)) {
                                         // what observation does: read the tags, then the decision runs on them
                                         in = input(
                                                 d,
@@ -813,7 +813,7 @@ class DecisionTest {
             Plan changed = Decision.next(withAccount(in, new AccountResolver.Own(), "999999999999", false));
             assertThat(changed.report().reason()).isEqualTo(Reason.AccountChanged);
             assertThat(changed.report().message()).contains(ACCOUNT).contains("999999999999");
-            assertThat(Decision.wantsSes(withAccount(in, new AccountResolver.Own(), "999999999999", false)))
+            assertThat(FetchRules.wantsSes(withAccount(in, new AccountResolver.Own(), "999999999999", false)))
                     .isFalse();
         }
         // nothing was ever created: a deletion lets go
@@ -823,7 +823,7 @@ class DecisionTest {
         // the same account: no problem
         Decision.Input same = withAccount(
                 input(D, READY_IN_ACCOUNT, 1, present("READY"), false), new AccountResolver.Own(), ACCOUNT, false);
-        assertThat(Decision.wantsSes(same)).isTrue();
+        assertThat(FetchRules.wantsSes(same)).isTrue();
         assertThat(Decision.next(same).report().reason()).isEqualTo(Reason.Available);
     }
 
@@ -841,7 +841,7 @@ class DecisionTest {
             assertThat(p.requeueAfter())
                     .as("the annotation's removal brings it back")
                     .isNull();
-            assertThat(Decision.wantsSes(in)).isFalse();
+            assertThat(FetchRules.wantsSes(in)).isFalse();
         }
     }
 
