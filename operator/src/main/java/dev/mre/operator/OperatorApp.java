@@ -1,7 +1,6 @@
 package dev.mre.operator;
 
 import dev.mre.operator.aws.EndpointObserver;
-import dev.mre.operator.aws.OwnerTag;
 import dev.mre.operator.aws.SesEndpoints;
 import dev.mre.operator.aws.SesGateway;
 import dev.mre.operator.config.OperatorConfig;
@@ -76,11 +75,7 @@ public final class OperatorApp {
                     clusterId,
                     Setting.CLUSTER_ID.env);
         }
-        // the legacy owner tag used the configured cluster id, or "default" when none was set
-        String legacy = !config.migrateLegacyOwnerTags()
-                ? null
-                : config.clusterId() != null ? config.clusterId() : OwnerTag.LEGACY_DEFAULT_CLUSTER_ID;
-        return new ReconcileSettings.Ownership(clusterId, legacy);
+        return new ReconcileSettings.Ownership(clusterId);
     }
 
     /** Registers the reconciler on a new (not yet started) JOSDK operator, without metrics export. */

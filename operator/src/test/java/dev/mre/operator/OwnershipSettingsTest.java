@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Where the cluster id of the ownership tag comes from, and which legacy owner tags are migrated. */
+/** Where the cluster id of the ownership tag comes from. */
 @EnableKubernetesMockClient(crud = true)
 class OwnershipSettingsTest {
 
@@ -30,21 +30,12 @@ class OwnershipSettingsTest {
         var ownership = OperatorApp.ownership(client, OperatorConfig.from(Map.of()));
         assertThat(uid).isNotBlank();
         assertThat(ownership.clusterId()).isEqualTo(uid);
-        assertThat(ownership.legacyClusterId())
-                .as("earlier versions defaulted to 'default'")
-                .isEqualTo("default");
     }
 
     @Test
-    void theSettingWinsAndIsAlsoTheLegacyClusterId() {
+    void theSettingWins() {
         var ownership = OperatorApp.ownership(client, OperatorConfig.from(Map.of("SES_MRE_CLUSTER_ID", "prod-eu")));
         assertThat(ownership.clusterId()).isEqualTo("prod-eu");
-        assertThat(ownership.legacyClusterId()).isEqualTo("prod-eu");
-        var noMigration = OperatorApp.ownership(
-                client,
-                OperatorConfig.from(
-                        Map.of("SES_MRE_CLUSTER_ID", "prod-eu", "SES_MRE_MIGRATE_LEGACY_OWNER_TAGS", "false")));
-        assertThat(noMigration.legacyClusterId()).isNull();
     }
 
     @Test

@@ -17,8 +17,6 @@ import java.util.Set;
  *
  * @param identity who the operator acts as for this object (its own identity or a RoleSelector's role)
  * @param owner this object's value of the ownership tag
- * @param legacyOwner the value an older version of the operator wrote for this object, accepted as ours so that
- *                    the endpoint is retagged with {@link #owner}; null when that migration is switched off
  * @param adoptable the value of {@code ses.mre.dev/adoptable} that lets this object adopt an unmanaged endpoint
  */
 public record DesiredEndpoint(
@@ -28,7 +26,6 @@ public record DesiredEndpoint(
         String secondaryRegion,
         Map<String, String> tags,
         String owner,
-        String legacyOwner,
         String adoptable,
         DeletionPolicy deletionPolicy,
         AdoptionPolicy adoptionPolicy) {
@@ -40,15 +37,13 @@ public record DesiredEndpoint(
     /**
      * @param clusterId this cluster's id (see {@code SES_MRE_CLUSTER_ID})
      * @param namespaceUid UID of the object's namespace
-     * @param legacyClusterId cluster id of the legacy owner tag form; null: do not recognise legacy tags
      */
     public static DesiredEndpoint of(
             MultiRegionEndpoint mre,
             AwsIdentity identity,
             String defaultRegion,
             String clusterId,
-            String namespaceUid,
-            String legacyClusterId) {
+            String namespaceUid) {
         MultiRegionEndpointSpec spec = mre.getSpec();
         String namespace = mre.getMetadata().getNamespace();
         String objectName = mre.getMetadata().getName();
@@ -68,15 +63,14 @@ public record DesiredEndpoint(
                 spec.getDetails().getRoutesDetails().get(0).getRegion(),
                 tags,
                 owner,
-                legacyClusterId == null ? null : OwnerTag.legacy(legacyClusterId, namespace, objectName),
                 OwnerTag.adoptableValue(namespace, objectName),
                 Objects.requireNonNullElse(spec.getDeletionPolicy(), DeletionPolicy.Delete),
                 Objects.requireNonNullElse(spec.getAdoptionPolicy(), AdoptionPolicy.Never));
     }
 
     /**
-     * Who {@code tags} say owns the endpoint: the owner tag is the only proof (never the object's status). The legacy
-     * form counts as this object's only so that the tag sync rewrites it.
+     * Who {@code tags} say owns the endpoint: the owner tag is the only proof (never the object's status), and only
+     * in its one form: a value equal to this object's owner tag, nothing else (no older form, no prefix).
      */
     public Observation.Ownership ownership(Observation.KnownTags tags) {
         if (tags == null) {
@@ -89,9 +83,7 @@ public record DesiredEndpoint(
                     ? Observation.Ownership.ADOPTABLE
                     : Observation.Ownership.UNMANAGED;
         }
-        return ownerTag.equals(owner) || ownerTag.equals(legacyOwner)
-                ? Observation.Ownership.MINE
-                : Observation.Ownership.ANOTHER;
+        return ownerTag.equals(owner) ? Observation.Ownership.MINE : Observation.Ownership.ANOTHER;
     }
 
     /** The endpoint routes between exactly the two regions the spec names. */

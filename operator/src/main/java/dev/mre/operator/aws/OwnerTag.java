@@ -15,8 +15,6 @@ public final class OwnerTag {
 
     /** AWS's limit on tag values. */
     static final int MAX_VALUE = 256;
-    /** Cluster id used by versions that wrote the legacy form and had no cluster id set. */
-    public static final String LEGACY_DEFAULT_CLUSTER_ID = "default";
 
     private OwnerTag() {}
 
@@ -29,14 +27,6 @@ public final class OwnerTag {
         // object names may have 253 characters; keep a readable start and make the rest unique
         String hash = sha256Hex(name).substring(0, 16);
         return prefix + name.substring(0, MAX_VALUE - prefix.length() - hash.length() - 1) + "~" + hash;
-    }
-
-    /**
-     * The form written before namespace UIDs were used: {@code <cluster-id>/<namespace>/<name>}, with
-     * {@link #LEGACY_DEFAULT_CLUSTER_ID} when no cluster id was set. Recognised only to migrate such endpoints.
-     */
-    public static String legacy(String legacyClusterId, String namespace, String name) {
-        return legacyClusterId + "/" + namespace + "/" + name;
     }
 
     /** What an administrator writes into {@code ses.mre.dev/adoptable} to let one object adopt an endpoint. */

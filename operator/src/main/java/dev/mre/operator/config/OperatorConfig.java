@@ -24,11 +24,10 @@ import java.util.stream.Collectors;
  * @param observation how SES is observed: the shared List (batch) or a Get per object
  * @param resyncPeriod SES is listed again this often to catch drift of READY endpoints
  * @param tagResyncPeriod each READY endpoint's tags are read this often
- * @param maxCallRate ceiling of SES calls per second for the whole operator (every region together)
- * @param adaptiveRateLimit slow down operator-wide below the ceiling when SES throttles (AdaptiveCallRate)
+ * @param maxCallRate ceiling of SES calls per second in each AWS account and region
+ * @param adaptiveRateLimit slow down below the ceiling in a scope whose SES throttles (AdaptiveCallRate)
  * @param requireRoleSelector objects whose namespace no RoleSelector matches make no SES call
  * @param clusterId identifies this cluster in the ownership tag; null means "the kube-system namespace's UID"
- * @param migrateLegacyOwnerTags take back endpoints whose owner tag has the old {@code cluster/namespace/name} form
  * @param reconcileThreads concurrent reconciliations
  * @param ops where /healthz, /readyz and /metrics are served, and leader election
  */
@@ -47,7 +46,6 @@ public record OperatorConfig(
         boolean adaptiveRateLimit,
         boolean requireRoleSelector,
         String clusterId,
-        boolean migrateLegacyOwnerTags,
         int reconcileThreads,
         Ops ops) {
 
@@ -138,7 +136,6 @@ public record OperatorConfig(
                 bool(env, Setting.ADAPTIVE_RATE_LIMIT),
                 bool(env, Setting.REQUIRE_ROLE_SELECTOR),
                 firstNonBlank(env.get(Setting.CLUSTER_ID.env)),
-                bool(env, Setting.MIGRATE_LEGACY_OWNER_TAGS),
                 integer(env, Setting.RECONCILE_THREADS),
                 ops(env));
     }

@@ -97,12 +97,6 @@ public enum Setting {
             "UID of the `kube-system` namespace",
             "operator.clusterId",
             "this cluster's identity in the ownership tag; must differ between clusters sharing an AWS account"),
-    MIGRATE_LEGACY_OWNER_TAGS(
-            "SES_MRE_MIGRATE_LEGACY_OWNER_TAGS",
-            "true",
-            null,
-            "operator.migrateLegacyOwnerTags",
-            "take back endpoints tagged in the pre-0.2 format `<cluster-id>/<namespace>/<name>` and retag them"),
     RECONCILE_THREADS(
             "SES_MRE_RECONCILE_THREADS", "16", null, "operator.reconcileThreads", "concurrent reconciliations"),
     LOG_LEVEL("SES_MRE_LOG_LEVEL", "INFO", null, "operator.logLevel", "log level of the operator's own loggers"),

@@ -40,8 +40,7 @@ final class ObjectInput {
                         account.identity(),
                         settings.rules().defaultRegion(),
                         ownership.clusterId(),
-                        namespace.getMetadata().getUid(),
-                        ownership.legacyClusterId())
+                        namespace.getMetadata().getUid())
                 : null;
         var annotations = mre.getMetadata().getAnnotations();
         boolean paused = annotations != null && "true".equals(annotations.get(MultiRegionEndpoint.PAUSED_ANNOTATION));

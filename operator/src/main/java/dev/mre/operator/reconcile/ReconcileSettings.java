@@ -8,9 +8,6 @@ package dev.mre.operator.reconcile;
 public record ReconcileSettings(
         Timing timing, SpecValidator.Rules rules, Ownership ownership, boolean requireRoleSelector) {
 
-    /**
-     * @param clusterId this cluster's id in the owner tag
-     * @param legacyClusterId cluster id of owner tags in the legacy form to migrate; null: no migration
-     */
-    public record Ownership(String clusterId, String legacyClusterId) {}
+    /** @param clusterId this cluster's id in the owner tag */
+    public record Ownership(String clusterId) {}
 }

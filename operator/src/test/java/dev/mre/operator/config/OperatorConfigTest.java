@@ -25,7 +25,6 @@ class OperatorConfigTest {
         assertThat(c.clusterId())
                 .as("read from the kube-system namespace at start")
                 .isNull();
-        assertThat(c.migrateLegacyOwnerTags()).isTrue();
         assertThat(c.allowedRegions()).isEmpty();
         assertThat(c.endpointNamePrefix()).isEqualTo(OperatorConfig.NamePrefix.NONE);
         assertThat(c.ops().port()).isEqualTo(8080);
@@ -41,7 +40,6 @@ class OperatorConfigTest {
                 Map.entry("SES_MRE_ALLOW_INSECURE_ENDPOINT", "true"),
                 Map.entry("SES_MRE_ALLOWED_REGIONS", "us-east-1, eu-west-1"),
                 Map.entry("SES_MRE_ENDPOINT_NAME_PREFIX", "namespace"),
-                Map.entry("SES_MRE_MIGRATE_LEGACY_OWNER_TAGS", "false"),
                 Map.entry("SES_MRE_RESYNC_PERIOD", "PT30S"),
                 Map.entry("SES_MRE_MAX_CALL_RATE", "2.5"),
                 Map.entry("SES_MRE_ADAPTIVE_RATE_LIMIT", "false"),
@@ -61,7 +59,6 @@ class OperatorConfigTest {
         assertThat(c.clusterId()).isEqualTo("prod-eu");
         assertThat(c.allowedRegions()).containsExactlyInAnyOrder("us-east-1", "eu-west-1");
         assertThat(c.endpointNamePrefix()).isEqualTo(OperatorConfig.NamePrefix.NAMESPACE);
-        assertThat(c.migrateLegacyOwnerTags()).isFalse();
     }
 
     @ParameterizedTest

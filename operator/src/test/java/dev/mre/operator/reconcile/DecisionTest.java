@@ -23,7 +23,6 @@ import dev.mre.operator.reconcile.Plan.Report;
 import dev.mre.operator.reconcile.Plan.Track;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,7 +41,9 @@ class DecisionTest {
     static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
     static final Timing T = Timing.defaults(Duration.ofMinutes(10), Duration.ofHours(6));
     static final String OWNER = "c1/0f1e2d3c-ns-uid/global-mail";
+    /** The owner-tag form of versions before 0.2 was released, never written by any: proves nothing. */
     static final String LEGACY = "c1/mail/global-mail";
+
     static final String OTHER = "c1/9a8b7c6d-other-ns/global-mail";
     static final String ID = "abcdef12.g3h";
     static final String ACCOUNT = "123456789012";
@@ -52,7 +53,7 @@ class DecisionTest {
     /** The decision needs the tags read from SES first: observation's rule ({@link FetchRules#wantsProof}) says so. */
     static final Action READS_TAGS_FIRST = null;
 
-    static DesiredEndpoint desired(AdoptionPolicy adopt, DeletionPolicy delete, String legacy) {
+    static DesiredEndpoint desired(AdoptionPolicy adopt, DeletionPolicy delete) {
         return new DesiredEndpoint(
                 AwsIdentity.OWN,
                 "global-mail",
@@ -60,16 +61,14 @@ class DecisionTest {
                 "eu-west-1",
                 Map.of("team", "mail", OWNER_TAG, OWNER),
                 OWNER,
-                legacy,
                 "mail/global-mail",
                 delete,
                 adopt);
     }
 
-    static final DesiredEndpoint D = desired(AdoptionPolicy.Never, DeletionPolicy.Delete, LEGACY);
-    static final DesiredEndpoint ADOPT = desired(AdoptionPolicy.Adopt, DeletionPolicy.Delete, LEGACY);
-    static final DesiredEndpoint NO_MIGRATION = desired(AdoptionPolicy.Never, DeletionPolicy.Delete, null);
-    static final DesiredEndpoint RETAIN = desired(AdoptionPolicy.Never, DeletionPolicy.Retain, LEGACY);
+    static final DesiredEndpoint D = desired(AdoptionPolicy.Never, DeletionPolicy.Delete);
+    static final DesiredEndpoint ADOPT = desired(AdoptionPolicy.Adopt, DeletionPolicy.Delete);
+    static final DesiredEndpoint RETAIN = desired(AdoptionPolicy.Never, DeletionPolicy.Retain);
 
     static final MultiRegionEndpointStatus NEW = new MultiRegionEndpointStatus();
 
@@ -298,18 +297,18 @@ class DecisionTest {
                         Track.NONE,
                         T.resync()),
                 arguments(
-                        "legacy owner tag of this object: ours, retagged in the current form",
+                        "owner tag in the old name-based form, status showing it: another's, refused",
                         D,
                         was(Reason.Available, ID, "READY", null, S1),
                         present("READY", ID, fresh(Map.of("team", "mail", OWNER_TAG, LEGACY))),
                         false,
-                        Action.UPDATE_TAGS,
-                        Reason.Available,
-                        Track.OBSERVED,
+                        Action.NONE,
+                        Reason.EndpointNameConflict,
+                        Track.NONE,
                         T.resync()),
                 arguments(
-                        "legacy owner tag with migration off: someone else's",
-                        NO_MIGRATION,
+                        "owner tag in the old name-based form: someone else's",
+                        D,
                         NEW,
                         present("READY", ID, fresh(Map.of(OWNER_TAG, LEGACY))),
                         false,
@@ -726,7 +725,7 @@ class DecisionTest {
                 Map.of(ADOPTABLE_TAG, "mail/global-mail"),
                 Map.of(ADOPTABLE_TAG, "other/x"));
         int checked = 0;
-        for (DesiredEndpoint d : List.of(D, ADOPT, NO_MIGRATION)) {
+        for (DesiredEndpoint d : List.of(D, ADOPT)) {
             for (MultiRegionEndpointStatus prev : statuses) {
                 for (String status : List.of("CREATING", "READY", "FAILED", "DELETING")) {
                     for (boolean deleting : List.of(false, true)) {
@@ -761,8 +760,7 @@ class DecisionTest {
                                             .as("tags read in this pass")
                                             .isTrue();
                                     String owner = k.tags().get(OWNER_TAG);
-                                    boolean ours =
-                                            OWNER.equals(owner) || LEGACY.equals(owner) && d.legacyOwner() != null;
+                                    boolean ours = OWNER.equals(owner);
                                     boolean adoption = owner == null
                                             && d.adoptionPolicy() == AdoptionPolicy.Adopt
                                             && "mail/global-mail"
@@ -895,18 +893,22 @@ class DecisionTest {
     }
 
     @Test
-    void aLegacyOwnerTagIsRewrittenToTheCurrentForm() {
+    void anOwnerTagInTheOldNameBasedFormIsNeverThisObjects() {
         Plan p = Decision.next(input(
                 D,
                 was(Reason.Available, ID, "READY", null, S1),
                 1,
                 present("READY", ID, fresh(Map.of("team", "mail", OWNER_TAG, LEGACY))),
                 false));
-        assertThat(p.action()).isEqualTo(Action.UPDATE_TAGS);
-        assertThat(((Present) seen(D, present("READY", ID, fresh(Map.of("team", "mail", OWNER_TAG, LEGACY)))))
-                        .tagChanges()
-                        .add())
-                .isEqualTo(Map.of(OWNER_TAG, OWNER));
+        assertThat(p.action()).isEqualTo(Action.NONE);
+        assertThat(p.report().reason()).isEqualTo(Reason.EndpointNameConflict);
+        Plan delete = Decision.next(input(
+                D,
+                was(Reason.Available, ID, "READY", null, S1),
+                1,
+                present("READY", ID, fresh(Map.of(OWNER_TAG, LEGACY))),
+                true));
+        assertThat(delete.action()).as("deleting the object leaves it alone").isEqualTo(Action.RELEASE);
     }
 
     @Test
@@ -1014,8 +1016,5 @@ class DecisionTest {
         assertThat(OwnerTag.of("c", "uid-2", longName)).isNotEqualTo(OwnerTag.of("c", "uid-1", longName));
         assertThat(OwnerTag.of("c", "uid-1", longName + "x")).isNotEqualTo(OwnerTag.of("c", "uid-1", longName));
         assertThat(OwnerTag.of("c1", "u", "global-mail")).isEqualTo("c1/u/global-mail");
-        Map<String, String> m = new HashMap<>();
-        m.put("k", OwnerTag.legacy("default", "mail", "x"));
-        assertThat(m).containsEntry("k", "default/mail/x");
     }
 }

@@ -1,0 +1,47 @@
+package dev.mre.operator.scenarios;
+
+import static dev.mre.operator.scenarios.OperatorHarness.mre;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mre.operator.api.MultiRegionEndpoint;
+import dev.mre.sesemulator.Operation;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tenant boundary through JOSDK and the real SDK against the emulator: what a tenant can create or name (a
+ * namespace, an object) never makes the operator touch an endpoint another object owns.
+ */
+@EnableKubernetesMockClient(crud = true)
+class TenantBoundaryScenariosTest extends ScenarioTest {
+
+    /**
+     * A namespace named after another namespace's UID: its object's name in the pre-0.2 owner-tag form
+     * ({@code <cluster-id>/<namespace>/<name>}) would equal the owner tag of the other namespace's object. It must be
+     * refused like any other name owned by another object: never retagged, never deleted.
+     */
+    @Test
+    void aNamespaceNamedAfterAnotherNamespacesUidCannotTakeItsEndpoint() {
+        harness().start();
+        h.create(mre("mail", "global", s -> {}));
+        h.awaitReady("mail", "global");
+        String uid = h.namespaceUid("mail");
+        String ownerTag = owner("mail", "global");
+        String endpointId =
+                h.ses.findEndpoint("us-east-1", "global").orElseThrow().endpointId();
+
+        h.namespaceUid(uid); // creates the namespace named after mail's UID
+        h.create(mre(uid, "global", s -> {}));
+        h.awaitReason(uid, "global", "EndpointNameConflict", Duration.ofSeconds(20));
+        h.delete(uid, "global");
+        h.awaitGone(uid, "global");
+
+        var ep = h.ses.findEndpoint("us-east-1", "global").orElseThrow();
+        assertThat(ep.endpointId()).isEqualTo(endpointId);
+        assertThat(ep.tags()).containsEntry(MultiRegionEndpoint.OWNER_TAG, ownerTag);
+        assertThat(h.ses.calls().count(Operation.TAG_RESOURCE)).isZero();
+        assertThat(h.ses.calls().count(Operation.UNTAG_RESOURCE)).isZero();
+        assertThat(h.ses.calls().count(Operation.DELETE_MULTI_REGION_ENDPOINT)).isZero();
+    }
+}
