@@ -10,8 +10,8 @@ import java.util.Objects;
 /** An AWS tag. In the CRD, spec.tags is a list-map keyed by {@code key}, so duplicate keys are refused. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-        value = "!self.key.startsWith('aws:')",
-        message = "tag keys starting with 'aws:' are reserved by AWS",
+        value = "!self.key.matches('^[aA][wW][sS]:')",
+        message = "tag keys starting with 'aws:' (in any case) are reserved by AWS",
         fieldPath = ".key",
         reason = "FieldValueInvalid")
 @ValidationRule(
@@ -68,5 +68,10 @@ public class Tag {
     @Override
     public String toString() {
         return key + "=" + value;
+    }
+
+    /** AWS reserves the {@code aws:} prefix in any case: such keys can be neither set nor removed. */
+    public static boolean reservedByAws(String key) {
+        return key.regionMatches(true, 0, "aws:", 0, 4);
     }
 }

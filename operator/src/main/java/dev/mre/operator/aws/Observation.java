@@ -84,7 +84,7 @@ public sealed interface Observation {
             return add.isEmpty() && remove.isEmpty();
         }
 
-        /** From {@code actual} to {@code desired}; AWS-reserved {@code aws:} tags are never removed. */
+        /** From {@code actual} to {@code desired}; AWS-reserved {@code aws:} tags (in any case) are never removed. */
         public static TagChanges between(Map<String, String> desired, Map<String, String> actual) {
             Map<String, String> add = new HashMap<>();
             desired.forEach((k, v) -> {
@@ -94,7 +94,7 @@ public sealed interface Observation {
             });
             Set<String> remove = new HashSet<>();
             for (String k : actual.keySet()) {
-                if (!desired.containsKey(k) && !k.startsWith("aws:")) {
+                if (!desired.containsKey(k) && !dev.mre.operator.api.Tag.reservedByAws(k)) {
                     remove.add(k);
                 }
             }

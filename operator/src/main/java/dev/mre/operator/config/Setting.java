@@ -44,7 +44,8 @@ public enum Setting {
             "none",
             null,
             "operator.endpointNamePrefix",
-            "`namespace`: endpoint names must start with `<namespace>-`, so teams cannot take each other's names"),
+            "`namespace`: endpoint names must start with `<namespace>_` (no namespace name contains `_`), so teams"
+                    + " cannot take each other's names"),
     WATCH_LABEL_SELECTOR(
             "SES_MRE_WATCH_LABEL_SELECTOR",
             "",

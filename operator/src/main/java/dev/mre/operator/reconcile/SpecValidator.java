@@ -23,6 +23,8 @@ public final class SpecValidator {
     private static final Pattern NAME = Pattern.compile(MultiRegionEndpointSpec.NAME_PATTERN);
     private static final Pattern REGION = Pattern.compile(MultiRegionEndpointSpec.REGION_PATTERN);
     static final int MAX_TAGS = 50;
+    /** What ends the namespace in an endpoint name under {@code SES_MRE_ENDPOINT_NAME_PREFIX=namespace}. */
+    public static final String NAMESPACE_SEPARATOR = "_";
 
     private SpecValidator() {}
 
@@ -103,13 +105,16 @@ public final class SpecValidator {
             }
         }
         if (rules.namePrefix() == NamePrefix.NAMESPACE) {
-            String prefix = mre.getMetadata().getNamespace() + "-";
+            // '_' ends the namespace part unambiguously: no namespace name contains it (with '-', namespace 'team'
+            // could take 'team-eu-mail', which belongs in namespace 'team-eu''s space)
+            String prefix = mre.getMetadata().getNamespace() + NAMESPACE_SEPARATOR;
             String name = DesiredEndpoint.effectiveName(mre);
             if (!name.startsWith(prefix)) {
                 errors.add((spec.getEndpointName() != null
                                 ? "spec.endpointName"
                                 : "metadata.name (default of" + " spec.endpointName)")
-                        + ": must start with '" + prefix + "' (the namespace), got '" + name
+                        + ": must start with '" + prefix + "' (the namespace and '_', which no namespace name"
+                        + " contains), got '" + name
                         + "' (" + Setting.ENDPOINT_NAME_PREFIX.env + "=namespace)");
             }
         }
@@ -158,8 +163,8 @@ public final class SpecValidator {
             if (key.isEmpty() || key.length() > 128) {
                 errors.add(field + ".key: must be 1 to 128 characters, got " + key.length());
             }
-            if (key.startsWith("aws:")) {
-                errors.add(field + ".key: keys starting with 'aws:' are reserved by AWS");
+            if (Tag.reservedByAws(key)) {
+                errors.add(field + ".key: keys starting with 'aws:' (in any case) are reserved by AWS");
             }
             if (key.startsWith(MultiRegionEndpoint.PREFIX)) {
                 errors.add(field + ".key: keys starting with '" + MultiRegionEndpoint.PREFIX

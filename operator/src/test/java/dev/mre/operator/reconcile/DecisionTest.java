@@ -913,8 +913,8 @@ class DecisionTest {
 
     @Test
     void tagSyncAddsChangesAndRemovesButNeverAwsTags() {
-        TagChanges sync =
-                TagChanges.between(OURS, Map.of("team", "old", "extra", "x", "aws:cloudformation:stack-name", "s"));
+        TagChanges sync = TagChanges.between(
+                OURS, Map.of("team", "old", "extra", "x", "aws:cloudformation:stack-name", "s", "AWS:Other", "o"));
         assertThat(sync.add()).isEqualTo(Map.of("team", "mail", OWNER_TAG, OWNER));
         assertThat(sync.remove()).isEqualTo(Set.of("extra"));
         assertThat(TagChanges.between(OURS, OURS).isEmpty()).isTrue();

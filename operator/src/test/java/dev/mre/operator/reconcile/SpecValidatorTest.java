@@ -87,6 +87,10 @@ class SpecValidatorTest {
                         (Consumer<MultiRegionEndpointSpec>) s -> s.setTags(List.of(new Tag("aws:x", "1"))),
                         "reserved by AWS"),
                 Arguments.of(
+                        "aws: prefix in another case",
+                        (Consumer<MultiRegionEndpointSpec>) s -> s.setTags(List.of(new Tag("AWS:x", "1"))),
+                        "reserved by AWS"),
+                Arguments.of(
                         "operator prefix",
                         (Consumer<MultiRegionEndpointSpec>)
                                 s -> s.setTags(List.of(new Tag(MultiRegionEndpoint.OWNER_TAG, "1"))),
@@ -111,11 +115,11 @@ class SpecValidatorTest {
     @Test
     void theAdministratorsRegionListAndNamePrefixAreEnforced() {
         var rules = new SpecValidator.Rules("us-east-1", Set.of("us-east-1", "eu-west-1"), NamePrefix.NAMESPACE);
-        assertThat(SpecValidator.validate(mre(s -> s.setEndpointName("mail-global")), rules))
+        assertThat(SpecValidator.validate(mre(s -> s.setEndpointName("mail_global")), rules))
                 .isEmpty();
         assertThat(SpecValidator.validate(
                         mre(s -> {
-                            s.setEndpointName("mail-global");
+                            s.setEndpointName("mail_global");
                             s.setRegion("eu-central-1");
                         }),
                         rules))
@@ -126,8 +130,26 @@ class SpecValidatorTest {
         assertThat(SpecValidator.validate(mre(s -> {}), rules))
                 .singleElement()
                 .asString()
-                .startsWith("metadata.name (default of spec.endpointName): must start with 'mail-'")
+                .startsWith("metadata.name (default of spec.endpointName): must start with 'mail_'")
                 .contains("SES_MRE_ENDPOINT_NAME_PREFIX=namespace");
+    }
+
+    /**
+     * With '-' as the separator, namespace 'mail' could take 'mail-eu-x', a name in namespace 'mail-eu''s space; '_'
+     * ends a namespace name unambiguously.
+     */
+    @Test
+    void theNamePrefixBoundaryIsUnambiguous() {
+        var rules = new SpecValidator.Rules("us-east-1", Set.of(), NamePrefix.NAMESPACE);
+        assertThat(SpecValidator.validate(mre(s -> s.setEndpointName("mail-eu-global")), rules))
+                .singleElement()
+                .asString()
+                .startsWith("spec.endpointName: must start with 'mail_'");
+        assertThat(SpecValidator.validate(mre(s -> s.setEndpointName("mail-global")), rules))
+                .as("not even the namespace itself followed by '-'")
+                .hasSize(1);
+        assertThat(SpecValidator.validate(mre(s -> s.setEndpointName("mail_eu_global")), rules))
+                .isEmpty();
     }
 
     @Test

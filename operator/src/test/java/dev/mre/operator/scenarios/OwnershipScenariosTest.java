@@ -233,10 +233,12 @@ class OwnershipScenariosTest extends ScenarioTest {
                 .setting(Setting.ALLOWED_REGIONS, "us-east-1,eu-west-1")
                 .setting(Setting.ENDPOINT_NAME_PREFIX, "namespace")
                 .start();
-        h.create(mre("mail", "mail-ok", s -> {}));
-        h.create(mre(
-                "mail", "mail-far", s -> s.setDetails(new EndpointDetails(List.of(new RouteDetails("ap-south-1"))))));
-        h.create(mre("mail", "squatter", s -> s.setEndpointName("billing-mail")));
+        h.create(mre("mail", "mail-ok", s -> s.setEndpointName("mail_ok")));
+        h.create(mre("mail", "mail-far", s -> {
+            s.setEndpointName("mail_far");
+            s.setDetails(new EndpointDetails(List.of(new RouteDetails("ap-south-1"))));
+        }));
+        h.create(mre("mail", "squatter", s -> s.setEndpointName("mail-eu_mail")));
         h.awaitReady("mail", "mail-ok");
         h.awaitReason("mail", "mail-far", "InvalidSpec", Duration.ofSeconds(20));
         assertThat(h.condition("mail", "mail-far", "Stalled").orElseThrow().getMessage())
@@ -244,7 +246,7 @@ class OwnershipScenariosTest extends ScenarioTest {
                 .contains("SES_MRE_ALLOWED_REGIONS");
         h.awaitReason("mail", "squatter", "InvalidSpec", Duration.ofSeconds(20));
         assertThat(h.condition("mail", "squatter", "Stalled").orElseThrow().getMessage())
-                .contains("spec.endpointName: must start with 'mail-'");
-        assertThat(h.ses.endpoints()).extracting(EndpointView::endpointName).containsExactly("mail-ok");
+                .contains("spec.endpointName: must start with 'mail_'");
+        assertThat(h.ses.endpoints()).extracting(EndpointView::endpointName).containsExactly("mail_ok");
     }
 }
