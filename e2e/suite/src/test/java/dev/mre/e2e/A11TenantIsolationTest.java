@@ -176,17 +176,27 @@ class A11TenantIsolationTest extends E2eTest {
                 () -> "EndpointNameConflict"
                         .equals(ready(NS_INTRUDER, "adopter").get("reason")),
                 () -> ready(NS_INTRUDER, "adopter").toString());
-        String allow = "ses.mre.dev/adoptable=" + NS_INTRUDER + "/adopter";
+        String allow = "ses.mre.dev/adoptable=" + E2eExtension.CLUSTER_ID + "/" + NS_INTRUDER + "/adopter";
         assertThat(ready(NS_INTRUDER, "adopter").get("message")).contains(allow);
         assertThat(acting(MADE_OUTSIDE))
                 .as("nothing written to the endpoint made outside")
                 .isZero();
 
-        // marked for another object: still refused
+        // marked for another object, then for an object of the same names in another cluster: still refused
         awsUser.tagResource(r -> r.resourceArn(arn)
                 .tags(Tag.builder()
                         .key("ses.mre.dev/adoptable")
-                        .value(NS_INTRUDER + "/someone-else")
+                        .value(E2eExtension.CLUSTER_ID + "/" + NS_INTRUDER + "/someone-else")
+                        .build()));
+        Awaitility.await()
+                .during(Duration.ofSeconds(5))
+                .atMost(Duration.ofSeconds(8))
+                .until(() -> "EndpointNameConflict"
+                        .equals(ready(NS_INTRUDER, "adopter").get("reason")));
+        awsUser.tagResource(r -> r.resourceArn(arn)
+                .tags(Tag.builder()
+                        .key("ses.mre.dev/adoptable")
+                        .value("another-cluster/" + NS_INTRUDER + "/adopter")
                         .build()));
         Awaitility.await()
                 .during(Duration.ofSeconds(5))
@@ -198,7 +208,7 @@ class A11TenantIsolationTest extends E2eTest {
         awsUser.tagResource(r -> r.resourceArn(arn)
                 .tags(Tag.builder()
                         .key("ses.mre.dev/adoptable")
-                        .value(NS_INTRUDER + "/adopter")
+                        .value(E2eExtension.CLUSTER_ID + "/" + NS_INTRUDER + "/adopter")
                         .build()));
         JsonNode adopted = awaitReady(NS_INTRUDER, "adopter", Duration.ofSeconds(120));
         assertThat(adopted.path("status").path("endpointId").asText()).isEqualTo(made.endpointId());

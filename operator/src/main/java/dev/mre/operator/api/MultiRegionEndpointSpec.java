@@ -79,7 +79,8 @@ public class MultiRegionEndpointSpec {
             + " (no " + MultiRegionEndpoint.OWNER_TAG
             + " tag): Never (default) reports a conflict; Adopt takes it over,"
             + " but only if its routes match the spec and whoever owns it in AWS has tagged it "
-            + MultiRegionEndpoint.ADOPTABLE_TAG + "=<namespace>/<name> of this object (the tag is removed on adoption)."
+            + MultiRegionEndpoint.ADOPTABLE_TAG
+            + "=<cluster-id>/<namespace>/<name> of this object (the tag is removed on adoption)."
             + " An endpoint owned by another object is never taken over.")
     private AdoptionPolicy adoptionPolicy;
 

@@ -63,7 +63,7 @@ public record DesiredEndpoint(
                 spec.getDetails().getRoutesDetails().get(0).getRegion(),
                 tags,
                 owner,
-                OwnerTag.adoptableValue(namespace, objectName),
+                OwnerTag.adoptableValue(clusterId, namespace, objectName),
                 Objects.requireNonNullElse(spec.getDeletionPolicy(), DeletionPolicy.Delete),
                 Objects.requireNonNullElse(spec.getAdoptionPolicy(), AdoptionPolicy.Never));
     }

@@ -29,9 +29,13 @@ public final class OwnerTag {
         return prefix + name.substring(0, MAX_VALUE - prefix.length() - hash.length() - 1) + "~" + hash;
     }
 
-    /** What an administrator writes into {@code ses.mre.dev/adoptable} to let one object adopt an endpoint. */
-    public static String adoptableValue(String namespace, String name) {
-        return namespace + "/" + name;
+    /**
+     * What an administrator writes into {@code ses.mre.dev/adoptable} to let one object of one cluster adopt an
+     * endpoint: {@code <cluster-id>/<namespace>/<name>}. Bound to the cluster, so that another cluster sharing the
+     * account, with a namespace and object of the same names, never takes the endpoint on that marker.
+     */
+    public static String adoptableValue(String clusterId, String namespace, String name) {
+        return clusterId + "/" + namespace + "/" + name;
     }
 
     /** Hex SHA-256 of {@code s}: the one hash helper (owner tags, client cache keys, Event names). */

@@ -61,7 +61,7 @@ class DecisionTest {
                 "eu-west-1",
                 Map.of("team", "mail", OWNER_TAG, OWNER),
                 OWNER,
-                "mail/global-mail",
+                "c1/mail/global-mail",
                 delete,
                 adopt);
     }
@@ -347,10 +347,30 @@ class DecisionTest {
                         Track.NONE,
                         T.resync()),
                 arguments(
+                        "unmanaged endpoint, Adopt, marked for an object of the same names in another cluster: conflict",
+                        ADOPT,
+                        NEW,
+                        present("READY", ID, fresh(Map.of(ADOPTABLE_TAG, "c2/mail/global-mail"))),
+                        false,
+                        Action.NONE,
+                        Reason.EndpointNameConflict,
+                        Track.NONE,
+                        T.resync()),
+                arguments(
+                        "unmanaged endpoint, Adopt, marked in the form without cluster id: conflict",
+                        ADOPT,
+                        NEW,
+                        present("READY", ID, fresh(Map.of(ADOPTABLE_TAG, "mail/global-mail"))),
+                        false,
+                        Action.NONE,
+                        Reason.EndpointNameConflict,
+                        Track.NONE,
+                        T.resync()),
+                arguments(
                         "unmanaged endpoint, Adopt, marked adoptable by this object: tag it",
                         ADOPT,
                         NEW,
-                        present("READY", ID, fresh(Map.of("x", "y", ADOPTABLE_TAG, "mail/global-mail"))),
+                        present("READY", ID, fresh(Map.of("x", "y", ADOPTABLE_TAG, "c1/mail/global-mail"))),
                         false,
                         Action.UPDATE_TAGS,
                         Reason.Available,
@@ -360,7 +380,7 @@ class DecisionTest {
                         "adoptable, but tags only remembered: read them again before tagging",
                         ADOPT,
                         NEW,
-                        present("READY", ID, remembered(Map.of(ADOPTABLE_TAG, "mail/global-mail"), S1)),
+                        present("READY", ID, remembered(Map.of(ADOPTABLE_TAG, "c1/mail/global-mail"), S1)),
                         false,
                         READS_TAGS_FIRST,
                         null,
@@ -394,7 +414,7 @@ class DecisionTest {
                         NEW,
                         new Seen(
                                 ep("READY", ID, "us-east-1", "ap-south-1"),
-                                fresh(Map.of(ADOPTABLE_TAG, "mail/global-mail"))),
+                                fresh(Map.of(ADOPTABLE_TAG, "c1/mail/global-mail"))),
                         false,
                         Action.NONE,
                         Reason.EndpointNameConflict,
@@ -404,7 +424,7 @@ class DecisionTest {
                         "Adopt never steals an endpoint owned by another object",
                         ADOPT,
                         NEW,
-                        present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER, ADOPTABLE_TAG, "mail/global-mail"))),
+                        present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER, ADOPTABLE_TAG, "c1/mail/global-mail"))),
                         false,
                         Action.NONE,
                         Reason.EndpointNameConflict,
@@ -722,7 +742,7 @@ class DecisionTest {
                 Map.of("team", "x", OWNER_TAG, OWNER),
                 Map.of(OWNER_TAG, OTHER),
                 Map.of(OWNER_TAG, LEGACY),
-                Map.of(ADOPTABLE_TAG, "mail/global-mail"),
+                Map.of(ADOPTABLE_TAG, "c1/mail/global-mail"),
                 Map.of(ADOPTABLE_TAG, "other/x"));
         int checked = 0;
         for (DesiredEndpoint d : List.of(D, ADOPT)) {
@@ -763,7 +783,7 @@ class DecisionTest {
                                     boolean ours = OWNER.equals(owner);
                                     boolean adoption = owner == null
                                             && d.adoptionPolicy() == AdoptionPolicy.Adopt
-                                            && "mail/global-mail"
+                                            && "c1/mail/global-mail"
                                                     .equals(k.tags().get(ADOPTABLE_TAG))
                                             && p.action() == Action.UPDATE_TAGS;
                                     assertThat(ours || adoption)
@@ -869,11 +889,11 @@ class DecisionTest {
     @Test
     void aRefusedAdoptionSaysWhatToTag() {
         Plan p = Decision.next(input(ADOPT, NEW, 1, present("READY", ID, fresh(Map.of())), false));
-        assertThat(p.report().message()).contains("ses.mre.dev/adoptable=mail/global-mail");
+        assertThat(p.report().message()).contains("ses.mre.dev/adoptable=c1/mail/global-mail");
         Plan never = Decision.next(input(D, NEW, 1, present("READY", ID, fresh(Map.of())), false));
         assertThat(never.report().message())
                 .contains("adoptionPolicy: Adopt")
-                .contains("ses.mre.dev/adoptable=mail/global-mail");
+                .contains("ses.mre.dev/adoptable=c1/mail/global-mail");
     }
 
     @Test
@@ -882,11 +902,12 @@ class DecisionTest {
                 ADOPT,
                 NEW,
                 1,
-                present("READY", ID, fresh(Map.of("team", "mail", ADOPTABLE_TAG, "mail/global-mail"))),
+                present("READY", ID, fresh(Map.of("team", "mail", ADOPTABLE_TAG, "c1/mail/global-mail"))),
                 false));
         assertThat(p.action()).isEqualTo(Action.UPDATE_TAGS);
         TagChanges sync = ((Present) seen(
-                        ADOPT, present("READY", ID, fresh(Map.of("team", "mail", ADOPTABLE_TAG, "mail/global-mail")))))
+                        ADOPT,
+                        present("READY", ID, fresh(Map.of("team", "mail", ADOPTABLE_TAG, "c1/mail/global-mail")))))
                 .tagChanges();
         assertThat(sync.add()).isEqualTo(Map.of(OWNER_TAG, OWNER));
         assertThat(sync.remove()).isEqualTo(Set.of(ADOPTABLE_TAG));

@@ -79,7 +79,8 @@ class IamPolicyScenarioTest extends ScenarioTest {
         outsider = outsider("us-east-1");
         outsider.createMultiRegionEndpoint(b -> b.endpointName("handed-over")
                 .details(d -> d.routesDetails(r -> r.region("eu-west-1")))
-                .tags(t -> t.key(MultiRegionEndpoint.ADOPTABLE_TAG).value("mail/handed-over")));
+                .tags(t -> t.key(MultiRegionEndpoint.ADOPTABLE_TAG)
+                        .value(OperatorHarness.CLUSTER_ID + "/mail/handed-over")));
         outsider.createMultiRegionEndpoint(b -> b.endpointName("elsewhere")
                 .details(d -> d.routesDetails(r -> r.region("eu-west-1")))
                 .tags(t -> t.key(MultiRegionEndpoint.OWNER_TAG).value("other-cluster/uid/elsewhere")));

@@ -61,7 +61,8 @@ class OwnershipScenariosTest extends ScenarioTest {
                     .details(d -> d.routesDetails(r -> r.region("eu-west-1")))
                     .tags(
                             t -> t.key("made-by").value("terraform"),
-                            t -> t.key(MultiRegionEndpoint.ADOPTABLE_TAG).value("mail/legacy")));
+                            t -> t.key(MultiRegionEndpoint.ADOPTABLE_TAG)
+                                    .value(OperatorHarness.CLUSTER_ID + "/mail/legacy")));
             outsider.createMultiRegionEndpoint(
                     b -> b.endpointName("legacy2").details(d -> d.routesDetails(r -> r.region("eu-west-1"))));
             outsider.createMultiRegionEndpoint(b -> b.endpointName("console-made")
@@ -81,11 +82,11 @@ class OwnershipScenariosTest extends ScenarioTest {
         h.awaitReason("mail", "legacy2", "EndpointNameConflict", Duration.ofSeconds(20));
         assertThat(h.condition("mail", "legacy2", "Stalled").orElseThrow().getMessage())
                 .contains("adoptionPolicy")
-                .contains(MultiRegionEndpoint.ADOPTABLE_TAG + "=mail/legacy2");
+                .contains(MultiRegionEndpoint.ADOPTABLE_TAG + "=" + OperatorHarness.CLUSTER_ID + "/mail/legacy2");
         // Adopt alone is not enough: the endpoint's AWS owner marked it for another object
         h.awaitReason("mail", "console-made", "EndpointNameConflict", Duration.ofSeconds(20));
         assertThat(h.condition("mail", "console-made", "Stalled").orElseThrow().getMessage())
-                .contains(MultiRegionEndpoint.ADOPTABLE_TAG + "=mail/console-made");
+                .contains(MultiRegionEndpoint.ADOPTABLE_TAG + "=" + OperatorHarness.CLUSTER_ID + "/mail/console-made");
         assertThat(h.ses.findEndpoint("us-east-1", "console-made").orElseThrow().tags())
                 .isEqualTo(Map.of(MultiRegionEndpoint.ADOPTABLE_TAG, "other-team/console-made"));
         // deleting the refused objects leaves both endpoints alone
@@ -116,7 +117,7 @@ class OwnershipScenariosTest extends ScenarioTest {
             outsider.tagResource(r -> r.resourceArn(h.ses.arn("us-east-1", "made-outside"))
                     .tags(software.amazon.awssdk.services.sesv2.model.Tag.builder()
                             .key(MultiRegionEndpoint.ADOPTABLE_TAG)
-                            .value("mail/made-outside")
+                            .value(OperatorHarness.CLUSTER_ID + "/mail/made-outside")
                             .build()));
         }
         h.awaitReady("mail", "made-outside");
