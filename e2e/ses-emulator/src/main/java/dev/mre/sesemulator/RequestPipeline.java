@@ -190,10 +190,12 @@ final class RequestPipeline implements HttpHandler {
             }
             // recorded before answering: once a client has its answer, counters and log already show the call
             finish(trace, request, "200", 200, requestId, started);
+            answeredIn(exchange, trace);
             HttpResponses.send(exchange, 200, contentType, body, requestId, null);
         } catch (ApiException error) {
             ApiException answer = sts ? StsProtocol.translateFault(error) : error;
             finish(trace, request, answer.code(), answer.status(), requestId, started);
+            answeredIn(exchange, trace);
             if (sts) {
                 HttpResponses.stsError(exchange, answer, requestId);
             } else {
@@ -229,6 +231,16 @@ final class RequestPipeline implements HttpHandler {
                     t.accessKeyId,
                     outcome,
                     (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    /**
+     * Emulator-only header on every answer of an authenticated call: the region that answered (for SendEmail through
+     * an endpoint, the region it routed to). SES reports no such thing; send-check and tests read it.
+     */
+    private static void answeredIn(HttpExchange exchange, Trace trace) {
+        if (trace.region != null) {
+            exchange.getResponseHeaders().set("X-Emulator-Region", trace.region);
         }
     }
 
