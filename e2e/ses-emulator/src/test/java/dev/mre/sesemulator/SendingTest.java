@@ -257,6 +257,37 @@ class SendingTest extends EmulatorTestBase {
     }
 
     @Test
+    void sessionCredentialsSignWithSigV4aToo() {
+        String roleArn = "arn:aws:iam::" + emu.accountId() + ":role/sender";
+        emu.updateSettings(
+                s -> s.role(Role.trusting(roleArn, emu.primaryCredentials().userArn())));
+        try (var sts = Sdk.sts(emu, emu.accessKeyId(), emu.secretAccessKey());
+                var provider = Sdk.assumeRole(
+                        sts, roleArn, "send", java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2));
+                SesV2Client asRole = Sdk.ses(emu, Region.US_EAST_1, provider)) {
+            asRole.sendEmail(message(endpointId, "tx"));
+        }
+        assertThat(emu.messages())
+                .singleElement()
+                .satisfies(m -> assertThat(m.accessKeyId()).startsWith("ASIA"));
+    }
+
+    @Test
+    void policyCanPinTheEndpointId() {
+        emu.updateSettings(s -> s.policy(
+                emu.primaryCredentials().userArn(),
+                "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ses:*\",\"Resource\":\"*\"},"
+                        + "{\"Effect\":\"Deny\",\"Action\":\"ses:SendEmail\",\"Resource\":\"*\",\"Condition\":"
+                        + "{\"StringNotEquals\":{\"ses:MultiRegionEndpointId\":\"" + endpointId + "\"}}}]}"));
+        ses.sendEmail(message(endpointId, "tx"));
+        assertThatThrownBy(() -> ses.sendEmail(message(null, "tx")))
+                .isInstanceOfSatisfying(
+                        SesV2Exception.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException"))
+                .hasMessageContaining("identity/example.com");
+    }
+
+    @Test
     void regionalSendWithoutEndpointUsesSigV4() {
         sesEu.sendEmail(message(null, "tx"));
         assertThat(emu.messages()).singleElement().satisfies(m -> {
