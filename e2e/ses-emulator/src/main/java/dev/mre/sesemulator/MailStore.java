@@ -147,12 +147,12 @@ final class MailStore {
         }
         List<String> tokens = List.of();
         if (type.equals("DOMAIN")) {
-            if (parentRegion != null && replicationError == null) {
-                // a replica shares its parent's DNS records
-                tokens = region(new EndpointStore.Scope(scope.accountId(), parentRegion))
+            if (parentRegion != null) {
+                // a replica shares its parent's DNS records (none when the parent is missing)
+                Identity parent = region(new EndpointStore.Scope(scope.accountId(), parentRegion))
                         .identities
-                        .get(key(name))
-                        .tokens;
+                        .get(key(name));
+                tokens = replicationError == null && parent != null ? parent.tokens : List.of();
             } else if (origin.equals("AWS_SES")) {
                 tokens = List.of(token(random), token(random), token(random));
             }
