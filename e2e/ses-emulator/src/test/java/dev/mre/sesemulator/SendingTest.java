@@ -161,7 +161,29 @@ class SendingTest extends EmulatorTestBase {
         assertThatThrownBy(() -> ses.sendEmail(message(endpointId, "tx")))
                 .isInstanceOf(SendingPausedException.class)
                 .hasMessageContaining("us-east-1");
+        // the primary paused and the secondary out of service: the primary answers
+        emu.sendingEnabled("eu-west-1", true);
+        emu.regionAvailable("eu-west-1", false);
+        assertThatThrownBy(() -> ses.sendEmail(message(endpointId, "tx")))
+                .isInstanceOf(SendingPausedException.class)
+                .hasMessageContaining("us-east-1");
+        // both out of service: a server error
+        emu.regionAvailable("us-east-1", false);
+        assertThatThrownBy(() -> ses.sendEmail(message(endpointId, "tx")))
+                .isInstanceOfSatisfying(
+                        SesV2Exception.class, e -> assertThat(e.statusCode()).isEqualTo(500));
         assertThat(emu.messages()).isEmpty();
+    }
+
+    @Test
+    void anEndpointThatIsNotReadyTakesNoMail() {
+        emu.updateSettings(s -> s.createDelay(java.time.Duration.ofMinutes(1)));
+        String creating = create(ses, "later", "eu-west-1", Map.of()).endpointId();
+        assertThatThrownBy(() -> ses.sendEmail(message(creating, "tx")))
+                .isInstanceOfSatisfying(
+                        SesV2Exception.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("BadRequestException"))
+                .hasMessageContaining("CREATING");
     }
 
     @Test
