@@ -28,6 +28,12 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws IOException {
+        if (args.length > 0 && args[0].equals("send-check")) {
+            // a diagnostic, not the operator: sends one message through a global endpoint (see docs/sending.md)
+            System.exit(dev.mre.operator.sendcheck.SendCheck.run(
+                    java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv(), System.out, System.err, null));
+            return;
+        }
         long startNanos = System.nanoTime();
         OperatorConfig config;
         try {

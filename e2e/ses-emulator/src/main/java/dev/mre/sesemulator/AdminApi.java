@@ -63,6 +63,13 @@ final class AdminApi {
                 }
                 case "POST /_emulator/expire-sessions" ->
                     reply(exchange, 200, Json.object().put("expired", emulator.expireSessions()));
+                case "POST /_emulator/identity-status" ->
+                    reply(exchange, 200, MailAdmin.identityStatus(emulator, body(request)));
+                case "POST /_emulator/account-sending" ->
+                    reply(exchange, 200, MailAdmin.accountSending(emulator, body(request)));
+                case "POST /_emulator/region-availability" ->
+                    reply(exchange, 200, MailAdmin.regionAvailability(emulator, body(request)));
+                case "GET /_emulator/messages" -> reply(exchange, 200, MailAdmin.messages(emulator, request));
                 default ->
                     reply(
                             exchange,
@@ -72,7 +79,8 @@ final class AdminApi {
                                             "message",
                                             "unknown admin call " + key
                                                     + "; try GET /_emulator/health, /state, /calls[?log=true], /settings, POST /settings, POST /reset[?settings=true][&sessions=true],"
-                                                    + " POST /expire-sessions"));
+                                                    + " POST /expire-sessions, POST /identity-status, POST /account-sending, POST /region-availability,"
+                                                    + " GET /messages[?endpointId=&region=&accountId=]"));
             }
         } catch (IllegalArgumentException | IOException e) {
             reply(exchange, 400, Json.object().put("message", e.getMessage()));
@@ -112,6 +120,7 @@ final class AdminApi {
             item.put("issuedAt", v.issuedAt().toString());
             item.put("expiration", v.expiration().toString());
         }
+        MailAdmin.addState(emulator, out);
         return out;
     }
 
@@ -144,6 +153,17 @@ final class AdminApi {
             }
         }
         return out;
+    }
+
+    private static JsonNode body(IncomingRequest request) throws IOException {
+        if (request.body().length == 0) {
+            return Json.object();
+        }
+        JsonNode node = Json.MAPPER.readTree(request.body());
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException("expected a JSON object");
+        }
+        return node;
     }
 
     private static String iso(Instant t) {

@@ -27,10 +27,27 @@ final class Authorizer {
 
     private final Settings settings;
     private final EndpointStore store;
+    private final MailStore mail;
 
     Authorizer(Settings settings, EndpointStore store) {
+        this(settings, store, new MailStore());
+    }
+
+    Authorizer(Settings settings, EndpointStore store, MailStore mail) {
         this.settings = settings;
         this.store = store;
+        this.mail = mail;
+    }
+
+    /**
+     * Would the caller's policy allow {@code action} on {@code resource}? For permission-only actions SES checks
+     * inside an operation (ses:ReplicateEmailIdentityDKIMSigningKey when a replica is created); denyActions does not
+     * apply to them.
+     */
+    boolean permits(CallContext ctx, String action, String resource, Map<String, List<String>> extraContext) {
+        Map<String, List<String>> context = baseContext(ctx);
+        extraContext.forEach((k, v) -> context.put(k.toLowerCase(Locale.ROOT), v));
+        return evaluate(ctx, new Check(action, resource, context)) == IamPolicy.Outcome.ALLOWED;
     }
 
     /** Refuses an SES call that {@code denyActions} lists or the caller's policy does not allow. */
@@ -106,6 +123,40 @@ final class Authorizer {
                     if (keys != null && !keys.isEmpty()) {
                         context.put("aws:tagkeys", List.copyOf(keys));
                     }
+                }
+            }
+            case CREATE_EMAIL_IDENTITY -> {
+                String name = MailOperations.lenientText(request, "EmailIdentity");
+                resource = name == null ? "*" : MailStore.identityArn(ctx.scope(), name);
+                requestTags(context, SesOperations.requestTags(request));
+            }
+            case GET_EMAIL_IDENTITY, DELETE_EMAIL_IDENTITY ->
+                resource = MailStore.identityArn(
+                        ctx.scope(), String.valueOf(ctx.route().pathName()));
+            case CREATE_CONFIGURATION_SET -> {
+                String name = MailOperations.lenientText(request, "ConfigurationSetName");
+                resource = name == null ? "*" : MailStore.configurationSetArn(ctx.scope(), name);
+                requestTags(context, SesOperations.requestTags(request));
+            }
+            case GET_CONFIGURATION_SET, DELETE_CONFIGURATION_SET ->
+                resource = MailStore.configurationSetArn(
+                        ctx.scope(), String.valueOf(ctx.route().pathName()));
+            case SEND_EMAIL -> {
+                // the identity that sends, in the region that answers (through an endpoint: the routed region)
+                String from = MailOperations.lenientText(request, "FromEmailAddress");
+                IdentityView identity =
+                        from == null ? null : mail.sendingIdentity(ctx.scope(), MailOperations.bareAddress(from));
+                resource = from == null
+                        ? "*"
+                        : MailStore.identityArn(
+                                ctx.scope(),
+                                identity != null ? identity.identityName() : MailOperations.bareAddress(from));
+                if (from != null) {
+                    context.put("ses:fromaddress", List.of(MailOperations.bareAddress(from)));
+                }
+                String endpointId = MailOperations.lenientText(request, "EndpointId");
+                if (endpointId != null) {
+                    context.put("ses:multiregionendpointid", List.of(endpointId));
                 }
             }
             default -> resource = "*";

@@ -183,7 +183,8 @@ public final class Main {
     }
 
     static void printHelp(PrintStream out) {
-        out.println("SES v2 multi-region endpoint + STS GetCallerIdentity/AssumeRole emulator");
+        out.println(
+                "SES v2 multi-region endpoint, identity and sending (SigV4a) + STS GetCallerIdentity/AssumeRole emulator");
         out.println("usage: java -jar ses-emulator-all.jar [options]");
         out.println();
         out.println("server:");

@@ -28,6 +28,8 @@ final class RequestPipeline implements HttpHandler {
     private final Settings settings;
     private final Clock clock;
     private final SigV4Verifier verifier;
+    private final SigV4aVerifier sigV4aVerifier;
+    private final MailOperations mail;
     private final RateLimiter rateLimiter;
     private final FaultInjector faults;
     private final Authorizer authorizer;
@@ -40,6 +42,8 @@ final class RequestPipeline implements HttpHandler {
             Settings settings,
             Clock clock,
             SigV4Verifier verifier,
+            SigV4aVerifier sigV4aVerifier,
+            MailOperations mail,
             RateLimiter rateLimiter,
             FaultInjector faults,
             Authorizer authorizer,
@@ -50,6 +54,8 @@ final class RequestPipeline implements HttpHandler {
         this.settings = settings;
         this.clock = clock;
         this.verifier = verifier;
+        this.sigV4aVerifier = sigV4aVerifier;
+        this.mail = mail;
         this.rateLimiter = rateLimiter;
         this.faults = faults;
         this.authorizer = authorizer;
@@ -127,7 +133,18 @@ final class RequestPipeline implements HttpHandler {
 
             SigV4Verifier.Caller caller;
             try {
-                caller = verifier.verify(request, route.service().signingName(), Instant.now(), settings.clockSkew());
+                if (SigV4aVerifier.applies(request)) {
+                    // SigV4a names no region: the call is answered in the region the multi-region endpoint routes to
+                    SigV4aVerifier.Caller a = sigV4aVerifier.verify(
+                            request, route.service().signingName(), Instant.now(), settings.clockSkew());
+                    trace.accountId = a.principal().accountId();
+                    caller = new SigV4Verifier.Caller(
+                            a.principal(), mail.routeSigV4a(route, request, a, clock.instant()));
+                } else {
+                    caller = verifier.verify(
+                            request, route.service().signingName(), Instant.now(), settings.clockSkew());
+                    MailOperations.refuseEndpointIdUnderSigV4(route, request);
+                }
             } catch (AuthFailure.Failed f) {
                 throw f.failure().toApiException(route.service(), f.getMessage());
             }
@@ -173,10 +190,12 @@ final class RequestPipeline implements HttpHandler {
             }
             // recorded before answering: once a client has its answer, counters and log already show the call
             finish(trace, request, "200", 200, requestId, started);
+            answeredIn(exchange, trace);
             HttpResponses.send(exchange, 200, contentType, body, requestId, null);
         } catch (ApiException error) {
             ApiException answer = sts ? StsProtocol.translateFault(error) : error;
             finish(trace, request, answer.code(), answer.status(), requestId, started);
+            answeredIn(exchange, trace);
             if (sts) {
                 HttpResponses.stsError(exchange, answer, requestId);
             } else {
@@ -212,6 +231,16 @@ final class RequestPipeline implements HttpHandler {
                     t.accessKeyId,
                     outcome,
                     (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    /**
+     * Emulator-only header on every answer of an authenticated call: the region that answered (for SendEmail through
+     * an endpoint, the region it routed to). SES reports no such thing; send-check and tests read it.
+     */
+    private static void answeredIn(HttpExchange exchange, Trace trace) {
+        if (trace.region != null) {
+            exchange.getResponseHeaders().set("X-Emulator-Region", trace.region);
         }
     }
 

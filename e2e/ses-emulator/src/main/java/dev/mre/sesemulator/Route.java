@@ -13,6 +13,8 @@ record Route(Operation operation, Operation.Service service, String pathName) {
 
     private static final String ENDPOINTS = "/v2/email/multi-region-endpoints";
     private static final String TAGS = "/v2/email/tags";
+    private static final String IDENTITIES = "/v2/email/identities";
+    private static final String CONFIGURATION_SETS = "/v2/email/configuration-sets";
 
     static Route of(IncomingRequest request) {
         String path = request.rawPath();
@@ -42,6 +44,10 @@ record Route(Operation operation, Operation.Service service, String pathName) {
                 default -> unknown();
             };
         }
+        Route mail = mailRoute(method, trimmed);
+        if (mail != null) {
+            return mail;
+        }
         if (trimmed.equals(TAGS)) {
             return switch (method) {
                 case "POST" -> ses(Operation.TAG_RESOURCE, null);
@@ -51,6 +57,54 @@ record Route(Operation operation, Operation.Service service, String pathName) {
             };
         }
         return unknown();
+    }
+
+    /** Identities, configuration sets, the account and sending; null for any other path. */
+    private static Route mailRoute(String method, String path) {
+        switch (path) {
+            case IDENTITIES:
+                return switch (method) {
+                    case "POST" -> ses(Operation.CREATE_EMAIL_IDENTITY, null);
+                    case "GET" -> ses(Operation.LIST_EMAIL_IDENTITIES, null);
+                    default -> unknown();
+                };
+            case "/v2/email/list-identities":
+                // the current model (SDK 2.57.x): POST with PageSize, NextToken, Filter in the body
+                return method.equals("POST") ? ses(Operation.LIST_EMAIL_IDENTITIES, null) : unknown();
+            case CONFIGURATION_SETS:
+                return method.equals("POST") ? ses(Operation.CREATE_CONFIGURATION_SET, null) : unknown();
+            case "/v2/email/account":
+                return method.equals("GET") ? ses(Operation.GET_ACCOUNT, null) : unknown();
+            case "/v2/email/outbound-emails":
+                return method.equals("POST") ? ses(Operation.SEND_EMAIL, null) : unknown();
+            default:
+                break;
+        }
+        String identity = singleSegmentAfter(path, IDENTITIES);
+        if (identity != null) {
+            return switch (method) {
+                case "GET" -> ses(Operation.GET_EMAIL_IDENTITY, identity);
+                case "DELETE" -> ses(Operation.DELETE_EMAIL_IDENTITY, identity);
+                default -> unknown();
+            };
+        }
+        String set = singleSegmentAfter(path, CONFIGURATION_SETS);
+        if (set != null) {
+            return switch (method) {
+                case "GET" -> ses(Operation.GET_CONFIGURATION_SET, set);
+                case "DELETE" -> ses(Operation.DELETE_CONFIGURATION_SET, set);
+                default -> unknown();
+            };
+        }
+        return null;
+    }
+
+    /** The decoded segment in {@code prefix/<segment>}, or null. */
+    private static String singleSegmentAfter(String path, String prefix) {
+        if (path.startsWith(prefix + "/") && path.indexOf('/', prefix.length() + 1) < 0) {
+            return UriEncoding.decode(path.substring(prefix.length() + 1), false);
+        }
+        return null;
     }
 
     /** STS uses the query protocol: {@code POST /} with a form body (or GET with the same query parameters). */

@@ -43,6 +43,7 @@ public final class SesEmulator implements AutoCloseable {
     private final Map<String, Credentials> credentials = new ConcurrentHashMap<>();
     private final Credentials primaryCredentials;
     private final EndpointStore store = new EndpointStore();
+    private final MailStore mail = new MailStore();
     private final SessionStore sessions = new SessionStore();
     private final CallStats calls = new CallStats();
     private final RateLimiter rateLimiter;
@@ -80,17 +81,20 @@ public final class SesEmulator implements AutoCloseable {
         }
         executor = Executors.newFixedThreadPool(threads, daemonThreads());
         server.setExecutor(executor);
-        Authorizer authorizer = new Authorizer(settings, store);
+        Authorizer authorizer = new Authorizer(settings, store, mail);
+        MailOperations mailOperations = new MailOperations(mail, store, settings, authorizer);
         server.createContext(
                 "/",
                 new RequestPipeline(
                         settings,
                         clock,
                         new SigV4Verifier(this::signingKey),
+                        new SigV4aVerifier(this::signingKey),
+                        mailOperations,
                         rateLimiter,
                         new FaultInjector(settings),
                         authorizer,
-                        new SesOperations(store, settings),
+                        new SesOperations(store, settings, mailOperations),
                         new StsOperations(settings, sessions, authorizer),
                         calls,
                         new AdminApi(this)));
@@ -173,6 +177,70 @@ public final class SesEmulator implements AutoCloseable {
         return Arns.endpointArn(region, accountId, endpointName);
     }
 
+    // ---- identities, sending, messages (DNS and delivery are not modeled)
+
+    /** Every email identity of every account and region, as GetEmailIdentity would show it now. */
+    public List<IdentityView> identities() {
+        return mail.allIdentities();
+    }
+
+    public Optional<IdentityView> findIdentity(String accountId, String region, String identity) {
+        return mail.identity(new EndpointStore.Scope(accountId, region), identity);
+    }
+
+    /** Marks an identity of the primary account verified (DKIM SUCCESS for a domain), as DNS would. */
+    public IdentityView verifyIdentity(String region, String identity) {
+        return identityStatus(primaryCredentials.accountId(), region, identity, "SUCCESS");
+    }
+
+    /**
+     * Sets an identity's verification status: PENDING, SUCCESS, FAILED, TEMPORARY_FAILURE or NOT_STARTED. On a
+     * replica this overrides following the parent's status.
+     *
+     * @throws IllegalArgumentException for an unknown identity or status
+     */
+    public IdentityView identityStatus(String accountId, String region, String identity, String status) {
+        if (!MailOperations.STATUSES.contains(status)) {
+            throw new IllegalArgumentException(
+                    "status must be one of " + new java.util.TreeSet<>(MailOperations.STATUSES) + ", not " + status);
+        }
+        return mail.setStatus(new EndpointStore.Scope(accountId, region), identity, status);
+    }
+
+    /** What GetAccount answers and SendEmail obeys for an account in a region. */
+    public AccountSending accountSending(String accountId, String region) {
+        return mail.account(new EndpointStore.Scope(accountId, region));
+    }
+
+    public AccountSending updateAccountSending(
+            String accountId, String region, java.util.function.UnaryOperator<AccountSending> change) {
+        return mail.updateAccount(new EndpointStore.Scope(accountId, region), change);
+    }
+
+    /** Pauses (false) or resumes (true) sending for the primary account in a region. */
+    public AccountSending sendingEnabled(String region, boolean enabled) {
+        return updateAccountSending(primaryCredentials.accountId(), region, a -> a.withSendingEnabled(enabled));
+    }
+
+    /** Marks a region out of service (false) for multi-region endpoints: they route around it. */
+    public SesEmulator regionAvailable(String region, boolean available) {
+        mail.setRegionAvailable(region, available);
+        return this;
+    }
+
+    public java.util.Set<String> unavailableRegions() {
+        return mail.unavailableRegions();
+    }
+
+    /** Messages SendEmail accepted, oldest first (the last 10 000). */
+    public List<SentMessage> messages() {
+        return mail.messages();
+    }
+
+    MailStore mailStore() {
+        return mail;
+    }
+
     /** Every AssumeRole session not yet forgotten (an expired one is kept an hour), oldest first; no secrets. */
     public List<SessionView> sessions() {
         return sessions.all().stream().map(s -> s.view("aws")).toList();
@@ -201,6 +269,7 @@ public final class SesEmulator implements AutoCloseable {
      */
     public void reset() {
         store.clear();
+        mail.clear();
         calls.clear();
         rateLimiter.clear();
     }

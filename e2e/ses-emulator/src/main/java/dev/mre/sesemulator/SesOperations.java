@@ -15,13 +15,19 @@ final class SesOperations {
 
     private final EndpointStore store;
     private final Settings settings;
+    /** Identities, configuration sets, account, SendEmail; also tags on identity and configuration-set ARNs. */
+    private final MailOperations mail;
 
-    SesOperations(EndpointStore store, Settings settings) {
+    SesOperations(EndpointStore store, Settings settings, MailOperations mail) {
         this.store = store;
         this.settings = settings;
+        this.mail = mail;
     }
 
     ObjectNode handle(CallContext ctx) {
+        if (MailOperations.handles(ctx.operation())) {
+            return mail.handle(ctx);
+        }
         return switch (ctx.operation()) {
             case CREATE_MULTI_REGION_ENDPOINT -> create(ctx);
             case GET_MULTI_REGION_ENDPOINT -> get(ctx);
@@ -215,6 +221,10 @@ final class SesOperations {
             v.add(null, "Tags", "Member must not be null");
         }
         v.throwIfAny();
+        if (MailOperations.isMailArn(arn)) {
+            mail.tag(ctx, arn, tags);
+            return Json.object();
+        }
         String name = resolveArn(ctx, arn);
         store.tag(ctx.scope(), name, tags, InputRules.MAX_TAGS, ctx.now());
         return Json.object();
@@ -235,6 +245,10 @@ final class SesOperations {
             }
         }
         v.throwIfAny();
+        if (MailOperations.isMailArn(arn)) {
+            mail.untag(ctx, arn, keys);
+            return Json.object();
+        }
         String name = resolveArn(ctx, arn);
         store.untag(ctx.scope(), name, keys, ctx.now());
         return Json.object();
@@ -245,10 +259,9 @@ final class SesOperations {
         if (arn == null) {
             new Violations().add(null, "ResourceArn", "Member must not be null").throwIfAny();
         }
-        String name = resolveArn(ctx, arn);
         ObjectNode out = Json.object();
         ArrayNode tags = out.putArray("Tags");
-        store.tags(ctx.scope(), name, ctx.now())
+        (MailOperations.isMailArn(arn) ? mail.tags(ctx, arn) : store.tags(ctx.scope(), resolveArn(ctx, arn), ctx.now()))
                 .forEach((k, val) -> tags.addObject().put("Key", k).put("Value", val));
         return out;
     }

@@ -125,7 +125,7 @@ final class SigV4Verifier {
     }
 
     /** Temporary credentials are valid only with their own session token, and only until they expire. */
-    private static void checkSession(IncomingRequest request, SigningKey key, Instant now) {
+    static void checkSession(IncomingRequest request, SigningKey key, Instant now) {
         String token = request.header("x-amz-security-token");
         if (token == null
                 || !MessageDigest.isEqual(
@@ -162,7 +162,7 @@ final class SigV4Verifier {
         return parts;
     }
 
-    private static void checkSkew(Instant signedAt, Instant now, Duration maxSkew) {
+    static void checkSkew(Instant signedAt, Instant now, Duration maxSkew) {
         if (maxSkew.isZero()) {
             return;
         }

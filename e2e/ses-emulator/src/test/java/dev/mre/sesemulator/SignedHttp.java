@@ -15,6 +15,8 @@ import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4aHttpSigner;
+import software.amazon.awssdk.http.auth.aws.signer.RegionSet;
 import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
@@ -54,6 +56,21 @@ final class SignedHttp {
                         .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
                         .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                         .putProperty(HttpSigner.SIGNING_CLOCK, signingClock));
+    }
+
+    /** Signed by the SDK's SigV4a signer (the CRT one, from http-auth-aws-crt + aws-crt) for {@code regionSet}. */
+    static SignedRequest signV4a(
+            URI uri, String method, String body, String regionSet, String service, String accessKeyId, String secret) {
+        SdkHttpFullRequest.Builder request = SdkHttpFullRequest.builder()
+                .method(SdkHttpMethod.fromValue(method))
+                .uri(uri)
+                .putHeader("Content-Type", "application/json");
+        return AwsV4aHttpSigner.create()
+                .sign(r -> r.identity(AwsBasicCredentials.create(accessKeyId, secret))
+                        .request(request.build())
+                        .payload(body == null ? null : ContentStreamProvider.fromUtf8String(body))
+                        .putProperty(AwsV4aHttpSigner.SERVICE_SIGNING_NAME, service)
+                        .putProperty(AwsV4aHttpSigner.REGION_SET, RegionSet.create(regionSet)));
     }
 
     /** Signs {@code signedBody} but sends {@code sentBody}, which lets a test tamper with a request. */
