@@ -142,7 +142,10 @@ public final class OperatorApp {
                 new ReconcileSettings(
                         timing,
                         new SpecValidator.Rules(
-                                config.defaultRegion(), config.allowedRegions(), config.endpointNamePrefix()),
+                                config.defaultRegion(),
+                                config.allowedRegions(),
+                                config.endpointNamePrefix(),
+                                config.retainNamespaces()),
                         ownership(client, config),
                         config.requireRoleSelector()));
         operator.register(reconciler, c -> {

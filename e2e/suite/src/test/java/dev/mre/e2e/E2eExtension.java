@@ -57,7 +57,13 @@ public final class E2eExtension extends SuiteExtension<E2eExtension.Suite> {
                 Repo.operatorJar(),
                 id,
                 emu,
-                Map.of("SES_MRE_CLUSTER_ID", CLUSTER_ID, "SES_MRE_RESYNC_PERIOD", "20s"));
+                Map.of(
+                        "SES_MRE_CLUSTER_ID",
+                        CLUSTER_ID,
+                        "SES_MRE_RESYNC_PERIOD",
+                        "20s",
+                        "SES_MRE_RETAIN_NAMESPACES",
+                        "*"));
         op.awaitReady(Duration.ofSeconds(90));
         return new Suite(h, id, emu, op);
     }

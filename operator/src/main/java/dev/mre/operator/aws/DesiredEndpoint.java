@@ -37,13 +37,15 @@ public record DesiredEndpoint(
     /**
      * @param clusterId this cluster's id (see {@code SES_MRE_CLUSTER_ID})
      * @param namespaceUid UID of the object's namespace
+     * @param retainAllowed the administrator allows {@code deletionPolicy: Retain} in the object's namespace
      */
     public static DesiredEndpoint of(
             MultiRegionEndpoint mre,
             AwsIdentity identity,
             String defaultRegion,
             String clusterId,
-            String namespaceUid) {
+            String namespaceUid,
+            boolean retainAllowed) {
         MultiRegionEndpointSpec spec = mre.getSpec();
         String namespace = mre.getMetadata().getNamespace();
         String objectName = mre.getMetadata().getName();
@@ -64,7 +66,11 @@ public record DesiredEndpoint(
                 tags,
                 owner,
                 OwnerTag.adoptableValue(clusterId, namespace, objectName),
-                Objects.requireNonNullElse(spec.getDeletionPolicy(), DeletionPolicy.Delete),
+                // Retain where the administrator does not allow it is refused while the object lives; a deletion
+                // then deletes, as the default policy does, so nothing escapes the namespace's quota
+                retainAllowed
+                        ? Objects.requireNonNullElse(spec.getDeletionPolicy(), DeletionPolicy.Delete)
+                        : DeletionPolicy.Delete,
                 Objects.requireNonNullElse(spec.getAdoptionPolicy(), AdoptionPolicy.Never));
     }
 

@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
  * @param sesEndpoint SES (and STS) endpoint override, for the emulator or a VPC endpoint; null for AWS
  * @param stsEndpoint STS endpoint override; defaults to sesEndpoint
  * @param allowedRegions regions objects may use (primary and secondary); empty means any
+ * @param retainNamespaces namespaces whose objects may keep their endpoint on deletion ({@code *}: all)
  * @param endpointNamePrefix whether endpoint names must start with the object's namespace
  * @param watchLabelSelector label selector of the objects to serve; empty means all
  * @param observation how SES is observed: the shared List (batch) or a Get per object
@@ -38,6 +39,7 @@ public record OperatorConfig(
         URI sesEndpoint,
         URI stsEndpoint,
         Set<String> allowedRegions,
+        Set<String> retainNamespaces,
         NamePrefix endpointNamePrefix,
         Observation observation,
         Duration resyncPeriod,
@@ -87,6 +89,7 @@ public record OperatorConfig(
     public OperatorConfig {
         watchNamespaces = Set.copyOf(watchNamespaces);
         allowedRegions = Set.copyOf(allowedRegions);
+        retainNamespaces = Set.copyOf(retainNamespaces);
         if (maxCallRate <= 0) {
             throw new IllegalArgumentException(Setting.MAX_CALL_RATE.env + ": must be > 0, got " + maxCallRate);
         }
@@ -128,6 +131,7 @@ public record OperatorConfig(
                 ses,
                 sts,
                 list(env, Setting.ALLOWED_REGIONS),
+                list(env, Setting.RETAIN_NAMESPACES),
                 namePrefix(env),
                 observation(env),
                 duration(env, Setting.RESYNC_PERIOD),

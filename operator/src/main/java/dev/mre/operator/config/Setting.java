@@ -39,6 +39,13 @@ public enum Setting {
             "operator.allowedRegions",
             "comma-separated regions objects may use as primary or secondary; others are `Stalled/InvalidSpec`"
                     + " with no SES call"),
+    RETAIN_NAMESPACES(
+            "SES_MRE_RETAIN_NAMESPACES",
+            "",
+            "(none)",
+            "operator.retainNamespaces",
+            "comma-separated namespaces whose objects may use `deletionPolicy: Retain` (`*`: every namespace);"
+                    + " elsewhere Retain is `Stalled/InvalidSpec` and a deleted object's endpoint is deleted"),
     ENDPOINT_NAME_PREFIX(
             "SES_MRE_ENDPOINT_NAME_PREFIX",
             "none",

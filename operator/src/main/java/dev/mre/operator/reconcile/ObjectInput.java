@@ -40,7 +40,8 @@ final class ObjectInput {
                         account.identity(),
                         settings.rules().defaultRegion(),
                         ownership.clusterId(),
-                        namespace.getMetadata().getUid())
+                        namespace.getMetadata().getUid(),
+                        settings.rules().retainAllowed(mre.getMetadata().getNamespace()))
                 : null;
         var annotations = mre.getMetadata().getAnnotations();
         boolean paused = annotations != null && "true".equals(annotations.get(MultiRegionEndpoint.PAUSED_ANNOTATION));

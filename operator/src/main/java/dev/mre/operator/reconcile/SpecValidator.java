@@ -1,5 +1,6 @@
 package dev.mre.operator.reconcile;
 
+import dev.mre.operator.api.DeletionPolicy;
 import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.MultiRegionEndpointSpec;
 import dev.mre.operator.api.RouteDetails;
@@ -32,11 +33,20 @@ public final class SpecValidator {
      * The operator's own rules on top of the CRD's, set by the cluster administrator.
      *
      * @param allowedRegions regions an object may use, primary and secondary; empty: any
-     * @param namePrefix {@link NamePrefix#NAMESPACE}: the endpoint name must start with {@code <namespace>-}
+     * @param namePrefix {@link NamePrefix#NAMESPACE}: the endpoint name must start with {@code <namespace>_}
+     * @param retainNamespaces namespaces whose objects may use {@code deletionPolicy: Retain} ({@code *}: all): an
+     *                         endpoint left behind outlives the object, so the namespace's ResourceQuota no longer
+     *                         counts it; only the administrator may allow that
      */
-    public record Rules(String defaultRegion, Set<String> allowedRegions, NamePrefix namePrefix) {
+    public record Rules(
+            String defaultRegion, Set<String> allowedRegions, NamePrefix namePrefix, Set<String> retainNamespaces) {
         public Rules {
             allowedRegions = Set.copyOf(allowedRegions);
+            retainNamespaces = Set.copyOf(retainNamespaces);
+        }
+
+        public boolean retainAllowed(String namespace) {
+            return retainNamespaces.contains("*") || retainNamespaces.contains(namespace);
         }
     }
 
@@ -103,6 +113,13 @@ public final class SpecValidator {
                 errors.add("spec.details.routesDetails[0].region: '" + secondary + "' is not among the regions this"
                         + " operator allows " + allowed + " (" + Setting.ALLOWED_REGIONS.env + ")");
             }
+        }
+        if (spec.getDeletionPolicy() == DeletionPolicy.Retain
+                && !rules.retainAllowed(mre.getMetadata().getNamespace())) {
+            errors.add("spec.deletionPolicy: Retain is not allowed in namespace '"
+                    + mre.getMetadata().getNamespace()
+                    + "' by this operator's administrator (" + Setting.RETAIN_NAMESPACES.env + "): a retained endpoint"
+                    + " outlives the object and escapes the namespace's quota; use Delete (the default)");
         }
         if (rules.namePrefix() == NamePrefix.NAMESPACE) {
             // '_' ends the namespace part unambiguously: no namespace name contains it (with '-', namespace 'team'

@@ -2,6 +2,7 @@ package dev.mre.operator.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mre.operator.api.DeletionPolicy;
 import dev.mre.operator.api.EndpointDetails;
 import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.MultiRegionEndpointSpec;
@@ -21,7 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class SpecValidatorTest {
 
-    static final SpecValidator.Rules RULES = new SpecValidator.Rules("us-east-1", Set.of(), NamePrefix.NONE);
+    static final SpecValidator.Rules RULES =
+            new SpecValidator.Rules("us-east-1", Set.of(), NamePrefix.NONE, Set.of("*"));
 
     static MultiRegionEndpoint mre(Consumer<MultiRegionEndpointSpec> edit) {
         MultiRegionEndpoint m = new MultiRegionEndpoint();
@@ -114,7 +116,8 @@ class SpecValidatorTest {
 
     @Test
     void theAdministratorsRegionListAndNamePrefixAreEnforced() {
-        var rules = new SpecValidator.Rules("us-east-1", Set.of("us-east-1", "eu-west-1"), NamePrefix.NAMESPACE);
+        var rules = new SpecValidator.Rules(
+                "us-east-1", Set.of("us-east-1", "eu-west-1"), NamePrefix.NAMESPACE, Set.of("*"));
         assertThat(SpecValidator.validate(mre(s -> s.setEndpointName("mail_global")), rules))
                 .isEmpty();
         assertThat(SpecValidator.validate(
@@ -140,7 +143,7 @@ class SpecValidatorTest {
      */
     @Test
     void theNamePrefixBoundaryIsUnambiguous() {
-        var rules = new SpecValidator.Rules("us-east-1", Set.of(), NamePrefix.NAMESPACE);
+        var rules = new SpecValidator.Rules("us-east-1", Set.of(), NamePrefix.NAMESPACE, Set.of("*"));
         assertThat(SpecValidator.validate(mre(s -> s.setEndpointName("mail-eu-global")), rules))
                 .singleElement()
                 .asString()
@@ -152,12 +155,31 @@ class SpecValidatorTest {
                 .isEmpty();
     }
 
+    /** Retain outlives the object, so its endpoint escapes the namespace's quota: only where the admin allows. */
+    @Test
+    void retainIsAllowedOnlyInTheNamespacesTheAdministratorNames() {
+        var none = new SpecValidator.Rules("us-east-1", Set.of(), NamePrefix.NONE, Set.of());
+        var mailOnly = new SpecValidator.Rules("us-east-1", Set.of(), NamePrefix.NONE, Set.of("mail"));
+        MultiRegionEndpoint retained = mre(s -> s.setDeletionPolicy(DeletionPolicy.Retain));
+        assertThat(SpecValidator.validate(retained, none))
+                .singleElement()
+                .asString()
+                .startsWith("spec.deletionPolicy: Retain is not allowed in namespace 'mail'")
+                .contains("SES_MRE_RETAIN_NAMESPACES");
+        assertThat(SpecValidator.validate(retained, mailOnly)).isEmpty();
+        assertThat(SpecValidator.validate(mre(s -> s.setDeletionPolicy(DeletionPolicy.Delete)), none))
+                .isEmpty();
+        assertThat(SpecValidator.addressViolations(retained, none))
+                .as("a deletion is never blocked by it: the endpoint is deleted instead")
+                .isEmpty();
+    }
+
     @Test
     void deletionOnlyNeedsAnAddress() {
         MultiRegionEndpoint m = mre(s -> s.setTags(List.of(new Tag("aws:x", "1"))));
         assertThat(SpecValidator.validate(m, RULES)).isNotEmpty();
         assertThat(SpecValidator.addressViolations(m, RULES)).isEmpty();
-        var strict = new SpecValidator.Rules("us-east-1", Set.of("eu-west-3"), NamePrefix.NAMESPACE);
+        var strict = new SpecValidator.Rules("us-east-1", Set.of("eu-west-3"), NamePrefix.NAMESPACE, Set.of("*"));
         assertThat(SpecValidator.addressViolations(mre(s -> {}), strict))
                 .as("a later rule never blocks a delete")
                 .isEmpty();

@@ -136,6 +136,9 @@ final class OperatorHarness implements AutoCloseable {
                 Boolean.toString(adaptive),
                 Setting.CLUSTER_ID.env,
                 CLUSTER_ID,
+                // the scenarios keep endpoints with Retain in any namespace; TenantBoundaryScenariosTest narrows it
+                Setting.RETAIN_NAMESPACES.env,
+                "*",
                 Setting.RECONCILE_THREADS.env,
                 "8",
                 Setting.OPS_PORT.env,

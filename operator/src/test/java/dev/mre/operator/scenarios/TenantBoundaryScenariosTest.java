@@ -3,7 +3,9 @@ package dev.mre.operator.scenarios;
 import static dev.mre.operator.scenarios.OperatorHarness.mre;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mre.operator.api.DeletionPolicy;
 import dev.mre.operator.api.MultiRegionEndpoint;
+import dev.mre.operator.config.Setting;
 import dev.mre.sesemulator.Operation;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
@@ -43,5 +45,45 @@ class TenantBoundaryScenariosTest extends ScenarioTest {
         assertThat(h.ses.calls().count(Operation.TAG_RESOURCE)).isZero();
         assertThat(h.ses.calls().count(Operation.UNTAG_RESOURCE)).isZero();
         assertThat(h.ses.calls().count(Operation.DELETE_MULTI_REGION_ENDPOINT)).isZero();
+    }
+
+    /**
+     * deletionPolicy: Retain lets an endpoint outlive its object, beyond the namespace's ResourceQuota: create, delete
+     * with Retain, repeat. Only namespaces the administrator lists may use it; elsewhere it is Stalled/InvalidSpec with
+     * no SES call, and an object switched to Retain after its endpoint was made still deletes it.
+     */
+    @Test
+    void retainOutsideTheAdministratorsNamespacesIsRefusedAndDeletesNothingLess() {
+        harness().setting(Setting.RETAIN_NAMESPACES, "archive").start();
+        h.create(mre("mail", "kept", s -> s.setDeletionPolicy(DeletionPolicy.Retain)));
+        h.awaitReason("mail", "kept", "InvalidSpec", Duration.ofSeconds(20));
+        assertThat(h.condition("mail", "kept", "Stalled").orElseThrow().getMessage())
+                .contains("spec.deletionPolicy: Retain is not allowed in namespace 'mail'")
+                .contains("SES_MRE_RETAIN_NAMESPACES");
+        assertThat(h.ses.calls().count(Operation.CREATE_MULTI_REGION_ENDPOINT)).isZero();
+
+        h.create(mre("mail", "switched", s -> {}));
+        h.awaitReady("mail", "switched");
+        client.resources(MultiRegionEndpoint.class)
+                .inNamespace("mail")
+                .withName("switched")
+                .edit(m -> {
+                    m.getSpec().setDeletionPolicy(DeletionPolicy.Retain);
+                    return m;
+                });
+        h.awaitReason("mail", "switched", "InvalidSpec", Duration.ofSeconds(20));
+        h.delete("mail", "switched");
+        h.awaitGone("mail", "switched");
+        assertThat(h.ses.findEndpoint("us-east-1", "switched"))
+                .as("deleted: Retain is not this namespace's to use")
+                .isEmpty();
+
+        h.create(mre("archive", "kept", s -> s.setDeletionPolicy(DeletionPolicy.Retain)));
+        h.awaitReady("archive", "kept");
+        h.delete("archive", "kept");
+        h.awaitGone("archive", "kept");
+        assertThat(h.ses.findEndpoint("us-east-1", "kept"))
+                .as("allowed there: kept")
+                .isPresent();
     }
 }

@@ -182,6 +182,7 @@ public final class ClusterEnv {
                 operator:
                   sesEndpoint: %s
                   allowInsecureEndpoint: true
+                  retainNamespaces: ["*"]
                 networkPolicy:
                   egress:
                     extraRules:

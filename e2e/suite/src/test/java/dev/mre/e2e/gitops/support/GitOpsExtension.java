@@ -74,7 +74,13 @@ public final class GitOpsExtension extends SuiteExtension<GitOpsExtension.Suite>
                     Repo.operatorJar(),
                     identity,
                     emulator,
-                    Map.of("SES_MRE_CLUSTER_ID", CLUSTER_ID, "SES_MRE_RESYNC_PERIOD", "20s"));
+                    Map.of(
+                            "SES_MRE_CLUSTER_ID",
+                            CLUSTER_ID,
+                            "SES_MRE_RESYNC_PERIOD",
+                            "20s",
+                            "SES_MRE_RETAIN_NAMESPACES",
+                            "*"));
             operator.awaitReady(Duration.ofSeconds(90));
             return operator;
         }
