@@ -128,7 +128,7 @@ public final class OperatorApp {
         });
         EndpointInventory inventory = new EndpointInventory(
                 (scope, as) -> ses.list(as, scope.region()), ses::callRate, timing.pollMax(), clock);
-        EndpointEventSource endpointEvents = new EndpointEventSource(inventory, EVENT_TICK, timing.resync());
+        EndpointEventSource endpointEvents = new EndpointEventSource(inventory, EVENT_TICK, timing.resync(), clock);
         EndpointObserver observer = config.observation() == OperatorConfig.Observation.BATCH
                 ? new BatchObserver(inventory, endpointEvents)
                 : EndpointObserver.perObject(ses);

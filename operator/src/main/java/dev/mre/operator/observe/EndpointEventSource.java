@@ -7,7 +7,9 @@ import io.javaoperatorsdk.operator.processing.ResourceIDMapper;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PollingConfiguration;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PollingEventSource;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -36,18 +38,39 @@ public final class EndpointEventSource extends PollingEventSource<ObservedEndpoi
     private final Map<ScopeKey, Long> pushed = new ConcurrentHashMap<>();
     private final EndpointInventory inventory;
     private final Duration resync;
+    private final Duration tick;
+    private final Clock clock;
+    /** Scopes whose periodic List failed: not listed again before {@code notBefore} (1 tick doubling, up to resync). */
+    private final Map<ScopeKey, Retry> failing = new ConcurrentHashMap<>();
+
+    private record Retry(int failures, Instant notBefore) {}
+
+    private volatile Runnable housekeeping = () -> {};
+    private volatile Duration housekeepingPeriod = Duration.ZERO;
+    private volatile Instant lastHousekeeping = Instant.MIN;
+
+    /**
+     * A task run on this source's polling thread at most every {@code period} while it runs (started and stopped with
+     * the operator): the reconciler's sweep of per-object state.
+     */
+    public void housekeeping(Duration period, Runnable task) {
+        this.housekeepingPeriod = period;
+        this.housekeeping = task;
+    }
 
     /**
      * @param tick how often to look for due scopes and new snapshots (a few seconds; costs nothing when idle)
      * @param resync a scope is listed again when its snapshot is this old
      */
-    public EndpointEventSource(EndpointInventory inventory, Duration tick, Duration resync) {
+    public EndpointEventSource(EndpointInventory inventory, Duration tick, Duration resync, Clock clock) {
         super(
                 ObservedEndpoint.class,
                 new PollingConfiguration<>(
                         NAME, () -> Map.of(), tick, ResourceIDMapper.singleResourceResourceIDMapper()));
         this.inventory = inventory;
         this.resync = resync;
+        this.tick = tick;
+        this.clock = clock;
     }
 
     /** Object {@code id} follows endpoint {@code name} of {@code scope} from now on. */
@@ -70,6 +93,11 @@ public final class EndpointEventSource extends PollingEventSource<ObservedEndpoi
             Set<ResourceID> ids = byScope.get(before.scope());
             if (ids != null) {
                 ids.remove(id);
+                if (ids.isEmpty()) {
+                    // nothing per scope is kept for a scope nobody follows any more
+                    byScope.remove(before.scope(), ids);
+                    failing.remove(before.scope());
+                }
             }
         }
         synchronized (this) {
@@ -99,19 +127,40 @@ public final class EndpointEventSource extends PollingEventSource<ObservedEndpoi
         // a scope whose objects are all new (they create without asking) has no List yet: one now, so that later
         // passes of objects whose name is taken learn it without another Create
         byScope.keySet().stream().filter(s -> inventory.known(s).isEmpty()).forEach(toList::add);
+        Instant now = clock.instant();
+        if (!now.isBefore(lastHousekeeping.plus(housekeepingPeriod))) {
+            lastHousekeeping = now;
+            try {
+                housekeeping.run();
+            } catch (RuntimeException e) {
+                LOG.warn("housekeeping failed: {}", e.toString());
+            }
+        }
         for (ScopeKey scope : toList) {
-            if (!byScope.getOrDefault(scope, Set.of()).isEmpty()) {
-                try {
-                    inventory.fresh(scope, resync);
-                } catch (RuntimeException e) {
-                    // the objects retry on their own schedule; the next tick lists again
-                    LOG.info("periodic List of {} failed: {}", scope, e.getMessage());
-                }
+            Retry retry = failing.get(scope);
+            if (byScope.getOrDefault(scope, Set.of()).isEmpty() || retry != null && now.isBefore(retry.notBefore())) {
+                continue;
+            }
+            try {
+                inventory.fresh(scope, resync);
+                failing.remove(scope);
+            } catch (RuntimeException e) {
+                // a scope that fails (no access, region down) is listed again after a growing pause, not every tick;
+                // the objects retry on their own schedule meanwhile
+                int n = retry == null ? 1 : retry.failures() + 1;
+                failing.put(scope, new Retry(n, now.plus(backoff(n))));
+                LOG.info("periodic List of {} failed ({} in a row): {}", scope, n, e.getMessage());
             }
         }
         for (ScopeKey scope : byScope.keySet()) {
             inventory.known(scope).ifPresent(this::push);
         }
+    }
+
+    /** The pause after {@code failures} failed periodic Lists of a scope: one tick, doubling, at most the resync. */
+    Duration backoff(int failures) {
+        Duration d = tick.multipliedBy(1L << Math.min(failures - 1, 20));
+        return d.compareTo(resync) > 0 ? resync : d;
     }
 
     /** Events for the objects of the snapshot's scope whose endpoint differs from what they last saw. */

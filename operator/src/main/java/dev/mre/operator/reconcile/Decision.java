@@ -184,10 +184,11 @@ public final class Decision {
             // the status only says which endpoint this object showed last: good enough to keep showing it while
             // nothing needs proof (wantsProof read the tags otherwise), never to act on it
             case UNKNOWN -> owned(in, p);
-            case ANOTHER -> conflict(in, Message.OWNED_BY_ANOTHER, d.name(), d.primaryRegion());
+            case ANOTHER -> conflict(in, p, Message.OWNED_BY_ANOTHER, d.name(), d.primaryRegion());
             case UNMANAGED ->
                 conflict(
                         in,
+                        p,
                         d.adoptionPolicy() == AdoptionPolicy.Adopt ? Message.UNMANAGED_NOT_MARKED : Message.UNMANAGED,
                         d.name(),
                         d.primaryRegion(),
@@ -201,6 +202,7 @@ public final class Decision {
                                 in.timing().pollMin())
                         : conflict(
                                 in,
+                                p,
                                 Message.REGIONS_DIFFER,
                                 d.name(),
                                 sorted(ep.regions()),
@@ -317,10 +319,20 @@ public final class Decision {
         return Plan.report(Message.FAILED, Track.OBSERVED, n, d.name(), n, t.stalledRetry(n));
     }
 
-    private static Plan conflict(Input in, Message message, Object... args) {
-        return Plan.wait(
-                new Plan.Report(message.reason, message.format(args), Track.NONE, null),
-                in.timing().resync());
+    /**
+     * Refused: looked at again when the refusal's recheck is due (the resync period, doubling per refusal of the
+     * same endpoint in a row), or at once when SES's List shows another endpoint under the name.
+     */
+    private static Plan conflict(Input in, Present p, Message message, Object... args) {
+        Memory.Refusal last = in.memory().refusalOf(p.endpoint().endpointId());
+        int count = last == null ? 0 : last.count();
+        Duration requeue = p.proven() || last == null
+                ? in.timing().refusalRecheck(count + 1)
+                : Duration.between(in.now(), last.lastRead().plus(in.timing().refusalRecheck(count)));
+        if (requeue.compareTo(in.timing().pollMin()) < 0) {
+            requeue = in.timing().pollMin();
+        }
+        return Plan.wait(new Plan.Report(message.reason, message.format(args), Track.NONE, null), requeue);
     }
 
     // ---- the object is being deleted ---------------------------------------------------------------

@@ -38,7 +38,8 @@ final class Failures {
                         ? retry(Message.ACCESS_DENIED, m, timing.stalledRetry(n), aws)
                         : retry(Message.ACCESS_DENIED_ROLE, m, timing.stalledRetry(n), role, aws);
             case LIMIT_EXCEEDED -> retry(Message.QUOTA_EXCEEDED, m, timing.stalledRetry(n), aws);
-            case BAD_REQUEST -> retry(Message.SES_REFUSED, m, timing.resync(), aws);
+            // a spec edit brings the object back at once; until then only a slow, capped retry
+            case BAD_REQUEST -> retry(Message.SES_REFUSED, m, timing.stalledRetry(n), aws);
         };
     }
 

@@ -71,7 +71,8 @@ public final class FetchRules {
             return !owner.refused() && p.endpoint().status() != EndpointStatus.DELETING;
         }
         if (owner.refused()) {
-            return true;
+            // a refusal is re-read at a backoff, and at once when the endpoint is another (a new id)
+            return !m.refusalStands(p.endpoint().endpointId(), in.now(), in.timing());
         }
         return switch (p.endpoint().status()) {
             case READY ->

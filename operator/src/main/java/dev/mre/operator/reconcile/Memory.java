@@ -2,6 +2,7 @@ package dev.mre.operator.reconcile;
 
 import dev.mre.operator.api.MultiRegionEndpointStatus;
 import dev.mre.operator.aws.EndpointStatus;
+import dev.mre.operator.aws.Observation;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,8 @@ import java.time.Instant;
  * serves display, polling cadence and cheap observation.
  *
  * @param failuresInARow SES calls of this object that failed in a row (backoff); not in the status
+ * @param refusal the endpoint this object was last refused (owned by another, or unmanaged), when the owner tag was
+ *                last read for that, and how many refusals in a row; not in the status (null after a restart)
  */
 public record Memory(
         Reason reason,
@@ -25,10 +28,17 @@ public record Memory(
         Integer failedProvisioningAttempts,
         Instant reconcilingSince,
         Instant stalledSince,
-        int failuresInARow) {
+        int failuresInARow,
+        Refusal refusal) {
+
+    /**
+     * The object was refused endpoint {@code endpointId} {@code count} times in a row, the tags last read at
+     * {@code lastRead}: it is not read again before its recheck is due, unless the endpoint changes (a new id).
+     */
+    public record Refusal(String endpointId, int count, Instant lastRead) {}
 
     /** A new object: nothing reported yet. */
-    public static final Memory NEW = new Memory(null, null, null, null, null, null, null, null, 0);
+    public static final Memory NEW = new Memory(null, null, null, null, null, null, null, null, 0, null);
 
     /** From a status this operator wrote (or, after a restart, whatever the object's status says). */
     public static Memory of(MultiRegionEndpointStatus s) {
@@ -47,20 +57,46 @@ public record Memory(
                 s.getFailedProvisioningAttempts(),
                 since(s, StatusFactory.RECONCILING),
                 since(s, StatusFactory.STALLED),
-                0);
+                0,
+                null);
     }
 
-    public Memory withFailuresInARow(int n) {
+    /**
+     * What the next pass remembers: the status this pass computed, the failures in a row, and the refusal when this
+     * pass refused the endpoint it saw.
+     */
+    static Memory after(Memory before, MultiRegionEndpointStatus next, boolean failed, Decision.Input in, Plan plan) {
+        Memory m = of(next);
+        Refusal refusal = null;
+        if (plan.report() != null
+                && plan.report().reason() == Reason.EndpointNameConflict
+                && in.seen() instanceof Observation.Present p) {
+            Refusal last = before.refusalOf(p.endpoint().endpointId());
+            int count = last == null ? 0 : last.count();
+            refusal = p.proven() || last == null ? new Refusal(p.endpoint().endpointId(), count + 1, in.now()) : last;
+        }
         return new Memory(
-                reason,
-                endpointId,
-                endpointStatus,
-                accountId,
-                observedGeneration,
-                failedProvisioningAttempts,
-                reconcilingSince,
-                stalledSince,
-                n);
+                m.reason,
+                m.endpointId,
+                m.endpointStatus,
+                m.accountId,
+                m.observedGeneration,
+                m.failedProvisioningAttempts,
+                m.reconcilingSince,
+                m.stalledSince,
+                failed ? before.failuresInARow + 1 : 0,
+                refusal);
+    }
+
+    /** The standing refusal of endpoint {@code id}, null when this object was not refused that endpoint. */
+    Refusal refusalOf(String id) {
+        return refusal != null && refusal.endpointId().equals(id) ? refusal : null;
+    }
+
+    /** A refusal of endpoint {@code id} stands without reading its tags again: its recheck is not due yet. */
+    boolean refusalStands(String id, Instant now, Timing timing) {
+        Refusal r = refusalOf(id);
+        return r != null && now.isBefore(r.lastRead().plus(timing.refusalRecheck(r.count())));
     }
 
     /** How long the object has been Reconciling (or not) as it is now; zero when not known. */

@@ -3,7 +3,6 @@ package dev.mre.operator.reconcile;
 import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.MultiRegionEndpointStatus;
 import dev.mre.operator.api.RoleSelector;
-import dev.mre.operator.aws.DesiredEndpoint;
 import dev.mre.operator.aws.Observation;
 import dev.mre.operator.aws.SesEndpoints;
 import dev.mre.operator.aws.SesFailure;
@@ -25,10 +24,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +53,7 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
     private final Clock clock;
     private final ReconcileSettings settings;
     private final Instant started;
-    private final Map<String, Memory> memories = new ConcurrentHashMap<>();
+    private final ObjectState state;
     private InformerEventSource<RoleSelector, MultiRegionEndpoint> roleSelectors;
 
     public MultiRegionEndpointReconciler(
@@ -75,11 +72,14 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         this.clock = clock;
         this.settings = settings;
         this.started = clock.instant();
+        this.state = new ObjectState(endpoints, statusListener);
     }
 
     @Override
     public List<EventSource<?, MultiRegionEndpoint>> prepareEventSources(EventSourceContext<MultiRegionEndpoint> ctx) {
         roleSelectors = EventSources.roleSelectors(ctx);
+        // per-object state of objects deleted without a release (finalizer removed by hand) goes at the next sweep
+        endpointEvents.housekeeping(settings.timing().pollMax(), () -> state.sweep(ctx.getPrimaryCache()));
         return List.of(EventSources.namespaces(ctx), roleSelectors, endpointEvents);
     }
 
@@ -116,7 +116,7 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         }
         String uid = mre.getMetadata().getUid();
         ResourceID id = ResourceID.fromResource(mre);
-        Memory memory = memories.computeIfAbsent(uid, k -> Memory.of(prev));
+        Memory memory = state.memory(uid, prev);
         Decision.Input in = ObjectInput.of(
                 mre,
                 namespace.get(),
@@ -150,14 +150,14 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         EndpointFacts facts = done.facts();
         if (plan.action() == Action.RELEASE) {
             LOG.info("releasing finalizer: {}", plan.report().message());
-            forget(uid, id, in.desired());
+            state.forget(uid, id, in.desired());
             return new Pass(prev, null, true);
         }
         MultiRegionEndpointStatus next = plan.report() == null
                 ? prev
                 : StatusFactory.next(prev, mre, settings.rules().defaultRegion(), in, plan.report(), facts);
-        Memory after = Memory.of(next).withFailuresInARow(failure != null ? memory.failuresInARow() + 1 : 0);
-        memories.put(uid, after);
+        Memory after = Memory.after(memory, next, failure != null, in, plan);
+        state.remember(uid, id, after, in.desired());
         events.transition(mre, memory.reason(), after.reason(), next);
         Duration r = plan.requeueAfter();
         return new Pass(next, r == null ? null : plan.retry() ? jitter.retry(r) : jitter.poll(r), false);
@@ -195,11 +195,5 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
                 return m;
             });
         }
-    }
-
-    private void forget(String uid, ResourceID id, DesiredEndpoint desired) {
-        memories.remove(uid);
-        statusListener.forget(uid);
-        endpoints.forget(id, desired);
     }
 }

@@ -60,6 +60,14 @@ public record Timing(
         return exponential(errorBackoffBase, attempt, throttleBackoffMax);
     }
 
+    /**
+     * When a refusal (the name is another's, or unmanaged) is checked again with a tag read, after {@code refusals}
+     * refusals of the same endpoint in a row: the resync period, doubling, at most the tag resync period.
+     */
+    public Duration refusalRecheck(int refusals) {
+        return exponential(resync, refusals, tagResync.compareTo(resync) > 0 ? tagResync : resync);
+    }
+
     /** Backoff before retry number {@code attempt} of a stalled state, and before recreating a FAILED endpoint. */
     public Duration stalledRetry(int attempt) {
         return exponential(stalledRetryMin, attempt, stalledRetryMax);

@@ -876,6 +876,82 @@ class DecisionTest {
                 .contains("trust policy");
     }
 
+    /**
+     * A refused object does not read the endpoint's tags at every resync forever: the refusal is remembered for that
+     * endpoint id and re-read at a backoff (resync, doubling, up to the tag resync period); another endpoint id under
+     * the name is read at once.
+     */
+    @Test
+    void aRefusalIsRememberedForItsEndpointAndCheckedAgainAtABackoff() {
+        Decision.Input first = input(D, NEW, 1, present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER))), false);
+        Plan refused = Decision.next(first);
+        assertThat(refused.report().reason()).isEqualTo(Reason.EndpointNameConflict);
+        assertThat(refused.requeueAfter()).isEqualTo(T.resync());
+        Memory once = Memory.after(
+                Memory.NEW,
+                StatusFactory.next(
+                        NEW,
+                        "global-mail",
+                        "us-east-1",
+                        1,
+                        Reason.EndpointNameConflict,
+                        "m",
+                        null,
+                        null,
+                        null,
+                        true,
+                        NOW),
+                false,
+                first,
+                refused);
+        assertThat(once.refusal()).isEqualTo(new Memory.Refusal(ID, 1, NOW));
+
+        Decision.Input soon = withMemory(
+                input(D, NEW, 1, present("READY", ID, remembered(Map.of(OWNER_TAG, OTHER), S1)), false),
+                once,
+                NOW.plus(Duration.ofMinutes(3)));
+        assertThat(FetchRules.wantsProof(soon, (Present) soon.seen()))
+                .as("within the backoff")
+                .isFalse();
+        Plan again = Decision.next(soon);
+        assertThat(again.report().reason()).isEqualTo(Reason.EndpointNameConflict);
+        assertThat(again.action()).isEqualTo(Action.NONE);
+        assertThat(again.requeueAfter()).as("until the recheck").isEqualTo(Duration.ofMinutes(7));
+
+        Decision.Input due = withMemory(soon, once, NOW.plus(T.resync()));
+        assertThat(FetchRules.wantsProof(due, (Present) due.seen()))
+                .as("recheck due")
+                .isTrue();
+        Decision.Input other = withMemory(
+                input(D, NEW, 1, present("READY", "new.id", remembered(Map.of(OWNER_TAG, OTHER), S1)), false),
+                once,
+                NOW.plus(Duration.ofMinutes(3)));
+        assertThat(FetchRules.wantsProof(other, (Present) other.seen()))
+                .as("another endpoint")
+                .isTrue();
+
+        Memory twice = new Memory(null, null, null, null, null, null, null, null, 0, new Memory.Refusal(ID, 2, NOW));
+        Decision.Input reread =
+                withMemory(input(D, NEW, 1, present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER))), false), twice, NOW);
+        assertThat(Decision.next(reread).requeueAfter()).isEqualTo(T.resync().multipliedBy(4));
+        assertThat(T.refusalRecheck(30)).as("capped").isEqualTo(T.tagResync());
+    }
+
+    static Decision.Input withMemory(Decision.Input in, Memory m, Instant now) {
+        return new Decision.Input(
+                in.desired(),
+                in.violations(),
+                in.account(),
+                in.paused(),
+                in.deleting(),
+                in.seen(),
+                m,
+                in.generation(),
+                now,
+                in.timing(),
+                in.firstTagSweep());
+    }
+
     @Test
     void conflictMessagesNeverNameTheOtherOwner() {
         Plan p = Decision.next(input(D, NEW, 1, present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER))), false));
@@ -993,7 +1069,8 @@ class DecisionTest {
                 arguments(Kind.ACCESS_DENIED, 1, Reason.AccessDenied, T.stalledRetryMin()),
                 arguments(Kind.ACCESS_DENIED, 20, Reason.AccessDenied, T.stalledRetryMax()),
                 arguments(Kind.LIMIT_EXCEEDED, 2, Reason.QuotaExceeded, Duration.ofMinutes(2)),
-                arguments(Kind.BAD_REQUEST, 1, Reason.InvalidSpec, T.resync()));
+                arguments(Kind.BAD_REQUEST, 1, Reason.InvalidSpec, T.stalledRetryMin()),
+                arguments(Kind.BAD_REQUEST, 20, Reason.InvalidSpec, T.stalledRetryMax()));
     }
 
     static Plan onFailure(

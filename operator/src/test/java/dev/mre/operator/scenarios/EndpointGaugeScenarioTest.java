@@ -3,8 +3,10 @@ package dev.mre.operator.scenarios;
 import static dev.mre.operator.scenarios.OperatorHarness.mre;
 import static org.awaitility.Awaitility.await;
 
+import dev.mre.operator.api.MultiRegionEndpoint;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,5 +32,34 @@ class EndpointGaugeScenarioTest extends ScenarioTest {
         h.awaitGone("mail", "gauged");
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> h.registry.scrape().contains("ses_mre_endpoints{status=\"DELETING\"} 0.0"));
+    }
+
+    /**
+     * An object whose finalizer is removed by hand is gone without a release: what the operator kept of it (memory,
+     * the followed endpoint, the tags it knew, its metric entry) goes at the next sweep all the same.
+     */
+    @Test
+    void anObjectGoneWithoutItsFinalizerLeavesNothingBehind() {
+        harness().start();
+        for (String name : List.of("kept", "dropped-1", "dropped-2")) {
+            h.create(mre("mail", name, s -> {}));
+        }
+        for (String name : List.of("kept", "dropped-1", "dropped-2")) {
+            h.awaitReady("mail", name);
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> h.registry.scrape().contains("ses_mre_endpoints{status=\"READY\"} 3.0"));
+        for (String name : List.of("dropped-1", "dropped-2")) {
+            var r = client.resources(MultiRegionEndpoint.class)
+                    .inNamespace("mail")
+                    .withName(name);
+            r.edit(m -> {
+                m.getMetadata().setFinalizers(List.of());
+                return m;
+            });
+            r.delete();
+        }
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> h.registry.scrape().contains("ses_mre_endpoints{status=\"READY\"} 1.0"));
     }
 }
