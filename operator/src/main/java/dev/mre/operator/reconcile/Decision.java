@@ -1,6 +1,5 @@
 package dev.mre.operator.reconcile;
 
-import dev.mre.operator.api.AdoptionPolicy;
 import dev.mre.operator.api.DeletionPolicy;
 import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.aws.DesiredEndpoint;
@@ -110,12 +109,8 @@ public final class Decision {
         Plan.Report problem = null;
         if (a.resolution() instanceof AccountResolver.NoSelector) {
             problem = Plan.report(Message.NO_ROLE_SELECTOR, Track.LAST_KNOWN, m.failedProvisioningAttempts());
-        } else if (a.resolution() instanceof AccountResolver.Ambiguous amb) {
-            problem = Plan.report(
-                    Message.AMBIGUOUS_ROLE_SELECTOR,
-                    Track.LAST_KNOWN,
-                    m.failedProvisioningAttempts(),
-                    String.join(", ", amb.selectors()));
+        } else if (a.resolution() instanceof AccountResolver.Ambiguous) {
+            problem = Plan.report(Message.AMBIGUOUS_ROLE_SELECTOR, Track.LAST_KNOWN, m.failedProvisioningAttempts());
         } else if (m.accountId() != null && a.id() != null && !m.accountId().equals(a.id())) {
             problem = Plan.report(
                     Message.ACCOUNT_CHANGED, Track.LAST_KNOWN, m.failedProvisioningAttempts(), m.accountId(), a.id());
@@ -184,12 +179,11 @@ public final class Decision {
             // the status only says which endpoint this object showed last: good enough to keep showing it while
             // nothing needs proof (wantsProof read the tags otherwise), never to act on it
             case UNKNOWN -> owned(in, p);
-            case ANOTHER -> conflict(in, p, Message.OWNED_BY_ANOTHER, d.name(), d.primaryRegion());
-            case UNMANAGED ->
+            case ANOTHER, UNMANAGED ->
                 conflict(
                         in,
                         p,
-                        d.adoptionPolicy() == AdoptionPolicy.Adopt ? Message.UNMANAGED_NOT_MARKED : Message.UNMANAGED,
+                        Message.NOT_THIS_OBJECTS,
                         d.name(),
                         d.primaryRegion(),
                         MultiRegionEndpoint.ADOPTABLE_TAG + "=" + d.adoptable());

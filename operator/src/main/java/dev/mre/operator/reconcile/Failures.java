@@ -36,7 +36,7 @@ final class Failures {
             case ACCESS_DENIED ->
                 role == null
                         ? retry(Message.ACCESS_DENIED, m, timing.stalledRetry(n), aws)
-                        : retry(Message.ACCESS_DENIED_ROLE, m, timing.stalledRetry(n), role, aws);
+                        : retry(Message.ACCESS_DENIED_ROLE, m, timing.stalledRetry(n), aws);
             case LIMIT_EXCEEDED -> retry(Message.QUOTA_EXCEEDED, m, timing.stalledRetry(n), aws);
             // a spec edit brings the object back at once; until then only a slow, capped retry
             case BAD_REQUEST -> retry(Message.SES_REFUSED, m, timing.stalledRetry(n), aws);

@@ -141,11 +141,19 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
             return new Pass(prev, AT_ONCE, false);
         }
         if (failure != null) {
+            // the role and the selectors are for the administrator's log; tenants' messages do not name them
             LOG.info(
-                    "SES call failed ({} {}), attempt {}",
+                    "SES call failed ({} {}) as {}, attempt {}",
                     failure.kind(),
                     failure.errorCode(),
+                    in.account().identity(),
                     memory.failuresInARow() + 1);
+        }
+        if (in.account().resolution() instanceof AccountResolver.Ambiguous amb) {
+            LOG.info(
+                    "several RoleSelectors match namespace {}: {}",
+                    mre.getMetadata().getNamespace(),
+                    amb.selectors());
         }
         EndpointFacts facts = done.facts();
         if (plan.action() == Action.RELEASE) {

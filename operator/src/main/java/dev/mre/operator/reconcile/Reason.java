@@ -86,7 +86,8 @@ public enum Reason {
                         + " to an IAM role"),
         AMBIGUOUS_ROLE_SELECTOR(
                 Reason.AmbiguousRoleSelector,
-                "Several RoleSelectors match the object's namespace: %s; no SES call until exactly one does"),
+                "Several RoleSelectors match the object's namespace; no SES call until exactly one does (a cluster"
+                        + " administrator sees which in the operator's log)"),
         ACCOUNT_CHANGED(
                 Reason.AccountChanged,
                 "The endpoint lives in AWS account %s but the namespace now maps to account %s; no SES call in either"
@@ -98,8 +99,9 @@ public enum Reason {
                 Reason.AccessDenied, "AWS refused the operator's identity (%s); fix the credentials or IAM policy"),
         ACCESS_DENIED_ROLE(
                 Reason.AccessDenied,
-                "AWS refused the operator acting as role %s (%s); check the role's trust policy (the operator's own"
-                        + " role, external id, sts:TagSession) and its permissions"),
+                "AWS refused the operator acting as the IAM role this namespace is mapped to (%s); a cluster"
+                        + " administrator must check that role's trust policy (the operator's own role, external id,"
+                        + " sts:TagSession and the namespace session tag) and its permissions"),
         QUOTA_EXCEEDED(
                 Reason.QuotaExceeded, "SES endpoint quota exhausted (%s); delete unused endpoints or raise the quota"),
         SES_REFUSED(Reason.InvalidSpec, "SES refused the request (%s)"),
@@ -111,18 +113,12 @@ public enum Reason {
         BEING_DELETED(
                 Reason.DeletedOutOfBand,
                 "SES is deleting endpoint '%s', which this object still declares; it will be recreated"),
-        OWNED_BY_ANOTHER(
+        // one text whether the name is another object's or no object's: a tenant must not learn which (a name oracle)
+        NOT_THIS_OBJECTS(
                 Reason.EndpointNameConflict,
-                "Endpoint '%s' in %s is owned by another object (tag " + MultiRegionEndpoint.OWNER_TAG
-                        + "); this object will not touch it. Choose another spec.endpointName"),
-        UNMANAGED(
-                Reason.EndpointNameConflict,
-                "Endpoint '%s' already exists in %s and no object manages it. To take it over, set"
-                        + " spec.adoptionPolicy: Adopt and have its owner in AWS tag it %s"),
-        UNMANAGED_NOT_MARKED(
-                Reason.EndpointNameConflict,
-                "Endpoint '%s' already exists in %s and no object manages it, but it is not marked for adoption by"
-                        + " this object: its owner in AWS must tag it %s"),
+                "Endpoint '%s' in %s exists and is owned by another object or by none that may give it to this one;"
+                        + " this object will not touch it. Choose another spec.endpointName, or, if the endpoint is"
+                        + " meant for this object, set spec.adoptionPolicy: Adopt and have its owner in AWS tag it %s"),
         REGIONS_DIFFER(
                 Reason.EndpointNameConflict,
                 "Endpoint '%s' exists with regions %s but the spec asks for %s; not adopted"),

@@ -827,7 +827,9 @@ class DecisionTest {
             assertThat(none.action()).isEqualTo(Action.NONE);
             Plan amb = Decision.next(withAccount(in, ambiguous, null, false));
             assertThat(amb.report().reason()).isEqualTo(Reason.AmbiguousRoleSelector);
-            assertThat(amb.report().message()).contains("a, b");
+            assertThat(amb.report().message())
+                    .as("other selectors' names are not the tenant's to read")
+                    .doesNotContain("a, b");
             Plan changed = Decision.next(withAccount(in, new AccountResolver.Own(), "999999999999", false));
             assertThat(changed.report().reason()).isEqualTo(Reason.AccountChanged);
             assertThat(changed.report().message()).contains(ACCOUNT).contains("999999999999");
@@ -872,7 +874,9 @@ class DecisionTest {
                 new Observation.Failed(new SesFailure(Kind.ACCESS_DENIED, "AccessDenied", "not authorized", null))));
         assertThat(p.report().reason()).isEqualTo(Reason.AccessDenied);
         assertThat(p.report().message())
-                .contains("arn:aws:iam::210987654321:role/ses")
+                .as("the role is the administrator's: named in the operator's log, not to the tenant")
+                .doesNotContain("arn:aws:iam::210987654321:role/ses")
+                .doesNotContain("210987654321")
                 .contains("trust policy");
     }
 
@@ -960,6 +964,22 @@ class DecisionTest {
                 .contains("owned by another object")
                 .doesNotContain(OTHER)
                 .doesNotContain("9a8b7c6d");
+    }
+
+    /** Owned by another, or by no object: one text, so that a tenant cannot probe which names are managed. */
+    @Test
+    void aRefusalReadsTheSameWhetherTheNameIsAnotherObjectsOrNobodys() {
+        String another = Decision.next(input(D, NEW, 1, present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER))), false))
+                .report()
+                .message();
+        String nobodys = Decision.next(input(D, NEW, 1, present("READY", ID, fresh(Map.of("x", "y"))), false))
+                .report()
+                .message();
+        String notMarked = Decision.next(input(ADOPT, NEW, 1, present("READY", ID, fresh(Map.of("x", "y"))), false))
+                .report()
+                .message();
+        assertThat(nobodys).isEqualTo(another);
+        assertThat(notMarked).isEqualTo(another);
     }
 
     @Test
