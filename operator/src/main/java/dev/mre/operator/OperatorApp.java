@@ -130,7 +130,7 @@ public final class OperatorApp {
                 (scope, as) -> ses.list(as, scope.region()), ses::callRate, timing.pollMax(), clock);
         EndpointEventSource endpointEvents = new EndpointEventSource(inventory, EVENT_TICK, timing.resync(), clock);
         EndpointObserver observer = config.observation() == OperatorConfig.Observation.BATCH
-                ? new BatchObserver(inventory, endpointEvents)
+                ? new BatchObserver(inventory, endpointEvents, ses)
                 : EndpointObserver.perObject(ses);
         var reconciler = new MultiRegionEndpointReconciler(
                 new SesEndpoints(ses, observer, clock),

@@ -19,8 +19,15 @@ final class WorthReconciling {
         var b = before.getMetadata();
         return !Objects.equals(n.getGeneration(), b.getGeneration())
                 || !Objects.equals(paused(n.getAnnotations()), paused(b.getAnnotations()))
+                || !Objects.equals(
+                        annotation(n.getAnnotations(), MultiRegionEndpoint.REQUESTED_AT_ANNOTATION),
+                        annotation(b.getAnnotations(), MultiRegionEndpoint.REQUESTED_AT_ANNOTATION))
                 || !Objects.equals(n.getDeletionTimestamp(), b.getDeletionTimestamp())
                 || !Objects.equals(n.getFinalizers(), b.getFinalizers());
+    }
+
+    private static String annotation(Map<String, String> annotations, String key) {
+        return annotations == null ? null : annotations.get(key);
     }
 
     private static String paused(Map<String, String> annotations) {

@@ -78,4 +78,9 @@ public class MultiRegionEndpoint extends CustomResource<MultiRegionEndpointSpec,
     public static final String ADOPTABLE_TAG = PREFIX + "adoptable";
     /** Annotation that, set to {@code true}, stops every SES call for the object until it is removed. */
     public static final String PAUSED_ANNOTATION = PREFIX + "paused";
+    /**
+     * Annotation whose new value (any string; a timestamp by convention, as Flux's reconcile.fluxcd.io/requestedAt)
+     * makes the operator observe the object at once; the value handled is recorded in status.lastHandledReconcileAt.
+     */
+    public static final String REQUESTED_AT_ANNOTATION = PREFIX + "requested-at";
 }

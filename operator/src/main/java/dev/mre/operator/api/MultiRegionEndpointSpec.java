@@ -84,6 +84,13 @@ public class MultiRegionEndpointSpec {
             + " An endpoint owned by another object is never taken over.")
     private AdoptionPolicy adoptionPolicy;
 
+    @JsonPropertyDescription("Manage (default) creates, tags and deletes the endpoint; ObserveOnly only reports what"
+            + " SES shows of the endpoint of that name (status, id, regions): no Create, TagResource, UntagResource or"
+            + " Delete, no owner tag, and deleting the object leaves the endpoint alone. Switching ObserveOnly to"
+            + " Manage takes the endpoint over only under the adoption rule (adoptionPolicy: Adopt and the adoptable"
+            + " tag); Manage to ObserveOnly keeps the endpoint and its tags.")
+    private ManagementPolicy managementPolicy;
+
     public MultiRegionEndpointSpec() {}
 
     public String getEndpointName() {
@@ -134,6 +141,14 @@ public class MultiRegionEndpointSpec {
         this.adoptionPolicy = adoptionPolicy;
     }
 
+    public ManagementPolicy getManagementPolicy() {
+        return managementPolicy;
+    }
+
+    public void setManagementPolicy(ManagementPolicy managementPolicy) {
+        this.managementPolicy = managementPolicy;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof MultiRegionEndpointSpec s
@@ -142,11 +157,12 @@ public class MultiRegionEndpointSpec {
                 && Objects.equals(details, s.details)
                 && Objects.equals(tags, s.tags)
                 && deletionPolicy == s.deletionPolicy
-                && adoptionPolicy == s.adoptionPolicy;
+                && adoptionPolicy == s.adoptionPolicy
+                && managementPolicy == s.managementPolicy;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(endpointName, region, details, tags, deletionPolicy, adoptionPolicy);
+        return Objects.hash(endpointName, region, details, tags, deletionPolicy, adoptionPolicy, managementPolicy);
     }
 }

@@ -47,6 +47,11 @@ public class MultiRegionEndpointStatus {
             + " drives the capped backoff before the endpoint is recreated.")
     private Integer failedProvisioningAttempts;
 
+    @JsonPropertyDescription("The last value of the annotation " + MultiRegionEndpoint.REQUESTED_AT_ANNOTATION
+            + " the operator handled: a new value made it observe this object at once (GetMultiRegionEndpoint and"
+            + " ListTagsForResource).")
+    private String lastHandledReconcileAt;
+
     @JsonPropertyDescription("Ready, Reconciling and Stalled, following the kstatus convention.")
     private List<Condition> conditions = new ArrayList<>();
 
@@ -146,6 +151,14 @@ public class MultiRegionEndpointStatus {
         this.conditions = conditions == null ? new ArrayList<>() : new ArrayList<>(conditions);
     }
 
+    public String getLastHandledReconcileAt() {
+        return lastHandledReconcileAt;
+    }
+
+    public void setLastHandledReconcileAt(String lastHandledReconcileAt) {
+        this.lastHandledReconcileAt = lastHandledReconcileAt;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof MultiRegionEndpointStatus s
@@ -160,6 +173,7 @@ public class MultiRegionEndpointStatus {
                 && Objects.equals(createdTimestamp, s.createdTimestamp)
                 && Objects.equals(lastUpdatedTimestamp, s.lastUpdatedTimestamp)
                 && Objects.equals(failedProvisioningAttempts, s.failedProvisioningAttempts)
+                && Objects.equals(lastHandledReconcileAt, s.lastHandledReconcileAt)
                 && Objects.equals(conditions, s.conditions);
     }
 
@@ -177,6 +191,7 @@ public class MultiRegionEndpointStatus {
                 createdTimestamp,
                 lastUpdatedTimestamp,
                 failedProvisioningAttempts,
+                lastHandledReconcileAt,
                 conditions);
     }
 }

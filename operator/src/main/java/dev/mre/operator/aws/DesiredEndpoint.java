@@ -2,6 +2,7 @@ package dev.mre.operator.aws;
 
 import dev.mre.operator.api.AdoptionPolicy;
 import dev.mre.operator.api.DeletionPolicy;
+import dev.mre.operator.api.ManagementPolicy;
 import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.MultiRegionEndpointSpec;
 import dev.mre.operator.api.Tag;
@@ -28,7 +29,8 @@ public record DesiredEndpoint(
         String owner,
         String adoptable,
         DeletionPolicy deletionPolicy,
-        AdoptionPolicy adoptionPolicy) {
+        AdoptionPolicy adoptionPolicy,
+        ManagementPolicy managementPolicy) {
 
     public DesiredEndpoint {
         tags = Map.copyOf(tags);
@@ -71,7 +73,8 @@ public record DesiredEndpoint(
                 retainAllowed
                         ? Objects.requireNonNullElse(spec.getDeletionPolicy(), DeletionPolicy.Delete)
                         : DeletionPolicy.Delete,
-                Objects.requireNonNullElse(spec.getAdoptionPolicy(), AdoptionPolicy.Never));
+                Objects.requireNonNullElse(spec.getAdoptionPolicy(), AdoptionPolicy.Never),
+                Objects.requireNonNullElse(spec.getManagementPolicy(), ManagementPolicy.Manage));
     }
 
     /**
@@ -95,6 +98,11 @@ public record DesiredEndpoint(
     /** The endpoint routes between exactly the two regions the spec names. */
     public boolean routesMatch(ObservedEndpoint ep) {
         return new HashSet<>(ep.regions()).equals(Set.of(primaryRegion, secondaryRegion));
+    }
+
+    /** Only observed: no Create, tag write or Delete, whatever SES shows. */
+    public boolean observeOnly() {
+        return managementPolicy == ManagementPolicy.ObserveOnly;
     }
 
     public EndpointRef ref() {

@@ -24,6 +24,9 @@ public interface EndpointObserver {
      */
     Optional<ObservedEndpoint> beforeCreate(ResourceID id, ScopeKey scope, EndpointRef ref);
 
+    /** The object's endpoint now, from a GetMultiRegionEndpoint of its own (a refresh asked for by the user). */
+    Optional<ObservedEndpoint> refresh(ResourceID id, ScopeKey scope, EndpointRef ref);
+
     /** The object is released: forget it. */
     void forget(ResourceID id);
 
@@ -36,6 +39,11 @@ public interface EndpointObserver {
 
             @Override
             public Optional<ObservedEndpoint> beforeCreate(ResourceID id, ScopeKey scope, EndpointRef ref) {
+                return ses.get(ref);
+            }
+
+            @Override
+            public Optional<ObservedEndpoint> refresh(ResourceID id, ScopeKey scope, EndpointRef ref) {
                 return ses.get(ref);
             }
 

@@ -21,14 +21,21 @@ import java.util.function.Predicate;
  */
 public final class SesEndpoints {
 
-    /** How {@link #observe} may look: before the first Create (whatever the last List said) or no older than. */
-    public record Lookup(boolean beforeCreate, Duration maxAge) {
+    /**
+     * How {@link #observe} may look: before the first Create (whatever the last List said), no older than, or now
+     * with a Get and a tag read of its own (a refresh the user asked for).
+     */
+    public record Lookup(boolean beforeCreate, Duration maxAge, boolean refresh) {
         public static Lookup beforeFirstCreate() {
-            return new Lookup(true, Duration.ZERO);
+            return new Lookup(true, Duration.ZERO, false);
         }
 
         public static Lookup noOlderThan(Duration maxAge) {
-            return new Lookup(false, maxAge);
+            return new Lookup(false, maxAge, false);
+        }
+
+        public static Lookup now() {
+            return new Lookup(false, Duration.ZERO, true);
         }
     }
 
@@ -75,9 +82,11 @@ public final class SesEndpoints {
         }
         try {
             ScopeKey scope = new ScopeKey(account, d.primaryRegion());
-            Optional<ObservedEndpoint> found = lookup.beforeCreate()
-                    ? observer.beforeCreate(id, scope, d.ref())
-                    : observer.observe(id, scope, d.ref(), lookup.maxAge());
+            Optional<ObservedEndpoint> found = lookup.refresh()
+                    ? observer.refresh(id, scope, d.ref())
+                    : lookup.beforeCreate()
+                            ? observer.beforeCreate(id, scope, d.ref())
+                            : observer.observe(id, scope, d.ref(), lookup.maxAge());
             if (found.isEmpty()) {
                 tagMemory.forget(d.ref());
                 return Observation.ABSENT;
@@ -85,7 +94,7 @@ public final class SesEndpoints {
             ObservedEndpoint ep = found.get();
             Present seen = Observation.present(
                     d, ep, tagMemory.recall(d.ref(), ep.endpointId()).orElse(null));
-            return needsProof.test(seen) ? readTags(d, ep) : seen;
+            return lookup.refresh() || needsProof.test(seen) ? readTags(d, ep) : seen;
         } catch (SesFailure failure) {
             return new Observation.Failed(failure);
         }

@@ -4,6 +4,7 @@ import dev.mre.operator.aws.EndpointObserver;
 import dev.mre.operator.aws.EndpointRef;
 import dev.mre.operator.aws.ObservedEndpoint;
 import dev.mre.operator.aws.ScopeKey;
+import dev.mre.operator.aws.SesGateway;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
 import java.util.Optional;
@@ -16,10 +17,20 @@ public final class BatchObserver implements EndpointObserver {
 
     private final EndpointInventory inventory;
     private final EndpointEventSource events;
+    private final SesGateway ses;
 
-    public BatchObserver(EndpointInventory inventory, EndpointEventSource events) {
+    public BatchObserver(EndpointInventory inventory, EndpointEventSource events, SesGateway ses) {
         this.inventory = inventory;
         this.events = events;
+        this.ses = ses;
+    }
+
+    @Override
+    public Optional<ObservedEndpoint> refresh(ResourceID id, ScopeKey scope, EndpointRef ref) {
+        events.follow(id, scope, ref.name());
+        Optional<ObservedEndpoint> ep = ses.get(ref);
+        events.seen(id, ep.orElse(null));
+        return ep;
     }
 
     @Override

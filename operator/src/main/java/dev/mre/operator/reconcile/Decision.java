@@ -48,7 +48,8 @@ public final class Decision {
             long generation,
             Instant now,
             Timing timing,
-            Instant firstTagSweep) {
+            Instant firstTagSweep,
+            boolean refresh) {
 
         public Input {
             violations = List.copyOf(violations);
@@ -56,12 +57,34 @@ public final class Decision {
 
         Input seeing(Observation o) {
             return new Input(
-                    desired, violations, account, paused, deleting, o, memory, generation, now, timing, firstTagSweep);
+                    desired,
+                    violations,
+                    account,
+                    paused,
+                    deleting,
+                    o,
+                    memory,
+                    generation,
+                    now,
+                    timing,
+                    firstTagSweep,
+                    refresh);
         }
 
         Input withAccount(AccountResolver.Account a) {
             return new Input(
-                    desired, violations, a, paused, deleting, seen, memory, generation, now, timing, firstTagSweep);
+                    desired,
+                    violations,
+                    a,
+                    paused,
+                    deleting,
+                    seen,
+                    memory,
+                    generation,
+                    now,
+                    timing,
+                    firstTagSweep,
+                    refresh);
         }
     }
 
@@ -95,7 +118,31 @@ public final class Decision {
                             String.join("; ", in.violations())),
                     null);
         }
+        if (in.desired().observeOnly()) {
+            return observedOnly(in);
+        }
         return in.seen() instanceof Present p ? present(in, p) : absent(in);
+    }
+
+    /** ObserveOnly: report what SES shows of the endpoint of that name, whoever owns it; never change it. */
+    private static Plan observedOnly(Input in) {
+        DesiredEndpoint d = in.desired();
+        Timing t = in.timing();
+        if (!(in.seen() instanceof Present p)) {
+            // it may appear later: the shared List's next resync raises an event when it does
+            return Plan.wait(Plan.report(Message.NOT_FOUND, Track.NONE, null, d.name(), d.primaryRegion()), t.resync());
+        }
+        ObservedEndpoint ep = p.endpoint();
+        Duration poll = t.poll(in.memory().reconcilingFor(in.now()));
+        Plan.Report report = switch (ep.status()) {
+            case READY -> Plan.report(Message.OBSERVED_READY, Track.OBSERVED, null, d.name(), sorted(ep.regions()));
+            case CREATING -> Plan.report(Message.OBSERVED_CREATING, Track.OBSERVED, null, d.name());
+            case DELETING -> Plan.report(Message.OBSERVED_DELETING, Track.OBSERVED, null, d.name());
+            case FAILED -> Plan.report(Message.OBSERVED_FAILED, Track.OBSERVED, null, d.name());
+            case UNKNOWN -> Plan.report(Message.UNKNOWN_STATUS, Track.OBSERVED, null, ep.statusText(), d.name());
+        };
+        boolean moving = ep.status() == EndpointStatus.CREATING || ep.status() == EndpointStatus.DELETING;
+        return Plan.wait(report, moving ? poll : t.resync());
     }
 
     /**
@@ -339,6 +386,9 @@ public final class Decision {
         }
         if (d.deletionPolicy() == DeletionPolicy.Retain) {
             return Plan.release(Message.RELEASE_RETAIN.format(d.name()));
+        }
+        if (d.observeOnly()) {
+            return Plan.release(Message.RELEASE_OBSERVE_ONLY.format(d.name()));
         }
         if (!(in.seen() instanceof Present p)) {
             if (m.justCreated(in.now(), in.timing().createGrace())) {

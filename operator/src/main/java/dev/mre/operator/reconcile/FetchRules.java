@@ -31,6 +31,7 @@ public final class FetchRules {
         }
         return in.deleting()
                 ? in.desired().deletionPolicy() != DeletionPolicy.Retain
+                        && !in.desired().observeOnly()
                 : in.violations().isEmpty();
     }
 
@@ -40,7 +41,10 @@ public final class FetchRules {
      */
     public static SesEndpoints.Lookup lookup(Input in) {
         Memory m = in.memory();
-        if (m.endpointId() == null && !in.deleting()) {
+        if (in.refresh()) {
+            return SesEndpoints.Lookup.now();
+        }
+        if (m.endpointId() == null && !in.deleting() && !in.desired().observeOnly()) {
             return SesEndpoints.Lookup.beforeFirstCreate();
         }
         boolean moving = in.deleting()
@@ -59,7 +63,8 @@ public final class FetchRules {
      * it adoptable), to know who owns an endpoint the object never showed, or because the plan will change it.
      */
     public static boolean wantsProof(Input in, Present p) {
-        if (p.proven()) {
+        if (p.proven() || in.desired().observeOnly()) {
+            // an observed endpoint is never changed, so who owns it does not matter
             return false;
         }
         Ownership owner = p.ownership();

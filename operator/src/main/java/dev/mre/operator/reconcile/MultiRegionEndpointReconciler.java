@@ -164,6 +164,9 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         MultiRegionEndpointStatus next = plan.report() == null
                 ? prev
                 : StatusFactory.next(prev, mre, settings.rules().defaultRegion(), in, plan.report(), facts);
+        if (in.refresh() && !(in.seen() instanceof Observation.NotObserved)) {
+            next = handledRefresh(next, mre);
+        }
         Memory after = Memory.after(memory, next, failure != null, in, plan);
         state.remember(uid, id, after, in.desired());
         events.transition(mre, memory.reason(), after.reason(), next);
@@ -190,6 +193,15 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         Decision.Input asked = in;
         return in.seeing(endpoints.observe(
                 id, in.account().id(), in.desired(), FetchRules.lookup(in), p -> FetchRules.wantsProof(asked, p)));
+    }
+
+    /** The status with the refresh annotation's value recorded as handled (SES was asked for it in this pass). */
+    private static MultiRegionEndpointStatus handledRefresh(MultiRegionEndpointStatus status, MultiRegionEndpoint mre) {
+        MultiRegionEndpointStatus s = StatusFactory.copy(status);
+        s.setConditions(status.getConditions());
+        s.setLastHandledReconcileAt(
+                mre.getMetadata().getAnnotations().get(MultiRegionEndpoint.REQUESTED_AT_ANNOTATION));
+        return s;
     }
 
     /** The status is written only when it changed; the SES status goes to the metrics in every pass. */

@@ -57,7 +57,15 @@ final class ObjectInput {
                 generation == null ? 0 : generation,
                 now,
                 settings.timing(),
-                firstTagSweep(started, mre.getMetadata().getUid(), settings.timing()));
+                firstTagSweep(started, mre.getMetadata().getUid(), settings.timing()),
+                refreshRequested(mre, annotations));
+    }
+
+    /** The refresh annotation carries a value this object has not handled yet. */
+    static boolean refreshRequested(MultiRegionEndpoint mre, java.util.Map<String, String> annotations) {
+        String requested = annotations == null ? null : annotations.get(MultiRegionEndpoint.REQUESTED_AT_ANNOTATION);
+        String handled = mre.getStatus() == null ? null : mre.getStatus().getLastHandledReconcileAt();
+        return requested != null && !requested.equals(handled);
     }
 
     /**

@@ -26,6 +26,8 @@ public enum Reason {
     NoRoleSelector(Value.FALSE, Value.FALSE, Value.TRUE, EventType.Warning),
     AmbiguousRoleSelector(Value.FALSE, Value.FALSE, Value.TRUE, EventType.Warning),
     AccountChanged(Value.FALSE, Value.FALSE, Value.TRUE, EventType.Warning),
+    /** ObserveOnly, and SES has no endpoint of that name (yet): it may appear later. */
+    NotFound(Value.FALSE, Value.TRUE, Value.FALSE, EventType.Normal),
     /** The annotation ses.mre.dev/paused: nothing is being done, and Ready and Stalled stay as they were. */
     Paused(Value.UNCHANGED, Value.FALSE, Value.UNCHANGED, EventType.Normal);
 
@@ -138,7 +140,18 @@ public enum Reason {
         RELEASE_NO_ENDPOINT(Reason.Deleting, "The spec never named a valid endpoint: nothing to delete"),
         RELEASE_RETAIN(Reason.Deleting, "deletionPolicy is Retain: endpoint '%s' stays in SES"),
         RELEASE_GONE(Reason.Deleting, "Endpoint '%s' is gone from SES"),
-        RELEASE_NOT_OURS(Reason.Deleting, "Endpoint '%s' is not owned by this object; left untouched");
+        RELEASE_NOT_OURS(Reason.Deleting, "Endpoint '%s' is not owned by this object; left untouched"),
+        RELEASE_OBSERVE_ONLY(Reason.Deleting, "managementPolicy is ObserveOnly: endpoint '%s' left as it is"),
+        // ObserveOnly: what SES shows, never changed
+        NOT_FOUND(
+                Reason.NotFound,
+                "SES has no endpoint '%s' in %s (managementPolicy ObserveOnly: it is reported when it appears)"),
+        OBSERVED_READY(Reason.Available, "SES reports endpoint '%s' READY in %s (observed only, not managed)"),
+        OBSERVED_CREATING(Reason.Creating, "SES is creating endpoint '%s' (observed only, not managed)"),
+        OBSERVED_DELETING(Reason.Deleting, "SES is deleting endpoint '%s' (observed only, not managed)"),
+        OBSERVED_FAILED(
+                Reason.ProvisioningFailed,
+                "SES reports FAILED for endpoint '%s' (observed only: whoever manages it must recreate it)");
 
         public final Reason reason;
         private final String template;

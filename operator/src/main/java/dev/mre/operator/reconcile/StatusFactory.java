@@ -74,6 +74,7 @@ public final class StatusFactory {
         s.setEndpointName(endpointName);
         s.setPrimaryRegion(primaryRegion);
         s.setFailedProvisioningAttempts(failedProvisioningAttempts);
+        s.setLastHandledReconcileAt(previous.getLastHandledReconcileAt());
         s.setAccountId(facts != null && account != null ? account : previous.getAccountId());
         if (facts != null) {
             s.setEndpointId(facts.endpointId());
@@ -133,7 +134,7 @@ public final class StatusFactory {
         return s;
     }
 
-    private static MultiRegionEndpointStatus copy(MultiRegionEndpointStatus p) {
+    static MultiRegionEndpointStatus copy(MultiRegionEndpointStatus p) {
         MultiRegionEndpointStatus s = new MultiRegionEndpointStatus();
         s.setObservedGeneration(p.getObservedGeneration());
         s.setEndpointName(p.getEndpointName());
@@ -146,6 +147,7 @@ public final class StatusFactory {
         s.setCreatedTimestamp(p.getCreatedTimestamp());
         s.setLastUpdatedTimestamp(p.getLastUpdatedTimestamp());
         s.setFailedProvisioningAttempts(p.getFailedProvisioningAttempts());
+        s.setLastHandledReconcileAt(p.getLastHandledReconcileAt());
         return s;
     }
 

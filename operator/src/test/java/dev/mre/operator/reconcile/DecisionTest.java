@@ -5,6 +5,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.mre.operator.api.AdoptionPolicy;
 import dev.mre.operator.api.DeletionPolicy;
+import dev.mre.operator.api.ManagementPolicy;
 import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.MultiRegionEndpointStatus;
 import dev.mre.operator.aws.AwsIdentity;
@@ -63,7 +64,8 @@ class DecisionTest {
                 OWNER,
                 "c1/mail/global-mail",
                 delete,
-                adopt);
+                adopt,
+                ManagementPolicy.Manage);
     }
 
     static final DesiredEndpoint D = desired(AdoptionPolicy.Never, DeletionPolicy.Delete);
@@ -143,7 +145,8 @@ class DecisionTest {
                 generation,
                 NOW,
                 T,
-                sweep);
+                sweep,
+                false);
     }
 
     static Decision.Input input(
@@ -811,7 +814,8 @@ class DecisionTest {
                 in.generation(),
                 in.now(),
                 in.timing(),
-                in.firstTagSweep());
+                in.firstTagSweep(),
+                false);
     }
 
     static final MultiRegionEndpointStatus READY_IN_ACCOUNT = was(Reason.Available, ID, "READY", null, S1);
@@ -953,7 +957,55 @@ class DecisionTest {
                 in.generation(),
                 now,
                 in.timing(),
-                in.firstTagSweep());
+                in.firstTagSweep(),
+                false);
+    }
+
+    static final DesiredEndpoint OBSERVE = new DesiredEndpoint(
+            AwsIdentity.OWN,
+            "global-mail",
+            "us-east-1",
+            "eu-west-1",
+            Map.of(OWNER_TAG, OWNER),
+            OWNER,
+            "c1/mail/global-mail",
+            DeletionPolicy.Delete,
+            AdoptionPolicy.Never,
+            ManagementPolicy.ObserveOnly);
+
+    /**
+     * ObserveOnly never changes anything, needs no owner tag and no tag read: NotFound while absent, SES's status
+     * when present (whoever owns it), and a deletion lets go with no SES call.
+     */
+    @Test
+    void anObserveOnlyObjectReportsAndNeverChanges() {
+        Plan absent = Decision.next(input(OBSERVE, NEW, 1, ABSENT, false));
+        assertThat(absent.action()).isEqualTo(Action.NONE);
+        assertThat(absent.report().reason()).isEqualTo(Reason.NotFound);
+        assertThat(absent.report().track()).isEqualTo(Track.NONE);
+        assertThat(absent.requeueAfter()).isEqualTo(T.resync());
+        assertThat(FetchRules.lookup(input(OBSERVE, NEW, 1, ABSENT, false)).beforeCreate())
+                .as("looks in the List, never creates without asking")
+                .isFalse();
+        for (Map<String, String> tags : List.<Map<String, String>>of(Map.of(), Map.of(OWNER_TAG, OTHER), OURS)) {
+            for (String status : List.of("CREATING", "READY", "FAILED", "DELETING")) {
+                for (KnownTags k : new KnownTags[] {null, remembered(tags, S1), fresh(tags)}) {
+                    Decision.Input in = input(OBSERVE, NEW, 2, present(status, ID, k), false);
+                    assertThat(FetchRules.wantsProof(in, (Present) in.seen())).isFalse();
+                    Plan p = Decision.next(in);
+                    assertThat(p.action()).isEqualTo(Action.NONE);
+                    assertThat(p.report().track()).isEqualTo(Track.OBSERVED);
+                }
+            }
+        }
+        assertThat(Decision.next(input(OBSERVE, NEW, 1, present("READY", ID, null), false))
+                        .report()
+                        .reason())
+                .isEqualTo(Reason.Available);
+        Decision.Input deleting = input(OBSERVE, READY_IN_ACCOUNT, 1, Observation.NOT_OBSERVED, true);
+        assertThat(FetchRules.wantsSes(withAccount(deleting, new AccountResolver.Own(), ACCOUNT, false)))
+                .isFalse();
+        assertThat(Decision.next(deleting).action()).isEqualTo(Action.RELEASE);
     }
 
     @Test
@@ -1050,7 +1102,8 @@ class DecisionTest {
                 1,
                 NOW,
                 T,
-                NOW));
+                NOW,
+                false));
         assertThat(p.action()).isEqualTo(Action.NONE);
         assertThat(p.report().reason()).isEqualTo(Reason.InvalidSpec);
         assertThat(p.report().message()).isEqualTo("Invalid spec: spec.region: bad");
