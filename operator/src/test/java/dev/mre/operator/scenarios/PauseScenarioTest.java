@@ -20,6 +20,7 @@ class PauseScenarioTest extends TwoAccountsFixture {
     @Test
     void thePauseAnnotationStopsEveryCallDeletionIncludedUntilItGoes() {
         twoAccounts().start();
+        recordGolden();
         h.create(mre("mail", "held", s -> {}));
         MultiRegionEndpoint ready = h.awaitReady("mail", "held");
         pause("mail", "held", "true");
@@ -48,6 +49,7 @@ class PauseScenarioTest extends TwoAccountsFixture {
         h.awaitGone("mail", "held");
         assertThat(h.ses.findEndpoint("us-east-1", "held")).isEmpty();
         assertThat(ready.getStatus().getEndpointId()).isNotNull();
+        assertMatchesGolden();
     }
 
     long callsNaming(String endpointName) {
