@@ -135,6 +135,7 @@ class A01CrdTest extends E2eTest {
     void short_name_and_categories_work_with_kubectl_get() {
         // what kubectl answers depends on the objects other suites left; what it names must be ours
         assertListsOnly("mre", "multiregionendpoint.ses.mre.dev/");
+        assertTableOfMre();
         assertListsOnly("ses", "multiregionendpoint.ses.mre.dev/", "roleselector.ses.mre.dev/");
         assertListsOnly("aws", "multiregionendpoint.ses.mre.dev/", "roleselector.ses.mre.dev/");
         String resources = kubectl()
@@ -148,19 +149,28 @@ class A01CrdTest extends E2eTest {
                         + "RoleSelector\\s.*\\s(ses,aws|aws,ses)\\s*$");
     }
 
-    /** {@code kubectl get <resource> -A -o name} names objects of these kinds only, or says there are none. */
+    /** {@code kubectl get <resource> -A -o name} names objects of these kinds only (or none), with no error. */
     private static void assertListsOnly(String resource, String... prefixes) {
         Cmd.Result r = kubectl().ok("get", resource, "-A", "-o", "name");
-        if (r.stdout().isBlank()) {
-            assertThat(r.stderr().strip())
-                    .as("kubectl get %s -A with no object", resource)
-                    .isEqualTo("No resources found");
-            return;
-        }
+        assertThat(r.stderr()).as("kubectl get %s -A -o name: stderr", resource).isBlank();
         assertThat(r.stdout().lines())
                 .as("kubectl get %s -A -o name\n%s", resource, r.output())
                 .allMatch(l -> Stream.of(prefixes).anyMatch(l::startsWith));
-        assertThat(r.stderr()).as("kubectl get %s -A: stderr", resource).isBlank();
+    }
+
+    /** {@code kubectl get mre -A}: the printer columns of the CRD, or kubectl's "No resources found". */
+    private static void assertTableOfMre() {
+        Cmd.Result r = kubectl().ok("get", "mre", "-A");
+        if (r.stdout().isBlank()) {
+            assertThat(r.stderr().strip())
+                    .as("kubectl get mre -A with no object")
+                    .isEqualTo("No resources found");
+        } else {
+            assertThat(r.stdout().lines().findFirst().orElseThrow())
+                    .as("kubectl get mre -A: header\n%s", r.output())
+                    .matches(
+                            "NAMESPACE\\s+NAME\\s+ENDPOINT ID\\s+SES STATUS\\s+PRIMARY\\s+SECONDARY\\s+READY\\s+AGE\\s*");
+        }
     }
 
     static final List<String> CRD_NAMES = List.of(Harness.CRD_NAME, "roleselectors.ses.mre.dev");
