@@ -22,6 +22,8 @@
 
 PERF_MVN ?= ./mvnw -B -ntp
 PERF_POM ?= e2e/suite/pom.xml
+# the report of the benchmark runs (BenchmarkReport) is a module of its own
+BENCH_REPORT_POM ?= e2e/bench/pom.xml
 PERF_TARGET ?= e2e/suite/target
 PERF_BUILD ?= true
 
@@ -76,7 +78,7 @@ snapshot_jars = mkdir -p $(1) && cp -p $(OPERATOR_JAR) $(1)/operator.jar && cp -
 bench_dir = $(abspath $(PERF_TARGET))/bench/$(1)
 bench_run = $(PERF_MVN) -f $(PERF_POM) test $(PERF_SUREFIRE) -Dbench.variant=$(1) -Dbench.results="$(call bench_dir,$(1))/results"
 # $(call bench_report,variant,doc,json)
-bench_report = $(PERF_MVN) -f $(PERF_POM) test -Dtest=BenchmarkReport $(PERF_SUREFIRE) \
+bench_report = $(PERF_MVN) -f $(BENCH_REPORT_POM) test -Dtest=BenchmarkReport $(PERF_SUREFIRE) \
   -Dbench.results="$(call bench_dir,$(1))/results" -Dbench.doc=$(abspath $(2)) -Dbench.json=$(abspath $(3))
 
 # $(call bench_converge,variant,objects,runs,steadyK,extra -D flags): one Maven invocation per run (no surefire fork

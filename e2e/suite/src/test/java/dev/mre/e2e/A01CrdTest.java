@@ -8,7 +8,10 @@ import dev.mre.e2e.harness.Harness;
 import dev.mre.e2e.harness.Json;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -21,7 +24,10 @@ class A01CrdTest extends E2eTest {
     @Test
     @Order(1)
     void kubectl_get_crd_shows_it_established_with_its_names() {
-        kubectl().ok("get", "crd", Harness.CRD_NAME);
+        assertThat(kubectl().ok("get", "crd", Harness.CRD_NAME).stdout())
+                .as("kubectl get crd")
+                .containsPattern("(?m)^NAME\\s+CREATED AT$")
+                .containsPattern("(?m)^" + Pattern.quote(Harness.CRD_NAME) + "\\s+\\S+$");
         JsonNode crd = kubectl().getJson("crd", Harness.CRD_NAME).orElseThrow();
         assertThat(Json.text(crd, "spec.group")).isEqualTo("ses.mre.dev");
         assertThat(Json.text(crd, "spec.names.kind")).isEqualTo("MultiRegionEndpoint");
@@ -45,7 +51,14 @@ class A01CrdTest extends E2eTest {
                 .path("generation")
                 .asLong();
         // kubectl may say "configured" (its 3-way patch re-sends values the server normalises away, e.g. priority: 0)
-        kubectl().ok("apply", "-f", "crds/");
+        Cmd.Result apply = kubectl().ok("apply", "-f", "crds/");
+        assertThat(apply.stdout().lines())
+                .as("kubectl apply -f crds/: each CRD unchanged or configured, nothing created\n%s", apply.output())
+                .hasSize(CRD_NAMES.size())
+                .allMatch(l ->
+                        l.matches("customresourcedefinition\\.apiextensions\\.k8s\\.io/\\S+ (unchanged|configured)"))
+                .anyMatch(l -> l.startsWith("customresourcedefinition.apiextensions.k8s.io/" + Harness.CRD_NAME + " "));
+        assertThat(apply.stderr()).as("kubectl apply's warnings").isBlank();
         assertThat(kubectl()
                         .getJson("crd", Harness.CRD_NAME)
                         .orElseThrow()
@@ -58,6 +71,9 @@ class A01CrdTest extends E2eTest {
         assertThat(diff.exitCode())
                 .as("kubectl diff -f crds/ (0 = no difference)\n%s", diff.output())
                 .isZero();
+        assertThat(diff.output())
+                .as("kubectl diff -f crds/ prints no difference")
+                .isEmpty();
     }
 
     @Test
@@ -117,10 +133,47 @@ class A01CrdTest extends E2eTest {
     @Test
     @Order(4)
     void short_name_and_categories_work_with_kubectl_get() {
-        kubectl().ok("get", "mre", "-A");
-        kubectl().ok("get", "ses", "-A");
-        kubectl().ok("get", "aws", "-A");
+        // what kubectl answers depends on the objects other suites left; what it names must be ours
+        assertListsOnly("mre", "multiregionendpoint.ses.mre.dev/");
+        assertTableOfMre();
+        assertListsOnly("ses", "multiregionendpoint.ses.mre.dev/", "roleselector.ses.mre.dev/");
+        assertListsOnly("aws", "multiregionendpoint.ses.mre.dev/", "roleselector.ses.mre.dev/");
+        String resources = kubectl()
+                .ok("api-resources", "--api-group=ses.mre.dev", "-o", "wide")
+                .stdout();
+        assertThat(resources)
+                .as("kubectl api-resources --api-group=ses.mre.dev")
+                .containsPattern("(?m)^multiregionendpoints\\s+mre\\s+ses\\.mre\\.dev/v1alpha1\\s+true\\s+"
+                        + "MultiRegionEndpoint\\s.*\\s(ses,aws|aws,ses)\\s*$")
+                .containsPattern("(?m)^roleselectors\\s+sesrs\\s+ses\\.mre\\.dev/v1alpha1\\s+false\\s+"
+                        + "RoleSelector\\s.*\\s(ses,aws|aws,ses)\\s*$");
     }
+
+    /** {@code kubectl get <resource> -A -o name} names objects of these kinds only (or none), with no error. */
+    private static void assertListsOnly(String resource, String... prefixes) {
+        Cmd.Result r = kubectl().ok("get", resource, "-A", "-o", "name");
+        assertThat(r.stderr()).as("kubectl get %s -A -o name: stderr", resource).isBlank();
+        assertThat(r.stdout().lines())
+                .as("kubectl get %s -A -o name\n%s", resource, r.output())
+                .allMatch(l -> Stream.of(prefixes).anyMatch(l::startsWith));
+    }
+
+    /** {@code kubectl get mre -A}: the printer columns of the CRD, or kubectl's "No resources found". */
+    private static void assertTableOfMre() {
+        Cmd.Result r = kubectl().ok("get", "mre", "-A");
+        if (r.stdout().isBlank()) {
+            assertThat(r.stderr().strip())
+                    .as("kubectl get mre -A with no object")
+                    .isEqualTo("No resources found");
+        } else {
+            assertThat(r.stdout().lines().findFirst().orElseThrow())
+                    .as("kubectl get mre -A: header\n%s", r.output())
+                    .matches(
+                            "NAMESPACE\\s+NAME\\s+ENDPOINT ID\\s+SES STATUS\\s+PRIMARY\\s+SECONDARY\\s+READY\\s+AGE\\s*");
+        }
+    }
+
+    static final List<String> CRD_NAMES = List.of(Harness.CRD_NAME, "roleselectors.ses.mre.dev");
 
     private static String normalize(String s) {
         return s.replaceAll("\\s+", " ").trim();

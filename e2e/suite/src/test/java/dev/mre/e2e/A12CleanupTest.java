@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mre.e2e.harness.Emulator;
 import dev.mre.e2e.harness.Harness;
 import dev.mre.e2e.harness.Json;
+import dev.mre.e2e.harness.Mre;
 import dev.mre.e2e.harness.Ownership;
 import dev.mre.e2e.harness.Progress;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -17,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The end: every object of the suite deleted through the operator; SES keeps only the endpoint of the object with
  * deletionPolicy: Retain, which the operator never deleted, and which the same object, applied again, takes back
- * without creating another.
+ * without creating another. Self-contained: it applies the retained example and an object of its own first (a no-op
+ * for the retained one when A03 applied it already), so it runs alone too ({@code -Dtest=A12CleanupTest}).
  */
 @Order(12)
 @DisplayName("A12 everything deleted, the retained endpoint kept")
@@ -36,6 +39,24 @@ class A12CleanupTest extends E2eTest {
                     .stdout());
         }
         return sb.toString().strip();
+    }
+
+    /** An object of this class with deletionPolicy Delete (the default): its endpoint must go. */
+    static final Mre DELETED = Mre.of(RETAINED_NAMESPACE, "a12-deleted").tag("team", "a12");
+
+    @BeforeAll
+    static void theRetainedExampleAndAnObjectToDeleteAreReady() {
+        kubectl().ok("apply", "-f", "examples/00-namespace.yaml");
+        kubectl().ok("apply", "-f", "examples/retained.yaml");
+        kubectl()
+                .ok(
+                        "apply",
+                        "-f",
+                        writeManifest("a12-deleted.yaml", DELETED.yaml()).toString());
+        awaitReady(RETAINED_NAMESPACE, RETAINED_OBJECT, Duration.ofSeconds(90));
+        awaitReady(DELETED.namespace(), DELETED.name(), Duration.ofSeconds(90));
+        assertThat(emulator().endpoint(DELETED.effectiveRegion(), DELETED.effectiveEndpointName()))
+                .isPresent();
     }
 
     @Test
@@ -58,6 +79,9 @@ class A12CleanupTest extends E2eTest {
         assertThat(left).extracting(Emulator.Endpoint::endpointName).containsExactly(RETAINED_ENDPOINT);
         assertThat(left.get(0).tags()).containsEntry(Ownership.TAG, owner(RETAINED_NAMESPACE, RETAINED_OBJECT));
         assertThat(left.get(0).status()).isEqualTo("READY");
+        assertThat(deleteCalls(emulator().calls(), DELETED.effectiveEndpointName()))
+                .as("Delete calls for %s, deleted through the operator", DELETED.name())
+                .isEqualTo(1);
         assertOperatorAlive();
     }
 

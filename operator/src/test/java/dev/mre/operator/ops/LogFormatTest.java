@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /** The shipped logback.xml: SES_MRE_LOG_FORMAT=json gives one JSON object per line with the MDC keys as fields. */
@@ -23,20 +22,29 @@ class LogFormatTest {
 
     private final PrintStream originalOut = System.out;
 
-    private static void configure(String format) throws Exception {
+    private LoggerContext ctx;
+
+    /**
+     * The shipped logback.xml in a logger context of its own: the unit phase's context (logback-test.xml, logs to a
+     * file under target/) stays as it is for the other classes.
+     */
+    private org.slf4j.Logger configure(String format) throws Exception {
         // logback resolves ${SES_MRE_LOG_FORMAT} from system properties before the environment
         System.setProperty("SES_MRE_LOG_FORMAT", format);
-        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-        ctx.reset();
+        ctx = new LoggerContext();
+        ctx.setMDCAdapter(MDC.getMDCAdapter()); // the one org.slf4j.MDC writes to
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(ctx);
         configurator.doConfigure(LogFormatTest.class.getResource("/logback.xml"));
+        return ctx.getLogger("dev.mre.operator.test");
     }
 
     @AfterEach
-    void restore() throws Exception {
+    void restore() {
         System.setOut(originalOut);
-        configure("text");
+        if (ctx != null) {
+            ctx.stop();
+        }
         System.clearProperty("SES_MRE_LOG_FORMAT");
     }
 
@@ -44,11 +52,11 @@ class LogFormatTest {
     void jsonFormatWritesOneObjectPerLineWithTheObjectKeys() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        configure("json");
+        org.slf4j.Logger log = configure("json");
         MDC.put("mre.namespace", "mail");
         MDC.put("mre.name", "global-mail");
         try {
-            LoggerFactory.getLogger("dev.mre.operator.test").info("created endpoint {}", "global-mail");
+            log.info("created endpoint {}", "global-mail");
         } finally {
             MDC.clear();
         }
@@ -68,11 +76,11 @@ class LogFormatTest {
     void textFormatShowsTheObject() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        configure("text");
+        org.slf4j.Logger log = configure("text");
         MDC.put("mre.namespace", "mail");
         MDC.put("mre.name", "global-mail");
         try {
-            LoggerFactory.getLogger("dev.mre.operator.test").info("created endpoint");
+            log.info("created endpoint");
         } finally {
             MDC.clear();
         }

@@ -32,6 +32,7 @@ class OwnershipScenariosTest extends ScenarioTest {
     @Test
     void sameEndpointNameInTwoNamespacesTheSecondIsStalledAndItsDeletionNeverDeletesTheFirst() {
         harness().start();
+        recordGolden();
         h.create(mre("team-a", "mail", s -> s.setEndpointName("shared")));
         h.awaitReady("team-a", "mail");
         h.create(mre("team-b", "mail", s -> s.setEndpointName("shared")));
@@ -51,6 +52,7 @@ class OwnershipScenariosTest extends ScenarioTest {
         assertThat(h.ses.calls().count(Operation.DELETE_MULTI_REGION_ENDPOINT)).isZero();
         assertThat(h.ses.calls().count(Operation.TAG_RESOURCE)).isZero();
         assertThat(h.reason("team-a", "mail")).isEqualTo("Available");
+        assertMatchesGolden();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mre.operator.api.MultiRegionEndpoint;
+import dev.mre.sesemulator.Operation;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.util.HashMap;
@@ -19,6 +20,7 @@ class PauseScenarioTest extends TwoAccountsFixture {
     @Test
     void thePauseAnnotationStopsEveryCallDeletionIncludedUntilItGoes() {
         twoAccounts().start();
+        recordGolden();
         h.create(mre("mail", "held", s -> {}));
         MultiRegionEndpoint ready = h.awaitReady("mail", "held");
         pause("mail", "held", "true");
@@ -43,10 +45,19 @@ class PauseScenarioTest extends TwoAccountsFixture {
                 .until(() -> h.get("mail", "held").isPresent() && callsNaming("held") == calls);
         assertThat(h.ses.findEndpoint("us-east-1", "held")).isPresent();
 
+        assertThat(h.ses.calls().count(Operation.DELETE_MULTI_REGION_ENDPOINT))
+                .as("no delete while paused")
+                .isZero();
+
         pause("mail", "held", null);
         h.awaitGone("mail", "held");
         assertThat(h.ses.findEndpoint("us-east-1", "held")).isEmpty();
+        assertThat(h.ses.calls().count(Operation.DELETE_MULTI_REGION_ENDPOINT))
+                .as("one delete once the annotation is gone")
+                .isEqualTo(1);
+        assertThat(h.ses.calls().count(Operation.CREATE_MULTI_REGION_ENDPOINT)).isEqualTo(1);
         assertThat(ready.getStatus().getEndpointId()).isNotNull();
+        assertMatchesGolden();
     }
 
     long callsNaming(String endpointName) {

@@ -11,6 +11,7 @@ import dev.mre.e2e.harness.Params;
 import dev.mre.e2e.harness.Progress;
 import dev.mre.e2e.harness.Repo;
 import dev.mre.e2e.perf.support.Machine;
+import dev.mre.e2e.perf.support.Row;
 import dev.mre.e2e.perf.support.Stats;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ final class BenchSetup {
     static final String RELEASE = "ses-mre-operator-bench";
     static final String SYSTEM_NAMESPACE = "ses-mre-bench";
     /** STS operations the emulator counts too; they are not SES calls (no SES rate limit applies to them). */
-    static final Set<String> STS_OPERATIONS = Set.of("GetCallerIdentity", "AssumeRole");
+    static final Set<String> STS_OPERATIONS = Row.STS_OPERATIONS;
     /** Outcomes that are no answer of SES's: throttling, 5xx and dropped connections. */
     static final Set<String> NOT_ANSWERED =
             Set.of("TooManyRequestsException", "InternalServiceErrorException", "ConnectionDropped", "ResponseDropped");

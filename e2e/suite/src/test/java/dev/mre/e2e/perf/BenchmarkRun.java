@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * emulator limiting every SES call to R requests/s with provisioning taking P seconds, the operator jar under the
  * chart's ServiceAccount and JVM memory settings, in one observation mode. One run (one mode, one repetition) per
  * Maven invocation, so a long benchmark never meets the surefire fork timeout; perf.mk interleaves the modes. Writes
- * one JSON result; {@link BenchmarkReport} turns the results into docs/benchmarks.md and docs/benchmarks.json.
+ * one JSON result; {@code BenchmarkReport} (module e2e/bench) turns the results into docs/benchmarks.md and docs/benchmarks.json.
  *
  * <pre>
  * bench.variant   smoke | full            bench.objects  N (20)        bench.rate R (10)

@@ -6,10 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mre.e2e.harness.Json;
-import dev.mre.e2e.harness.Params;
-import dev.mre.e2e.harness.Progress;
-import dev.mre.e2e.harness.Repo;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mre.e2e.perf.support.GeneratedDoc;
 import dev.mre.e2e.perf.support.Row;
 import dev.mre.e2e.perf.support.Stats;
@@ -29,8 +26,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Turns the JSON results of the benchmark programs ({@link BenchmarkRun}, {@link RestartBenchmarkRun},
- * {@link ShardBenchmarkRun}, {@link AccountsBenchmarkRun}) in {@code bench.results} into:
+ * Turns the JSON results of the benchmark programs ({@code BenchmarkRun}, {@code RestartBenchmarkRun},
+ * {@code ShardBenchmarkRun}, {@code AccountsBenchmarkRun} in e2e/suite) in {@code bench.results} into:
  * <ul>
  *   <li>one GENERATED section of {@code bench.doc} per scenario found ("bench converge", "bench steady",
  *       "bench restart", "bench memory", "bench shards", "bench accounts"; other sections and the hand-written text
@@ -43,6 +40,8 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("bench")
 class BenchmarkReport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     static final List<String> OPERATIONS = List.of(
             "CreateMultiRegionEndpoint",
@@ -57,19 +56,19 @@ class BenchmarkReport {
 
     @Test
     void write_report() throws IOException {
-        Path repo = Repo.root();
-        Path results = Path.of(Params.str(
+        Path repo = repoRoot();
+        Path results = Path.of(str(
                 "bench.results",
                 repo.resolve("e2e/suite/target/bench/smoke/results").toString()));
-        Path doc = Path.of(
-                Params.str("bench.doc", results.resolveSibling("benchmarks.md").toString()));
-        Path json = Path.of(Params.str(
-                "bench.json", results.resolveSibling("benchmarks.json").toString()));
+        Path doc =
+                Path.of(str("bench.doc", results.resolveSibling("benchmarks.md").toString()));
+        Path json = Path.of(
+                str("bench.json", results.resolveSibling("benchmarks.json").toString()));
         List<JsonNode> all = new ArrayList<>();
         try (Stream<Path> files = Files.list(results)) {
             for (Path p :
                     files.filter(x -> x.toString().endsWith(".json")).sorted().toList()) {
-                all.add(Json.JSON.readTree(p.toFile()));
+                all.add(JSON.readTree(p.toFile()));
             }
         }
         assertThat(all).as("benchmark results in " + results).isNotEmpty();
@@ -109,14 +108,14 @@ class BenchmarkReport {
 
         List<Map<String, Object>> merged = merge(json, rows);
         Files.createDirectories(json.toAbsolutePath().getParent());
-        Json.JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), merged);
-        Progress.log("written: %s (%d rows, %d from these results)", json, merged.size(), rows.size());
+        JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), merged);
+        log("written: %s (%d rows, %d from these results)", json, merged.size(), rows.size());
         sections.put("bench targets", targets(merged));
         for (var s : sections.entrySet()) {
-            Progress.log("benchmark report, section \"%s\" of %s:\n%s", s.getKey(), doc, s.getValue());
+            log("benchmark report, section \"%s\" of %s:\n%s", s.getKey(), doc, s.getValue());
             GeneratedDoc.writeSection(doc, s.getKey(), s.getValue(), skeleton());
         }
-        Progress.log("written: %s", doc);
+        log("written: %s", doc);
     }
 
     static String skeleton() {
@@ -131,7 +130,7 @@ class BenchmarkReport {
     static List<Map<String, Object>> merge(Path json, List<Map<String, Object>> rows) throws IOException {
         Map<String, Map<String, Object>> byKey = new LinkedHashMap<>();
         if (Files.exists(json)) {
-            List<Map<String, Object>> old = Json.JSON.readValue(json.toFile(), new TypeReference<>() {});
+            List<Map<String, Object>> old = JSON.readValue(json.toFile(), new TypeReference<>() {});
             Set<String> refreshed = new LinkedHashSet<>();
             rows.forEach(r -> refreshed.add((String) r.get("scenario")));
             for (Map<String, Object> o : old) {
@@ -229,7 +228,7 @@ class BenchmarkReport {
                 row(
                         sb,
                         byMode,
-                        "· " + op + (BenchSetup.STS_OPERATIONS.contains(op) ? " (STS, not counted)" : ""),
+                        "· " + op + (Row.STS_OPERATIONS.contains(op) ? " (STS, not counted)" : ""),
                         r -> r.path("callsPerEndpoint").path(op).asDouble(0),
                         3,
                         "");
@@ -479,7 +478,7 @@ class BenchmarkReport {
                         + "endpoint per hour (docs/benchmarks.md history, commit e7451f8).\n");
         for (JsonNode r : run.path("rows")) {
             if ("steady".equals(r.path("scenario").asText())) {
-                Map<String, Object> row = Json.JSON.convertValue(r, new TypeReference<>() {});
+                Map<String, Object> row = JSON.convertValue(r, new TypeReference<>() {});
                 stamp(row, List.of(run));
                 rows.add(row);
             }
@@ -586,7 +585,7 @@ class BenchmarkReport {
         sb.append(problemsLine(run));
         for (JsonNode r : run.path("rows")) {
             if ("restart".equals(r.path("scenario").asText())) {
-                Map<String, Object> row = Json.JSON.convertValue(r, new TypeReference<>() {});
+                Map<String, Object> row = JSON.convertValue(r, new TypeReference<>() {});
                 stamp(row, List.of(run));
                 rows.add(row);
             }
@@ -671,7 +670,7 @@ class BenchmarkReport {
         sb.append("```\n");
         for (JsonNode r : run.path("rows")) {
             if ("memory".equals(r.path("scenario").asText())) {
-                Map<String, Object> row = Json.JSON.convertValue(r, new TypeReference<>() {});
+                Map<String, Object> row = JSON.convertValue(r, new TypeReference<>() {});
                 stamp(row, List.of(run));
                 rows.add(row);
             }
@@ -769,7 +768,7 @@ class BenchmarkReport {
         }
         for (JsonNode r : runs) {
             for (JsonNode x : r.path("rows")) {
-                Map<String, Object> row = Json.JSON.convertValue(x, new TypeReference<>() {});
+                Map<String, Object> row = JSON.convertValue(x, new TypeReference<>() {});
                 if (runs.size() == 2) {
                     row.put(
                             "converge_vs_one_operator",
@@ -857,7 +856,7 @@ class BenchmarkReport {
                 .append(".\n");
         sb.append(problemsLine(run));
         for (JsonNode x : run.path("rows")) {
-            Map<String, Object> row = Json.JSON.convertValue(x, new TypeReference<>() {});
+            Map<String, Object> row = JSON.convertValue(x, new TypeReference<>() {});
             stamp(row, List.of(run));
             rows.add(row);
         }
@@ -1175,5 +1174,32 @@ class BenchmarkReport {
         sb.append("| ").append(label).append(" |");
         byMode.values().forEach(l -> sb.append(' ').append(cell.apply(l)).append(" |"));
         sb.append(' ').append(target).append(" |\n");
+    }
+
+    // ---- what this module needs of the e2e suite's harness (it has no dependency on it) ------------------------
+
+    /** A -D setting, when set and not blank; trimmed. */
+    static String str(String name, String dflt) {
+        String v = System.getProperty(name);
+        return v == null || v.isBlank() ? dflt : v.trim();
+    }
+
+    /** -De2e.repo (this module's POM sets it), else the first parent folder holding e2e/testenv/testenv.sh. */
+    static Path repoRoot() {
+        String prop = System.getProperty("e2e.repo");
+        if (prop != null && !prop.isBlank()) {
+            return Path.of(prop).toAbsolutePath().normalize();
+        }
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.exists(p.resolve("e2e/testenv/testenv.sh"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("cannot find the repository root; set -De2e.repo=<repository root>");
+    }
+
+    private static synchronized void log(String fmt, Object... args) {
+        System.out.println("[bench] " + (args.length == 0 ? fmt : String.format(fmt, args)));
+        System.out.flush();
     }
 }

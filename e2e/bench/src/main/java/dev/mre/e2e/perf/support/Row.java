@@ -3,11 +3,12 @@ package dev.mre.e2e.perf.support;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One object of {@code docs/benchmarks.json}: one scenario (and mode) with the figures every scenario shares, null
  * where a scenario does not measure a field, plus the scenario's own extras. Built by the run programs into their
- * JSON result ({@code rows}); {@link dev.mre.e2e.perf.BenchmarkReport} merges them into the file.
+ * JSON result ({@code rows}); {@code BenchmarkReport} (module e2e/bench) merges them into the file.
  */
 public final class Row {
 
@@ -27,6 +28,9 @@ public final class Row {
             "restart_calls",
             "start_ready_s",
             "operator_commit");
+
+    /** STS operations the emulator counts too; they are not SES calls (no SES rate limit applies to them). */
+    public static final Set<String> STS_OPERATIONS = Set.of("GetCallerIdentity", "AssumeRole");
 
     private Row() {}
 
