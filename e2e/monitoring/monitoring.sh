@@ -114,7 +114,7 @@ cmd_prometheus_up() {
   cmd_build
   # curl for the readiness wait; gnuplot for plot.py, which draws the dashboard's panels from this Prometheus
   ensure_debian_packages "Prometheus for the e2e run and its plot (e2e/monitoring)" curl=curl gnuplot=gnuplot-nox || exit 1
-  mkdir -p "$work/data"
+  rm -rf "$work/data" && mkdir -p "$work/data"
   local port
   port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
   {
