@@ -12,7 +12,7 @@ export PATH := $(TESTENV_TOOLS):$(PATH)
 # and stopped at the end (also on failure or Ctrl-C): each suite uses its own namespaces and Helm release, cleans
 # up after itself and leaves the API server healthy (see e2e/suite/README.md). They run one after the other.
 SHARED_TESTENV := $(REPO)/.work/testenv-shared
-CLUSTER_SUITES := helm-test e2e demo-test perf-smoke
+CLUSTER_SUITES := helm-test e2e demo-test perf-smoke monitoring-e2e
 TEST_TIMES := $(REPO)/.work/make-test-times.txt
 
 help: ## list targets
@@ -27,9 +27,13 @@ unit: ## unit, emulator-conformance and reconciler tests (Maven: every module's 
 test: ## every test the project has; the cluster suites share one control plane
 	@mkdir -p $(REPO)/.work && : > $(TEST_TIMES)
 	@# unit (./mvnw verify) also packages the jars the cluster suites run: they do not build them again
-	@$(MAKE) --no-print-directory timed-unit timed-gitops-test timed-testenv-build timed-argocd-build
+	@$(MAKE) --no-print-directory timed-unit timed-gitops-test timed-testenv-build timed-argocd-build timed-monitoring-test \
+	  timed-k8s-matrix-build
 	@TESTENV_WORK_DIR=$(SHARED_TESTENV) bash e2e/testenv/testenv.sh with \
-	  $(MAKE) --no-print-directory $(addprefix timed-,$(CLUSTER_SUITES)) E2E_BUILD=false PERF_BUILD=false DEMO_BUILD=false
+	  $(MAKE) --no-print-directory $(addprefix timed-,$(CLUSTER_SUITES)) E2E_BUILD=false PERF_BUILD=false DEMO_BUILD=false \
+	  MONITORING_BUILD=false
+	@# the admission suite and a short lifecycle on the oldest and the newest kube-apiserver: a control plane each
+	@$(MAKE) --no-print-directory timed-k8s-matrix
 	@# ArgoCD installs itself cluster-wide and starts from a cluster without the CRD: a control plane of its own
 	@$(MAKE) --no-print-directory timed-gitops-e2e GITOPS_E2E_BUILD=false
 	@# the chart on a real node: its own one-node cluster (e2e/testenv node mode, root), started and stopped by the suite
@@ -66,3 +70,4 @@ clean: ## remove build output
 -include e2e/suite/perf.mk
 -include e2e/argocd/argocd.mk
 -include e2e/suite/cluster.mk
+-include e2e/monitoring/monitoring.mk

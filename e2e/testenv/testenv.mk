@@ -47,3 +47,13 @@ cluster-down: ## stop the one-node cluster and undo what it did to the machine (
 
 cluster-status: ## exit 0 iff the one-node cluster is running and ready
 	@bash $(TESTENV_SH) node-status
+
+# The Kubernetes version matrix (e2e/testenv/matrix.sh; README "Kubernetes versions"): the oldest and the newest
+# kube-apiserver of the supported range, built alone from the k8s.io/kubernetes module (+ the etcd each pins)
+.PHONY: k8s-matrix-build k8s-matrix
+
+k8s-matrix-build: ## kube-apiserver (+ etcd) of the matrix's versions (1.32, 1.37), cached per version
+	@bash e2e/testenv/matrix.sh build
+
+k8s-matrix: ## admission suite + short lifecycle against kube-apiserver 1.32 and 1.37, a control plane each
+	@bash e2e/testenv/matrix.sh test

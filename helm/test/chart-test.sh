@@ -277,6 +277,25 @@ expect no-svc "no Service" 'not of("Service") and of("Deployment")'
 check "render with a PDB percentage" render pdb-pct --set podDisruptionBudget.enabled=true --set podDisruptionBudget.minAvailable=50%
 expect pdb-pct "PDB minAvailable is the string 50%" 'one("PodDisruptionBudget")["spec"]["minAvailable"] == "50%"'
 
+# opt-in monitoring: neither by default; with both enabled, the PrometheusRule (promtool tests it: make
+# monitoring-test) and the dashboard ConfigMap for Grafana's sidecar
+expect default "no PrometheusRule and no dashboard ConfigMap by default" 'not of("PrometheusRule") and not of("ConfigMap")'
+check "render with metrics.prometheusRule.enabled and metrics.grafanaDashboard.enabled" render mon \
+  --set metrics.prometheusRule.enabled=true --set metrics.grafanaDashboard.enabled=true \
+  --set metrics.grafanaDashboard.namespace=grafana --set metrics.prometheusRule.labels.release=prometheus \
+  --set metrics.prometheusRule.runbookBaseUrl=https://example.com/docs/operations.md
+expect mon "PrometheusRule: 9 alerts, each with a severity, summary, description and runbook_url; extra label" \
+  'len([r for g in one("PrometheusRule")["spec"]["groups"] for r in g["rules"]]) == 9 and all(r["labels"]["severity"] in ("warning", "critical") and r["annotations"]["summary"] and r["annotations"]["description"] and r["annotations"]["runbook_url"] == "https://example.com/docs/operations.md#" + r["alert"].lower() for g in one("PrometheusRule")["spec"]["groups"] for r in g["rules"]) and labels(one("PrometheusRule"))["release"] == "prometheus"'
+expect mon "PrometheusRule: every expression selects the release (job and namespace), none groups by an object's name" \
+  'all(r["expr"].count("job=\"rel-ses-mre-operator\",namespace=\"ops\"") >= 1 and "by (name" not in r["expr"] and "exported_namespace" not in r["expr"] for g in one("PrometheusRule")["spec"]["groups"] for r in g["rules"])'
+expect mon "dashboard ConfigMap in namespace grafana, label grafana_dashboard=1, its JSON a dashboard with panels" \
+  'one("ConfigMap")["metadata"]["namespace"] == "grafana" and labels(one("ConfigMap"))["grafana_dashboard"] == "1" and len(json.loads(one("ConfigMap")["data"]["ses-mre-operator.json"])["panels"]) > 10'
+check "render with only metrics.prometheusRule.enabled" render mon-rule --set metrics.prometheusRule.enabled=true
+expect mon-rule "PrometheusRule only; no runbook_url without runbookBaseUrl" \
+  'of("PrometheusRule") and not of("ConfigMap") and not [r for g in one("PrometheusRule")["spec"]["groups"] for r in g["rules"] if "runbook_url" in r["annotations"]]'
+check "render with only metrics.grafanaDashboard.enabled" render mon-dash --set metrics.grafanaDashboard.enabled=true
+expect mon-dash "dashboard ConfigMap only, in the release namespace" 'not of("PrometheusRule") and one("ConfigMap")["metadata"]["namespace"] == "ops"'
+
 # ---------------------------------------------------------------------------------------------------- 3. schema, docs
 tpl() { "$HELM" template rel "$CHART" --namespace ops "${IMAGE_SET[@]}" "$@"; }
 refuse "schema: replicaCount=abc refused, naming the value" "/replicaCount" tpl --set replicaCount=abc
@@ -304,6 +323,9 @@ refuse "schema: operator.endpointNamePrefix=team refused" "/operator/endpointNam
 refuse "schema: operator.allowedRegions with a non-region refused" "/operator/allowedRegions/0" tpl --set "operator.allowedRegions={moon}"
 refuse "schema: operator.allowInsecureEndpoint=yes refused" "/operator/allowInsecureEndpoint" tpl --set operator.allowInsecureEndpoint=yes
 refuse "schema: operator.observation=sometimes refused" "/operator/observation" tpl --set operator.observation=sometimes
+refuse "schema: metrics.prometheusRule.enabled=yes refused" "/metrics/prometheusRule/enabled" tpl --set metrics.prometheusRule.enabled=yes
+refuse "schema: metrics.prometheusRule.selector that is not label matchers refused" "/metrics/prometheusRule/selector" tpl --set "metrics.prometheusRule.selector=job"
+refuse "schema: metrics.grafanaDashboard.enabled=yes refused" "/metrics/grafanaDashboard/enabled" tpl --set metrics.grafanaDashboard.enabled=yes
 refuse "schema: aws.instanceMetadataCredentials=yes refused" "/aws/instanceMetadataCredentials" tpl --set aws.instanceMetadataCredentials=yes
 check "schema: operator.maxCallRate=2.5 via --set accepted" tpl --set operator.maxCallRate=2.5
 check "schema: operator.resyncPeriod=PT10M accepted" tpl --set operator.resyncPeriod=PT10M

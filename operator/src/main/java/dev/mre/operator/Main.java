@@ -3,6 +3,7 @@ package dev.mre.operator;
 import dev.mre.operator.aws.SdkSesGateway;
 import dev.mre.operator.config.KubernetesClientConfig;
 import dev.mre.operator.config.OperatorConfig;
+import dev.mre.operator.ops.OperatorStateGauges;
 import dev.mre.operator.ops.OpsServer;
 import dev.mre.operator.ops.SesCallMetrics;
 import dev.mre.operator.reconcile.Timing;
@@ -93,6 +94,12 @@ public final class Main {
                         () -> !stopping.get() && operator.getRuntimeInfo().isStarted(),
                         () -> readiness(config, operator, leading, stopping),
                         registry);
+        OperatorStateGauges.register(
+                registry,
+                () -> config.ops().leaderElection()
+                        ? leading.get()
+                        : operator.getRuntimeInfo().isStarted() && !stopping.get(),
+                () -> readiness(config, operator, leading, stopping));
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {

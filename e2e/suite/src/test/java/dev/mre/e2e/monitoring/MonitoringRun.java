@@ -1,0 +1,244 @@
+package dev.mre.e2e.monitoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mre.e2e.harness.Cmd;
+import dev.mre.e2e.harness.Conditions;
+import dev.mre.e2e.harness.Emulator;
+import dev.mre.e2e.harness.Harness;
+import dev.mre.e2e.harness.Json;
+import dev.mre.e2e.harness.Mre;
+import dev.mre.e2e.harness.MreStatus;
+import dev.mre.e2e.harness.OperatorProcess;
+import dev.mre.e2e.harness.Pacing;
+import dev.mre.e2e.harness.Params;
+import dev.mre.e2e.harness.Progress;
+import dev.mre.e2e.harness.Repo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chart's alerts and dashboard against a real Prometheus (e2e/monitoring/README.md): prometheus, built from the
+ * Prometheus module like promtool, runs on 127.0.0.1, scrapes the operator process every 2 s and evaluates the
+ * rendered rules, while objects are created, retagged and deleted under SES faults (429, 500, dropped connections),
+ * one endpoint ends FAILED, AWS refuses TagResource for a while and the operator's right to write status is taken
+ * away for a while (reconciliations fail). Then every dashboard expression must return at least one series, and so
+ * must every series selector of every alert and each alert's measure (its left side before the threshold); every
+ * rule must evaluate without error; the dashboard's key panels are drawn from this run's data (monitoring.png).
+ */
+@Tag("monitoring")
+class MonitoringRun {
+
+    static final String NAMESPACE = "monitoring";
+    static final String RELEASE = "ses-mre-operator-mon";
+    static final String SYSTEM_NAMESPACE = "ses-mre-mon";
+    static final int OBJECTS = Params.integer("monitoring.objects", 30);
+    /** How long each phase is held while Prometheus scrapes, so that the panels show it (monitoring.window). */
+    static final Duration WINDOW = Params.duration("monitoring.window", Duration.ofSeconds(30));
+
+    @Test
+    void every_expression_has_series() throws Exception {
+        Path repo = Repo.root();
+        Path work = repo.resolve("e2e/suite/target/monitoring");
+        Path script = repo.resolve("e2e/monitoring/monitoring.sh");
+        Path exprs = repo.resolve("e2e/monitoring/exprs.py");
+        Path dashboard = repo.resolve("helm/ses-mre-operator/dashboards/ses-mre-operator.json");
+        Path png = Path.of(
+                Params.str("monitoring.png", work.resolve("dashboard.png").toString()));
+        Files.createDirectories(work);
+        Path rendered = work.resolve("render");
+        Path prom = work.resolve("prometheus");
+        Files.createDirectories(rendered);
+        Cmd.of("bash", script.toString(), "render", rendered.toString())
+                .timeout(Duration.ofMinutes(5))
+                .run()
+                .orThrow();
+
+        try (Harness h = Harness.start("monitoring", work)) {
+            h.applyCrds();
+            Harness.OperatorIdentity id =
+                    h.installOperatorRbac(RELEASE, SYSTEM_NAMESPACE, "4h", "leaderElection.enabled=true");
+            h.namespace(NAMESPACE);
+            Emulator emu = h.startEmulator(
+                    "emulator",
+                    List.of(
+                            "--create-delay", "2s",
+                            "--delete-delay", "2s",
+                            "--throttle-rate", "0.08",
+                            "--error-rate-500", "0.08",
+                            "--drop-connection-rate", "0.03",
+                            "--fail-provisioning-names", "failing",
+                            "--seed", "20261207"));
+            OperatorProcess op = h.startOperator(
+                    "operator",
+                    Repo.operatorJar(),
+                    id,
+                    emu,
+                    Map.of(
+                            "SES_MRE_CLUSTER_ID", "monitoring",
+                            "SES_MRE_LEADER_ELECTION", "true",
+                            "SES_MRE_LEADER_ELECTION_NAMESPACE", id.namespace(),
+                            "POD_NAME", "operator-0",
+                            "SES_MRE_RESYNC_PERIOD", "20s"));
+            op.awaitReady(Duration.ofSeconds(90));
+            String url = Cmd.of(
+                            "bash",
+                            script.toString(),
+                            "prometheus-up",
+                            "127.0.0.1:" + op.opsPort(),
+                            prom.toString(),
+                            rendered.resolve("rules.yaml").toString())
+                    .timeout(Duration.ofMinutes(10))
+                    .run()
+                    .orThrow()
+                    .stdout()
+                    .strip();
+            Progress.log("  prometheus: %s", url);
+            long start = System.currentTimeMillis() / 1000;
+            try {
+                // ---- objects created under faults; one endpoint ends FAILED ----
+                List<Mre> objects = new ArrayList<>(Mre.numbered(NAMESPACE, "mon", OBJECTS));
+                objects.add(Mre.of(NAMESPACE, "failing-0").tag("team", "mon"));
+                apply(h, work.resolve("objects.yaml"), objects);
+                Conditions.await(
+                        OBJECTS + " objects Ready, one Stalled/ProvisioningFailed",
+                        Duration.ofMinutes(4),
+                        Duration.ofSeconds(2),
+                        () -> readyCount(h) == OBJECTS,
+                        () -> "Ready: " + readyCount(h));
+                Pacing.pause(WINDOW, "the converged state, scraped");
+
+                // ---- AWS refuses TagResource while every object is retagged ----
+                emu.settings(Map.of("denyActions", List.of("TagResource")));
+                objects.replaceAll(m -> m.copy().tag("phase", "retag"));
+                apply(h, work.resolve("objects.yaml"), objects);
+                Conditions.await(
+                        "TagResource answered AccessDeniedException",
+                        Duration.ofMinutes(2),
+                        Duration.ofSeconds(1),
+                        () -> emu.counters().count("TagResource", "AccessDeniedException") > 0,
+                        () -> emu.counters().byOperation().toString());
+                Pacing.pause(WINDOW, "AWS refusing TagResource, scraped");
+                emu.settings(Map.of("denyActions", List.of()));
+
+                // ---- the operator may not write status for a while: reconciliations fail ----
+                String role = "clusterrole/" + RELEASE;
+                String saved = h.kubectl().getJson(role).orElseThrow().toString();
+                h.kubectl().ok("patch", role, "--type=json", "-p", "[{\"op\":\"remove\",\"path\":\"/rules/1\"}]");
+                objects.replaceAll(m -> m.copy().tag("phase", "no-status"));
+                apply(h, work.resolve("objects.yaml"), objects);
+                Conditions.await(
+                        "a reconciliation failed (operator_sdk_reconciliations_failed_total)",
+                        Duration.ofMinutes(2),
+                        Duration.ofSeconds(1),
+                        () -> op.metrics().contains("operator_sdk_reconciliations_failed_total"),
+                        () -> op.tail(5));
+                Pacing.pause(WINDOW, "status writes refused, scraped");
+                Path restore = Files.writeString(
+                        work.resolve("clusterrole.json"),
+                        Json.parse(saved).toString().replaceFirst("\"resourceVersion\":\"[0-9]+\",?", ""));
+                h.kubectl().ok("replace", "-f", restore.toString());
+                Conditions.await(
+                        OBJECTS + " objects Ready at their generation again",
+                        Duration.ofMinutes(4),
+                        Duration.ofSeconds(2),
+                        () -> readyCount(h) == OBJECTS,
+                        () -> "Ready: " + readyCount(h));
+                Pacing.pause(WINDOW, "the converged state again, scraped");
+
+                // ---- every expression against the real Prometheus, while the objects are reconciled ----
+                Cmd.Result check = Cmd.of(
+                                "python3",
+                                exprs.toString(),
+                                "e2e",
+                                "--prometheus",
+                                url,
+                                "--rules",
+                                rendered.resolve("rules.yaml").toString(),
+                                "--dashboard",
+                                dashboard.toString(),
+                                "--wait",
+                                "90")
+                        .timeout(Duration.ofMinutes(5))
+                        .run();
+                Progress.log("%s", check.stdout().strip());
+                assertThat(check.exitCode())
+                        .as("every expression returns series\n" + check.output())
+                        .isZero();
+                Cmd.Result rules =
+                        Cmd.of("curl", "-fsS", url + "/api/v1/rules").run().orThrow();
+                assertThat(Json.parse(rules.stdout())
+                                .path("data")
+                                .path("groups")
+                                .findValuesAsText("health"))
+                        .as("every rule evaluated by Prometheus without error")
+                        .isNotEmpty()
+                        .allMatch("ok"::equals);
+
+                // ---- deletion, then the panels of the whole run ----
+                h.kubectl().ok("delete", "mre", "--all", "-n", NAMESPACE, "--wait=false");
+                Conditions.await(
+                        "every object gone",
+                        Duration.ofMinutes(4),
+                        Duration.ofSeconds(2),
+                        () -> h.kubectl()
+                                .getJson("mre", "-n", NAMESPACE)
+                                .map(l -> l.path("items").isEmpty())
+                                .orElse(true),
+                        () -> "");
+                Pacing.pause(WINDOW, "the empty state, scraped");
+                Cmd.of(
+                                "python3",
+                                repo.resolve("e2e/monitoring/plot.py").toString(),
+                                "--prometheus",
+                                url,
+                                "--dashboard",
+                                dashboard.toString(),
+                                "--start",
+                                Long.toString(start),
+                                "--end",
+                                Long.toString(System.currentTimeMillis() / 1000),
+                                "--title",
+                                "ses-mre-operator dashboard, make monitoring-e2e: " + (OBJECTS + 1)
+                                        + " objects created under SES faults (8 % 429, 8 % 500, 3 % dropped),"
+                                        + " retagged while AWS refuses TagResource, retagged while status writes are"
+                                        + " refused, deleted",
+                                "--out",
+                                png.toString())
+                        .timeout(Duration.ofMinutes(2))
+                        .run()
+                        .orThrow();
+                Progress.log("  dashboard panels: %s", png);
+            } finally {
+                Cmd.of("bash", script.toString(), "prometheus-down", prom.toString())
+                        .run();
+            }
+        }
+    }
+
+    private static void apply(Harness h, Path file, List<Mre> objects) throws java.io.IOException {
+        Files.writeString(file, Mre.documents(objects));
+        h.kubectl().ok("apply", "-f", file.toString());
+    }
+
+    private static long readyCount(Harness h) {
+        return h.kubectl()
+                .getJson("mre", "-n", NAMESPACE)
+                .map(l -> {
+                    long n = 0;
+                    for (var m : l.path("items")) {
+                        if (MreStatus.isReadyAtGeneration(m)) {
+                            n++;
+                        }
+                    }
+                    return n;
+                })
+                .orElse(0L);
+    }
+}
