@@ -149,10 +149,10 @@ class A10AccountsTest extends E2eTest {
 
     @Test
     @Order(3)
-    void a_role_that_cannot_be_assumed_is_access_denied_naming_it_and_recovers_when_trusted() {
+    void a_role_that_cannot_be_assumed_is_access_denied_without_naming_it_and_recovers_when_trusted() {
         apply("mre-c.yaml", object(NS_C, "mail", "e2e-team-c-mail"));
         await(
-                "AccessDenied naming the role",
+                "AccessDenied",
                 Duration.ofSeconds(60),
                 () -> "AccessDenied".equals(reason(NS_C, "mail")),
                 () -> reason(NS_C, "mail"));
@@ -160,7 +160,9 @@ class A10AccountsTest extends E2eTest {
                 .orElseThrow()
                 .path("message")
                 .asText();
-        assertThat(message).contains(ROLE_C);
+        // the role's ARN goes to the operator's log for the administrator, never to a tenant's status: a namespace
+        // wrongly labelled for another team would otherwise read that team's role
+        assertThat(message).contains("AccessDenied").doesNotContain(ROLE_C).doesNotContain("arn:aws:iam::");
         assertThat(emulator().endpointsNamed("e2e-team-c-mail")).isEmpty();
 
         emulator().settings(Map.of("roles", Map.of(ROLE_C, role(OPERATOR_USER))));
