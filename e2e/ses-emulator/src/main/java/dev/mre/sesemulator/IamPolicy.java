@@ -254,14 +254,16 @@ public final class IamPolicy {
             label += " (Sid \"" + sid.asText() + "\")";
         }
         for (var e : node.properties()) {
-            if (kind == Kind.IDENTITY && (e.getKey().equals("Principal") || e.getKey().equals("NotPrincipal"))) {
+            if (kind == Kind.IDENTITY
+                    && (e.getKey().equals("Principal") || e.getKey().equals("NotPrincipal"))) {
                 throw new IllegalArgumentException(
                         label + ": " + e.getKey() + " is not allowed in an identity-based policy");
             }
             if (kind == Kind.TRUST && e.getKey().equals("NotPrincipal")) {
                 throw new IllegalArgumentException(label + ": NotPrincipal is not supported in a trust policy");
             }
-            if (kind == Kind.TRUST && (e.getKey().equals("Resource") || e.getKey().equals("NotResource"))) {
+            if (kind == Kind.TRUST
+                    && (e.getKey().equals("Resource") || e.getKey().equals("NotResource"))) {
                 throw new IllegalArgumentException(
                         label + ": " + e.getKey() + " is not allowed in a trust policy (the role is the resource)");
             }
@@ -330,7 +332,8 @@ public final class IamPolicy {
     /** {@code "*"} or {@code {"AWS": ARN | account id | [..]}}: the only principal kind the operator is. */
     private static List<String> principals(JsonNode node, String label) {
         if (node == null || node.isNull()) {
-            throw new IllegalArgumentException(label + ": Principal is missing: a trust policy names who may assume the role");
+            throw new IllegalArgumentException(
+                    label + ": Principal is missing: a trust policy names who may assume the role");
         }
         if (node.isTextual() && node.asText().equals("*")) {
             return List.of("*");

@@ -405,9 +405,7 @@ final class SettingsCodec {
                 throw new IllegalArgumentException("trustPolicy: " + e.getMessage(), e);
             }
             return Role.withTrustPolicy(
-                    arn,
-                    policy,
-                    n.hasNonNull("maxSessionDuration") ? durationOf(n.get("maxSessionDuration")) : null);
+                    arn, policy, n.hasNonNull("maxSessionDuration") ? durationOf(n.get("maxSessionDuration")) : null);
         }
         List<String> trusted = new ArrayList<>();
         JsonNode t = n.get("trustedPrincipals");

@@ -72,14 +72,19 @@ class TrustPolicyTest extends EmulatorTestBase {
         assertThat(e.statusCode()).isEqualTo(403);
         assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
         assertThat(e.awsErrorDetails().errorMessage())
-                .isEqualTo("User: " + USER + " is not authorized to perform: sts:AssumeRole on resource: " + TEAM_A_ROLE);
+                .isEqualTo(
+                        "User: " + USER + " is not authorized to perform: sts:AssumeRole on resource: " + TEAM_A_ROLE);
     }
 
     @Test
     void anotherClusterAWrongExternalIdOrAnExtraSessionTagIsRefused() {
-        assertThat(refused(request("EXAMPLE-EXTERNAL-ID", "staging-eu", "team-a")).awsErrorDetails().errorMessage())
+        assertThat(refused(request("EXAMPLE-EXTERNAL-ID", "staging-eu", "team-a"))
+                        .awsErrorDetails()
+                        .errorMessage())
                 .contains("sts:AssumeRole");
-        assertThat(refused(request("another-id", "prod-eu", "team-a")).awsErrorDetails().errorMessage())
+        assertThat(refused(request("another-id", "prod-eu", "team-a"))
+                        .awsErrorDetails()
+                        .errorMessage())
                 .contains("sts:AssumeRole");
         Tag extra = Tag.builder().key("team").value("a").build();
         assertThat(refused(request("EXAMPLE-EXTERNAL-ID", "prod-eu", "team-a", extra))
@@ -93,17 +98,21 @@ class TrustPolicyTest extends EmulatorTestBase {
     void aCallerTheTrustPolicyDoesNotNameIsRefused() throws IOException {
         IamPolicy trust = IamPolicy.parseTrust(documentedPolicyFor("arn:aws:iam::123456789012:role/someone-else"));
         emu.updateSettings(s -> s.role(Role.withTrustPolicy(TEAM_A_ROLE, trust, null)));
-        assertThat(refused(request("EXAMPLE-EXTERNAL-ID", "prod-eu", "team-a")).awsErrorDetails().errorMessage())
+        assertThat(refused(request("EXAMPLE-EXTERNAL-ID", "prod-eu", "team-a"))
+                        .awsErrorDetails()
+                        .errorMessage())
                 .contains("sts:AssumeRole");
     }
 
     @Test
     void aTrustPolicyIsCheckedAsIamChecksOne() {
-        assertThatThrownBy(() -> IamPolicy.parseTrust(
-                        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\"}]}"))
+        assertThatThrownBy(
+                        () -> IamPolicy.parseTrust(
+                                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\"}]}"))
                 .hasMessage("Statement 1: Principal is missing: a trust policy names who may assume the role");
-        assertThatThrownBy(() -> IamPolicy.parseTrust("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-                        + "\"Principal\":{\"AWS\":\"*\"},\"Action\":\"sts:AssumeRole\",\"Resource\":\"*\"}]}"))
+        assertThatThrownBy(
+                        () -> IamPolicy.parseTrust("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                                + "\"Principal\":{\"AWS\":\"*\"},\"Action\":\"sts:AssumeRole\",\"Resource\":\"*\"}]}"))
                 .hasMessage("Statement 1: Resource is not allowed in a trust policy (the role is the resource)");
         assertThatThrownBy(() -> IamPolicy.parse("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
                         + "\"Principal\":{\"AWS\":\"*\"},\"Action\":\"sts:AssumeRole\",\"Resource\":\"*\"}]}"))
