@@ -45,6 +45,7 @@ class C02CredentialsTest extends ClusterTest {
      * cluster-local names).
      */
     private static Emulator loopbackEmulator;
+
     private static ClientCredentials credentials;
     private static final List<String> bindings = new ArrayList<>();
 
