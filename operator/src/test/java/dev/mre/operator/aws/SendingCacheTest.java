@@ -65,6 +65,7 @@ class SendingCacheTest {
         emu = SesEmulator.builder().port(0).build().start();
         OperatorConfig config = OperatorConfig.from(Map.of(
                 Setting.SES_ENDPOINT.env, emu.endpoint().toString(),
+                Setting.STS_ENDPOINT.env, emu.endpoint().toString(),
                 Setting.ALLOW_INSECURE_ENDPOINT.env, "true",
                 Setting.DEFAULT_REGION.env, "us-east-1",
                 Setting.MAX_CALL_RATE.env, "50",
