@@ -1,6 +1,7 @@
 package dev.mre.operator;
 
 import dev.mre.operator.aws.EndpointObserver;
+import dev.mre.operator.aws.SendingCache;
 import dev.mre.operator.aws.SesEndpoints;
 import dev.mre.operator.aws.SesGateway;
 import dev.mre.operator.config.OperatorConfig;
@@ -137,6 +138,7 @@ public final class OperatorApp {
                 : EndpointObserver.perObject(ses);
         var reconciler = new MultiRegionEndpointReconciler(
                 new SesEndpoints(ses, observer, clock),
+                new SendingCache(ses, clock, timing.tagResync(), timing.pollMax()),
                 endpointEvents,
                 new EventRecorder(client, clock),
                 new EndpointStatusGauge(registry),
@@ -150,7 +152,8 @@ public final class OperatorApp {
                                 config.endpointNamePrefix(),
                                 config.retainNamespaces()),
                         ownership(client, config),
-                        config.requireRoleSelector()));
+                        config.requireRoleSelector(),
+                        config.allowReplicaIdentities()));
         operator.register(reconciler, c -> {
             if (!config.watchNamespaces().isEmpty()) {
                 c.settingNamespaces(config.watchNamespaces());

@@ -63,7 +63,9 @@ public final class E2eExtension extends SuiteExtension<E2eExtension.Suite> {
                         "SES_MRE_RESYNC_PERIOD",
                         "20s",
                         "SES_MRE_RETAIN_NAMESPACES",
-                        "*"));
+                        "*",
+                        "SES_MRE_ALLOW_REPLICA_IDENTITIES",
+                        "true"));
         op.awaitReady(Duration.ofSeconds(90));
         return new Suite(h, id, emu, op);
     }

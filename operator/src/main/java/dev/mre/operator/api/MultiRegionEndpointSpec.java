@@ -91,7 +91,20 @@ public class MultiRegionEndpointSpec {
             + " tag); Manage to ObserveOnly keeps the endpoint and its tags.")
     private ManagementPolicy managementPolicy;
 
+    @JsonPropertyDescription("Optional: the identities and configuration sets applications send with through this"
+            + " endpoint. The operator reports in the condition SendingReady (not part of Ready) whether both regions"
+            + " can send with them.")
+    private Sending sending;
+
     public MultiRegionEndpointSpec() {}
+
+    public Sending getSending() {
+        return sending;
+    }
+
+    public void setSending(Sending sending) {
+        this.sending = sending;
+    }
 
     public String getEndpointName() {
         return endpointName;
@@ -158,11 +171,13 @@ public class MultiRegionEndpointSpec {
                 && Objects.equals(tags, s.tags)
                 && deletionPolicy == s.deletionPolicy
                 && adoptionPolicy == s.adoptionPolicy
-                && managementPolicy == s.managementPolicy;
+                && managementPolicy == s.managementPolicy
+                && Objects.equals(sending, s.sending);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(endpointName, region, details, tags, deletionPolicy, adoptionPolicy, managementPolicy);
+        return Objects.hash(
+                endpointName, region, details, tags, deletionPolicy, adoptionPolicy, managementPolicy, sending);
     }
 }

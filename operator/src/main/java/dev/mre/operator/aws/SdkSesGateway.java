@@ -14,6 +14,9 @@ import software.amazon.awssdk.regions.PartitionMetadata;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.CreateMultiRegionEndpointResponse;
+import software.amazon.awssdk.services.sesv2.model.DkimAttributes;
+import software.amazon.awssdk.services.sesv2.model.GetAccountResponse;
+import software.amazon.awssdk.services.sesv2.model.GetEmailIdentityResponse;
 import software.amazon.awssdk.services.sesv2.model.GetMultiRegionEndpointResponse;
 import software.amazon.awssdk.services.sesv2.model.NotFoundException;
 import software.amazon.awssdk.services.sesv2.model.Route;
@@ -122,6 +125,55 @@ public final class SdkSesGateway implements SesGateway {
     @Override
     public void untag(EndpointRef endpoint, Set<String> keys) {
         call(() -> ses(endpoint).untagResource(b -> b.resourceArn(arn(endpoint)).tagKeys(keys)));
+    }
+
+    @Override
+    public Optional<SendingFacts.Identity> emailIdentity(AwsIdentity identity, String region, String emailIdentity) {
+        try {
+            GetEmailIdentityResponse r = ses(identity, region).getEmailIdentity(b -> b.emailIdentity(emailIdentity));
+            DkimAttributes dkim = r.dkimAttributes();
+            return Optional.of(new SendingFacts.Identity(
+                    r.identityTypeAsString(),
+                    Boolean.TRUE.equals(r.verifiedForSendingStatus()),
+                    dkim == null ? null : dkim.statusAsString(),
+                    dkim == null ? null : dkim.signingAttributesOriginAsString(),
+                    r.verificationInfo() == null ? null : r.verificationInfo().errorTypeAsString()));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw AwsErrors.classify(e);
+        }
+    }
+
+    @Override
+    public SendingFacts.Account sendingAccount(AwsIdentity identity, String region) {
+        GetAccountResponse r = call(() -> ses(identity, region).getAccount(b -> {}));
+        return new SendingFacts.Account(
+                Boolean.TRUE.equals(r.sendingEnabled()),
+                Boolean.TRUE.equals(r.productionAccessEnabled()),
+                r.enforcementStatus());
+    }
+
+    @Override
+    public boolean configurationSetExists(AwsIdentity identity, String region, String name) {
+        try {
+            ses(identity, region).getConfigurationSet(b -> b.configurationSetName(name));
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        } catch (SdkException e) {
+            throw AwsErrors.classify(e);
+        }
+    }
+
+    @Override
+    public void createReplicaIdentity(
+            AwsIdentity identity, String region, String domain, String parentRegion, Map<String, String> tags) {
+        call(() -> ses(identity, region)
+                .createEmailIdentity(b -> b.emailIdentity(domain)
+                        .dkimSigningAttributes(
+                                d -> d.domainSigningAttributesOrigin(SendingFacts.replicaOrigin(parentRegion)))
+                        .tags(toSdk(tags))));
     }
 
     @Override

@@ -47,6 +47,23 @@ public interface SesGateway extends AutoCloseable {
      */
     String account(AwsIdentity identity);
 
+    /** GetEmailIdentity in {@code region}; empty when SES answers NotFound. */
+    Optional<SendingFacts.Identity> emailIdentity(AwsIdentity identity, String region, String emailIdentity);
+
+    /** GetAccount in {@code region}: whether the account can send there. */
+    SendingFacts.Account sendingAccount(AwsIdentity identity, String region);
+
+    /** GetConfigurationSet in {@code region}: true when it exists (false on NotFound). */
+    boolean configurationSetExists(AwsIdentity identity, String region, String name);
+
+    /**
+     * CreateEmailIdentity of {@code domain} in {@code region} as a Deterministic Easy DKIM replica of the identity of
+     * the same name in {@code parentRegion} (DkimSigningAttributes.DomainSigningAttributesOrigin =
+     * AWS_SES_&lt;PARENT_REGION&gt;), with {@code tags}.
+     */
+    void createReplicaIdentity(
+            AwsIdentity identity, String region, String domain, String parentRegion, Map<String, String> tags);
+
     /** SES calls per second the operator allows itself now in one account and region (unlimited unless paced). */
     default double callRate(ScopeKey scope) {
         return Double.POSITIVE_INFINITY;

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
  * @param stsEndpoint STS endpoint override; null = the SDK's regional STS endpoint (never the SES override)
  * @param allowedRegions regions objects may use (primary and secondary); empty means any
  * @param retainNamespaces namespaces whose objects may keep their endpoint on deletion ({@code *}: all)
+ * @param allowReplicaIdentities objects may ask for secondary-region replica identities (spec.sending.createReplicas)
  * @param endpointNamePrefix whether endpoint names must start with the object's namespace
  * @param watchLabelSelector label selector of the objects to serve; empty means all
  * @param observation how SES is observed: the shared List (batch) or a Get per object
@@ -40,6 +41,7 @@ public record OperatorConfig(
         URI stsEndpoint,
         Set<String> allowedRegions,
         Set<String> retainNamespaces,
+        boolean allowReplicaIdentities,
         NamePrefix endpointNamePrefix,
         Observation observation,
         Duration resyncPeriod,
@@ -134,6 +136,7 @@ public record OperatorConfig(
                 sts,
                 list(env, Setting.ALLOWED_REGIONS),
                 list(env, Setting.RETAIN_NAMESPACES),
+                bool(env, Setting.ALLOW_REPLICA_IDENTITIES),
                 namePrefix(env),
                 observation(env),
                 duration(env, Setting.RESYNC_PERIOD),

@@ -46,6 +46,13 @@ public enum Setting {
             "operator.retainNamespaces",
             "comma-separated namespaces whose objects may use `deletionPolicy: Retain` (`*`: every namespace);"
                     + " elsewhere Retain is `Stalled/InvalidSpec` and a deleted object's endpoint is deleted"),
+    ALLOW_REPLICA_IDENTITIES(
+            "SES_MRE_ALLOW_REPLICA_IDENTITIES",
+            "false",
+            null,
+            "operator.allowReplicaIdentities",
+            "`true`: objects with `spec.sending.createReplicas: true` may have the operator create a domain missing in"
+                    + " the secondary region as a Deterministic Easy DKIM replica of the primary's (never deleted)"),
     ENDPOINT_NAME_PREFIX(
             "SES_MRE_ENDPOINT_NAME_PREFIX",
             "none",

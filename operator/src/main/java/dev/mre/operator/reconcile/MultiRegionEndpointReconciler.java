@@ -4,6 +4,7 @@ import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.MultiRegionEndpointStatus;
 import dev.mre.operator.api.RoleSelector;
 import dev.mre.operator.aws.Observation;
+import dev.mre.operator.aws.SendingCache;
 import dev.mre.operator.aws.SesEndpoints;
 import dev.mre.operator.aws.SesFailure;
 import dev.mre.operator.observe.EndpointEventSource;
@@ -46,6 +47,7 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
     record Pass(MultiRegionEndpointStatus status, Duration requeueAfter, boolean release) {}
 
     private final SesEndpoints endpoints;
+    private final SendingStep sending;
     private final EndpointEventSource endpointEvents;
     private final EventRecorder events;
     private final EndpointStatusListener statusListener;
@@ -58,6 +60,7 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
 
     public MultiRegionEndpointReconciler(
             SesEndpoints endpoints,
+            SendingCache sendingCache,
             EndpointEventSource endpointEvents,
             EventRecorder events,
             EndpointStatusListener statusListener,
@@ -65,6 +68,10 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
             Clock clock,
             ReconcileSettings settings) {
         this.endpoints = endpoints;
+        this.sending = new SendingStep(
+                sendingCache,
+                settings.allowReplicaIdentities(),
+                settings.ownership().clusterId());
         this.endpointEvents = endpointEvents;
         this.events = events;
         this.statusListener = statusListener;
@@ -167,10 +174,16 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         if (in.refresh() && !(in.seen() instanceof Observation.NotObserved)) {
             next = handledRefresh(next, mre);
         }
+        SendingStep.Outcome sendingOutcome = sending.apply(mre, in, next);
+        next = sendingOutcome.status();
         Memory after = Memory.after(memory, next, failure != null, in, plan);
         state.remember(uid, id, after, in.desired());
         events.transition(mre, memory.reason(), after.reason(), next);
         Duration r = plan.requeueAfter();
+        if (sendingOutcome.requeueAfter() != null
+                && (r == null || sendingOutcome.requeueAfter().compareTo(r) < 0)) {
+            return new Pass(next, jitter.poll(sendingOutcome.requeueAfter()), false);
+        }
         return new Pass(next, r == null ? null : plan.retry() ? jitter.retry(r) : jitter.poll(r), false);
     }
 

@@ -4,9 +4,14 @@ package dev.mre.operator.reconcile;
  * The administrator's rules and the operator's intervals, as configured.
  *
  * @param requireRoleSelector every namespace must be mapped to an IAM role by a RoleSelector
+ * @param allowReplicaIdentities objects may have the operator create secondary-region replica identities
  */
 public record ReconcileSettings(
-        Timing timing, SpecValidator.Rules rules, Ownership ownership, boolean requireRoleSelector) {
+        Timing timing,
+        SpecValidator.Rules rules,
+        Ownership ownership,
+        boolean requireRoleSelector,
+        boolean allowReplicaIdentities) {
 
     /** @param clusterId this cluster's id in the owner tag */
     public record Ownership(String clusterId) {}

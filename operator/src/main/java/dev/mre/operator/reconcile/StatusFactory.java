@@ -97,6 +97,8 @@ public final class StatusFactory {
             conditions.add(condition(
                     previous, type, reason.value(type) == Reason.Value.TRUE, reason, message, generation, nowText));
         }
+        // SendingReady is not the endpoint's: SendingStep sets it after the decision, and it stays until then
+        condition(previous, SendingDecision.CONDITION).ifPresent(conditions::add);
         s.setConditions(conditions);
         return s;
     }
@@ -130,6 +132,7 @@ public final class StatusFactory {
                 conditions.add(before.get());
             }
         }
+        condition(previous, SendingDecision.CONDITION).ifPresent(conditions::add);
         s.setConditions(conditions);
         return s;
     }

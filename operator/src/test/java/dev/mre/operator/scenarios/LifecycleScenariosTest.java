@@ -313,6 +313,28 @@ class LifecycleScenariosTest extends ScenarioTest {
         }
 
         @Override
+        public Optional<dev.mre.operator.aws.SendingFacts.Identity> emailIdentity(
+                AwsIdentity i, String region, String name) {
+            return alive().emailIdentity(i, region, name);
+        }
+
+        @Override
+        public dev.mre.operator.aws.SendingFacts.Account sendingAccount(AwsIdentity i, String region) {
+            return alive().sendingAccount(i, region);
+        }
+
+        @Override
+        public boolean configurationSetExists(AwsIdentity i, String region, String name) {
+            return alive().configurationSetExists(i, region, name);
+        }
+
+        @Override
+        public void createReplicaIdentity(
+                AwsIdentity i, String region, String domain, String parentRegion, Map<String, String> tags) {
+            alive().createReplicaIdentity(i, region, domain, parentRegion, tags);
+        }
+
+        @Override
         public void close() {
             real.close();
         }

@@ -267,6 +267,18 @@ public final class Emulator implements AutoCloseable {
         return post("/_emulator/settings", Json.write(settings));
     }
 
+    /** {@code POST /_emulator/identity-status}: DNS is not modeled, so this marks an identity verified (SUCCESS). */
+    public JsonNode verifyIdentity(String region, String identity) {
+        Progress.log("  emulator: POST /_emulator/identity-status %s %s", region, identity);
+        return post("/_emulator/identity-status", Json.write(Map.of("region", region, "identity", identity)));
+    }
+
+    /** {@code POST /_emulator/account-sending}: pauses ({@code false}) or resumes sending of the account in a region. */
+    public JsonNode sendingEnabled(String region, boolean enabled) {
+        Progress.log("  emulator: POST /_emulator/account-sending %s sendingEnabled=%s", region, enabled);
+        return post("/_emulator/account-sending", Json.write(Map.of("region", region, "sendingEnabled", enabled)));
+    }
+
     /** Clears endpoints, counters and the call log. */
     public void reset() {
         Progress.log("  emulator: POST /_emulator/reset");
