@@ -47,13 +47,15 @@ final class SoakChecks {
             }
             boolean ok = false;
             for (JsonNode c : o.path("status").path("conditions")) {
-                if ("Ready".equals(c.path("type").asText()) && "True".equals(c.path("status").asText())) {
+                if ("Ready".equals(c.path("type").asText())
+                        && "True".equals(c.path("status").asText())) {
                     ok = o.path("status").path("observedGeneration").asLong(-1)
                             == o.path("metadata").path("generation").asLong(-2);
                 }
             }
             if (!ok) {
-                p.add("object " + name + " not Ready at its generation: " + o.path("status").path("conditions"));
+                p.add("object " + name + " not Ready at its generation: "
+                        + o.path("status").path("conditions"));
             }
         }
         for (String name : live.keySet()) {
@@ -134,8 +136,9 @@ final class SoakChecks {
         inv.add(
                 "every live object Ready at its generation, every deleted one gone (kubectl get)",
                 live.size() + " live objects, all Ready",
-                objects.isEmpty() ? live.size() + " live objects, all Ready" : objects.size() + " problems: "
-                        + objects.subList(0, Math.min(5, objects.size())),
+                objects.isEmpty()
+                        ? live.size() + " live objects, all Ready"
+                        : objects.size() + " problems: " + objects.subList(0, Math.min(5, objects.size())),
                 objects.isEmpty());
         List<String> endpoints = endpointProblems(state, nsUid, live);
         List<String> orphans =
@@ -184,8 +187,11 @@ final class SoakChecks {
         inv.add(
                 "names created in SES = objects created (initial + churn)" + (complete ? "" : " (call log incomplete)"),
                 created.size() + " names",
-                inSes.size() + " names" + (missing.isEmpty() ? "" : ", " + missing.size()
-                        + " never created (deleted before their Create, e.g. " + limit(missing) + ")")
+                inSes.size() + " names"
+                        + (missing.isEmpty()
+                                ? ""
+                                : ", " + missing.size() + " never created (deleted before their Create, e.g. "
+                                        + limit(missing) + ")")
                         + (extra.isEmpty() ? "" : ", created without an object: " + limit(extra)),
                 extra.isEmpty());
     }

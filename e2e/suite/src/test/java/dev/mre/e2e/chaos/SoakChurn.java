@@ -29,6 +29,7 @@ final class SoakChurn {
     private final Random rnd;
     /** live object name -> its last tag revision (0: the tags it was created with). */
     private final Map<String, Integer> live = new LinkedHashMap<>();
+
     private final Set<String> created = new LinkedHashSet<>();
     private final List<String> failures = new ArrayList<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -127,10 +128,9 @@ final class SoakChurn {
             name = pick();
             value = ++rev;
         }
-        String patch = "{\"spec\":{\"tags\":[{\"key\":\"team\",\"value\":\"chaos\"},{\"key\":\"rev\",\"value\":\"" + value
-                + "\"}]}}";
-        Cmd.Result r = kubectl.run(
-                "patch", "mre", name, "-n", ChaosSettings.NAMESPACE, "--type=merge", "-p", patch);
+        String patch = "{\"spec\":{\"tags\":[{\"key\":\"team\",\"value\":\"chaos\"},{\"key\":\"rev\",\"value\":\""
+                + value + "\"}]}}";
+        Cmd.Result r = kubectl.run("patch", "mre", name, "-n", ChaosSettings.NAMESPACE, "--type=merge", "-p", patch);
         if (!r.ok()) {
             throw new AssertionError("tag edit " + name + ": " + r.output());
         }
@@ -190,8 +190,8 @@ final class SoakChurn {
     }
 
     synchronized String summary() {
-        return creates + " creates, " + edits + " tag edits, " + deletes + " deletes, " + live.size()
-                + " objects live" + (failures.isEmpty() ? "" : ", " + failures.size() + " failed operations");
+        return creates + " creates, " + edits + " tag edits, " + deletes + " deletes, " + live.size() + " objects live"
+                + (failures.isEmpty() ? "" : ", " + failures.size() + " failed operations");
     }
 
     long t0() {

@@ -63,7 +63,8 @@ final class SoakMemory implements AutoCloseable {
         }
     }
 
-    private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("^Total\\s+(\\d+)\\s+(\\d+)\\s*$", Pattern.MULTILINE);
+    private static final Pattern HISTOGRAM_TOTAL =
+            Pattern.compile("^Total\\s+(\\d+)\\s+(\\d+)\\s*$", Pattern.MULTILINE);
 
     private final SoakSettings settings;
     private final Replicas replicas;
@@ -83,8 +84,7 @@ final class SoakMemory implements AutoCloseable {
         this.replicas = replicas;
         this.lease = lease;
         this.t0 = t0;
-        sampler.scheduleAtFixedRate(
-                this::sample, 0, settings.sampleEvery().toMillis(), TimeUnit.MILLISECONDS);
+        sampler.scheduleAtFixedRate(this::sample, 0, settings.sampleEvery().toMillis(), TimeUnit.MILLISECONDS);
         sampler.scheduleWithFixedDelay(
                 this::liveHeap,
                 settings.liveHeapEvery().toMillis(),
@@ -130,7 +130,8 @@ final class SoakMemory implements AutoCloseable {
                 if (r.ok() && m.find()) {
                     live.add(new LiveSample(now(), inc.pod, Long.parseLong(m.group(2)) / 1048576.0));
                 } else if (liveErrors.size() < 5) {
-                    liveErrors.add(inc.pod + ": exit " + r.exitCode() + " " + r.stderr().strip());
+                    liveErrors.add(inc.pod + ": exit " + r.exitCode() + " "
+                            + r.stderr().strip());
                 }
             }
         });
@@ -189,9 +190,13 @@ final class SoakMemory implements AutoCloseable {
             }
         }
         return new Growth(
-                base.isEmpty() ? Double.NaN : Stats.median(base.stream().map(Sample::rssMiB).toList()),
+                base.isEmpty()
+                        ? Double.NaN
+                        : Stats.median(base.stream().map(Sample::rssMiB).toList()),
                 base.size(),
-                fin.isEmpty() ? Double.NaN : Stats.median(fin.stream().map(Sample::rssMiB).toList()),
+                fin.isEmpty()
+                        ? Double.NaN
+                        : Stats.median(fin.stream().map(Sample::rssMiB).toList()),
                 fin.size(),
                 max,
                 String.join(",", base.stream().map(Sample::pod).distinct().toList()),
@@ -211,13 +216,22 @@ final class SoakMemory implements AutoCloseable {
         byPod.forEach((pod, l) -> {
             double a = l.get(0).t();
             double b = l.get(l.size() - 1).t();
-            List<Double> first = l.stream().filter(s -> s.t() < a + w).map(Sample::rssMiB).toList();
-            List<Double> last = l.stream().filter(s -> s.t() > b - w).map(Sample::rssMiB).toList();
+            List<Double> first =
+                    l.stream().filter(s -> s.t() < a + w).map(Sample::rssMiB).toList();
+            List<Double> last =
+                    l.stream().filter(s -> s.t() > b - w).map(Sample::rssMiB).toList();
             double m1 = Stats.median(first);
             double m2 = Stats.median(last);
-            out.put(pod, "leader " + f(a, 0) + "-" + f(b, 0) + " s: RSS " + f(m1, 1) + " -> " + f(m2, 1) + " MiB ("
-                    + f((m2 / m1 - 1) * 100, 1) + " %), heap used max "
-                    + f(Stats.max(l.stream().map(Sample::heapMiB).filter(x -> !x.isNaN()).toList()), 1) + " MiB");
+            out.put(
+                    pod,
+                    "leader " + f(a, 0) + "-" + f(b, 0) + " s: RSS " + f(m1, 1) + " -> " + f(m2, 1) + " MiB ("
+                            + f((m2 / m1 - 1) * 100, 1) + " %), heap used max "
+                            + f(
+                                    Stats.max(l.stream()
+                                            .map(Sample::heapMiB)
+                                            .filter(x -> !x.isNaN())
+                                            .toList()),
+                                    1) + " MiB");
         });
         return out;
     }
@@ -235,17 +249,30 @@ final class SoakMemory implements AutoCloseable {
             List<String> blocks = new ArrayList<>();
             d.append("# leader: minutes, RSS MiB, heap used MiB\n");
             blocks.add("leader");
+            String lastLeader = null;
             for (Sample s : samples()) {
                 if (s.leader()) {
-                    d.append(f(s.t() / 60, 3)).append(' ').append(f(s.rssMiB(), 2)).append(' ')
-                            .append(Double.isNaN(s.heapMiB()) ? "NaN" : f(s.heapMiB(), 2)).append('\n');
+                    if (lastLeader != null && !lastLeader.equals(s.pod())) {
+                        // a blank line: gnuplot does not join two leaders' lines across the takeover
+                        d.append('\n');
+                    }
+                    lastLeader = s.pod();
+                    d.append(f(s.t() / 60, 3))
+                            .append(' ')
+                            .append(f(s.rssMiB(), 2))
+                            .append(' ')
+                            .append(Double.isNaN(s.heapMiB()) ? "NaN" : f(s.heapMiB(), 2))
+                            .append('\n');
                 }
             }
             d.append("\n\n# standbys: minutes, RSS MiB\n");
             blocks.add("standby");
             for (Sample s : samples()) {
                 if (!s.leader()) {
-                    d.append(f(s.t() / 60, 3)).append(' ').append(f(s.rssMiB(), 2)).append('\n');
+                    d.append(f(s.t() / 60, 3))
+                            .append(' ')
+                            .append(f(s.rssMiB(), 2))
+                            .append('\n');
                 }
             }
             d.append("\n\n# leader live heap (after a full GC): minutes, MiB\n");
@@ -258,25 +285,50 @@ final class SoakMemory implements AutoCloseable {
             Files.writeString(dat, d.toString());
             StringBuilder gp = new StringBuilder();
             gp.append("set terminal png size 1400,700\n")
-                    .append("set output '").append(png.getFileName()).append("'\n")
-                    .append("set title 'soak ").append(settings.variant()).append(": ").append(settings.objects())
-                    .append(" objects, ").append(settings.duration().toMinutes()).append(" min, churn, SES faults, ")
-                    .append(events.size()).append(" leader SIGKILL(s) (dashed)'\n")
-                    .append("set xlabel 'minutes after the apply'\nset ylabel 'MiB'\nset grid\nset key outside bottom center horizontal\n")
+                    .append("set output '")
+                    .append(png.getFileName())
+                    .append("'\n")
+                    .append("set title 'soak ")
+                    .append(settings.variant())
+                    .append(": ")
+                    .append(settings.objects())
+                    .append(" objects, ")
+                    .append(settings.duration().toMinutes())
+                    .append(" min, churn, SES faults, ")
+                    .append(events.size())
+                    .append(" leader SIGKILL(s) (dashed)'\n")
+                    .append(
+                            "set xlabel 'minutes after the apply'\nset ylabel 'MiB'\nset grid\nset key outside bottom center horizontal\n")
                     .append("set yrange [0:*]\n");
             for (Disruptions.Event e : events) {
-                gp.append("set arrow from ").append(f(e.atSeconds() / 60, 3)).append(", graph 0 to ")
-                        .append(f(e.atSeconds() / 60, 3)).append(", graph 1 nohead dt 2 lc rgb 'red'\n");
+                gp.append("set arrow from ")
+                        .append(f(e.atSeconds() / 60, 3))
+                        .append(", graph 0 to ")
+                        .append(f(e.atSeconds() / 60, 3))
+                        .append(", graph 1 nohead dt 2 lc rgb 'red'\n");
             }
             double w0 = settings.warmup().toSeconds() / 60.0;
-            gp.append("set arrow from ").append(f(w0, 3)).append(", graph 0 to ").append(f(w0, 3))
+            gp.append("set arrow from ")
+                    .append(f(w0, 3))
+                    .append(", graph 0 to ")
+                    .append(f(w0, 3))
                     .append(", graph 1 nohead dt 3 lc rgb 'gray'\n");
             gp.append("set label 'end of warm-up' at ").append(f(w0, 3)).append(", graph 0.97 offset 0.5,0\n");
             String file = "'" + dat.getFileName() + "'";
-            gp.append("plot ").append(file).append(" index 0 using 1:2 with lines lw 2 lc rgb 'blue' title 'RSS, leader'")
-                    .append(", ").append(file).append(" index 1 using 1:2 with points pt 7 ps 0.3 lc rgb 'gray60' title 'RSS, standby'")
-                    .append(", ").append(file).append(" index 0 using 1:3 with lines lc rgb 'dark-green' title 'heap used (incl. garbage), leader'")
-                    .append(", ").append(file).append(" index 2 using 1:2 with linespoints pt 5 lc rgb 'orange' title 'live heap after full GC, leader'\n");
+            gp.append("plot ")
+                    .append(file)
+                    .append(" index 0 using 1:2 with lines lw 2 lc rgb 'blue' title 'RSS, leader'")
+                    .append(", ")
+                    .append(file)
+                    .append(" index 1 using 1:2 with points pt 7 ps 0.3 lc rgb 'gray60' title 'RSS, standby'")
+                    .append(", ")
+                    .append(file)
+                    .append(
+                            " index 0 using 1:3 with lines lc rgb 'dark-green' title 'heap used (incl. garbage), leader'")
+                    .append(", ")
+                    .append(file)
+                    .append(
+                            " index 2 using 1:2 with linespoints pt 5 lc rgb 'orange' title 'live heap after full GC, leader'\n");
             Path script = dir.resolve(png.getFileName().toString().replaceAll("\\.png$", "") + ".gp");
             Files.writeString(script, gp.toString());
             Cmd.Result r = Cmd.of("gnuplot", script.getFileName().toString())

@@ -41,7 +41,13 @@ class SoakRun {
         Progress.log(
                 "==== soak %s: %d objects for %s, churn one operation per %s, a leader SIGKILL per %s (%d planned),"
                         + " ceiling %s calls/s, faults %s ====",
-                ss.variant(), ss.objects(), ss.duration(), ss.churnEvery(), ss.killEvery(), s.kills(), ss.rate(),
+                ss.variant(),
+                ss.objects(),
+                ss.duration(),
+                ss.churnEvery(),
+                ss.killEvery(),
+                s.kills(),
+                ss.rate(),
                 s.faults());
         SoakReport report = new SoakReport(ss);
         Invariants invariants = new Invariants(s);
@@ -60,8 +66,9 @@ class SoakRun {
                 long allReady = setup.watch.awaitAllReady(s.objects(), s.convergeTimeout(), "soak: first objects");
                 report.firstReadySeconds = allReady < 0 ? Double.NaN : (allReady - t0) / 1000.0;
                 invariants.everyObjectReady(setup.watch, allReady, s.convergeTimeout());
-                Progress.log("  %d objects Ready %.1f s after the apply; churn starts", s.objects(),
-                        report.firstReadySeconds);
+                Progress.log(
+                        "  %d objects Ready %.1f s after the apply; churn starts",
+                        s.objects(), report.firstReadySeconds);
 
                 // ---- the soak: churn on its own thread, a leader kill per killEvery on this one ----
                 report.churnStart = System.currentTimeMillis();
@@ -82,10 +89,8 @@ class SoakRun {
                 // ---- convergence of what is left, then the end state against SES ----
                 long converged = SoakChecks.awaitConverged(
                         setup.harness.kubectl(), setup.emulator, nsUid, churn.live(), s.convergeTimeout());
-                report.finalConvergeSeconds =
-                        converged < 0 ? Double.NaN : (converged - report.churnEnd) / 1000.0;
-                SoakChecks.endState(
-                        invariants, setup.harness.kubectl(), setup.emulator.state(), nsUid, churn.live());
+                report.finalConvergeSeconds = converged < 0 ? Double.NaN : (converged - report.churnEnd) / 1000.0;
+                SoakChecks.endState(invariants, setup.harness.kubectl(), setup.emulator.state(), nsUid, churn.live());
 
                 long td = setup.deleteAll();
                 long gone = setup.watch.awaitEmpty(s.convergeTimeout(), "soak deletion");

@@ -66,7 +66,9 @@ record SoakSettings(
         Duration window = duration.dividedBy(12);
         Duration settle = Duration.ofSeconds(Math.min(120, Math.max(20, duration.toSeconds() / 30)));
         int kills = 0;
-        for (long t = killEvery.toMillis(); t < duration.minus(window).minus(settle).toMillis(); t += killEvery.toMillis()) {
+        for (long t = killEvery.toMillis();
+                t < duration.minus(window).minus(settle).toMillis();
+                t += killEvery.toMillis()) {
             kills++;
         }
         ChaosSettings chaos = new ChaosSettings(
