@@ -257,6 +257,8 @@ expect no-deployment "ServiceAccount, ClusterRole(Binding) and the leader electi
 # custom: every operator setting away from its default
 expect custom "every SES_MRE_* variable from values" \
   'env()["SES_MRE_DEFAULT_REGION"] == "ap-southeast-2" and env()["SES_MRE_CLUSTER_ID"] == "staging.syd_2" and env()["SES_MRE_RESYNC_PERIOD"] == "PT30M" and env()["SES_MRE_MAX_CALL_RATE"] == "2.5" and env()["SES_MRE_ADAPTIVE_RATE_LIMIT"] == "false" and env()["SES_MRE_SES_ENDPOINT"] == "http://ses-emulator.mail-test.svc:4566" and env()["SES_MRE_STS_ENDPOINT"] == "http://ses-emulator.mail-test.svc:4566/sts" and env()["SES_MRE_RECONCILE_THREADS"] == "4" and env()["SES_MRE_LOG_LEVEL"] == "DEBUG" and env()["SES_MRE_LOG_FORMAT"] == "json" and env()["SES_MRE_OPS_PORT"] == "9090" and env()["SES_MRE_ALLOW_INSECURE_ENDPOINT"] == "true" and env()["SES_MRE_ALLOWED_REGIONS"] == "ap-southeast-2,ap-southeast-4" and env()["SES_MRE_ENDPOINT_NAME_PREFIX"] == "namespace" and env()["SES_MRE_RETAIN_NAMESPACES"] == "archive,mail" and "AWS_EC2_METADATA_DISABLED" not in env() and env()["SES_MRE_WATCH_LABEL_SELECTOR"] == "shard in (a,b)" and env()["SES_MRE_OBSERVATION"] == "per-object" and env()["SES_MRE_TAG_RESYNC_PERIOD"] == "PT2H"'
+expect custom "hostAliases reach the pod" \
+  'pod()["hostAliases"] == [{"ip": "10.0.0.7", "hostnames": ["ses-emulator.mail-test.svc"]}]'
 expect custom "AWS_REGION from extraEnv replaces the chart's (set once)" \
   '[e for e in envlist() if e["name"] == "AWS_REGION"] == [{"name": "AWS_REGION", "value": "ap-southeast-2"}] and len(envlist()) == len(env()) and "secretKeyRef" in env()["AWS_ACCESS_KEY_ID"]'
 expect custom "leader election off: no Lease Role, no namespace variable, Recreate strategy" \
@@ -298,6 +300,7 @@ expect mon-dash "dashboard ConfigMap only, in the release namespace" 'not of("Pr
 
 # ---------------------------------------------------------------------------------------------------- 3. schema, docs
 tpl() { "$HELM" template rel "$CHART" --namespace ops "${IMAGE_SET[@]}" "$@"; }
+refuse "schema: a hostAliases entry without hostnames refused" "/hostAliases/0" tpl --set 'hostAliases[0].ip=10.0.0.7'
 refuse "schema: replicaCount=abc refused, naming the value" "/replicaCount" tpl --set replicaCount=abc
 refuse "schema: operator.logFormat=xml refused, naming the value" "/operator/logFormat" tpl --set operator.logFormat=xml
 refuse "schema: operator.logLevel=verbose refused" "/operator/logLevel" tpl --set operator.logLevel=verbose

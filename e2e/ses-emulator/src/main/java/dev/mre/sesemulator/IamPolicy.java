@@ -35,7 +35,25 @@ public final class IamPolicy {
      * action without resource-level permissions) and the request context, keyed by lower-case condition key.
      * Multi-valued keys ({@code aws:TagKeys}) have several values; an absent key is not in the map.
      */
-    record Request(String action, String resource, Map<String, List<String>> context) {}
+    record Request(
+            String action,
+            String resource,
+            Map<String, List<String>> context,
+            java.util.function.Predicate<List<String>> principalMatches) {
+
+        /** A request to an identity-based policy: its statements name no principal. */
+        Request(String action, String resource, Map<String, List<String>> context) {
+            this(action, resource, context, principals -> true);
+        }
+    }
+
+    /** Which document this is: who it is attached to decides which elements it may hold. */
+    enum Kind {
+        /** attached to a user or role: no Principal, a Resource in every statement */
+        IDENTITY,
+        /** a role's trust policy: a Principal in every statement, no Resource (the role itself is the resource) */
+        TRUST
+    }
 
     private enum Effect {
         ALLOW,
@@ -119,12 +137,18 @@ public final class IamPolicy {
             boolean notAction,
             List<String> resources,
             boolean notResource,
-            List<Condition> conditions) {
+            List<Condition> conditions,
+            List<String> principals) {
 
         boolean applies(Request request) {
             boolean actionListed = actions.stream().anyMatch(a -> Wildcards.matches(a, request.action(), true));
             if (actionListed == notAction) {
                 return false;
+            }
+            if (principals != null) {
+                // a trust policy: the caller must be one of the statement's principals; it has no Resource
+                return request.principalMatches().test(principals)
+                        && conditions.stream().allMatch(c -> c.holds(request.context()));
             }
             boolean resourceListed = resources.stream().anyMatch(r -> Wildcards.matches(r, request.resource(), false));
             if (resourceListed == notResource) {
@@ -153,16 +177,29 @@ public final class IamPolicy {
      * @throws IllegalArgumentException naming the statement (number and Sid) and what is wrong with it
      */
     public static IamPolicy parse(String json) {
+        return parse(json, Kind.IDENTITY);
+    }
+
+    /** Reads and checks a role's trust policy (Principal instead of Resource), as IAM's CreateRole does. */
+    public static IamPolicy parseTrust(String json) {
+        return parse(json, Kind.TRUST);
+    }
+
+    private static IamPolicy parse(String json, Kind kind) {
         JsonNode node;
         try {
             node = Json.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("policy is not valid JSON: " + e.getOriginalMessage());
         }
-        return parse(node);
+        return parse(node, kind);
     }
 
     static IamPolicy parse(JsonNode document) {
+        return parse(document, Kind.IDENTITY);
+    }
+
+    static IamPolicy parse(JsonNode document, Kind kind) {
         if (document == null || !document.isObject()) {
             throw new IllegalArgumentException("policy must be a JSON object with Version and Statement");
         }
@@ -194,7 +231,7 @@ public final class IamPolicy {
         List<Statement> statements = new ArrayList<>();
         Set<String> sids = new HashSet<>();
         for (int i = 0; i < raw.size(); i++) {
-            Statement s = statement(raw.get(i), i + 1);
+            Statement s = statement(raw.get(i), i + 1, kind);
             JsonNode sid = raw.get(i).get("Sid");
             if (sid != null && !sid.asText().isEmpty() && !sids.add(sid.asText())) {
                 throw new IllegalArgumentException(s.label() + ": Sid must be unique within the policy");
@@ -204,7 +241,7 @@ public final class IamPolicy {
         return new IamPolicy(document.deepCopy(), List.copyOf(statements));
     }
 
-    private static Statement statement(JsonNode node, int number) {
+    private static Statement statement(JsonNode node, int number, Kind kind) {
         String label = "Statement " + number;
         if (!node.isObject()) {
             throw new IllegalArgumentException(label + ": must be a JSON object");
@@ -217,9 +254,21 @@ public final class IamPolicy {
             label += " (Sid \"" + sid.asText() + "\")";
         }
         for (var e : node.properties()) {
-            if (e.getKey().equals("Principal") || e.getKey().equals("NotPrincipal")) {
+            if (kind == Kind.IDENTITY
+                    && (e.getKey().equals("Principal") || e.getKey().equals("NotPrincipal"))) {
                 throw new IllegalArgumentException(
                         label + ": " + e.getKey() + " is not allowed in an identity-based policy");
+            }
+            if (kind == Kind.TRUST && e.getKey().equals("NotPrincipal")) {
+                throw new IllegalArgumentException(label + ": NotPrincipal is not supported in a trust policy");
+            }
+            if (kind == Kind.TRUST
+                    && (e.getKey().equals("Resource") || e.getKey().equals("NotResource"))) {
+                throw new IllegalArgumentException(
+                        label + ": " + e.getKey() + " is not allowed in a trust policy (the role is the resource)");
+            }
+            if (kind == Kind.TRUST && e.getKey().equals("Principal")) {
+                continue;
             }
             if (!STATEMENT_ELEMENTS.contains(e.getKey())) {
                 throw new IllegalArgumentException(label + ": unknown element '" + e.getKey() + "' (known: "
@@ -247,6 +296,17 @@ public final class IamPolicy {
                                 + "' must be \"*\" or service:Action (wildcards * and ? allowed), e.g. ses:DeleteMultiRegionEndpoint");
             }
         }
+        if (kind == Kind.TRUST) {
+            return new Statement(
+                    label,
+                    effect,
+                    actions,
+                    actionElement.startsWith("Not"),
+                    List.of(),
+                    false,
+                    conditions(node.get("Condition"), label),
+                    principals(node.get("Principal"), label));
+        }
         String resourceElement = exactlyOne(node, label, "Resource", "NotResource");
         List<String> resources = strings(node.get(resourceElement), label, resourceElement);
         for (String r : resources) {
@@ -265,7 +325,33 @@ public final class IamPolicy {
                 actionElement.startsWith("Not"),
                 resources,
                 resourceElement.startsWith("Not"),
-                conditions);
+                conditions,
+                null);
+    }
+
+    /** {@code "*"} or {@code {"AWS": ARN | account id | [..]}}: the only principal kind the operator is. */
+    private static List<String> principals(JsonNode node, String label) {
+        if (node == null || node.isNull()) {
+            throw new IllegalArgumentException(
+                    label + ": Principal is missing: a trust policy names who may assume the role");
+        }
+        if (node.isTextual() && node.asText().equals("*")) {
+            return List.of("*");
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException(label + ": Principal must be \"*\" or {\"AWS\": ...}, not " + node);
+        }
+        for (var e : node.properties()) {
+            if (!e.getKey().equals("AWS")) {
+                throw new IllegalArgumentException(
+                        label + ": Principal '" + e.getKey() + "' is not supported (only AWS principals)");
+            }
+        }
+        JsonNode aws = node.get("AWS");
+        if (aws == null) {
+            throw new IllegalArgumentException(label + ": Principal needs an AWS entry");
+        }
+        return strings(aws, label, "Principal.AWS");
     }
 
     private static String exactlyOne(JsonNode node, String label, String element, String negated) {

@@ -19,13 +19,18 @@ import java.util.regex.Pattern;
  * @param allowTagSession    whether AssumeRole may pass session tags ({@code sts:TagSession}); they become
  *                           {@code aws:PrincipalTag/<key>} of the session
  * @param maxSessionDuration the longest DurationSeconds allowed, 1 h to 12 h (AWS's MaxSessionDuration)
+ * @param trustPolicy        when not null, the role's trust policy document as IAM holds it: AssumeRole (and
+ *                           TagSession, when session tags are passed) must be allowed by it, its Principal and its
+ *                           conditions ({@code sts:ExternalId}, {@code aws:RequestTag/...}, {@code aws:TagKeys})
+ *                           evaluated as STS does; the three simple rules above are then not used
  */
 public record Role(
         String arn,
         List<String> trustedPrincipals,
         String externalId,
         boolean allowTagSession,
-        Duration maxSessionDuration) {
+        Duration maxSessionDuration,
+        IamPolicy trustPolicy) {
 
     static final Pattern ROLE_ARN = Pattern.compile(
             "^arn:(aws|aws-cn|aws-us-gov|aws-iso[a-z-]*):iam::(\\d{12}):role/((?:[\\w+=,.@-]+/)*)([\\w+=,.@-]{1,64})$");
@@ -35,6 +40,16 @@ public record Role(
     private static final Pattern EXTERNAL_ID = Pattern.compile("^[\\w+=,.@:/-]{2,1224}$");
 
     public static final Duration DEFAULT_MAX_SESSION_DURATION = Duration.ofHours(1);
+
+    /** A role with the simple trust rules and no trust policy document. */
+    public Role(
+            String arn,
+            List<String> trustedPrincipals,
+            String externalId,
+            boolean allowTagSession,
+            Duration maxSessionDuration) {
+        this(arn, trustedPrincipals, externalId, allowTagSession, maxSessionDuration, null);
+    }
 
     public Role {
         Objects.requireNonNull(arn, "arn");
@@ -70,19 +85,24 @@ public record Role(
     }
 
     public Role withTrustedPrincipals(String... principals) {
-        return new Role(arn, Arrays.asList(principals), externalId, allowTagSession, maxSessionDuration);
+        return new Role(arn, Arrays.asList(principals), externalId, allowTagSession, maxSessionDuration, trustPolicy);
     }
 
     public Role withExternalId(String id) {
-        return new Role(arn, trustedPrincipals, id, allowTagSession, maxSessionDuration);
+        return new Role(arn, trustedPrincipals, id, allowTagSession, maxSessionDuration, trustPolicy);
     }
 
     public Role withTagSession(boolean allowed) {
-        return new Role(arn, trustedPrincipals, externalId, allowed, maxSessionDuration);
+        return new Role(arn, trustedPrincipals, externalId, allowed, maxSessionDuration, trustPolicy);
     }
 
     public Role withMaxSessionDuration(Duration max) {
-        return new Role(arn, trustedPrincipals, externalId, allowTagSession, max);
+        return new Role(arn, trustedPrincipals, externalId, allowTagSession, max, trustPolicy);
+    }
+
+    /** A role whose trust is decided by this trust policy document (see {@link IamPolicy#parseTrust}). */
+    public static Role withTrustPolicy(String arn, IamPolicy trustPolicy, Duration maxSessionDuration) {
+        return new Role(arn, List.of(), null, false, maxSessionDuration, Objects.requireNonNull(trustPolicy));
     }
 
     /** The account the role belongs to: sessions act in it. */

@@ -169,7 +169,8 @@ final class SettingsCodec {
                             }
                         }),
                         "IAM role for AssumeRole, ROLE_ARN={\"trustedPrincipals\":[..],\"externalId\":..,\"allowTagSession\":..,"
-                                + "\"maxSessionDuration\":\"1h\"} or ROLE_ARN=@role.json (repeatable)",
+                                + "\"maxSessionDuration\":\"1h\"} or ROLE_ARN={\"trustPolicy\":{..}} (a trust policy"
+                                + " document) or ROLE_ARN=@role.json (repeatable)",
                         "role"));
         FIELDS.put(
                 "policies",
@@ -358,6 +359,11 @@ final class SettingsCodec {
         ObjectNode out = Json.object();
         s.roles().forEach((arn, role) -> {
             ObjectNode o = out.putObject(arn);
+            if (role.trustPolicy() != null) {
+                o.set("trustPolicy", role.trustPolicy().document());
+                o.put("maxSessionDuration", DurationText.format(role.maxSessionDuration()));
+                return;
+            }
             ArrayNode trusted = o.putArray("trustedPrincipals");
             role.trustedPrincipals().forEach(trusted::add);
             o.put("externalId", role.externalId());
@@ -372,12 +378,34 @@ final class SettingsCodec {
             throw new IllegalArgumentException(
                     "must be an object {\"trustedPrincipals\":[...],\"externalId\":..,\"allowTagSession\":..,\"maxSessionDuration\":..}");
         }
-        Set<String> known = Set.of("trustedPrincipals", "externalId", "allowTagSession", "maxSessionDuration");
+        Set<String> known =
+                Set.of("trustedPrincipals", "externalId", "allowTagSession", "maxSessionDuration", "trustPolicy");
         for (Map.Entry<String, JsonNode> e : n.properties()) {
             if (!known.contains(e.getKey())) {
                 throw new IllegalArgumentException("unknown field '" + e.getKey() + "' (known: "
                         + String.join(", ", known.stream().sorted().toList()) + ")");
             }
+        }
+        JsonNode trustPolicy = n.get("trustPolicy");
+        if (trustPolicy != null && !trustPolicy.isNull()) {
+            for (String simple : List.of("trustedPrincipals", "externalId", "allowTagSession")) {
+                if (n.hasNonNull(simple)) {
+                    throw new IllegalArgumentException("trustPolicy and " + simple
+                            + " exclude each other: the trust policy document says who may assume the role");
+                }
+            }
+            IamPolicy policy;
+            try {
+                policy = trustPolicy.isTextual()
+                        ? IamPolicy.parseTrust(trustPolicy.asText())
+                        : IamPolicy.parseTrust(Json.MAPPER.writeValueAsString(trustPolicy));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalArgumentException("trustPolicy: " + e.getOriginalMessage());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("trustPolicy: " + e.getMessage(), e);
+            }
+            return Role.withTrustPolicy(
+                    arn, policy, n.hasNonNull("maxSessionDuration") ? durationOf(n.get("maxSessionDuration")) : null);
         }
         List<String> trusted = new ArrayList<>();
         JsonNode t = n.get("trustedPrincipals");

@@ -134,15 +134,24 @@ final class StsOperations {
             authorizer.authorizeSts(ctx, "sts:TagSession", roleArn, requestContext);
         }
 
-        // then the role's trust rule
+        // then the role's trust: its trust policy document where it has one, else the simple rules
         Role role = settings.roles().get(roleArn);
-        if (role == null
-                || !trusts(role, ctx.principal(), ctx.partition())
-                || (role.externalId() != null && !role.externalId().equals(externalId))) {
+        if (role == null) {
             throw notTrusted(ctx, "sts:AssumeRole", roleArn);
         }
-        if (!tags.isEmpty() && !role.allowTagSession()) {
-            throw notTrusted(ctx, "sts:TagSession", roleArn);
+        if (role.trustPolicy() != null) {
+            requireTrustPolicyAllows(ctx, role, "sts:AssumeRole", requestContext);
+            if (!tags.isEmpty()) {
+                requireTrustPolicyAllows(ctx, role, "sts:TagSession", requestContext);
+            }
+        } else {
+            if (!trusts(role, ctx.principal(), ctx.partition())
+                    || (role.externalId() != null && !role.externalId().equals(externalId))) {
+                throw notTrusted(ctx, "sts:AssumeRole", roleArn);
+            }
+            if (!tags.isEmpty() && !role.allowTagSession()) {
+                throw notTrusted(ctx, "sts:TagSession", roleArn);
+            }
         }
         if (requested.compareTo(role.maxSessionDuration()) > 0) {
             throw validationError("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
@@ -203,8 +212,34 @@ final class StsOperations {
     }
 
     /** Whether the role's trust rule names this caller, its role, or its account. */
+    /**
+     * STS evaluates the trust policy for each action of the request (AssumeRole, and TagSession when session tags
+     * come with it) with the same request context: the caller against each statement's Principal, then its
+     * conditions ({@code aws:RequestTag/<key>}, {@code aws:TagKeys}, {@code sts:ExternalId}, ...).
+     */
+    private void requireTrustPolicyAllows(
+            CallContext ctx, Role role, String action, Map<String, List<String>> requestContext) {
+        Map<String, List<String>> context = new LinkedHashMap<>();
+        requestContext.forEach((k, v) -> context.put(k.toLowerCase(Locale.ROOT), v));
+        context.put("aws:principalarn", List.of(ctx.principal().identityArn(ctx.partition())));
+        context.put("aws:principalaccount", List.of(ctx.principal().accountId()));
+        IamPolicy.Outcome outcome = role.trustPolicy()
+                .evaluate(new IamPolicy.Request(
+                        action,
+                        role.arn(),
+                        context,
+                        principals -> trusts(principals, ctx.principal(), ctx.partition())));
+        if (outcome != IamPolicy.Outcome.ALLOWED) {
+            throw notTrusted(ctx, action, role.arn());
+        }
+    }
+
     static boolean trusts(Role role, Principal caller, String partition) {
-        for (String trusted : role.trustedPrincipals()) {
+        return trusts(role.trustedPrincipals(), caller, partition);
+    }
+
+    static boolean trusts(List<String> trustedPrincipals, Principal caller, String partition) {
+        for (String trusted : trustedPrincipals) {
             if (trusted.equals("*")) {
                 return true;
             }

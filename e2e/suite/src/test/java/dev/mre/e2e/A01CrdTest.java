@@ -26,8 +26,9 @@ class A01CrdTest extends E2eTest {
     void kubectl_get_crd_shows_it_established_with_its_names() {
         assertThat(kubectl().ok("get", "crd", Harness.CRD_NAME).stdout())
                 .as("kubectl get crd")
-                .containsPattern("(?m)^NAME\\s+CREATED AT$")
-                .containsPattern("(?m)^" + Pattern.quote(Harness.CRD_NAME) + "\\s+\\S+$");
+                // the table is printed by the server: 1.37 added SCOPE and VERSIONS between the two columns
+                .containsPattern("(?m)^NAME\\s+(.*\\s)?CREATED AT$")
+                .containsPattern("(?m)^" + Pattern.quote(Harness.CRD_NAME) + "\\s+.*\\S$");
         JsonNode crd = kubectl().getJson("crd", Harness.CRD_NAME).orElseThrow();
         assertThat(Json.text(crd, "spec.group")).isEqualTo("ses.mre.dev");
         assertThat(Json.text(crd, "spec.names.kind")).isEqualTo("MultiRegionEndpoint");

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Several AWS accounts from one cluster, driven with kubectl only: cluster-scoped RoleSelectors map namespaces (by
  * name and by label) to IAM roles the operator assumes (the SES emulator plays STS with trust rules); the same
  * endpoint name in two namespaces lands in two accounts; relabelling a namespace to another account stalls the
- * object without any SES call until restored; a role that cannot be assumed is AccessDenied naming it, and recovers
- * when its trust is fixed; the pause annotation stops every call, deletion included.
+ * object without any SES call until restored; a role that cannot be assumed is AccessDenied (the role named only in the
+ * operator's log), and recovers when its trust is fixed; the pause annotation stops every call, deletion included; a
+ * namespace wrongly labelled for another team is refused by that team's trust policy.
  */
 @Order(10)
 @DisplayName("A10 several AWS accounts (RoleSelectors) and the pause annotation")
@@ -202,6 +203,60 @@ class A10AccountsTest extends E2eTest {
         kubectl().ok("annotate", "mre", "mail", "-n", NS_A, "ses.mre.dev/paused-");
         awaitGone(NS_A, "mail", Duration.ofSeconds(90));
         assertThat(emulator().endpointsNamed(SHARED)).isEmpty();
+    }
+
+    /**
+     * Label selectors are only as strong as the right to label namespaces: a namespace labelled to match team B's
+     * selector gets team B's role picked, and only the role's trust policy (the documented one, binding the session
+     * tag ses.mre.dev/namespace to team B's namespaces) can refuse it. Refused: Stalled/AccessDenied, and not one SES
+     * call in team B's account for that object; team B's own namespace still works under the same policy.
+     */
+    @Test
+    @Order(5)
+    void a_namespace_wrongly_labelled_for_another_team_is_refused_by_that_teams_trust_policy() throws Exception {
+        String policy = java.nio.file.Files.readString(
+                        dev.mre.e2e.harness.Repo.root().resolve("docs/iam/team-role-trust-policy.json"))
+                .replace("arn:aws:iam::111122223333:role/ses-mre-operator", OPERATOR_USER)
+                .replace("EXAMPLE-EXTERNAL-ID", "team-b-external-id")
+                .replace("\"prod-eu\"", "\"" + E2eExtension.CLUSTER_ID + "\"")
+                .replace("[\"team-a\", \"team-a-staging\"]", "[\"" + NS_B + "\"]");
+        emulator().settings(Map.of("roles", Map.of(ROLE_B, Map.of("trustPolicy", policy))));
+        apply(
+                "rs-team-b.yaml",
+                roleSelector("e2e-team-b", ROLE_B, "    matchLabels: {team: b}\n")
+                        + "  externalId: team-b-external-id\n");
+        String intruder = "e2e-not-team-b";
+        harness().namespace(intruder);
+        kubectl().ok("label", "namespace", intruder, "team=b", "--overwrite");
+
+        apply("mre-b-own.yaml", object(NS_B, "own", "e2e-b-own"));
+        apply("mre-intruder.yaml", object(intruder, "mail", "e2e-b-intruder"));
+        JsonNode own = awaitReady(NS_B, "own", Duration.ofSeconds(90));
+        assertThat(own.path("status").path("accountId").asText()).isEqualTo(ACCOUNT_B);
+        await(
+                "AccessDenied for the wrongly labelled namespace",
+                Duration.ofSeconds(60),
+                () -> "AccessDenied".equals(reason(intruder, "mail")),
+                () -> reason(intruder, "mail"));
+        assertThat(condition(mre(intruder, "mail").orElseThrow(), "Stalled")
+                        .orElseThrow()
+                        .path("status")
+                        .asText())
+                .isEqualTo("True");
+        assertThat(emulator().calls())
+                .as("no SES call for the intruder's object in any account")
+                .filteredOn(c -> "e2e-b-intruder".equals(c.endpointName()))
+                .isEmpty();
+        assertThat(emulator().endpointsNamed("e2e-b-intruder")).isEmpty();
+
+        // the administrator's fix: the label goes; then the deletion releases (nothing was ever made)
+        kubectl().ok("delete", "mre", "mail", "-n", intruder, "--wait=false");
+        kubectl().ok("label", "namespace", intruder, "team-");
+        awaitGone(intruder, "mail", Duration.ofSeconds(90));
+        kubectl().ok("delete", "mre", "own", "-n", NS_B, "--wait=false");
+        awaitGone(NS_B, "own", Duration.ofSeconds(90));
+        assertThat(emulator().endpointsNamed("e2e-b-own")).isEmpty();
+        assertThat(emulator().endpointsNamed("e2e-b-intruder")).isEmpty();
     }
 
     @AfterAll

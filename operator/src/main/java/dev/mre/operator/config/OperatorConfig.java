@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * @param defaultRegion primary region of objects without spec.region
  * @param watchNamespaces namespaces to watch; empty means all
  * @param sesEndpoint SES (and STS) endpoint override, for the emulator or a VPC endpoint; null for AWS
- * @param stsEndpoint STS endpoint override; defaults to sesEndpoint
+ * @param stsEndpoint STS endpoint override; null = the SDK's regional STS endpoint (never the SES override)
  * @param allowedRegions regions objects may use (primary and secondary); empty means any
  * @param retainNamespaces namespaces whose objects may keep their endpoint on deletion ({@code *}: all)
  * @param endpointNamePrefix whether endpoint names must start with the object's namespace
@@ -123,7 +123,9 @@ public record OperatorConfig(
                 env.get(Setting.DEFAULT_REGION.env), env.get("AWS_REGION"), env.get("AWS_DEFAULT_REGION"), "us-east-1");
         boolean insecure = bool(env, Setting.ALLOW_INSECURE_ENDPOINT);
         URI ses = endpoint(env, Setting.SES_ENDPOINT, insecure);
-        URI sts = env.containsKey(Setting.STS_ENDPOINT.env) ? endpoint(env, Setting.STS_ENDPOINT, insecure) : ses;
+        // STS never follows the SES override: with a VPC endpoint for SES, account lookups and AssumeRole would go to
+        // SES's endpoint. Unset means the SDK's regional STS endpoint of SES_MRE_DEFAULT_REGION.
+        URI sts = endpoint(env, Setting.STS_ENDPOINT, insecure);
         return new OperatorConfig(
                 region,
                 list(env, Setting.WATCH_NAMESPACES),
@@ -277,10 +279,34 @@ public record OperatorConfig(
             throw new IllegalArgumentException(s.env + ": plain http is refused ('" + v + "'); use https, or set "
                     + Setting.ALLOW_INSECURE_ENDPOINT.env + "=true for a local emulator");
         }
+        if (u.getScheme().equals("http") && !isLocal(u.getHost())) {
+            throw new IllegalArgumentException(s.env + ": plain http is allowed only to a loopback address, localhost"
+                    + " or a cluster-local Service name (*.svc, *.svc.cluster.local), not '" + u.getHost()
+                    + "': credentials and ownership tags would cross a network unencrypted; use https");
+        }
         if (!u.getScheme().equals("http") && !u.getScheme().equals("https")) {
             throw new IllegalArgumentException(s.env + ": must be an https URL, got '" + v + "'");
         }
         return u;
+    }
+
+    /**
+     * Loopback (127.0.0.0/8, ::1, localhost) or a Kubernetes Service name: the places an emulator runs. Decided on
+     * the text, without DNS: a name that resolves to loopback elsewhere is not trusted for it.
+     */
+    static boolean isLocal(String host) {
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")) {
+            return true;
+        }
+        if (h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
+            return true;
+        }
+        // <service>.<namespace>.svc[.cluster.local]
+        return h.matches("([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.){2}svc(\\.cluster\\.local)?");
     }
 
     private static String firstNonBlank(String... values) {

@@ -23,15 +23,15 @@ public enum Setting {
     STS_ENDPOINT(
             "SES_MRE_STS_ENDPOINT",
             null,
-            "`SES_MRE_SES_ENDPOINT`",
+            "(AWS, regional)",
             "operator.stsEndpoint",
-            "STS endpoint override (account ID lookup)"),
+            "STS endpoint override (account ID lookup, AssumeRole); never follows `SES_MRE_SES_ENDPOINT`"),
     ALLOW_INSECURE_ENDPOINT(
             "SES_MRE_ALLOW_INSECURE_ENDPOINT",
             "false",
             null,
             "operator.allowInsecureEndpoint",
-            "allow plain `http://` SES/STS endpoint overrides (for an emulator; never for AWS)"),
+            "allow plain `http://` SES/STS endpoint overrides to loopback, localhost or `*.svc[.cluster.local]` (an emulator)"),
     ALLOWED_REGIONS(
             "SES_MRE_ALLOWED_REGIONS",
             "",

@@ -50,7 +50,9 @@ class OperatorConfigTest {
         assertThat(c.defaultRegion()).isEqualTo("eu-west-1");
         assertThat(c.watchNamespaces()).isEqualTo(Set.of("a", "b"));
         assertThat(c.sesEndpoint()).isEqualTo(URI.create("http://127.0.0.1:4566"));
-        assertThat(c.stsEndpoint()).as("STS follows the SES override").isEqualTo(c.sesEndpoint());
+        assertThat(c.stsEndpoint())
+                .as("STS never follows the SES override (a VPC endpoint for SES would receive AssumeRole)")
+                .isNull();
         assertThat(c.resyncPeriod()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.maxCallRate()).isEqualTo(2.5);
         assertThat(c.adaptiveRateLimit()).isFalse();
@@ -86,6 +88,46 @@ class OperatorConfigTest {
         assertThatThrownBy(() -> OperatorConfig.from(Map.of(name, value)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(message);
+    }
+
+    @Test
+    void theStsOverrideIsItsOwnSetting() {
+        OperatorConfig c = OperatorConfig.from(Map.of(
+                "SES_MRE_SES_ENDPOINT", "https://vpce-0abc.email.us-east-1.vpce.amazonaws.com",
+                "SES_MRE_STS_ENDPOINT", "https://sts.us-east-1.amazonaws.com"));
+        assertThat(c.stsEndpoint()).isEqualTo(URI.create("https://sts.us-east-1.amazonaws.com"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "http://127.0.0.1:4566",
+        "http://127.1.2.3:4566",
+        "http://localhost:4566",
+        "http://[::1]:4566",
+        "http://ses-emulator.mail-test.svc:4566",
+        "http://ses-emulator.mail-test.svc.cluster.local:4566/sts"
+    })
+    void plainHttpIsAllowedToLoopbackAndClusterLocalNames(String url) {
+        OperatorConfig c = OperatorConfig.from(Map.of(
+                "SES_MRE_SES_ENDPOINT", url, "SES_MRE_STS_ENDPOINT", url, "SES_MRE_ALLOW_INSECURE_ENDPOINT", "true"));
+        assertThat(c.sesEndpoint()).isEqualTo(URI.create(url));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "SES_MRE_SES_ENDPOINT,http://ses.example.com:4566",
+        "SES_MRE_SES_ENDPOINT,http://10.0.0.7:4566",
+        "SES_MRE_SES_ENDPOINT,http://email.us-east-1.amazonaws.com",
+        "SES_MRE_SES_ENDPOINT,http://svc:4566",
+        "SES_MRE_SES_ENDPOINT,http://emulator.svc.example.com",
+        "SES_MRE_STS_ENDPOINT,http://sts.amazonaws.com",
+        "SES_MRE_STS_ENDPOINT,http://127.0.0.1.nip.io"
+    })
+    void plainHttpElsewhereIsRefusedEvenWhenInsecureIsAllowed(String name, String url) {
+        assertThatThrownBy(() -> OperatorConfig.from(Map.of(name, url, "SES_MRE_ALLOW_INSECURE_ENDPOINT", "true")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(name + ": plain http is allowed only to a loopback address, localhost or a "
+                        + "cluster-local Service name");
     }
 
     @Test

@@ -143,6 +143,8 @@ final class OperatorHarness implements AutoCloseable {
                 "8",
                 Setting.OPS_PORT.env,
                 "-1"));
+        // the emulator also plays STS; STS never follows the SES override by itself
+        env.put(Setting.STS_ENDPOINT.env, ses.endpoint().toString());
         env.putAll(extraSettings);
         return OperatorConfig.from(env);
     }

@@ -169,6 +169,12 @@ public final class ClusterEnv {
     }
 
     /**
+     * The name the pods reach the emulator by (chart hostAliases to the emulator's address on the node): plain http
+     * is accepted by the operator only to loopback and cluster-local Service names, as in a real cluster.
+     */
+    static final String EMULATOR_NAME = "ses-emulator.cluster-e2e.svc";
+
+    /**
      * The chart values of the suite's release: the image, the emulator as SES (plain http, allowed explicitly), the
      * pods' credentials (access key from the pod's IP, secret key from a Secret), egress to the emulator allowed
      * through the chart's NetworkPolicy.
@@ -179,8 +185,12 @@ public final class ClusterEnv {
                   repository: %s
                   tag: "%s"
                 replicaCount: %d
+                hostAliases:
+                  - ip: "%s"
+                    hostnames: [%s]
                 operator:
-                  sesEndpoint: %s
+                  sesEndpoint: http://%s:%d
+                  stsEndpoint: http://%s:%d
                   allowInsecureEndpoint: true
                   # the emulator, not AWS: the suite is sized at 10 calls/s (the chart's default is AWS's 1/s)
                   maxCallRate: 10
@@ -201,7 +211,12 @@ public final class ClusterEnv {
                         imageRepository,
                         tag,
                         replicas,
-                        emulator.endpoint(),
+                        emulator.host(),
+                        EMULATOR_NAME,
+                        EMULATOR_NAME,
+                        emulator.port(),
+                        EMULATOR_NAME,
+                        emulator.port(),
                         emulator.host(),
                         emulator.port(),
                         POD_KEY_PREFIX,

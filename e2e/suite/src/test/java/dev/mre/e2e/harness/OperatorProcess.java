@@ -348,6 +348,8 @@ public final class OperatorProcess implements AutoCloseable {
         Map<String, String> e = new LinkedHashMap<>();
         e.put("KUBECONFIG", kubeconfig.toString());
         e.put("SES_MRE_SES_ENDPOINT", emulator.endpoint().toString());
+        // the emulator also plays STS; the operator never sends STS to the SES override by itself
+        e.put("SES_MRE_STS_ENDPOINT", emulator.endpoint().toString());
         // the emulator speaks plain http on loopback; the operator refuses that unless told
         e.put("SES_MRE_ALLOW_INSECURE_ENDPOINT", "true");
         e.put("SES_MRE_DEFAULT_REGION", region);
