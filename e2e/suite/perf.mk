@@ -65,7 +65,7 @@ CHAOS_DOC ?= docs/reliability.md
 # selection that matches nothing fails the build
 PERF_SUREFIRE :=
 
-.PHONY: soak soak-smoke perf-build bench bench-smoke bench-large bench-restart bench-shards chaos chaos-smoke perf-smoke
+.PHONY: soak soak-smoke perf-build bench bench-smoke bench-large bench-restart bench-shards bench-fairness chaos chaos-smoke perf-smoke
 
 perf-build: ## jars (Maven) and the local control plane (Go), both cached when up to date
 ifeq ($(PERF_BUILD),true)
@@ -135,6 +135,17 @@ bench-shards: perf-build ## out of make test: two shards of 5,000 objects agains
 	    -Dbench.createDelay=$(BENCH_CREATE_DELAY) -Dbench.shards=$$shards $(LARGE_TIMEOUT) $(BENCH_EXTRA) || rc=1; \
 	done; \
 	$(call bench_report,large,$(BENCH_DOC),$(BENCH_JSON)) || rc=1; exit $$rc
+
+BENCH_FAIR_OBJECTS_A ?= 2000
+BENCH_FAIR_OBJECTS_B ?= 10
+
+bench-fairness: perf-build ## out of make test: 2,000 objects in one namespace then 10 in another, one account; docs/benchmarks.{md,json}
+	@$(call snapshot_jars,$(call bench_dir,fairness)/jars)
+	@rc=0; rm -rf "$(call bench_dir,fairness)/results"; mkdir -p "$(call bench_dir,fairness)/results"; \
+	$(call bench_run,fairness) -Dtest=FairnessBenchmarkRun -Dbench.objectsA=$(BENCH_FAIR_OBJECTS_A) \
+	  -Dbench.objectsB=$(BENCH_FAIR_OBJECTS_B) -Dbench.rate=$(BENCH_RATE) -Dbench.createDelay=$(BENCH_CREATE_DELAY) \
+	  $(LARGE_TIMEOUT) $(BENCH_EXTRA) || rc=1; \
+	$(call bench_report,fairness,$(BENCH_DOC),$(BENCH_JSON)) || rc=1; exit $$rc
 
 bench-large: ## out of make test: bench-restart + bench-shards (10,000 objects each); docs/benchmarks.{md,json}
 	@rc=0; $(MAKE) -f $(firstword $(MAKEFILE_LIST)) --no-print-directory bench-restart || rc=1; \

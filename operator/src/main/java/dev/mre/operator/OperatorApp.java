@@ -12,6 +12,7 @@ import dev.mre.operator.ops.EndpointStatusGauge;
 import dev.mre.operator.reconcile.EventRecorder;
 import dev.mre.operator.reconcile.Jitter;
 import dev.mre.operator.reconcile.MultiRegionEndpointReconciler;
+import dev.mre.operator.reconcile.NamespaceFairExecutor;
 import dev.mre.operator.reconcile.ReconcileSettings;
 import dev.mre.operator.reconcile.SpecValidator;
 import dev.mre.operator.reconcile.Timing;
@@ -104,6 +105,8 @@ public final class OperatorApp {
                     // buys nothing here, and plain patches work on every API server and on the fabric8 mock server
                     .withUseSSAToPatchPrimaryResource(false)
                     .withConcurrentReconciliationThreads(config.reconcileThreads())
+                    // namespaces take turns for the reconcile threads, and so for each account's paced SES calls
+                    .withExecutorService(new NamespaceFairExecutor(config.reconcileThreads(), "reconciler"))
                     // no per-object meters: a thousand objects must not mean a thousand time series
                     .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
             if (config.ops().leaderElection()) {

@@ -3,6 +3,7 @@ package dev.mre.e2e.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mre.e2e.harness.Conditions;
+import dev.mre.e2e.harness.Emulator;
 import dev.mre.e2e.harness.Harness;
 import dev.mre.e2e.harness.Mre;
 import dev.mre.e2e.harness.MreStatus;
@@ -38,6 +39,12 @@ class C02CredentialsTest extends ClusterTest {
     private static final String NS = "cluster-creds";
     private static final String RELEASE = "ses-mre-operator-creds";
     private static Harness.OperatorIdentity identity;
+    /**
+     * The operators of this class run on the host, not in pods: they get an emulator of their own on loopback (the
+     * suite's is on the pod network's gateway address, and the operator accepts plain http only to loopback and
+     * cluster-local names).
+     */
+    private static Emulator loopbackEmulator;
     private static ClientCredentials credentials;
     private static final List<String> bindings = new ArrayList<>();
 
@@ -47,6 +54,7 @@ class C02CredentialsTest extends ClusterTest {
         // the chart's ServiceAccount and RBAC (no Deployment): the rights every identity below is given
         identity = harness().installOperatorRbac(RELEASE, "ses-mre-creds", "2h", "leaderElection.enabled=false");
         credentials = new ClientCredentials(kubectl(), harness().work().resolve("credentials"));
+        loopbackEmulator = harness().startEmulator("emulator-creds", List.of("--create-delay", "1s"));
     }
 
     @AfterAll
@@ -194,7 +202,7 @@ class C02CredentialsTest extends ClusterTest {
                         "operator-" + name,
                         Repo.operatorJar(),
                         identity,
-                        emulator(),
+                        loopbackEmulator,
                         Map.of(
                                 "KUBECONFIG",
                                 kubeconfig.toString(),

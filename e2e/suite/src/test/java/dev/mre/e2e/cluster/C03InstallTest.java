@@ -121,7 +121,8 @@ class C03InstallTest extends ClusterTest {
     @Order(4)
     void metrics_are_scraped_through_the_Service() {
         String metrics = metrics();
-        assertThat(metrics).contains("ses_mre_ses_call_rate_limit").contains("jvm_memory_used_bytes");
+        // the operator's own state and the JVM's; the SES series appear with the first scope an object uses (below)
+        assertThat(metrics).contains("ses_mre_leader").contains("ses_mre_ready").contains("jvm_memory_used_bytes");
         String ready = kubectl().ok("get", "--raw", serviceProxy("/readyz")).stdout();
         assertThat(ready).isNotBlank();
     }
@@ -135,6 +136,9 @@ class C03InstallTest extends ClusterTest {
             MreStatus.awaitReady(kubectl(), ClusterEnv.EXAMPLES_NAMESPACE, name, READY_TIMEOUT);
         }
         JsonNode pod = operatorPods().get(0);
+        assertThat(metrics())
+                .as("the call-rate ceiling of the examples' account and region, through the Service")
+                .contains("ses_mre_ses_call_rate_limit");
         Map<String, List<Emulator.Call>> byKey = byAccessKey(callsSince(t0));
         assertThat(byKey.keySet())
                 .as("access keys that called SES since the examples were applied")
