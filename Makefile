@@ -12,7 +12,7 @@ export PATH := $(TESTENV_TOOLS):$(PATH)
 # and stopped at the end (also on failure or Ctrl-C): each suite uses its own namespaces and Helm release, cleans
 # up after itself and leaves the API server healthy (see e2e/suite/README.md). They run one after the other.
 SHARED_TESTENV := $(REPO)/.work/testenv-shared
-CLUSTER_SUITES := helm-test e2e demo-test perf-smoke monitoring-e2e
+CLUSTER_SUITES := helm-test e2e demo-test perf-smoke monitoring-e2e soak-smoke
 TEST_TIMES := $(REPO)/.work/make-test-times.txt
 
 help: ## list targets

@@ -89,7 +89,7 @@ OPS_PORT=${DEMO_OPS_PORT:-$(free_port)}
 say "starting the operator as system:serviceaccount:$NAMESPACE:ses-mre-operator (log: $WORK/operator.log)"
 KUBECONFIG=$OPERATOR_KUBECONFIG SES_MRE_SES_ENDPOINT=http://127.0.0.1:$SES_PORT SES_MRE_ALLOW_INSECURE_ENDPOINT=true \
   SES_MRE_STS_ENDPOINT=http://127.0.0.1:$SES_PORT \
-  SES_MRE_DEFAULT_REGION=us-east-1 \
+  SES_MRE_DEFAULT_REGION=us-east-1 SES_MRE_MAX_CALL_RATE=10 \
   SES_MRE_CLUSTER_ID=demo SES_MRE_RETAIN_NAMESPACES=mail SES_MRE_OPS_PORT=$OPS_PORT AWS_ACCESS_KEY_ID=AKIDEMULATOR \
   AWS_SECRET_ACCESS_KEY=emulator-secret AWS_REGION=us-east-1 \
   java -jar "$OPERATOR_JAR" >"$WORK/operator.log" 2>&1 &

@@ -12,6 +12,12 @@
 #                       replicas with leader election; writes docs/reliability.md. ~10 min.
 #   make chaos-smoke    the same with 30 objects; report in e2e/suite/target/chaos/smoke/
 #   make perf-smoke     bench-smoke + chaos-smoke (what `make test` runs)
+#   make soak           out of make test: SOAK_OBJECTS (1,000) objects for SOAK_MINUTES (60) with churn (create, tag
+#                       edit, delete in turn, one per SOAK_CHURN_EVERY), SES faults (429, 500, dropped connections), a
+#                       leader SIGKILL per SOAK_KILL_EVERY (SOAK_MINUTES/4) of two replicas; RSS and heap over time
+#                       (gnuplot), SES calls per endpoint per hour, the chaos invariants, the RSS growth rule;
+#                       writes docs/soak.md, docs/soak.json, docs/soak-full-memory.png
+#   make soak-smoke     the same code for 3 minutes with 100 objects (part of make test); e2e/suite/target/soak/smoke/
 #
 # Knobs: BENCH_OBJECTS BENCH_RUNS BENCH_RATE BENCH_CREATE_DELAY BENCH_MODES BENCH_STEADY_K BENCH_ACCOUNTS
 # BENCH_ACCOUNT_OBJECTS_A BENCH_ACCOUNT_OBJECTS_B, BENCH_LARGE_SIZES BENCH_RESTARTS BENCH_SHARD_OBJECTS BENCH_SHARD_RATE, CHAOS_OBJECTS CHAOS_SEED;
@@ -59,7 +65,7 @@ CHAOS_DOC ?= docs/reliability.md
 # selection that matches nothing fails the build
 PERF_SUREFIRE :=
 
-.PHONY: perf-build bench bench-smoke bench-large bench-restart bench-shards bench-fairness chaos chaos-smoke perf-smoke
+.PHONY: soak soak-smoke perf-build bench bench-smoke bench-large bench-restart bench-shards bench-fairness chaos chaos-smoke perf-smoke
 
 perf-build: ## jars (Maven) and the local control plane (Go), both cached when up to date
 ifeq ($(PERF_BUILD),true)
@@ -163,3 +169,32 @@ chaos-smoke: perf-build ## reduced chaos run (30 objects); report in e2e/suite/t
 perf-smoke: ## bench-smoke + chaos-smoke (part of make test)
 	$(MAKE) -f $(firstword $(MAKEFILE_LIST)) --no-print-directory bench-smoke
 	$(MAKE) -f $(firstword $(MAKEFILE_LIST)) --no-print-directory chaos-smoke PERF_BUILD=false
+
+SOAK_OBJECTS ?= 1000
+SOAK_MINUTES ?= 60
+# empty: a quarter of the duration
+SOAK_KILL_EVERY ?=
+SOAK_CHURN_EVERY ?= 3s
+SOAK_RATE ?= 10
+SOAK_SMOKE_OBJECTS ?= 100
+SOAK_SMOKE_MINUTES ?= 3
+SOAK_DOC ?= docs/soak.md
+SOAK_JSON ?= docs/soak.json
+SOAK_EXTRA ?=
+
+soak: perf-build ## out of make test: 1,000 objects for SOAK_MINUTES (60) with churn, SES faults, leader kills; docs/soak.{md,json}
+	@$(call snapshot_jars,$(abspath $(PERF_TARGET))/soak/full/jars)
+	$(PERF_MVN) -f $(PERF_POM) test -Dtest=SoakRun $(PERF_SUREFIRE) -Dsoak.variant=full \
+	  -Dsoak.objects=$(SOAK_OBJECTS) -Dsoak.duration=$(SOAK_MINUTES)m $(if $(SOAK_KILL_EVERY),-Dsoak.killEvery=$(SOAK_KILL_EVERY)) \
+	  -Dsoak.churnEvery=$(SOAK_CHURN_EVERY) -Dsoak.rate=$(SOAK_RATE) \
+	  -Dsoak.doc=$(abspath $(SOAK_DOC)) -Dsoak.json=$(abspath $(SOAK_JSON)) \
+	  -Dsoak.work=$(abspath $(PERF_TARGET))/soak/full/work -De2e.forkTimeout=$$(( $(SOAK_MINUTES) * 60 + 3600 )) \
+	  $(SOAK_EXTRA)
+
+soak-smoke: perf-build ## the soak's code for 3 minutes with 100 objects (part of make test); e2e/suite/target/soak/smoke/
+	@$(call snapshot_jars,$(abspath $(PERF_TARGET))/soak/smoke/jars)
+	$(PERF_MVN) -f $(PERF_POM) test -Dtest=SoakRun $(PERF_SUREFIRE) -Dsoak.variant=smoke \
+	  -Dsoak.objects=$(SOAK_SMOKE_OBJECTS) -Dsoak.duration=$(SOAK_SMOKE_MINUTES)m -Dsoak.churnEvery=2s -Dsoak.rate=$(SOAK_RATE) \
+	  -Dsoak.doc=$(abspath $(PERF_TARGET))/soak/smoke/soak.md -Dsoak.json=$(abspath $(PERF_TARGET))/soak/smoke/soak.json \
+	  -Dsoak.work=$(abspath $(PERF_TARGET))/soak/smoke/work \
+	  $(SOAK_EXTRA)

@@ -89,10 +89,12 @@ public enum Setting {
             "how often each READY endpoint's tags are read to catch tag drift, spread over the period"),
     MAX_CALL_RATE(
             "SES_MRE_MAX_CALL_RATE",
-            "10",
+            "1",
             null,
             "operator.maxCallRate",
-            "ceiling of SES calls per second in each AWS account and region (each scope has its own pacer)"),
+            "ceiling of SES calls per second in each AWS account and region (each scope has its own pacer); the default"
+                    + " is AWS's documented quota for every SES API action but sending (1 request/s per account and"
+                    + " region, see docs/operations.md): raise it only when AWS has granted your account more"),
     ADAPTIVE_RATE_LIMIT(
             "SES_MRE_ADAPTIVE_RATE_LIMIT",
             "true",

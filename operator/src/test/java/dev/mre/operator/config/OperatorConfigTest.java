@@ -20,7 +20,7 @@ class OperatorConfigTest {
         assertThat(c.watchNamespaces()).isEmpty();
         assertThat(c.sesEndpoint()).isNull();
         assertThat(c.resyncPeriod()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(c.maxCallRate()).isEqualTo(10);
+        assertThat(c.maxCallRate()).isEqualTo(1);
         assertThat(c.adaptiveRateLimit()).isTrue();
         assertThat(c.clusterId())
                 .as("read from the kube-system namespace at start")

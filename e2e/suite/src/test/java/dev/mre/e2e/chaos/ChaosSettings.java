@@ -13,6 +13,7 @@ import java.util.Map;
 /**
  * What a chaos run does, from system properties: chaos.variant (smoke|full), chaos.objects (30), chaos.seed,
  * chaos.kills (5), chaos.adaptive (true), chaos.timeout (per phase), chaos.doc (where the report goes), chaos.work.
+ * {@code operatorEnv}: settings every replica gets on top of the run's own (the soak's call-rate ceiling).
  */
 record ChaosSettings(
         String variant,
@@ -28,7 +29,8 @@ record ChaosSettings(
         Path doc,
         Path work,
         Path operatorJar,
-        Path emulatorJar) {
+        Path emulatorJar,
+        Map<String, String> operatorEnv) {
 
     static final String NAMESPACE = "chaos";
     static final String CLUSTER_ID = "chaos";
@@ -76,7 +78,8 @@ record ChaosSettings(
                                 .toString())),
                 work,
                 Machine.jar("chaos.operatorJar", work.resolveSibling("jars/operator.jar"), Repo.operatorJar()),
-                Machine.jar("chaos.emulatorJar", work.resolveSibling("jars/emulator.jar"), Repo.emulatorJar()));
+                Machine.jar("chaos.emulatorJar", work.resolveSibling("jars/emulator.jar"), Repo.emulatorJar()),
+                Map.of());
     }
 
     static String accessKey(int no) {

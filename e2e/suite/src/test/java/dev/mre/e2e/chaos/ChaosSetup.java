@@ -59,6 +59,14 @@ final class ChaosSetup implements AutoCloseable {
     }
 
     static ChaosSetup start(ChaosSettings s) throws IOException {
+        return start(s, Duration.ofSeconds(3));
+    }
+
+    /**
+     * As {@link #start(ChaosSettings)}, the emulator's call log fetched every {@code callLogEvery} (a long run at a few
+     * calls per second needs far fewer fetches than the emulator's {@link Emulator#LOG_LIMIT} allows).
+     */
+    static ChaosSetup start(ChaosSettings s, Duration callLogEvery) throws IOException {
         Harness h = Harness.start("chaos-" + s.variant(), s.work());
         try {
             h.applyCrds();
@@ -74,7 +82,7 @@ final class ChaosSetup implements AutoCloseable {
                     id,
                     objects,
                     emu,
-                    emu.recordCalls(Duration.ofSeconds(3)),
+                    emu.recordCalls(callLogEvery),
                     new LeaseWatch(h.kubectl(), id.namespace(), Harness.LEASE_NAME),
                     new MreWatch(h.kubectl()),
                     new Replicas(s, h, id, emu));

@@ -50,7 +50,7 @@ final class Invariants {
                 .toList();
     }
 
-    private void add(String name, String expected, String actual, boolean ok) {
+    void add(String name, String expected, String actual, boolean ok) {
         checks.add(new Check(name, expected, actual, ok));
     }
 

@@ -80,6 +80,7 @@ final class Replicas implements AutoCloseable {
             env.put("POD_NAME", inc.pod);
             env.put("AWS_ACCESS_KEY_ID", inc.accessKey);
             env.put("AWS_SECRET_ACCESS_KEY", ChaosSettings.secret(no));
+            env.putAll(settings.operatorEnv());
             if (!settings.adaptive()) {
                 env.put("SES_MRE_ADAPTIVE_RATE_LIMIT", "false");
             }

@@ -192,6 +192,8 @@ public final class ClusterEnv {
                   sesEndpoint: http://%s:%d
                   stsEndpoint: http://%s:%d
                   allowInsecureEndpoint: true
+                  # the emulator, not AWS: the suite is sized at 10 calls/s (the chart's default is AWS's 1/s)
+                  maxCallRate: 10
                   retainNamespaces: ["*"]
                 networkPolicy:
                   egress:

@@ -116,6 +116,8 @@ class AccountsBenchmarkRun {
                         MreWatch watch = new MreWatch(h.kubectl())) {
                     Map<String, String> env = new LinkedHashMap<>();
                     env.put("SES_MRE_CLUSTER_ID", CLUSTER_ID);
+                    // the ceiling at account B's SES rate; account A's lower rate is what the adaptive pacing learns
+                    env.put("SES_MRE_MAX_CALL_RATE", Integer.toString(rateB));
                     r.put("operatorEnv", BenchmarkRun.env(env));
                     OperatorProcess op = h.startOperator("operator-accounts", jar, id, emu, env);
                     try (op;

@@ -273,6 +273,8 @@ class BenchmarkRun {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SES_MRE_CLUSTER_ID", CLUSTER_ID);
         env.put("SES_MRE_OBSERVATION", mode);
+        // the ceiling at SES's rate R (the emulator's bucket), as an operator set to its account's quota
+        env.put("SES_MRE_MAX_CALL_RATE", Integer.toString(Params.integer("bench.rate", 10)));
         return env;
     }
 
