@@ -8,6 +8,9 @@
 #                       shards of 5,000 against one operator (bench-shards). ~90 min.
 #   make bench-smoke    20 objects, both modes, a short steady state, with the batch mode's call budget asserted;
 #                       report in e2e/suite/target/bench/smoke/
+#   make bench-churn    out of make test: 10,000 objects created and deleted in 5 rounds (every 10th finalizer
+#                       removed by hand); live heap after a full GC against the idle baseline, /metrics checked for
+#                       series of deleted objects. BENCH_CHURN_OBJECTS BENCH_CHURN_ROUNDS. docs/benchmarks.{md,json}
 #   make chaos          200 objects under SES faults, 5 SIGKILLs of the leader, 1 kube-apiserver restart, two
 #                       replicas with leader election; writes docs/reliability.md. ~10 min.
 #   make chaos-smoke    the same with 30 objects; report in e2e/suite/target/chaos/smoke/
@@ -52,6 +55,8 @@ BENCH_RESTARTS ?= 3
 BENCH_SHARD_OBJECTS ?= 10000
 BENCH_SHARD_RATE ?= $(BENCH_RATE)
 # extra -D settings for every run, e.g. -Dbench.timeout=20m (see the run classes)
+BENCH_CHURN_OBJECTS ?= 10000
+BENCH_CHURN_ROUNDS ?= 5
 BENCH_EXTRA ?=
 CHAOS_EXTRA ?=
 
@@ -65,7 +70,7 @@ CHAOS_DOC ?= docs/reliability.md
 # selection that matches nothing fails the build
 PERF_SUREFIRE :=
 
-.PHONY: soak soak-smoke perf-build bench bench-smoke bench-large bench-restart bench-shards bench-fairness chaos chaos-smoke perf-smoke
+.PHONY: soak soak-smoke perf-build bench bench-smoke bench-large bench-restart bench-shards bench-fairness bench-churn chaos chaos-smoke perf-smoke
 
 perf-build: ## jars (Maven) and the local control plane (Go), both cached when up to date
 ifeq ($(PERF_BUILD),true)
@@ -146,6 +151,13 @@ bench-fairness: perf-build ## out of make test: 2,000 objects in one namespace t
 	  -Dbench.objectsB=$(BENCH_FAIR_OBJECTS_B) -Dbench.rate=$(BENCH_RATE) -Dbench.createDelay=$(BENCH_CREATE_DELAY) \
 	  $(LARGE_TIMEOUT) $(BENCH_EXTRA) || rc=1; \
 	$(call bench_report,fairness,$(BENCH_DOC),$(BENCH_JSON)) || rc=1; exit $$rc
+
+bench-churn: perf-build ## out of make test: 10,000 objects created and deleted in 5 rounds; heap back to baseline, no series left
+	@$(call snapshot_jars,$(call bench_dir,churn)/jars)
+	@rc=0; mkdir -p "$(call bench_dir,churn)/results"; rm -f "$(call bench_dir,churn)/results/churn.json"; \
+	$(call bench_run,churn) -Dtest=ChurnMemoryBenchmarkRun -Dbench.objects=$(BENCH_CHURN_OBJECTS) \
+	  -Dbench.rounds=$(BENCH_CHURN_ROUNDS) $(LARGE_TIMEOUT) $(BENCH_EXTRA) || rc=1; \
+	$(call bench_report,churn,$(BENCH_DOC),$(BENCH_JSON)) || rc=1; exit $$rc
 
 bench-large: ## out of make test: bench-restart + bench-shards (10,000 objects each); docs/benchmarks.{md,json}
 	@rc=0; $(MAKE) -f $(firstword $(MAKEFILE_LIST)) --no-print-directory bench-restart || rc=1; \

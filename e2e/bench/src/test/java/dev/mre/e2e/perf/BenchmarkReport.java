@@ -108,6 +108,15 @@ class BenchmarkReport {
         if (byScenario.containsKey("fairness")) {
             sections.put("bench fairness", fairness(byScenario.get("fairness").get(0), rows));
         }
+        if (byScenario.containsKey("churn")) {
+            // ChurnMemoryBenchmarkRun (make bench-churn): its rows as written; no generated section yet
+            JsonNode run = byScenario.get("churn").get(0);
+            for (JsonNode r : run.path("rows")) {
+                Map<String, Object> row = JSON.convertValue(r, new TypeReference<>() {});
+                stamp(row, List.of(run));
+                rows.add(row);
+            }
+        }
 
         List<Map<String, Object>> merged = merge(json, rows);
         Files.createDirectories(json.toAbsolutePath().getParent());
@@ -144,7 +153,8 @@ class BenchmarkReport {
             }
         }
         rows.forEach(r -> byKey.put(Row.key(r), r));
-        List<String> order = List.of("converge", "steady", "restart", "memory", "shards", "accounts", "fairness");
+        List<String> order =
+                List.of("converge", "steady", "restart", "memory", "shards", "accounts", "fairness", "churn");
         List<Map<String, Object>> out = new ArrayList<>(byKey.values());
         out.sort(Comparator.comparing((Map<String, Object> r) -> {
                     int i = order.indexOf((String) r.get("scenario"));
