@@ -50,7 +50,9 @@ class FairnessScenariosTest extends ScenarioTest {
                 .as(
                         "bulk Creates still to come when the last of the few was created (of %d; reconcile threads 8)",
                         BULK)
-                .isGreaterThanOrEqualTo(BULK / 2);
+                // FIFO leaves 0; turns leave about half (19 to 25 seen, less on a loaded machine): a quarter
+                // separates the two without depending on the machine's speed
+                .isGreaterThanOrEqualTo(BULK / 4);
         IntStream.rangeClosed(1, FEW).forEach(i -> h.awaitReady("few", "few-" + i));
     }
 
