@@ -57,7 +57,7 @@ demo: ## local control plane + SES emulator + operator; applies examples/ and sh
 demo-test: ## runs the demo unattended: exits 0 once every example is Ready (TESTENV_WORK_DIR: on that control plane)
 	@mkdir -p $(REPO)/.work && DEMO_KEEP_RUNNING=false DEMO_WORK_DIR=$(REPO)/.work/demo-test bash hack/demo.sh \
 	  > $(REPO)/.work/demo-test.log 2>&1 || { tail -50 $(REPO)/.work/demo-test.log; exit 1; }
-	@echo "demo-test: all examples Ready"
+	@echo "demo-test: all examples Ready, one message sent through an endpoint with send-check"
 
 clean: ## remove build output
 	$(MVN) -q clean

@@ -5,6 +5,8 @@
 #   3. helm install the chart's CRD, ServiceAccount and RBAC (deployment.enabled=false: the operator runs here)
 #   4. start the operator as that ServiceAccount (a real token, not admin), pointed at the emulator
 #   5. kubectl apply -f examples/ and show progress until every example is Ready
+#   6. export global-mail's endpoint into a ConfigMap (spec.export) and send one message through it with
+#      send-check (real AWS SDK, SigV4a) taking that ConfigMap's values; show the message the emulator recorded
 # Ctrl-C stops everything. DEMO_KEEP_RUNNING=false stops right after the examples are Ready (used by tests).
 # TESTENV_WORK_DIR naming a running control plane (make test shares one) uses it: then the examples and the release
 # are removed at the end and the control plane is left running. DEMO_BUILD=false skips step 1 (jars already built).
@@ -81,7 +83,7 @@ await_url "the SES emulator" "http://127.0.0.1:$SES_PORT/_emulator/health" 30
 
 say "installing the chart's CRD, ServiceAccount and RBAC with helm"
 helm upgrade --install "$RELEASE" helm/ses-mre-operator --namespace "$NAMESPACE" --create-namespace \
-  --set deployment.enabled=false --wait >/dev/null
+  --set deployment.enabled=false --set operator.export.enabled=true --wait >/dev/null
 OPERATOR_KUBECONFIG=$WORK/operator.kubeconfig
 bash hack/token-kubeconfig.sh "$NAMESPACE" ses-mre-operator 24h "$OPERATOR_KUBECONFIG"
 
@@ -90,7 +92,7 @@ say "starting the operator as system:serviceaccount:$NAMESPACE:ses-mre-operator 
 KUBECONFIG=$OPERATOR_KUBECONFIG SES_MRE_SES_ENDPOINT=http://127.0.0.1:$SES_PORT SES_MRE_ALLOW_INSECURE_ENDPOINT=true \
   SES_MRE_STS_ENDPOINT=http://127.0.0.1:$SES_PORT \
   SES_MRE_DEFAULT_REGION=us-east-1 SES_MRE_MAX_CALL_RATE=10 \
-  SES_MRE_CLUSTER_ID=demo SES_MRE_RETAIN_NAMESPACES=mail SES_MRE_OPS_PORT=$OPS_PORT AWS_ACCESS_KEY_ID=AKIDEMULATOR \
+  SES_MRE_CLUSTER_ID=demo SES_MRE_RETAIN_NAMESPACES=mail SES_MRE_ALLOW_EXPORT=true SES_MRE_OPS_PORT=$OPS_PORT AWS_ACCESS_KEY_ID=AKIDEMULATOR \
   AWS_SECRET_ACCESS_KEY=emulator-secret AWS_REGION=us-east-1 \
   java -jar "$OPERATOR_JAR" >"$WORK/operator.log" 2>&1 &
 PIDS+=($!)
@@ -112,9 +114,41 @@ while true; do
   sleep 2
 done
 
+say "exporting global-mail's endpoint into ConfigMap mail/global-mail-ses (spec.export)"
+kubectl patch mre global-mail -n mail --type merge -p '{"spec":{"export":{"configMapName":"global-mail-ses"}}}' >/dev/null
+start=$SECONDS
+until kubectl get configmap global-mail-ses -n mail >/dev/null 2>&1; do
+  if (( SECONDS - start > 60 )); then echo "no ConfigMap global-mail-ses after 60 s; see $WORK/operator.log" >&2; exit 1; fi
+  sleep 1
+done
+kubectl get configmap global-mail-ses -n mail -o go-template='{{range $k, $v := .data}}  {{$k}}={{$v}}{{"\n"}}{{end}}'
+
+say "the sending identity demo.example.com, verified in both regions (DNS is not modeled: the emulator's admin API)"
+for region in us-east-1 eu-west-1; do
+  curl -fsS -o /dev/null --aws-sigv4 "aws:amz:$region:ses" --user AKIDEMULATOR:emulator-secret \
+    -H 'Content-Type: application/json' -d '{"EmailIdentity":"demo.example.com"}' \
+    "http://127.0.0.1:$SES_PORT/v2/email/identities"
+  curl -fsS -o /dev/null -XPOST "http://127.0.0.1:$SES_PORT/_emulator/identity-status" \
+    -d "{\"region\":\"$region\",\"identity\":\"demo.example.com\"}"
+done
+
+say "send-check with the ConfigMap's values as environment (as envFrom gives them to a pod)"
+SEND_ENV=()
+while IFS='=' read -r k v; do [[ -n $k ]] && SEND_ENV+=("$k=$v"); done < <(
+  kubectl get configmap global-mail-ses -n mail -o go-template='{{range $k, $v := .data}}{{$k}}={{$v}}{{"\n"}}{{end}}')
+env "${SEND_ENV[@]}" SES_FROM=demo@demo.example.com SES_ENDPOINT_URL="http://127.0.0.1:$SES_PORT" \
+  AWS_ACCESS_KEY_ID=AKIDEMULATOR AWS_SECRET_ACCESS_KEY=emulator-secret \
+  java -jar "$OPERATOR_JAR" send-check --subject "ses-mre-operator demo"
+ENDPOINT_ID=$(kubectl get configmap global-mail-ses -n mail -o jsonpath='{.data.SES_ENDPOINT_ID}')
+say "what the emulator recorded (GET /_emulator/messages?endpointId=$ENDPOINT_ID)"
+messages=$(curl -fsS "http://127.0.0.1:$SES_PORT/_emulator/messages?endpointId=$ENDPOINT_ID")
+echo "$messages"
+grep -q '"subject":"ses-mre-operator demo"' <<<"$messages" \
+  || { echo "the emulator did not record the demo message" >&2; exit 1; }
+
 cat <<NEXT
 
-All $expected examples are Ready. Things to try (in another terminal):
+All $expected examples are Ready, and one message went through global-mail's endpoint. Things to try (in another terminal):
   export KUBECONFIG=$ADMIN_KUBECONFIG
   kubectl get mre -A -o wide; kubectl describe mre global-mail -n mail
   kubectl get events -n mail --field-selector involvedObject.kind=MultiRegionEndpoint

@@ -132,6 +132,7 @@ OPERATOR_RULES = [
     (("ses.mre.dev",), ("multiregionendpoints/status",), ("patch",)),
     (("",), ("events",), ("get", "create", "patch")),
 ]
+EXPORT_RULE = (("",), ("configmaps",), ("get", "create", "update"))
 CLUSTER_READ_RULES = [(("",), ("namespaces",), ("get", "list", "watch")),
                       (("ses.mre.dev",), ("roleselectors",), ("get", "list", "watch"))]
 LEASE_RULES = [(("coordination.k8s.io",), ("leases",), ("create",)),
@@ -269,6 +270,14 @@ expect custom "image, pull policy and secrets, port 9090, annotations, labels, r
   'cont()["image"] == "registry.example.com/mail/ses-mre-operator:0.1.0-rc.1" and cont()["imagePullPolicy"] == "Always" and pod()["imagePullSecrets"] == [{"name": "regcred"}] and cont()["ports"][0]["containerPort"] == 9090 and one("Service")["spec"]["ports"][0]["port"] == 9090 and dep()["spec"]["template"]["metadata"]["annotations"] == {"example.com/owner": "mail-team"} and labels(dep()["spec"]["template"])["team"] == "mail" and cont()["resources"]["limits"]["memory"] == "384Mi" and pod()["terminationGracePeriodSeconds"] == 45 and pod()["nodeSelector"] == {"kubernetes.io/os": "linux"} and pod()["tolerations"][0]["key"] == "dedicated" and env()["JAVA_TOOL_OPTIONS"].startswith("-XX:MaxRAMPercentage=60")'
 
 # single switches
+expect default "export off by default: SES_MRE_ALLOW_EXPORT=false and no ConfigMap rule" \
+  'env()["SES_MRE_ALLOW_EXPORT"] == "false" and not [r for o in of("ClusterRole") + of("Role") for r in rules(o) if "configmaps" in r[1]]'
+check "render with operator.export.enabled=true" render export --set operator.export.enabled=true
+expect export "export on: SES_MRE_ALLOW_EXPORT=true, the operator ClusterRole is its rules + get/create/update configmaps (no list, watch, patch, delete)" \
+  'env()["SES_MRE_ALLOW_EXPORT"] == "true" and rules(one("ClusterRole", "rel-ses-mre-operator")) == OPERATOR_RULES + [EXPORT_RULE] and [o["metadata"]["name"] for o in of("ClusterRole") + of("Role") if [r for r in rules(o) if "configmaps" in r[1]]] == ["rel-ses-mre-operator"]'
+check "render with operator.export.enabled=true and watchNamespaces={a,b}" render export-ns --set operator.export.enabled=true --set "operator.watchNamespaces={a,b}"
+expect export-ns "export on, namespaced: the ConfigMap rule only in the Roles of the watched namespaces" \
+  'sorted(o["metadata"]["namespace"] for o in of("Role") if rules(o) == OPERATOR_RULES + [EXPORT_RULE]) == ["a", "b"] and not [o for o in of("ClusterRole") if [r for r in rules(o) if "configmaps" in r[1]]]'
 check "render with leaderElection.enabled=false" render no-le --set leaderElection.enabled=false
 expect no-le "leader election Role only when enabled" \
   'not of("Role") and not of("RoleBinding") and env()["SES_MRE_LEADER_ELECTION"] == "false" and dep()["spec"]["strategy"]["type"] == "Recreate"'
@@ -503,6 +512,8 @@ done
 check "can-i get secrets: no" can no "$SA" get secrets -n "$NS"
 check "can-i get secrets in another namespace: no" can no "$SA" get secrets -n "$OTHER"
 check "can-i list configmaps: no" can no "$SA" list configmaps -n "$NS"
+check "can-i get configmaps (export off by default): no" can no "$SA" get configmaps -n "$OTHER"
+check "can-i create configmaps (export off by default): no" can no "$SA" create configmaps -n "$OTHER"
 check "can-i create customresourcedefinitions: no" can no "$SA" create customresourcedefinitions.apiextensions.k8s.io
 check "can-i update customresourcedefinitions: no" can no "$SA" update customresourcedefinitions.apiextensions.k8s.io
 check "can-i create multiregionendpoints.ses.mre.dev: no" can no "$SA" create multiregionendpoints.ses.mre.dev -n "$OTHER"
@@ -526,9 +537,9 @@ check "can-i create pods: no" can no "$SA" create pods -n "$NS"
 # namespaced install (deployment.enabled=false, as the e2e suite uses it): Roles in the watched namespaces only
 check "namespaces to watch exist" bash -c "$KUBECTL create namespace $NS2A >/dev/null && $KUBECTL create namespace $NS2B >/dev/null"
 RELEASES+=("$REL2 $NS2")
-check "helm install with watchNamespaces={a,b} and deployment.enabled=false" \
+check "helm install with watchNamespaces={a,b}, deployment.enabled=false and operator.export.enabled=true" \
   "$HELM" install "$REL2" "$CHART" --namespace "$NS2" --create-namespace --set deployment.enabled=false \
-  --set "operator.watchNamespaces={$NS2A,$NS2B}"
+  --set "operator.watchNamespaces={$NS2A,$NS2B}" --set operator.export.enabled=true
 check "namespaced: no Deployment, no operator ClusterRole, Roles in both watched namespaces" bash -c "
   ! $KUBECTL -n $NS2 get deployment $FULL2 >/dev/null 2>&1 &&
   ! $KUBECTL get clusterrole $FULL2 >/dev/null 2>&1 && ! $KUBECTL get clusterrolebinding $FULL2 >/dev/null 2>&1 &&
@@ -540,6 +551,13 @@ check "namespaced: can-i list multiregionendpoints in another namespace: no" can
 check "namespaced: can-i list multiregionendpoints --all-namespaces: no" can no "$SA2" list multiregionendpoints.ses.mre.dev -A
 check "namespaced: can-i create events in another namespace: no" can no "$SA2" create events -n "$OTHER"
 check "namespaced: can-i get secrets in a watched namespace: no" can no "$SA2" get secrets -n "$NS2A"
+for verb in get create update; do
+  check "namespaced, export on: can-i $verb configmaps in a watched namespace: yes" can yes "$SA2" "$verb" configmaps -n "$NS2A"
+  check "namespaced, export on: can-i $verb configmaps in another namespace: no" can no "$SA2" "$verb" configmaps -n "$OTHER"
+done
+for verb in list watch patch delete; do
+  check "namespaced, export on: can-i $verb configmaps in a watched namespace (not sent): no" can no "$SA2" "$verb" configmaps -n "$NS2A"
+done
 check "namespaced: the ServiceAccount's token authenticates (kubectl create token)" \
   bash -c "$KUBECTL -n $NS2 create token $FULL2 --duration=10m | grep -q '^ey'"
 

@@ -76,6 +76,13 @@ Only the verbs the operator sends: the e2e suite runs the operator under exactly
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["get", "create", "patch"]
+{{- if .Values.operator.export.enabled }}
+{{- /* spec.export: GET the ConfigMap of that name, create it, update one the operator created (owned by the
+object). No list/watch (no informer), no delete (the garbage collector deletes it with its owner). */}}
+- apiGroups: [""]
+  resources: ["configmaps"]
+  verbs: ["get", "create", "update"]
+{{- end }}
 {{- end }}
 
 {{/* Fails rendering on combinations the schema cannot express. */}}

@@ -153,7 +153,8 @@ public final class OperatorApp {
                                 config.retainNamespaces()),
                         ownership(client, config),
                         config.requireRoleSelector(),
-                        config.allowReplicaIdentities()));
+                        config.allowReplicaIdentities(),
+                        config.allowExport()));
         operator.register(reconciler, c -> {
             if (!config.watchNamespaces().isEmpty()) {
                 c.settingNamespaces(config.watchNamespaces());

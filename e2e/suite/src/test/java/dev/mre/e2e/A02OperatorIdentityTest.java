@@ -72,6 +72,13 @@ class A02OperatorIdentityTest extends E2eTest {
         a.add(Arguments.of("no", List.of("update", "multiregionendpoints.ses.mre.dev", "--subresource=status")));
         a.add(Arguments.of("no", List.of("update", "multiregionendpoints.ses.mre.dev", "--subresource=finalizers")));
         a.add(Arguments.of("no", List.of("update", "namespaces")));
+        // spec.export (the suite's chart has operator.export.enabled=true): get, create, update, nothing more
+        for (String verb : List.of("get", "create", "update")) {
+            a.add(Arguments.of("yes", List.of(verb, "configmaps")));
+        }
+        for (String verb : List.of("patch", "delete", "watch", "deletecollection")) {
+            a.add(Arguments.of("no", List.of(verb, "configmaps")));
+        }
         // what it must not
         a.add(Arguments.of("no", List.of("get", "secrets")));
         a.add(Arguments.of("no", List.of("list", "secrets")));

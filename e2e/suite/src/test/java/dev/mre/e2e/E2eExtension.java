@@ -48,7 +48,8 @@ public final class E2eExtension extends SuiteExtension<E2eExtension.Suite> {
     @Override
     protected Suite start(Harness h) throws Exception {
         h.applyCrds();
-        Harness.OperatorIdentity id = h.installOperatorRbac(RELEASE, SYSTEM_NAMESPACE, "4h");
+        Harness.OperatorIdentity id =
+                h.installOperatorRbac(RELEASE, SYSTEM_NAMESPACE, "4h", "operator.export.enabled=true");
         NAMESPACES.forEach(h::namespace);
         Emulator emu = h.startEmulator(
                 "emulator", List.of("--create-delay", CREATE_DELAY, "--delete-delay", DELETE_DELAY, "--threads", "8"));
@@ -65,6 +66,8 @@ public final class E2eExtension extends SuiteExtension<E2eExtension.Suite> {
                         "SES_MRE_RETAIN_NAMESPACES",
                         "*",
                         "SES_MRE_ALLOW_REPLICA_IDENTITIES",
+                        "true",
+                        "SES_MRE_ALLOW_EXPORT",
                         "true"));
         op.awaitReady(Duration.ofSeconds(90));
         return new Suite(h, id, emu, op);

@@ -96,7 +96,19 @@ public class MultiRegionEndpointSpec {
             + " can send with them.")
     private Sending sending;
 
+    @JsonPropertyDescription("Optional: a ConfigMap in this object's namespace with the endpoint's id, name, ARN and"
+            + " regions as SES reports them, for applications to take with envFrom.")
+    private Export export;
+
     public MultiRegionEndpointSpec() {}
+
+    public Export getExport() {
+        return export;
+    }
+
+    public void setExport(Export export) {
+        this.export = export;
+    }
 
     public Sending getSending() {
         return sending;
@@ -172,12 +184,13 @@ public class MultiRegionEndpointSpec {
                 && deletionPolicy == s.deletionPolicy
                 && adoptionPolicy == s.adoptionPolicy
                 && managementPolicy == s.managementPolicy
-                && Objects.equals(sending, s.sending);
+                && Objects.equals(sending, s.sending)
+                && Objects.equals(export, s.export);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(
-                endpointName, region, details, tags, deletionPolicy, adoptionPolicy, managementPolicy, sending);
+                endpointName, region, details, tags, deletionPolicy, adoptionPolicy, managementPolicy, sending, export);
     }
 }

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
  * @param allowedRegions regions objects may use (primary and secondary); empty means any
  * @param retainNamespaces namespaces whose objects may keep their endpoint on deletion ({@code *}: all)
  * @param allowReplicaIdentities objects may ask for secondary-region replica identities (spec.sending.createReplicas)
+ * @param allowExport objects may have the operator write a ConfigMap with their endpoint (spec.export)
  * @param endpointNamePrefix whether endpoint names must start with the object's namespace
  * @param watchLabelSelector label selector of the objects to serve; empty means all
  * @param observation how SES is observed: the shared List (batch) or a Get per object
@@ -42,6 +43,7 @@ public record OperatorConfig(
         Set<String> allowedRegions,
         Set<String> retainNamespaces,
         boolean allowReplicaIdentities,
+        boolean allowExport,
         NamePrefix endpointNamePrefix,
         Observation observation,
         Duration resyncPeriod,
@@ -137,6 +139,7 @@ public record OperatorConfig(
                 list(env, Setting.ALLOWED_REGIONS),
                 list(env, Setting.RETAIN_NAMESPACES),
                 bool(env, Setting.ALLOW_REPLICA_IDENTITIES),
+                bool(env, Setting.ALLOW_EXPORT),
                 namePrefix(env),
                 observation(env),
                 duration(env, Setting.RESYNC_PERIOD),

@@ -53,6 +53,14 @@ public enum Setting {
             "operator.allowReplicaIdentities",
             "`true`: objects with `spec.sending.createReplicas: true` may have the operator create a domain missing in"
                     + " the secondary region as a Deterministic Easy DKIM replica of the primary's (never deleted)"),
+    ALLOW_EXPORT(
+            "SES_MRE_ALLOW_EXPORT",
+            "false",
+            null,
+            "operator.export.enabled",
+            "`true`: objects with `spec.export` get a ConfigMap with the endpoint id, name, ARN and regions (the"
+                    + " chart then grants get/create/update on ConfigMaps); `false`: such objects are"
+                    + " `Stalled/ExportNotAllowed`"),
     ENDPOINT_NAME_PREFIX(
             "SES_MRE_ENDPOINT_NAME_PREFIX",
             "none",

@@ -48,6 +48,7 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
 
     private final SesEndpoints endpoints;
     private final SendingStep sending;
+    private final ExportStep export;
     private final EndpointEventSource endpointEvents;
     private final EventRecorder events;
     private final EndpointStatusListener statusListener;
@@ -72,6 +73,7 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
                 sendingCache,
                 settings.allowReplicaIdentities(),
                 settings.ownership().clusterId());
+        this.export = new ExportStep(settings.allowExport());
         this.endpointEvents = endpointEvents;
         this.events = events;
         this.statusListener = statusListener;
@@ -176,6 +178,7 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         }
         SendingStep.Outcome sendingOutcome = sending.apply(mre, in, next);
         next = sendingOutcome.status();
+        next = export.apply(ctx.getClient(), mre, in, prev, next);
         Memory after = Memory.after(memory, next, failure != null, in, plan);
         state.remember(uid, id, after, in.desired());
         events.transition(mre, memory.reason(), after.reason(), next);

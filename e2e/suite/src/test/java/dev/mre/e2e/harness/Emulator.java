@@ -267,6 +267,11 @@ public final class Emulator implements AutoCloseable {
         return post("/_emulator/settings", Json.write(settings));
     }
 
+    /** {@code GET /_emulator/messages?endpointId=}: the messages SendEmail recorded through that endpoint. */
+    public JsonNode messages(String endpointId) {
+        return get("/_emulator/messages?endpointId=" + endpointId).path("messages");
+    }
+
     /** {@code POST /_emulator/identity-status}: DNS is not modeled, so this marks an identity verified (SUCCESS). */
     public JsonNode verifyIdentity(String region, String identity) {
         Progress.log("  emulator: POST /_emulator/identity-status %s %s", region, identity);
