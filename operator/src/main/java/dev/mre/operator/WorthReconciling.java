@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * Which updates of an object are worth a reconciliation. JOSDK's generation-aware filter would drop a change of the
  * pause annotation (annotations do not bump the generation), so the operator filters itself: a new generation
- * (spec, deletion), the pause annotation, and the finalizer (JOSDK adds it in a pass of its own); not the
+ * (spec, deletion), the pause, refresh and handover annotations, and the finalizer (JOSDK adds it in a pass of its own); not the
  * operator's own status writes, nor label or other annotation edits.
  */
 final class WorthReconciling {
@@ -22,6 +22,9 @@ final class WorthReconciling {
                 || !Objects.equals(
                         annotation(n.getAnnotations(), MultiRegionEndpoint.REQUESTED_AT_ANNOTATION),
                         annotation(b.getAnnotations(), MultiRegionEndpoint.REQUESTED_AT_ANNOTATION))
+                || !Objects.equals(
+                        annotation(n.getAnnotations(), MultiRegionEndpoint.HANDOVER_ANNOTATION),
+                        annotation(b.getAnnotations(), MultiRegionEndpoint.HANDOVER_ANNOTATION))
                 || !Objects.equals(n.getDeletionTimestamp(), b.getDeletionTimestamp())
                 || !Objects.equals(n.getFinalizers(), b.getFinalizers());
     }

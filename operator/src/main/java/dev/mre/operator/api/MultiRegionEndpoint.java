@@ -87,4 +87,20 @@ public class MultiRegionEndpoint extends CustomResource<MultiRegionEndpointSpec,
      * makes the operator observe the object at once; the value handled is recorded in status.lastHandledReconcileAt.
      */
     public static final String REQUESTED_AT_ANNOTATION = PREFIX + "requested-at";
+    /**
+     * Annotation by which the object that owns an endpoint gives it to the object of the same namespace name and
+     * object name in another cluster: {@code <cluster-id>} of that cluster. See docs/handover.md.
+     */
+    public static final String HANDOVER_ANNOTATION = PREFIX + "handover-to";
+    /**
+     * AWS tag the owning object writes to hand its endpoint over: {@code <cluster-id>/<namespace>/<name>} of the
+     * object in the receiving cluster, which takes the endpoint without an administrator's marker. Honoured only
+     * next to an owner tag (the giver's); written only by the owner, proven by the tags read in that pass.
+     */
+    public static final String HANDOVER_TAG = PREFIX + "handover";
+    /**
+     * Informational AWS tag {@code <namespace>/<name>} of the object that made (or manages) the endpoint, so an
+     * administrator can find which endpoint was whose; never proof of anything.
+     */
+    public static final String OBJECT_TAG = PREFIX + "object";
 }

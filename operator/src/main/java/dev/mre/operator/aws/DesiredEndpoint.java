@@ -19,6 +19,10 @@ import java.util.Set;
  * @param identity who the operator acts as for this object (its own identity or a RoleSelector's role)
  * @param owner this object's value of the ownership tag
  * @param adoptable the value of {@code ses.mre.dev/adoptable} that lets this object adopt an unmanaged endpoint
+ * @param handoverTo the value of {@code ses.mre.dev/handover} this object writes to give its endpoint to another
+ *                   cluster ({@code <cluster-id>/<namespace>/<name>}); null when it gives nothing away
+ * @param handoverToMe the value of {@code ses.mre.dev/handover} by which another cluster's owner gives the endpoint
+ *                     to this object (this cluster's id, this namespace's name, this object's name)
  */
 public record DesiredEndpoint(
         AwsIdentity identity,
@@ -30,7 +34,9 @@ public record DesiredEndpoint(
         String adoptable,
         DeletionPolicy deletionPolicy,
         AdoptionPolicy adoptionPolicy,
-        ManagementPolicy managementPolicy) {
+        ManagementPolicy managementPolicy,
+        String handoverTo,
+        String handoverToMe) {
 
     public DesiredEndpoint {
         tags = Map.copyOf(tags);
@@ -40,6 +46,7 @@ public record DesiredEndpoint(
      * @param clusterId this cluster's id (see {@code SES_MRE_CLUSTER_ID})
      * @param namespaceUid UID of the object's namespace
      * @param retainAllowed the administrator allows {@code deletionPolicy: Retain} in the object's namespace
+     * @param handoverCluster the cluster id the object's handover annotation names (validated), null for none
      */
     public static DesiredEndpoint of(
             MultiRegionEndpoint mre,
@@ -47,7 +54,8 @@ public record DesiredEndpoint(
             String defaultRegion,
             String clusterId,
             String namespaceUid,
-            boolean retainAllowed) {
+            boolean retainAllowed,
+            String handoverCluster) {
         MultiRegionEndpointSpec spec = mre.getSpec();
         String namespace = mre.getMetadata().getNamespace();
         String objectName = mre.getMetadata().getName();
@@ -60,6 +68,13 @@ public record DesiredEndpoint(
         }
         // the ownership tag always wins over a user tag of the same key (the CRD refuses that key anyway)
         tags.put(MultiRegionEndpoint.OWNER_TAG, owner);
+        tags.put(MultiRegionEndpoint.OBJECT_TAG, namespace + "/" + objectName);
+        String handoverTo =
+                handoverCluster == null ? null : OwnerTag.adoptableValue(handoverCluster, namespace, objectName);
+        if (handoverTo != null) {
+            // without the annotation the tag sync removes the tag again: a handover is withdrawn by the same path
+            tags.put(MultiRegionEndpoint.HANDOVER_TAG, handoverTo);
+        }
         return new DesiredEndpoint(
                 identity,
                 effectiveName(mre),
@@ -74,7 +89,9 @@ public record DesiredEndpoint(
                         ? Objects.requireNonNullElse(spec.getDeletionPolicy(), DeletionPolicy.Delete)
                         : DeletionPolicy.Delete,
                 Objects.requireNonNullElse(spec.getAdoptionPolicy(), AdoptionPolicy.Never),
-                Objects.requireNonNullElse(spec.getManagementPolicy(), ManagementPolicy.Manage));
+                Objects.requireNonNullElse(spec.getManagementPolicy(), ManagementPolicy.Manage),
+                handoverTo,
+                OwnerTag.adoptableValue(clusterId, namespace, objectName));
     }
 
     /**
@@ -92,7 +109,20 @@ public record DesiredEndpoint(
                     ? Observation.Ownership.ADOPTABLE
                     : Observation.Ownership.UNMANAGED;
         }
-        return ownerTag.equals(owner) ? Observation.Ownership.MINE : Observation.Ownership.ANOTHER;
+        if (ownerTag.equals(owner)) {
+            return Observation.Ownership.MINE;
+        }
+        // another object owns it; its owner may have given it to exactly this object of this cluster
+        return handoverToMe.equals(tags.tags().get(MultiRegionEndpoint.HANDOVER_TAG))
+                ? Observation.Ownership.HANDED_OVER
+                : Observation.Ownership.ANOTHER;
+    }
+
+    /** This object gives its endpoint away and {@code tags} already carry the handover tag naming the receiver. */
+    public boolean handoverWritten(Observation.KnownTags tags) {
+        return handoverTo != null
+                && tags != null
+                && handoverTo.equals(tags.tags().get(MultiRegionEndpoint.HANDOVER_TAG));
     }
 
     /** The endpoint routes between exactly the two regions the spec names. */

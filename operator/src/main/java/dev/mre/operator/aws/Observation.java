@@ -49,6 +49,11 @@ public sealed interface Observation {
         UNMANAGED,
         /** No owner tag, and its AWS owner marked it adoptable by exactly this object. */
         ADOPTABLE,
+        /**
+         * The owner tag names another object, and the handover tag next to it gives the endpoint to exactly this
+         * object of this cluster (written by its owner): this object takes it.
+         */
+        HANDED_OVER,
         /** The tags are not known. */
         UNKNOWN;
 

@@ -119,9 +119,13 @@ public final class SesEndpoints {
         }
     }
 
-    /** TagResource / UntagResource to the spec's tags: only on this object's endpoint, or one it may adopt. */
+    /**
+     * TagResource / UntagResource to the spec's tags: only on this object's endpoint, one it may adopt, or one its
+     * owner handed over to it. TagResource goes first, so a take-over writes the new owner tag before the handover
+     * tag is removed.
+     */
     public void updateTags(DesiredEndpoint d, Present seen) {
-        requireProof(seen, "change the tags of", Ownership.MINE, Ownership.ADOPTABLE);
+        requireProof(seen, "change the tags of", Ownership.MINE, Ownership.ADOPTABLE, Ownership.HANDED_OVER);
         Observation.TagChanges changes = seen.tagChanges();
         if (!changes.add().isEmpty()) {
             ses.tag(d.ref(), changes.add());

@@ -222,19 +222,29 @@ public final class Decision {
         DesiredEndpoint d = in.desired();
         ObservedEndpoint ep = p.endpoint();
         return switch (p.ownership()) {
-            case MINE -> owned(in, p);
+            case MINE -> d.handoverTo() != null ? handingOver(in, p) : owned(in, p);
             // the status only says which endpoint this object showed last: good enough to keep showing it while
             // nothing needs proof (wantsProof read the tags otherwise), never to act on it
             case UNKNOWN -> owned(in, p);
+            // the endpoint this object showed, handed over and since taken by the receiver: what this object
+            // asked for, not a conflict (the status only chooses the text; nothing is done on it)
             case ANOTHER, UNMANAGED ->
-                conflict(
-                        in,
-                        p,
-                        Message.NOT_THIS_OBJECTS,
-                        d.name(),
-                        d.primaryRegion(),
-                        MultiRegionEndpoint.ADOPTABLE_TAG + "=" + d.adoptable());
-            case ADOPTABLE ->
+                d.handoverTo() != null
+                                && p.ownership() == Observation.Ownership.ANOTHER
+                                && in.memory().showed(ep.endpointId())
+                        ? Plan.wait(
+                                Plan.report(Message.HANDED_OVER_TAKEN, Track.NONE, null, d.name(), handoverCluster(in)),
+                                in.timing().resync())
+                        : conflict(
+                                in,
+                                p,
+                                Message.NOT_THIS_OBJECTS,
+                                d.name(),
+                                d.primaryRegion(),
+                                MultiRegionEndpoint.ADOPTABLE_TAG + "=" + d.adoptable());
+            // the owner in the other cluster handed it to exactly this object: take it (our owner tag, the
+            // handover tag goes) in one tag sync, on the tags read in this pass
+            case ADOPTABLE, HANDED_OVER ->
                 d.routesMatch(ep)
                         // adopt: write our tags (the owner tag among them; the adoptable tag goes): ours from then on
                         ? new Plan(
@@ -249,6 +259,26 @@ public final class Decision {
                                 sorted(ep.regions()),
                                 sorted(List.of(d.primaryRegion(), d.secondaryRegion())));
         };
+    }
+
+    /**
+     * This object's endpoint, and its handover annotation gives it away: write the handover tag (with any other tag
+     * change, on the tags read in this pass) and report HandedOver; nothing else is asked of SES until the object is
+     * deleted, the annotation removed, or the receiver takes the endpoint.
+     */
+    private static Plan handingOver(Input in, Present p) {
+        DesiredEndpoint d = in.desired();
+        Action action = p.proven() && !p.tagChanges().isEmpty() ? Action.UPDATE_TAGS : Action.NONE;
+        return new Plan(
+                action,
+                Plan.report(Message.HANDED_OVER, Track.OBSERVED, null, d.name(), handoverCluster(in)),
+                action == Action.NONE ? in.timing().resync() : in.timing().pollMin());
+    }
+
+    /** The receiving cluster's id, from the handover tag value {@code <cluster-id>/<namespace>/<name>}. */
+    private static String handoverCluster(Input in) {
+        String to = in.desired().handoverTo();
+        return to.substring(0, to.indexOf('/'));
     }
 
     /** This object's endpoint (or, with no tags known, the one its status showed): follow SES's status. */
@@ -399,14 +429,38 @@ public final class Decision {
             }
             return Plan.release(Message.RELEASE_GONE.format(d.name()));
         }
-        if (p.ownership().refused()) {
+        if (p.ownership().refused() || p.ownership() == Observation.Ownership.HANDED_OVER) {
             return Plan.release(Message.RELEASE_NOT_OURS.format(d.name()));
+        }
+        if (d.handoverTo() != null) {
+            return handOverAndRelease(in, p);
         }
         Plan.Report deleting = Plan.report(Message.DELETING, Track.OBSERVED, null, d.name());
         if (p.endpoint().status() == EndpointStatus.DELETING) {
             return Plan.wait(deleting, in.timing().poll(m.reconcilingFor(in.now())));
         }
         return new Plan(Action.DELETE, deleting, in.timing().pollMin());
+    }
+
+    /**
+     * Deleting an object that hands its endpoint over: never Delete. With the handover tag in the tags read in this
+     * pass the finalizer goes; otherwise the tag is written first (on those tags, as proof), and released next pass.
+     */
+    private static Plan handOverAndRelease(Input in, Present p) {
+        DesiredEndpoint d = in.desired();
+        if (p.proven() && d.handoverWritten(p.tags())) {
+            return Plan.release(Message.RELEASE_HANDED_OVER.format(d.name(), handoverCluster(in)));
+        }
+        if (p.proven() && p.ownership() == Observation.Ownership.MINE) {
+            return new Plan(
+                    Action.UPDATE_TAGS,
+                    Plan.report(Message.HANDED_OVER, Track.OBSERVED, null, d.name(), handoverCluster(in)),
+                    in.timing().pollMin());
+        }
+        // not proven yet (the fetch rules read the tags for a deletion): look again, never delete
+        return Plan.wait(
+                Plan.report(Message.HANDED_OVER, Track.LAST_KNOWN, null, d.name(), handoverCluster(in)),
+                in.timing().pollMin());
     }
 
     private static List<String> sorted(List<String> regions) {

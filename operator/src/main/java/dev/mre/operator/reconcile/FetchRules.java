@@ -72,8 +72,17 @@ public final class FetchRules {
         if (owner == Ownership.UNKNOWN && !m.showed(p.endpoint().endpointId())) {
             return true;
         }
+        if (owner == Ownership.HANDED_OVER) {
+            // taken only on the handover tag read from SES in this pass
+            return true;
+        }
         if (in.deleting()) {
             return !owner.refused() && p.endpoint().status() != EndpointStatus.DELETING;
+        }
+        if (in.desired().handoverTo() != null
+                && owner == Ownership.MINE
+                && !in.desired().handoverWritten(p.tags())) {
+            return true;
         }
         if (owner.refused()) {
             // a refusal is re-read at a backoff, and at once when the endpoint is another (a new id)

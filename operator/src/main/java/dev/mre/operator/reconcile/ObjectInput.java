@@ -31,9 +31,12 @@ final class ObjectInput {
                 settings.requireRoleSelector(),
                 ownership.clusterId());
         AccountResolver.Account account = new AccountResolver.Account(resolution, null);
-        List<String> violations = deleting
-                ? SpecValidator.addressViolations(mre, settings.rules())
-                : SpecValidator.validate(mre, settings.rules());
+        List<String> violations = new java.util.ArrayList<>(
+                deleting
+                        ? SpecValidator.addressViolations(mre, settings.rules())
+                        : SpecValidator.validate(mre, settings.rules()));
+        // on deletion too: an invalid handover leaves the endpoint in SES (released, never deleted)
+        violations.addAll(SpecValidator.handoverViolations(mre, ownership.clusterId()));
         DesiredEndpoint desired = violations.isEmpty()
                 ? DesiredEndpoint.of(
                         mre,
@@ -41,7 +44,8 @@ final class ObjectInput {
                         settings.rules().defaultRegion(),
                         ownership.clusterId(),
                         namespace.getMetadata().getUid(),
-                        settings.rules().retainAllowed(mre.getMetadata().getNamespace()))
+                        settings.rules().retainAllowed(mre.getMetadata().getNamespace()),
+                        SpecValidator.handoverCluster(mre))
                 : null;
         var annotations = mre.getMetadata().getAnnotations();
         boolean paused = annotations != null && "true".equals(annotations.get(MultiRegionEndpoint.PAUSED_ANNOTATION));

@@ -28,6 +28,11 @@ public enum Reason {
     AccountChanged(Value.FALSE, Value.FALSE, Value.TRUE, EventType.Warning),
     /** ObserveOnly, and SES has no endpoint of that name (yet): it may appear later. */
     NotFound(Value.FALSE, Value.TRUE, Value.FALSE, EventType.Normal),
+    /**
+     * The annotation ses.mre.dev/handover-to: the endpoint is (being) given to another cluster; nothing to do here
+     * but delete the object, which then lets the finalizer go without deleting the endpoint.
+     */
+    HandedOver(Value.FALSE, Value.FALSE, Value.FALSE, EventType.Normal),
     /** The annotation ses.mre.dev/paused: nothing is being done, and Ready and Stalled stay as they were. */
     Paused(Value.UNCHANGED, Value.FALSE, Value.UNCHANGED, EventType.Normal);
 
@@ -142,6 +147,18 @@ public enum Reason {
         RELEASE_GONE(Reason.Deleting, "Endpoint '%s' is gone from SES"),
         RELEASE_NOT_OURS(Reason.Deleting, "Endpoint '%s' is not owned by this object; left untouched"),
         RELEASE_OBSERVE_ONLY(Reason.Deleting, "managementPolicy is ObserveOnly: endpoint '%s' left as it is"),
+        // handover between clusters (docs/handover.md)
+        HANDED_OVER(
+                Reason.HandedOver,
+                "Endpoint '%s' is handed over to cluster %s (annotation " + MultiRegionEndpoint.HANDOVER_ANNOTATION
+                        + "): the object of the same namespace and name there takes it; deleting this object leaves"
+                        + " the endpoint in SES. Remove the annotation to withdraw the handover"),
+        HANDED_OVER_TAKEN(
+                Reason.HandedOver,
+                "Endpoint '%s' was handed over to cluster %s (annotation " + MultiRegionEndpoint.HANDOVER_ANNOTATION
+                        + ") and is no longer this object's; delete this object (the endpoint stays)"),
+        RELEASE_HANDED_OVER(
+                Reason.Deleting, "Endpoint '%s' is handed over to cluster %s: left in SES, finalizer released"),
         // ObserveOnly: what SES shows, never changed
         NOT_FOUND(
                 Reason.NotFound,

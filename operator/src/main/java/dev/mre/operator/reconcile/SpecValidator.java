@@ -98,6 +98,35 @@ public final class SpecValidator {
         return errors;
     }
 
+    /** What {@code SES_MRE_CLUSTER_ID} accepts: the receiving cluster's id in a handover annotation must be one. */
+    static final Pattern CLUSTER_ID = Pattern.compile("^[A-Za-z0-9._-]{1,63}$");
+
+    /**
+     * The handover annotation, when set, must name another cluster by an id this operator would accept as its own.
+     * Checked on deletion too: a mistyped handover must never turn into a Delete of the endpoint.
+     */
+    public static List<String> handoverViolations(MultiRegionEndpoint mre, String ownClusterId) {
+        String to = handoverCluster(mre);
+        if (to == null) {
+            return List.of();
+        }
+        String field = "metadata.annotations[" + MultiRegionEndpoint.HANDOVER_ANNOTATION + "]";
+        if (!CLUSTER_ID.matcher(to).matches()) {
+            return List.of(field + ": must be the receiving cluster's id matching " + CLUSTER_ID.pattern() + ", got '"
+                    + to + "'");
+        }
+        if (to.equals(ownClusterId)) {
+            return List.of(field + ": names this cluster's own id '" + to + "'; a handover goes to another cluster");
+        }
+        return List.of();
+    }
+
+    /** The annotation's value as written (null when absent); validated by {@link #handoverViolations}. */
+    public static String handoverCluster(MultiRegionEndpoint mre) {
+        var annotations = mre.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(MultiRegionEndpoint.HANDOVER_ANNOTATION);
+    }
+
     private static void validateAdministratorRules(MultiRegionEndpoint mre, Rules rules, List<String> errors) {
         MultiRegionEndpointSpec spec = mre.getSpec();
         String primary = DesiredEndpoint.effectiveRegion(spec, rules.defaultRegion());

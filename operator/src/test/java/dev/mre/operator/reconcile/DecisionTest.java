@@ -65,8 +65,30 @@ class DecisionTest {
                 "c1/mail/global-mail",
                 delete,
                 adopt,
-                ManagementPolicy.Manage);
+                ManagementPolicy.Manage,
+                null,
+                "c1/mail/global-mail");
     }
+
+    static final String HANDOVER_TAG = MultiRegionEndpoint.HANDOVER_TAG;
+    /** This object of cluster c1 hands its endpoint to the object of the same namespace and name in cluster c2. */
+    static final String TO_C2 = "c2/mail/global-mail";
+    /** What another cluster's owner writes to hand its endpoint to this object (c1, namespace mail, global-mail). */
+    static final String TO_ME = "c1/mail/global-mail";
+
+    static final DesiredEndpoint HANDING_OVER = new DesiredEndpoint(
+            AwsIdentity.OWN,
+            "global-mail",
+            "us-east-1",
+            "eu-west-1",
+            Map.of("team", "mail", OWNER_TAG, OWNER, HANDOVER_TAG, TO_C2),
+            OWNER,
+            "c1/mail/global-mail",
+            DeletionPolicy.Delete,
+            AdoptionPolicy.Never,
+            ManagementPolicy.Manage,
+            TO_C2,
+            TO_ME);
 
     static final DesiredEndpoint D = desired(AdoptionPolicy.Never, DeletionPolicy.Delete);
     static final DesiredEndpoint ADOPT = desired(AdoptionPolicy.Adopt, DeletionPolicy.Delete);
@@ -746,9 +768,15 @@ class DecisionTest {
                 Map.of(OWNER_TAG, OTHER),
                 Map.of(OWNER_TAG, LEGACY),
                 Map.of(ADOPTABLE_TAG, "c1/mail/global-mail"),
-                Map.of(ADOPTABLE_TAG, "other/x"));
+                Map.of(ADOPTABLE_TAG, "other/x"),
+                Map.of(OWNER_TAG, OTHER, HANDOVER_TAG, TO_ME),
+                Map.of(OWNER_TAG, OTHER, HANDOVER_TAG, "c9/mail/global-mail"),
+                Map.of(OWNER_TAG, OTHER, HANDOVER_TAG, "c1/other-ns/global-mail"),
+                Map.of(OWNER_TAG, OTHER, HANDOVER_TAG, "c1/mail/other-name"),
+                Map.of(HANDOVER_TAG, TO_ME),
+                Map.of("team", "mail", OWNER_TAG, OWNER, HANDOVER_TAG, TO_C2));
         int checked = 0;
-        for (DesiredEndpoint d : List.of(D, ADOPT)) {
+        for (DesiredEndpoint d : List.of(D, ADOPT, HANDING_OVER)) {
             for (MultiRegionEndpointStatus prev : statuses) {
                 for (String status : List.of("CREATING", "READY", "FAILED", "DELETING")) {
                     for (boolean deleting : List.of(false, true)) {
@@ -789,7 +817,15 @@ class DecisionTest {
                                             && "c1/mail/global-mail"
                                                     .equals(k.tags().get(ADOPTABLE_TAG))
                                             && p.action() == Action.UPDATE_TAGS;
-                                    assertThat(ours || adoption)
+                                    // taken over: another object's owner tag, and its handover tag names exactly
+                                    // this cluster, namespace and object
+                                    boolean takeOver = owner != null
+                                            && TO_ME.equals(k.tags().get(HANDOVER_TAG))
+                                            && p.action() == Action.UPDATE_TAGS;
+                                    assertThat(p.action() == Action.DELETE && d.handoverTo() != null)
+                                            .as("an object handing over never deletes")
+                                            .isFalse();
+                                    assertThat(ours || adoption || takeOver)
                                             .as("owner %s, action %s", owner, p.action())
                                             .isTrue();
                                 }
@@ -971,7 +1007,9 @@ class DecisionTest {
             "c1/mail/global-mail",
             DeletionPolicy.Delete,
             AdoptionPolicy.Never,
-            ManagementPolicy.ObserveOnly);
+            ManagementPolicy.ObserveOnly,
+            null,
+            "c1/mail/global-mail");
 
     /**
      * ObserveOnly never changes anything, needs no owner tag and no tag read: NotFound while absent, SES's status
@@ -1187,5 +1225,119 @@ class DecisionTest {
         assertThat(OwnerTag.of("c", "uid-2", longName)).isNotEqualTo(OwnerTag.of("c", "uid-1", longName));
         assertThat(OwnerTag.of("c", "uid-1", longName + "x")).isNotEqualTo(OwnerTag.of("c", "uid-1", longName));
         assertThat(OwnerTag.of("c1", "u", "global-mail")).isEqualTo("c1/u/global-mail");
+    }
+
+    // ---- handover between clusters (docs/handover.md) --------------------------------------------------------------
+
+    static final MultiRegionEndpointStatus AVAILABLE = was(Reason.Available, ID, "READY", null, S1);
+
+    @Test
+    void handoverAnnotationOnTheOwnerWritesTheHandoverTagOnTagsReadNowAndReportsHandedOver() {
+        Decision.Input remembered =
+                input(HANDING_OVER, AVAILABLE, 1, present("READY", ID, remembered(OURS, S1)), false);
+        assertThat(FetchRules.wantsProof(remembered, (Present) remembered.seen()))
+                .isTrue();
+        Plan p = Decision.next(input(HANDING_OVER, AVAILABLE, 1, present("READY", ID, fresh(OURS)), false));
+        assertThat(p.action()).isEqualTo(Action.UPDATE_TAGS);
+        assertThat(p.report().reason()).isEqualTo(Reason.HandedOver);
+        assertThat(p.report().message()).contains("c2").doesNotContain(OWNER);
+        TagChanges sync = ((Present) seen(HANDING_OVER, present("READY", ID, fresh(OURS)))).tagChanges();
+        assertThat(sync.add()).isEqualTo(Map.of(HANDOVER_TAG, TO_C2));
+        assertThat(sync.remove()).isEmpty();
+    }
+
+    @Test
+    void handoverTagWrittenAndObjectKept_reportsHandedOverAndAsksNothing() {
+        Map<String, String> written = Map.of("team", "mail", OWNER_TAG, OWNER, HANDOVER_TAG, TO_C2);
+        Decision.Input in = input(HANDING_OVER, AVAILABLE, 1, present("READY", ID, remembered(written, S1)), false);
+        assertThat(FetchRules.wantsProof(in, (Present) in.seen())).isFalse();
+        Plan p = Decision.next(in);
+        assertThat(p.action()).isEqualTo(Action.NONE);
+        assertThat(p.report().reason()).isEqualTo(Reason.HandedOver);
+        assertThat(p.requeueAfter()).isEqualTo(T.resync());
+    }
+
+    @Test
+    void annotationRemovedBeforeDeletion_theTagSyncRemovesTheHandoverTag() {
+        Map<String, String> written = Map.of("team", "mail", OWNER_TAG, OWNER, HANDOVER_TAG, TO_C2);
+        Decision.Input in =
+                input(D, was(Reason.HandedOver, ID, "READY", null, S1), 2, present("READY", ID, fresh(written)), false);
+        Plan p = Decision.next(in);
+        assertThat(p.action()).isEqualTo(Action.UPDATE_TAGS);
+        assertThat(p.report().reason()).isEqualTo(Reason.Available);
+        assertThat(((Present) in.seen()).tagChanges().remove()).isEqualTo(Set.of(HANDOVER_TAG));
+    }
+
+    @Test
+    void deletingAnObjectThatHandsOver_writesTheTagThenReleasesWithoutDelete() {
+        Decision.Input before = input(HANDING_OVER, AVAILABLE, 1, present("READY", ID, remembered(OURS, S1)), true);
+        assertThat(FetchRules.wantsProof(before, (Present) before.seen())).isTrue();
+        Plan write = Decision.next(input(HANDING_OVER, AVAILABLE, 1, present("READY", ID, fresh(OURS)), true));
+        assertThat(write.action()).isEqualTo(Action.UPDATE_TAGS);
+        assertThat(write.report().reason()).isEqualTo(Reason.HandedOver);
+        Map<String, String> written = Map.of("team", "mail", OWNER_TAG, OWNER, HANDOVER_TAG, TO_C2);
+        Plan release = Decision.next(input(HANDING_OVER, AVAILABLE, 1, present("READY", ID, fresh(written)), true));
+        assertThat(release.action()).isEqualTo(Action.RELEASE);
+        // the receiver already took it: not ours any more, released, never deleted
+        Plan taken = Decision.next(input(
+                HANDING_OVER,
+                AVAILABLE,
+                1,
+                present("READY", ID, fresh(Map.of(OWNER_TAG, "c2/ns-uid-b/global-mail"))),
+                true));
+        assertThat(taken.action()).isEqualTo(Action.RELEASE);
+    }
+
+    @Test
+    void theReceiverTakesAnEndpointHandedToItsClusterNamespaceAndName() {
+        Map<String, String> handed = Map.of("team", "mail", OWNER_TAG, OTHER, HANDOVER_TAG, TO_ME);
+        Decision.Input remembered = input(D, NEW, 1, present("READY", ID, remembered(handed, S1)), false);
+        assertThat(FetchRules.wantsProof(remembered, (Present) remembered.seen()))
+                .isTrue();
+        Decision.Input in = input(D, NEW, 1, present("READY", ID, fresh(handed)), false);
+        Plan p = Decision.next(in);
+        assertThat(p.action()).isEqualTo(Action.UPDATE_TAGS);
+        assertThat(p.report().reason()).isEqualTo(Reason.Available);
+        TagChanges sync = ((Present) in.seen()).tagChanges();
+        assertThat(sync.add()).isEqualTo(Map.of(OWNER_TAG, OWNER));
+        assertThat(sync.remove()).isEqualTo(Set.of(HANDOVER_TAG));
+    }
+
+    @Test
+    void aHandoverToAnotherClusterNamespaceOrNameOrWithoutAnOwnerTagIsRefused() {
+        for (Map<String, String> forged : List.of(
+                Map.of(OWNER_TAG, OTHER, HANDOVER_TAG, "c9/mail/global-mail"),
+                Map.of(OWNER_TAG, OTHER, HANDOVER_TAG, "c1/other-ns/global-mail"),
+                Map.of(OWNER_TAG, OTHER, HANDOVER_TAG, "c1/mail/other-name"),
+                Map.of(HANDOVER_TAG, TO_ME))) {
+            Plan p = Decision.next(input(D, NEW, 1, present("READY", ID, fresh(forged)), false));
+            assertThat(p.action()).as("%s", forged).isEqualTo(Action.NONE);
+            assertThat(p.report().reason()).as("%s", forged).isEqualTo(Reason.EndpointNameConflict);
+            assertThat(p.report().message()).doesNotContain(OTHER);
+        }
+    }
+
+    @Test
+    void handoverAnnotationOnAnObjectThatDoesNotOwnTheEndpointChangesNothing() {
+        Plan p = Decision.next(
+                input(HANDING_OVER, NEW, 1, present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER))), false));
+        assertThat(p.action()).isEqualTo(Action.NONE);
+        assertThat(p.report().reason()).isEqualTo(Reason.EndpointNameConflict);
+        // the endpoint it showed and handed over, now the receiver's: HandedOver, nothing asked of SES
+        Plan taken = Decision.next(input(
+                HANDING_OVER,
+                was(Reason.HandedOver, ID, "READY", null, S1),
+                1,
+                present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER))),
+                false));
+        assertThat(taken.action()).isEqualTo(Action.NONE);
+        assertThat(taken.report().reason()).isEqualTo(Reason.HandedOver);
+        assertThat(taken.report().message()).doesNotContain(OTHER);
+        Plan unmanaged = Decision.next(input(HANDING_OVER, NEW, 1, present("READY", ID, fresh(Map.of())), false));
+        assertThat(unmanaged.action()).isEqualTo(Action.NONE);
+        assertThat(unmanaged.report().reason()).isEqualTo(Reason.EndpointNameConflict);
+        Plan delete =
+                Decision.next(input(HANDING_OVER, NEW, 1, present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER))), true));
+        assertThat(delete.action()).isEqualTo(Action.RELEASE);
     }
 }

@@ -45,9 +45,90 @@ class IamPolicyScenarioTest extends ScenarioTest {
 
     /** The documented policy with this emulator's account and the harness's cluster id for the placeholders. */
     String policy() throws Exception {
+        return policyFor(OperatorHarness.CLUSTER_ID);
+    }
+
+    String policyFor(String clusterId) throws Exception {
         return Files.readString(POLICY)
                 .replace("111122223333", h.ses.accountId())
-                .replace("EXAMPLE-CLUSTER-ID", OperatorHarness.CLUSTER_ID);
+                .replace("EXAMPLE-CLUSTER-ID", clusterId);
+    }
+
+    /**
+     * A handover between two clusters of one account, each operator its own IAM user under the documented policy
+     * for its own cluster id: A writes the handover tag, B writes its owner tag and removes the handover tag, and
+     * nothing is refused; B's policy does not let it take an endpoint handed to another cluster.
+     */
+    @Test
+    void aHandoverWorksUnderEachClustersDocumentedPolicy() throws Exception {
+        String shard = "test.ses.mre.dev/cluster";
+        h = new OperatorHarness(client, s -> {})
+                .setting(dev.mre.operator.config.Setting.CLUSTER_ID, "cluster-a")
+                .setting(dev.mre.operator.config.Setting.WATCH_LABEL_SELECTOR, shard + "=a");
+        Credentials userB = new Credentials("AKIDCLUSTERB", "cluster-b-secret", h.ses.accountId(), "operator-b");
+        h.ses.addCredentials(userB);
+        h.ses.updateSettings(s -> s.policy(h.ses.primaryCredentials().userArn(), policyUnchecked("cluster-a"))
+                .policy(userB.userArn(), policyUnchecked("cluster-b")));
+        OperatorHarness b = h.sharingTheEmulator()
+                .setting(dev.mre.operator.config.Setting.CLUSTER_ID, "cluster-b")
+                .setting(dev.mre.operator.config.Setting.WATCH_LABEL_SELECTOR, shard + "=b");
+        try (b) {
+            h.start();
+            b.start(
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDCLUSTERB", "cluster-b-secret")),
+                    g -> g);
+            MultiRegionEndpoint inA = mre("mail", "orders", s -> {});
+            inA.getMetadata().setLabels(Map.of(shard, "a"));
+            h.create(inA);
+            h.awaitReady("mail", "orders");
+            client.resources(MultiRegionEndpoint.class)
+                    .inNamespace("mail")
+                    .withName("orders")
+                    .edit(m -> {
+                        m.getMetadata().setAnnotations(Map.of(MultiRegionEndpoint.HANDOVER_ANNOTATION, "cluster-b"));
+                        return m;
+                    });
+            h.awaitReason("mail", "orders", "HandedOver", Duration.ofSeconds(20));
+            h.delete("mail", "orders");
+            h.awaitGone("mail", "orders");
+            MultiRegionEndpoint inB = mre("mail", "orders", s -> {});
+            inB.getMetadata().setLabels(Map.of(shard, "b"));
+            h.create(inB);
+            b.awaitReady("mail", "orders");
+            assertThat(h.ses.findEndpoint("us-east-1", "orders").orElseThrow().tags())
+                    .containsEntry(
+                            MultiRegionEndpoint.OWNER_TAG,
+                            dev.mre.operator.aws.OwnerTag.of("cluster-b", h.namespaceUid("mail"), "orders"))
+                    .doesNotContainKey(MultiRegionEndpoint.HANDOVER_TAG);
+            assertThat(h.ses.calls().count(Operation.DELETE_MULTI_REGION_ENDPOINT))
+                    .isZero();
+
+            // what the policy still refuses B: an endpoint handed to another cluster, or none
+            outsider = outsider("us-east-1");
+            outsider.createMultiRegionEndpoint(b2 -> b2.endpointName("to-c")
+                    .details(d -> d.routesDetails(r -> r.region("eu-west-1")))
+                    .tags(
+                            t -> t.key(MultiRegionEndpoint.OWNER_TAG).value("cluster-a/uid/to-c"),
+                            t -> t.key(MultiRegionEndpoint.HANDOVER_TAG).value("cluster-c/mail/to-c")));
+            String toC = h.ses.arn("us-east-1", "to-c");
+            try (SesV2Client asB = SesV2Client.builder()
+                    .endpointOverride(h.ses.endpoint())
+                    .region(Region.of("us-east-1"))
+                    .credentialsProvider(StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create("AKIDCLUSTERB", "cluster-b-secret")))
+                    .httpClientBuilder(Apache5HttpClient.builder())
+                    .build()) {
+                assertThatThrownBy(() -> asB.tagResource(r -> r.resourceArn(toC)
+                                .tags(t -> t.key(MultiRegionEndpoint.OWNER_TAG).value("cluster-b/uid/to-c"))))
+                        .isInstanceOf(SesV2Exception.class)
+                        .satisfies(e -> assertThat(
+                                        ((SesV2Exception) e).awsErrorDetails().errorCode())
+                                .isEqualTo("AccessDeniedException"));
+            }
+            assertThat(h.ses.calls().countOutcome("AccessDeniedException"))
+                    .as("only the forged take-over was refused")
+                    .isEqualTo(1);
+        }
     }
 
     /** Someone else in the account (console, Terraform): a user the policy does not apply to. */
@@ -177,8 +258,12 @@ class IamPolicyScenarioTest extends ScenarioTest {
     }
 
     private String policyUnchecked() {
+        return policyUnchecked(OperatorHarness.CLUSTER_ID);
+    }
+
+    private String policyUnchecked(String clusterId) {
         try {
-            return policy();
+            return policyFor(clusterId);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

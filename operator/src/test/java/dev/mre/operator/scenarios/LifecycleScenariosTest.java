@@ -81,7 +81,9 @@ class LifecycleScenariosTest extends ScenarioTest {
                                         "tier",
                                         "gold",
                                         MultiRegionEndpoint.OWNER_TAG,
-                                        owner("mail", "global-mail"))))
+                                        owner("mail", "global-mail"),
+                                        MultiRegionEndpoint.OBJECT_TAG,
+                                        "mail/global-mail")))
                         .orElse(false));
         h.awaitReady("mail", "global-mail");
         await().atMost(Duration.ofSeconds(10))

@@ -70,7 +70,28 @@ final class OperatorHarness implements AutoCloseable {
     private final Map<String, String> extraSettings = new HashMap<>();
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
+    /** Whether {@link #close()} stops the emulator: not when it is another harness's ({@link #sharingTheEmulator}). */
+    private final boolean ownsEmulator;
+
+    private OperatorHarness(KubernetesClient client, SesEmulator shared) {
+        this.client = client;
+        this.ses = shared;
+        this.ownsEmulator = false;
+    }
+
+    /**
+     * A second operator on the same emulator and API server, with its own settings (a different
+     * {@code SES_MRE_CLUSTER_ID}, and a watch label selector so that each object is reconciled by one operator):
+     * two clusters sharing one AWS account.
+     */
+    OperatorHarness sharingTheEmulator() {
+        OperatorHarness other = new OperatorHarness(client, ses);
+        other.timing = timing;
+        return other;
+    }
+
     OperatorHarness(KubernetesClient client, Consumer<dev.mre.sesemulator.Settings> emulatorSettings) {
+        this.ownsEmulator = true;
         this.client = client;
         this.ses = SesEmulator.builder()
                 .port(0)
@@ -207,7 +228,9 @@ final class OperatorHarness implements AutoCloseable {
     @Override
     public void close() {
         stopOperator();
-        ses.close();
+        if (ownsEmulator) {
+            ses.close();
+        }
     }
 
     // ---- objects -----------------------------------------------------------------------------------

@@ -78,7 +78,13 @@ class OwnershipScenariosTest extends ScenarioTest {
         EndpointView ep = h.ses.findEndpoint("us-east-1", "legacy").orElseThrow();
         assertThat(ep.tags())
                 .as("owner tag added, the adoptable tag consumed, unmanaged tags gone")
-                .isEqualTo(Map.of("team", "mail", MultiRegionEndpoint.OWNER_TAG, owner("mail", "legacy")));
+                .isEqualTo(Map.of(
+                        "team",
+                        "mail",
+                        MultiRegionEndpoint.OWNER_TAG,
+                        owner("mail", "legacy"),
+                        MultiRegionEndpoint.OBJECT_TAG,
+                        "mail/legacy"));
         assertThat(h.ses.calls().count(Operation.CREATE_MULTI_REGION_ENDPOINT, "200"))
                 .isEqualTo(3); // the outsider's
         h.awaitReason("mail", "legacy2", "EndpointNameConflict", Duration.ofSeconds(20));
@@ -157,7 +163,14 @@ class OwnershipScenariosTest extends ScenarioTest {
 
         EndpointView ep = h.ses.findEndpoint("us-east-1", "shared").orElseThrow();
         assertThat(ep.endpointId()).isEqualTo(a.getStatus().getEndpointId());
-        assertThat(ep.tags()).isEqualTo(Map.of("team", "mail", MultiRegionEndpoint.OWNER_TAG, owner("team-a", "mail")));
+        assertThat(ep.tags())
+                .isEqualTo(Map.of(
+                        "team",
+                        "mail",
+                        MultiRegionEndpoint.OWNER_TAG,
+                        owner("team-a", "mail"),
+                        MultiRegionEndpoint.OBJECT_TAG,
+                        "team-a/mail"));
         assertThat(h.ses.calls().count(Operation.DELETE_MULTI_REGION_ENDPOINT)).isZero();
         assertThat(h.ses.calls().count(Operation.TAG_RESOURCE)).isZero();
         assertThat(h.ses.calls().count(Operation.UNTAG_RESOURCE)).isZero();
