@@ -25,8 +25,8 @@ import software.amazon.awssdk.services.sesv2.model.Tag;
 
 /**
  * Issue 21 part 1 on the real control plane: an observe-only object for an endpoint made outside Kubernetes.
- * NOT RUN yet; parts 2-5 of the brief (read-only identity, policy switches, refresh annotation, health) are not
- * written.
+ * Not covered yet: the read-only identity, Manage/ObserveOnly switches, the refresh annotation and health checks; they are
+ * still to write.
  */
 @Order(14)
 @DisplayName("A14 management policies: observe-only")
