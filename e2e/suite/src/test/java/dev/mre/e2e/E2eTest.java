@@ -116,7 +116,8 @@ public abstract class E2eTest {
 
     /** The tags an endpoint must carry: the declared ones plus the ownership tag. */
     protected static Map<String, String> expectedTags(String ns, String name, Map<String, String> declared) {
-        return Ownership.expectedTags(E2eExtension.CLUSTER_ID, Ownership.namespaceUid(kubectl(), ns), name, declared);
+        return Ownership.expectedTags(
+                E2eExtension.CLUSTER_ID, ns, Ownership.namespaceUid(kubectl(), ns), name, declared);
     }
 
     /** Successful (outcome "200") CreateMultiRegionEndpoint calls for a name, from the emulator's call log. */

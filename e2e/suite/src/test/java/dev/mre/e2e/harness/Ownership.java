@@ -31,11 +31,15 @@ public final class Ownership {
                 .asText();
     }
 
-    /** The tags an endpoint must carry: the declared ones plus the ownership tag. */
+    /** The informational tag naming the object by namespace name (never proof of ownership). */
+    public static final String OBJECT_TAG = "ses.mre.dev/object";
+
+    /** The tags an endpoint must carry: the declared ones, the ownership tag and the informational object tag. */
     public static Map<String, String> expectedTags(
-            String clusterId, String namespaceUid, String name, Map<String, String> declared) {
+            String clusterId, String namespace, String namespaceUid, String name, Map<String, String> declared) {
         Map<String, String> m = new LinkedHashMap<>(declared);
         m.put(TAG, value(clusterId, namespaceUid, name));
+        m.put(OBJECT_TAG, namespace + "/" + name);
         return m;
     }
 

@@ -98,7 +98,7 @@ public abstract class GitOpsTest {
     /** The tags an endpoint of {@code namespace/name} must carry: the declared ones plus the ownership tag. */
     protected static Map<String, String> expectedTags(String namespace, String name, Map<String, String> declared) {
         return Ownership.expectedTags(
-                GitOpsExtension.CLUSTER_ID, Ownership.namespaceUid(kubectl(), namespace), name, declared);
+                GitOpsExtension.CLUSTER_ID, namespace, Ownership.namespaceUid(kubectl(), namespace), name, declared);
     }
 
     /** Waits until the Application satisfies {@code ok}; the failure shows its last state. */
