@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mre.e2e.harness.Cmd;
 import dev.mre.e2e.harness.GarbageCollector;
 import dev.mre.e2e.harness.Json;
+import dev.mre.e2e.harness.Pacing;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -115,7 +116,7 @@ class A15ExportTest extends E2eTest {
             kubectl().ok("delete", "mre", "e2e-export-foreign", "-n", NS, "--wait=false");
             awaitGone(NS, "e2e-export-foreign", Duration.ofSeconds(60));
             // the collector had its chance with the other one: the foreign ConfigMap, owned by nobody, stays
-            Thread.sleep(3000);
+            Pacing.pause(Duration.ofSeconds(3), "a window for the garbage collector to (wrongly) take the foreign one");
             assertThat(configMap("a15-foreign").map(A15ExportTest::data))
                     .contains(new TreeMap<>(Map.of("OTHER", "kept", "SES_ENDPOINT_ID", "hand-written")));
         } finally {
