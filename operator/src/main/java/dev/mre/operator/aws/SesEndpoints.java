@@ -56,6 +56,14 @@ public final class SesEndpoints {
     private final EndpointObserver observer;
     private final TagMemory tagMemory = new TagMemory();
     private final Map<ResourceID, Present> taken = new ConcurrentHashMap<>();
+    /**
+     * Endpoint ids this operator has asked SES to delete, by object. The shared List may still show such an endpoint
+     * READY for up to a poll after the Delete: an event-triggered pass in that window would otherwise send a second
+     * Delete. An endpoint never leaves DELETING for another status, so the remembered id answers DELETING until SES
+     * no longer lists it (or lists another id under the name).
+     */
+    private final Map<ResourceID, String> deleting = new ConcurrentHashMap<>();
+
     private final Clock clock;
 
     public SesEndpoints(SesGateway ses, EndpointObserver observer, Clock clock) {
@@ -89,9 +97,10 @@ public final class SesEndpoints {
                             : observer.observe(id, scope, d.ref(), lookup.maxAge());
             if (found.isEmpty()) {
                 tagMemory.forget(d.ref());
+                deleting.remove(id);
                 return Observation.ABSENT;
             }
-            ObservedEndpoint ep = found.get();
+            ObservedEndpoint ep = asDeletingIfDeleted(id, found.get());
             Present seen = Observation.present(
                     d, ep, tagMemory.recall(d.ref(), ep.endpointId()).orElse(null));
             return lookup.refresh() || needsProof.test(seen) ? readTags(d, ep) : seen;
@@ -141,9 +150,23 @@ public final class SesEndpoints {
     }
 
     /** DeleteMultiRegionEndpoint: only of this object's endpoint. Returns the status SES reports (DELETING). */
-    public EndpointStatus delete(DesiredEndpoint d, Present seen) {
+    public EndpointStatus delete(ResourceID id, DesiredEndpoint d, Present seen) {
         requireProof(seen, "delete", Ownership.MINE);
-        return ses.delete(d.ref());
+        EndpointStatus status = ses.delete(d.ref());
+        deleting.put(id, seen.endpoint().endpointId());
+        return status;
+    }
+
+    private ObservedEndpoint asDeletingIfDeleted(ResourceID id, ObservedEndpoint ep) {
+        String deleted = deleting.get(id);
+        if (deleted == null) {
+            return ep;
+        }
+        if (!deleted.equals(ep.endpointId())) {
+            deleting.remove(id, deleted);
+            return ep;
+        }
+        return ep.status() == EndpointStatus.DELETING ? ep : ep.withStatus(EndpointStatus.DELETING);
     }
 
     public String arn(DesiredEndpoint d) {
@@ -154,6 +177,7 @@ public final class SesEndpoints {
     public void forget(ResourceID id, DesiredEndpoint d) {
         observer.forget(id);
         taken.remove(id);
+        deleting.remove(id);
         if (d != null) {
             tagMemory.forget(d.ref());
         }

@@ -38,7 +38,7 @@ final class Act {
                 return new Done(null, true);
             }
             case DELETE -> {
-                EndpointStatus status = endpoints.delete(d, seen);
+                EndpointStatus status = endpoints.delete(id, d, seen);
                 LOG.info(
                         "deleting endpoint {} ({}): {}",
                         d.name(),
