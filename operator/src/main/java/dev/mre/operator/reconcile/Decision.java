@@ -1,9 +1,7 @@
 package dev.mre.operator.reconcile;
 
-import dev.mre.operator.api.DeletionPolicy;
 import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.aws.DesiredEndpoint;
-import dev.mre.operator.aws.EndpointStatus;
 import dev.mre.operator.aws.Observation;
 import dev.mre.operator.aws.Observation.Present;
 import dev.mre.operator.aws.ObservedEndpoint;
@@ -25,6 +23,9 @@ import java.util.TreeSet;
  * observation did not fetch is a bug in those rules, never a reason to decide again. Ownership comes from the
  * endpoint's owner tag only; a Delete or tag write is planned only on tags read from SES in this pass
  * ({@link Present#proven}), and the SES client checks that again.
+ *
+ * <p>Three groups of rows live in files of their own, each entered from here only: {@link DeletionDecision} (the
+ * object is being deleted), {@link ObserveOnlyDecision} and {@link FailedEndpointDecision} (SES status FAILED).
  */
 public final class Decision {
 
@@ -106,7 +107,7 @@ public final class Decision {
             return accountProblem;
         }
         if (in.deleting()) {
-            return deletion(in);
+            return DeletionDecision.next(in);
         }
         if (!in.violations().isEmpty()) {
             // never call AWS for an invalid spec; a spec edit brings the object back
@@ -119,30 +120,9 @@ public final class Decision {
                     null);
         }
         if (in.desired().observeOnly()) {
-            return observedOnly(in);
+            return ObserveOnlyDecision.next(in);
         }
         return in.seen() instanceof Present p ? present(in, p) : absent(in);
-    }
-
-    /** ObserveOnly: report what SES shows of the endpoint of that name, whoever owns it; never change it. */
-    private static Plan observedOnly(Input in) {
-        DesiredEndpoint d = in.desired();
-        Timing t = in.timing();
-        if (!(in.seen() instanceof Present p)) {
-            // it may appear later: the shared List's next resync raises an event when it does
-            return Plan.wait(Plan.report(Message.NOT_FOUND, Track.NONE, null, d.name(), d.primaryRegion()), t.resync());
-        }
-        ObservedEndpoint ep = p.endpoint();
-        Duration poll = t.poll(in.memory().reconcilingFor(in.now()));
-        Plan.Report report = switch (ep.status()) {
-            case READY -> Plan.report(Message.OBSERVED_READY, Track.OBSERVED, null, d.name(), sorted(ep.regions()));
-            case CREATING -> Plan.report(Message.OBSERVED_CREATING, Track.OBSERVED, null, d.name());
-            case DELETING -> Plan.report(Message.OBSERVED_DELETING, Track.OBSERVED, null, d.name());
-            case FAILED -> Plan.report(Message.OBSERVED_FAILED, Track.OBSERVED, null, d.name());
-            case UNKNOWN -> Plan.report(Message.UNKNOWN_STATUS, Track.OBSERVED, null, ep.statusText(), d.name());
-        };
-        boolean moving = ep.status() == EndpointStatus.CREATING || ep.status() == EndpointStatus.DELETING;
-        return Plan.wait(report, moving ? poll : t.resync());
     }
 
     /**
@@ -276,7 +256,7 @@ public final class Decision {
     }
 
     /** The receiving cluster's id, from the handover tag value {@code <cluster-id>/<namespace>/<name>}. */
-    private static String handoverCluster(Input in) {
+    static String handoverCluster(Input in) {
         String to = in.desired().handoverTo();
         return to.substring(0, to.indexOf('/'));
     }
@@ -300,7 +280,7 @@ public final class Decision {
                                 d.secondaryRegion()),
                         transitionPoll);
             case READY -> ready(in, p);
-            case FAILED -> failed(in);
+            case FAILED -> FailedEndpointDecision.next(in);
             case DELETING ->
                 m.reason() == Reason.Recreating
                         ? Plan.wait(
@@ -360,36 +340,6 @@ public final class Decision {
         return specChanged || !sweepAt(in, p).isAfter(in.now());
     }
 
-    /** FAILED: report it, wait a capped backoff that grows with each failure in a row, then delete to recreate. */
-    private static Plan failed(Input in) {
-        DesiredEndpoint d = in.desired();
-        Memory m = in.memory();
-        Timing t = in.timing();
-        int failures = m.failedProvisioningAttempts() == null ? 0 : m.failedProvisioningAttempts();
-        if (m.reason() != Reason.ProvisioningFailed) {
-            int n = failures + 1;
-            return Plan.wait(failedReport(d, n, t), t.stalledRetry(n));
-        }
-        if (recreateDue(in)) {
-            return new Plan(
-                    Action.DELETE,
-                    Plan.report(Message.DELETE_FAILED, Track.OBSERVED, failures, d.name(), failures),
-                    t.pollMin());
-        }
-        return Plan.wait(failedReport(d, failures, t), t.stalledRetry(failures).minus(m.stalledFor(in.now())));
-    }
-
-    static boolean recreateDue(Input in) {
-        Memory m = in.memory();
-        int failures = m.failedProvisioningAttempts() == null ? 0 : m.failedProvisioningAttempts();
-        return m.reason() == Reason.ProvisioningFailed
-                && m.stalledFor(in.now()).compareTo(in.timing().stalledRetry(failures)) >= 0;
-    }
-
-    private static Plan.Report failedReport(DesiredEndpoint d, int n, Timing t) {
-        return Plan.report(Message.FAILED, Track.OBSERVED, n, d.name(), n, t.stalledRetry(n));
-    }
-
     /**
      * Refused: looked at again when the refusal's recheck is due (the resync period, doubling per refusal of the
      * same endpoint in a row), or at once when SES's List shows another endpoint under the name.
@@ -406,64 +356,7 @@ public final class Decision {
         return Plan.wait(new Plan.Report(message.reason, message.format(args), Track.NONE, null), requeue);
     }
 
-    // ---- the object is being deleted ---------------------------------------------------------------
-
-    private static Plan deletion(Input in) {
-        DesiredEndpoint d = in.desired();
-        Memory m = in.memory();
-        if (d == null) {
-            return Plan.release(Message.RELEASE_NO_ENDPOINT.format());
-        }
-        if (d.deletionPolicy() == DeletionPolicy.Retain) {
-            return Plan.release(Message.RELEASE_RETAIN.format(d.name()));
-        }
-        if (d.observeOnly()) {
-            return Plan.release(Message.RELEASE_OBSERVE_ONLY.format(d.name()));
-        }
-        if (!(in.seen() instanceof Present p)) {
-            if (m.justCreated(in.now(), in.timing().createGrace())) {
-                // just created: SES may not list it yet, and letting go now would orphan it
-                return Plan.wait(
-                        Plan.report(Message.AWAIT_VISIBLE, Track.LAST_KNOWN, null, d.name()),
-                        in.timing().poll(m.reconcilingFor(in.now())));
-            }
-            return Plan.release(Message.RELEASE_GONE.format(d.name()));
-        }
-        if (p.ownership().refused() || p.ownership() == Observation.Ownership.HANDED_OVER) {
-            return Plan.release(Message.RELEASE_NOT_OURS.format(d.name()));
-        }
-        if (d.handoverTo() != null) {
-            return handOverAndRelease(in, p);
-        }
-        Plan.Report deleting = Plan.report(Message.DELETING, Track.OBSERVED, null, d.name());
-        if (p.endpoint().status() == EndpointStatus.DELETING) {
-            return Plan.wait(deleting, in.timing().poll(m.reconcilingFor(in.now())));
-        }
-        return new Plan(Action.DELETE, deleting, in.timing().pollMin());
-    }
-
-    /**
-     * Deleting an object that hands its endpoint over: never Delete. With the handover tag in the tags read in this
-     * pass the finalizer goes; otherwise the tag is written first (on those tags, as proof), and released next pass.
-     */
-    private static Plan handOverAndRelease(Input in, Present p) {
-        DesiredEndpoint d = in.desired();
-        if (p.proven() && d.handoverWritten(p.tags())) {
-            return Plan.release(Message.RELEASE_HANDED_OVER.format(d.name(), handoverCluster(in)));
-        }
-        if (p.proven() && p.ownership() == Observation.Ownership.MINE) {
-            return new Plan(
-                    Action.UPDATE_TAGS,
-                    Plan.report(Message.HANDED_OVER, Track.OBSERVED, null, d.name(), handoverCluster(in)),
-                    in.timing().pollMin());
-        }
-        // not proven yet (the fetch rules read the tags for a deletion): look again, never delete
-        return Plan.wait(
-                Plan.report(Message.HANDED_OVER, Track.LAST_KNOWN, null, d.name(), handoverCluster(in)),
-                in.timing().pollMin());
-    }
-
-    private static List<String> sorted(List<String> regions) {
+    static List<String> sorted(List<String> regions) {
         return List.copyOf(new TreeSet<>(regions));
     }
 }

@@ -92,7 +92,7 @@ public final class FetchRules {
             case READY ->
                 Decision.tagCheckDue(in, p)
                         || p.tags() != null && !p.tagChanges().isEmpty();
-            case FAILED -> Decision.recreateDue(in);
+            case FAILED -> FailedEndpointDecision.recreateDue(in);
             default -> false;
         };
     }

@@ -31,9 +31,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JOSDK entry point, kept thin: resolve the account, observe SES ({@link SesEndpoints#observe}), decide once
- * ({@link Decision#next}), make the one SES change it chose, and report the status (written only when it changed)
- * and the Event of a new reason. Never waits for SES to change: polls are reschedules and events.
+ * The JOSDK entry point, kept thin: the object's input ({@link ObjectInput}: account, spec checks, memory), observe
+ * ({@link ObserveStep}: STS and SES, only what the decision needs), decide once ({@link Decision#next}), make the one
+ * SES change it chose ({@link Act}), then the status ({@link StatusStep}; written only when it changed) and the
+ * Event of a new reason. Never waits for SES to change: polls are reschedules and events.
  */
 @ControllerConfiguration(name = MultiRegionEndpointReconciler.NAME, finalizerName = MultiRegionEndpoint.FINALIZER)
 public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndpoint>, Cleaner<MultiRegionEndpoint> {
@@ -47,12 +48,10 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
     record Pass(MultiRegionEndpointStatus status, Duration requeueAfter, boolean release) {}
 
     private final SesEndpoints endpoints;
-    private final SendingStep sending;
-    private final ExportStep export;
+    private final StatusStep status;
     private final EndpointEventSource endpointEvents;
     private final EventRecorder events;
     private final EndpointStatusListener statusListener;
-    private final Jitter jitter;
     private final Clock clock;
     private final ReconcileSettings settings;
     private final Instant started;
@@ -69,15 +68,10 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
             Clock clock,
             ReconcileSettings settings) {
         this.endpoints = endpoints;
-        this.sending = new SendingStep(
-                sendingCache,
-                settings.allowReplicaIdentities(),
-                settings.ownership().clusterId());
-        this.export = new ExportStep(settings.allowExport());
+        this.status = new StatusStep(sendingCache, settings, jitter);
         this.endpointEvents = endpointEvents;
         this.events = events;
         this.statusListener = statusListener;
-        this.jitter = jitter;
         this.clock = clock;
         this.settings = settings;
         this.started = clock.instant();
@@ -135,7 +129,7 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
                 settings,
                 clock.instant(),
                 started);
-        in = observe(in, id);
+        in = ObserveStep.observe(endpoints, in, id);
         Plan plan = Decision.next(in);
         SesFailure failure = in.seen() instanceof Observation.Failed f ? f.failure() : null;
         Act.Done done;
@@ -149,14 +143,28 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         if (done.taken()) {
             return new Pass(prev, AT_ONCE, false);
         }
+        logProblems(mre, in, failure, memory.failuresInARow() + 1);
+        if (plan.action() == Action.RELEASE) {
+            LOG.info("releasing finalizer: {}", plan.report().message());
+            state.forget(uid, id, in.desired());
+            return new Pass(prev, null, true);
+        }
+        StatusStep.Outcome out = status.apply(ctx.getClient(), mre, prev, in, plan, done.facts());
+        Memory after = Memory.after(memory, out.status(), failure != null, in, plan);
+        state.remember(uid, id, after, in.desired());
+        events.transition(mre, memory.reason(), after.reason(), out.status());
+        return new Pass(out.status(), out.requeueAfter(), false);
+    }
+
+    /** For the administrator's log only: tenants' messages name neither the role nor the selectors. */
+    private static void logProblems(MultiRegionEndpoint mre, Decision.Input in, SesFailure failure, int attempt) {
         if (failure != null) {
-            // the role and the selectors are for the administrator's log; tenants' messages do not name them
             LOG.info(
                     "SES call failed ({} {}) as {}, attempt {}",
                     failure.kind(),
                     failure.errorCode(),
                     in.account().identity(),
-                    memory.failuresInARow() + 1);
+                    attempt);
         }
         if (in.account().resolution() instanceof AccountResolver.Ambiguous amb) {
             LOG.info(
@@ -164,60 +172,6 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
                     mre.getMetadata().getNamespace(),
                     amb.selectors());
         }
-        EndpointFacts facts = done.facts();
-        if (plan.action() == Action.RELEASE) {
-            LOG.info("releasing finalizer: {}", plan.report().message());
-            state.forget(uid, id, in.desired());
-            return new Pass(prev, null, true);
-        }
-        MultiRegionEndpointStatus next = plan.report() == null
-                ? prev
-                : StatusFactory.next(prev, mre, settings.rules().defaultRegion(), in, plan.report(), facts);
-        if (in.refresh() && !(in.seen() instanceof Observation.NotObserved)) {
-            next = handledRefresh(next, mre);
-        }
-        SendingStep.Outcome sendingOutcome = sending.apply(mre, in, next);
-        next = sendingOutcome.status();
-        next = export.apply(ctx.getClient(), mre, in, prev, next);
-        Memory after = Memory.after(memory, next, failure != null, in, plan);
-        state.remember(uid, id, after, in.desired());
-        events.transition(mre, memory.reason(), after.reason(), next);
-        Duration r = plan.requeueAfter();
-        if (sendingOutcome.requeueAfter() != null
-                && (r == null || sendingOutcome.requeueAfter().compareTo(r) < 0)) {
-            return new Pass(next, jitter.poll(sendingOutcome.requeueAfter()), false);
-        }
-        return new Pass(next, r == null ? null : plan.retry() ? jitter.retry(r) : jitter.poll(r), false);
-    }
-
-    /**
-     * The account (STS; for a role the first AssumeRole, so a refused one stops before any SES call) and SES's view of
-     * the endpoint, each only when {@link FetchRules} says the decision needs it.
-     */
-    private Decision.Input observe(Decision.Input in, ResourceID id) {
-        try {
-            if (FetchRules.wantsAccount(in)) {
-                in = in.withAccount(
-                        in.account().withId(endpoints.account(in.account().identity())));
-            }
-        } catch (SesFailure f) {
-            return in.seeing(new Observation.Failed(f));
-        }
-        if (!FetchRules.wantsSes(in)) {
-            return in;
-        }
-        Decision.Input asked = in;
-        return in.seeing(endpoints.observe(
-                id, in.account().id(), in.desired(), FetchRules.lookup(in), p -> FetchRules.wantsProof(asked, p)));
-    }
-
-    /** The status with the refresh annotation's value recorded as handled (SES was asked for it in this pass). */
-    private static MultiRegionEndpointStatus handledRefresh(MultiRegionEndpointStatus status, MultiRegionEndpoint mre) {
-        MultiRegionEndpointStatus s = StatusFactory.copy(status);
-        s.setConditions(status.getConditions());
-        s.setLastHandledReconcileAt(
-                mre.getMetadata().getAnnotations().get(MultiRegionEndpoint.REQUESTED_AT_ANNOTATION));
-        return s;
     }
 
     /** The status is written only when it changed; the SES status goes to the metrics in every pass. */
