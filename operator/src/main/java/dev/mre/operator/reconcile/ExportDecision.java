@@ -74,21 +74,10 @@ final class ExportDecision {
         }
         if (!in.allowed()) {
             return new Verdict(
-                    Action.NOT_ALLOWED,
-                    Map.of(),
-                    "spec.export asks for ConfigMap " + in.configMapName()
-                            + ", but this operator does not write ConfigMaps (the administrator's"
-                            + " operator.export.enabled / SES_MRE_ALLOW_EXPORT is false); the endpoint itself is"
-                            + " managed as usual");
+                    Action.NOT_ALLOWED, Map.of(), Reason.Message.EXPORT_NOT_ALLOWED.format(in.configMapName()));
         }
         if (in.found() == Found.FOREIGN) {
-            return new Verdict(
-                    Action.CONFLICT,
-                    Map.of(),
-                    "ConfigMap " + in.configMapName() + " exists and was not created by this operator for this object"
-                            + " (no controller ownerReference to it): the operator never overwrites a ConfigMap it did"
-                            + " not create; delete or rename it, or choose another spec.export.configMapName; the"
-                            + " endpoint itself is managed as usual");
+            return new Verdict(Action.CONFLICT, Map.of(), Reason.Message.EXPORT_CONFLICT.format(in.configMapName()));
         }
         Map<String, String> data = data(in);
         if (data == null) {

@@ -29,12 +29,11 @@ import org.slf4j.LoggerFactory;
  */
 final class ExportStep {
 
-    /** Stalled reason: a ConfigMap of that name exists and this operator did not create it for this object. */
-    static final String EXPORT_CONFLICT = "ExportConflict";
-    /** Stalled reason: spec.export while the administrator does not allow exports. */
-    static final String EXPORT_NOT_ALLOWED = "ExportNotAllowed";
-    /** Stalled reason: the Kubernetes API refused the GET, create or update of the ConfigMap. */
-    static final String EXPORT_FAILED = "ExportFailed";
+    /** Stalled reasons of export problems: rows of the {@link Reason} table (Stalled only). */
+    static final String EXPORT_CONFLICT = Reason.ExportConflict.name();
+
+    static final String EXPORT_NOT_ALLOWED = Reason.ExportNotAllowed.name();
+    static final String EXPORT_FAILED = Reason.ExportFailed.name();
 
     static final Set<String> REASONS = Set.of(EXPORT_CONFLICT, EXPORT_NOT_ALLOWED, EXPORT_FAILED);
 
@@ -171,13 +170,7 @@ final class ExportStep {
             String name,
             KubernetesClientException e) {
         LOG.info("{} of ConfigMap {} failed: {} {}", verb, name, e.getCode(), e.getMessage());
-        return withProblem(
-                next,
-                prev,
-                EXPORT_FAILED,
-                "the Kubernetes API refused the " + verb + " of ConfigMap " + name + " (HTTP " + e.getCode()
-                        + "); the next pass retries; the endpoint itself is managed as usual",
-                in);
+        return withProblem(next, prev, EXPORT_FAILED, Reason.Message.EXPORT_FAILED.format(verb, name, e.getCode()), in);
     }
 
     /**

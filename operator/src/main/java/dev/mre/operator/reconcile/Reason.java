@@ -34,7 +34,15 @@ public enum Reason {
      */
     HandedOver(Value.FALSE, Value.FALSE, Value.FALSE, EventType.Normal),
     /** The annotation ses.mre.dev/paused: nothing is being done, and Ready and Stalled stay as they were. */
-    Paused(Value.UNCHANGED, Value.FALSE, Value.UNCHANGED, EventType.Normal);
+    Paused(Value.UNCHANGED, Value.FALSE, Value.UNCHANGED, EventType.Normal),
+    // spec.export problems (ExportStep): Stalled only, over the endpoint's own reason; an endpoint READY in SES stays
+    // Ready whatever happens to its ConfigMap, so these never are the object's Ready reason
+    /** A ConfigMap of that name exists and this operator did not create it for this object. */
+    ExportConflict(Value.UNCHANGED, Value.UNCHANGED, Value.TRUE, EventType.Warning),
+    /** spec.export while the administrator does not allow exports. */
+    ExportNotAllowed(Value.UNCHANGED, Value.UNCHANGED, Value.TRUE, EventType.Warning),
+    /** The Kubernetes API refused the GET, create or update of the ConfigMap. */
+    ExportFailed(Value.UNCHANGED, Value.UNCHANGED, Value.TRUE, EventType.Warning);
 
     /** A condition's value under a reason; UNCHANGED keeps the condition exactly as it was. */
     public enum Value {
@@ -168,7 +176,23 @@ public enum Reason {
         OBSERVED_DELETING(Reason.Deleting, "SES is deleting endpoint '%s' (observed only, not managed)"),
         OBSERVED_FAILED(
                 Reason.ProvisioningFailed,
-                "SES reports FAILED for endpoint '%s' (observed only: whoever manages it must recreate it)");
+                "SES reports FAILED for endpoint '%s' (observed only: whoever manages it must recreate it)"),
+        // spec.export (Stalled only)
+        EXPORT_NOT_ALLOWED(
+                Reason.ExportNotAllowed,
+                "spec.export asks for ConfigMap %s, but this operator does not write ConfigMaps (the administrator's"
+                        + " operator.export.enabled / " + Setting.ALLOW_EXPORT.env + " is false); the endpoint itself"
+                        + " is managed as usual"),
+        EXPORT_CONFLICT(
+                Reason.ExportConflict,
+                "ConfigMap %s exists and was not created by this operator for this object (no controller"
+                        + " ownerReference to it): the operator never overwrites a ConfigMap it did not create; delete"
+                        + " or rename it, or choose another spec.export.configMapName; the endpoint itself is managed"
+                        + " as usual"),
+        EXPORT_FAILED(
+                Reason.ExportFailed,
+                "the Kubernetes API refused the %s of ConfigMap %s (HTTP %s); the next pass retries; the endpoint"
+                        + " itself is managed as usual");
 
         public final Reason reason;
         private final String template;
