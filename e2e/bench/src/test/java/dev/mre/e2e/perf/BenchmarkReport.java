@@ -109,13 +109,13 @@ class BenchmarkReport {
             sections.put("bench fairness", fairness(byScenario.get("fairness").get(0), rows));
         }
         if (byScenario.containsKey("churn")) {
-            // ChurnMemoryBenchmarkRun (make bench-churn): its rows as written; no generated section yet
             JsonNode run = byScenario.get("churn").get(0);
             for (JsonNode r : run.path("rows")) {
                 Map<String, Object> row = JSON.convertValue(r, new TypeReference<>() {});
                 stamp(row, List.of(run));
                 rows.add(row);
             }
+            sections.put("bench churn", churn(run));
         }
 
         List<Map<String, Object>> merged = merge(json, rows);
@@ -802,6 +802,69 @@ class BenchmarkReport {
     // ---- accounts ---------------------------------------------------------------------------------------------
 
     // ---- fairness ---------------------------------------------------------------------------------------------
+
+    /** ChurnMemoryBenchmarkRun (make bench-churn): a row per round, the heap against the warm baseline. */
+    static String churn(JsonNode run) {
+        StringBuilder sb = new StringBuilder();
+        int rounds = run.path("rounds").asInt();
+        double base = run.path("baselineLiveHeapMiB").asDouble();
+        sb.append("## Churn: ")
+                .append(run.path("objects").asInt())
+                .append(" objects created and deleted in ")
+                .append(rounds)
+                .append(" rounds\n\n")
+                .append(measuredOn(List.of(run)))
+                .append("\n\n")
+                .append("One operator (ceiling ")
+                .append(run.path("ceiling").asInt())
+                .append(" calls/s) against the emulator. Each round applies its objects, waits until all are Ready, "
+                        + "deletes every ")
+                .append(run.path("handEvery").asInt())
+                .append("th object and removes its finalizer by hand while SES still shows the endpoint DELETING (the "
+                        + "operator never releases these: only its sweep forgets them), deletes the rest, waits until "
+                        + "nothing is left in Kubernetes, in SES and in `/metrics`, then counts the live heap "
+                        + "(`jcmd GC.class_histogram`: a full GC first). Idle operator before any object: ")
+                .append(f(run.path("idleLiveHeapMiB").asDouble(), 2))
+                .append(" MiB; baseline (after ")
+                .append(run.path("warmupRounds").asInt())
+                .append(" warm-up round): ")
+                .append(f(base, 2))
+                .append(" MiB.\n\n")
+                .append("| round | objects | Ready after (s) | deleted after (s) | finalizers removed by hand |"
+                        + " /metrics series left | live heap (MiB) | against the baseline |\n")
+                .append("|---|---|---|---|---|---|---|---|\n");
+        for (JsonNode r : run.path("roundsMeasured")) {
+            double mib = r.path("liveHeapMiB").asDouble();
+            sb.append("| ")
+                    .append(r.path("round").asInt())
+                    .append(" | ")
+                    .append(run.path("objectsPerRound").asInt())
+                    .append(" | ")
+                    .append(f(r.path("readySeconds").asDouble(), 0))
+                    .append(" | ")
+                    .append(f(r.path("deleteSeconds").asDouble(), 0))
+                    .append(" | ")
+                    .append(r.path("finalizersRemovedByHand").asInt())
+                    .append(" | ")
+                    .append(r.path("seriesLeft").asInt())
+                    .append(" | ")
+                    .append(f(mib, 2))
+                    .append(" | ")
+                    .append(
+                            r.path("round").asInt() <= run.path("warmupRounds").asInt()
+                                    ? "(warm-up)"
+                                    : (mib >= base ? "+" : "") + f(100 * (mib - base) / base, 1) + " %")
+                    .append(" |\n");
+        }
+        List<String> problems = new ArrayList<>();
+        run.path("problems").forEach(p -> problems.add(p.asText()));
+        sb.append("\nPass (heap after the last round within ")
+                .append(f(100 * run.path("heapTolerance").asDouble(), 0))
+                .append(" % of the baseline, no series left): ")
+                .append(problems.isEmpty() ? "**yes**" : "**no**: " + String.join("; ", problems))
+                .append(".\n");
+        return sb.toString();
+    }
 
     static String fairness(JsonNode run, List<Map<String, Object>> rows) {
         for (JsonNode row : run.path("rows")) {

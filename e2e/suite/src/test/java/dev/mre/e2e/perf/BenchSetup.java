@@ -170,9 +170,14 @@ final class BenchSetup {
      * endpoint quota), then a rate limit of the primary account when {@code rate} is positive, then {@code more}.
      */
     static List<String> emulatorFlags(Duration createDelay, int quota, int rate, List<String> more) {
+        return emulatorFlags(createDelay, Duration.ofSeconds(2), quota, rate, more);
+    }
+
+    static List<String> emulatorFlags(
+            Duration createDelay, Duration deleteDelay, int quota, int rate, List<String> more) {
         List<String> flags = new ArrayList<>(List.of(
                 "--create-delay", Params.flag(createDelay),
-                "--delete-delay", "2s",
+                "--delete-delay", Params.flag(deleteDelay),
                 "--threads", "16",
                 "--seed", "1",
                 "--quota", Integer.toString(quota)));
