@@ -155,7 +155,7 @@ public final class OperatorApp {
                         config.requireRoleSelector(),
                         config.allowReplicaIdentities(),
                         config.allowExport()));
-        operator.register(reconciler, c -> {
+        var registered = operator.register(reconciler, c -> {
             if (!config.watchNamespaces().isEmpty()) {
                 c.settingNamespaces(config.watchNamespaces());
             }
@@ -179,6 +179,10 @@ public final class OperatorApp {
                     .setMaxInterval(300_000)
                     .withoutMaxAttempts());
         });
+        ProcessorStatePruning pruning = ProcessorStatePruning.of(registered);
+        if (pruning != null) {
+            reconciler.alsoOnSweep(pruning::prune);
+        }
         return operator;
     }
 }

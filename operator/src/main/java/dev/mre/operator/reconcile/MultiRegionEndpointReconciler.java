@@ -27,6 +27,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +58,9 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
     private final ReconcileSettings settings;
     private final Instant started;
     private final ObjectState state;
+    /** Run after each sweep with the objects JOSDK still holds (OperatorApp: JOSDK's own per-object state). */
+    private volatile Consumer<Predicate<ResourceID>> alsoOnSweep = present -> {};
+
     private InformerEventSource<RoleSelector, MultiRegionEndpoint> roleSelectors;
 
     public MultiRegionEndpointReconciler(
@@ -78,11 +83,19 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         this.state = new ObjectState(endpoints, statusListener);
     }
 
+    /** A task for the periodic sweep of per-object state, given which objects are still there. */
+    public void alsoOnSweep(Consumer<Predicate<ResourceID>> task) {
+        this.alsoOnSweep = task;
+    }
+
     @Override
     public List<EventSource<?, MultiRegionEndpoint>> prepareEventSources(EventSourceContext<MultiRegionEndpoint> ctx) {
         roleSelectors = EventSources.roleSelectors(ctx);
         // per-object state of objects deleted without a release (finalizer removed by hand) goes at the next sweep
-        endpointEvents.housekeeping(settings.timing().pollMax(), () -> state.sweep(ctx.getPrimaryCache()));
+        endpointEvents.housekeeping(settings.timing().pollMax(), () -> {
+            state.sweep(ctx.getPrimaryCache());
+            alsoOnSweep.accept(id -> ctx.getPrimaryCache().get(id).isPresent());
+        });
         return List.of(EventSources.namespaces(ctx), roleSelectors, endpointEvents);
     }
 
