@@ -29,6 +29,14 @@ public final class E2eExtension extends SuiteExtension<E2eExtension.Suite> {
 
     public static final String DELETE_DELAY = "2s";
 
+    /**
+     * A second access key of the emulator's account (user {@code cluster-b}), for the operator of a second cluster
+     * (A16): its calls are told apart from this operator's by the key in the emulator's call log.
+     */
+    public static final String CLUSTER_B_ACCESS_KEY = "AKIDCLUSTERB";
+
+    public static final String CLUSTER_B_SECRET_KEY = "cluster-b-secret";
+
     /** What every area shares. */
     public record Suite(
             Harness harness, Harness.OperatorIdentity identity, Emulator emulator, OperatorProcess operator) {}
@@ -52,7 +60,16 @@ public final class E2eExtension extends SuiteExtension<E2eExtension.Suite> {
                 h.installOperatorRbac(RELEASE, SYSTEM_NAMESPACE, "4h", "operator.export.enabled=true");
         NAMESPACES.forEach(h::namespace);
         Emulator emu = h.startEmulator(
-                "emulator", List.of("--create-delay", CREATE_DELAY, "--delete-delay", DELETE_DELAY, "--threads", "8"));
+                "emulator",
+                List.of(
+                        "--create-delay",
+                        CREATE_DELAY,
+                        "--delete-delay",
+                        DELETE_DELAY,
+                        "--threads",
+                        "8",
+                        "--credentials",
+                        CLUSTER_B_ACCESS_KEY + ":" + CLUSTER_B_SECRET_KEY + ":" + Emulator.ACCOUNT_ID + ":cluster-b"));
         OperatorProcess op = h.startOperator(
                 "operator",
                 Repo.operatorJar(),

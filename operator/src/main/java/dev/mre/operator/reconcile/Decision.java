@@ -207,13 +207,20 @@ public final class Decision {
             // nothing needs proof (wantsProof read the tags otherwise), never to act on it
             case UNKNOWN -> owned(in, p);
             // the endpoint this object showed, handed over and since taken by the receiver: what this object
-            // asked for, not a conflict (the status only chooses the text; nothing is done on it)
+            // asked for, not a conflict (the status only chooses the text; nothing is done on it). The status keeps
+            // showing that endpoint (LAST_KNOWN, nothing new learned of it), so the next pass still knows which one
+            // was handed over: with NONE it forgot, and reported a Stalled EndpointNameConflict from then on
             case ANOTHER, UNMANAGED ->
                 d.handoverTo() != null
                                 && p.ownership() == Observation.Ownership.ANOTHER
                                 && in.memory().showed(ep.endpointId())
                         ? Plan.wait(
-                                Plan.report(Message.HANDED_OVER_TAKEN, Track.NONE, null, d.name(), handoverCluster(in)),
+                                Plan.report(
+                                        Message.HANDED_OVER_TAKEN,
+                                        Track.LAST_KNOWN,
+                                        null,
+                                        d.name(),
+                                        handoverCluster(in)),
                                 in.timing().resync())
                         : conflict(
                                 in,

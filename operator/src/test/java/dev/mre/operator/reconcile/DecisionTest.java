@@ -1317,6 +1317,42 @@ class DecisionTest {
         }
     }
 
+    /**
+     * The endpoint it handed over, since taken by the receiver: HandedOver ("no longer this object's") in that pass
+     * and in every pass after it, never a Stalled EndpointNameConflict. Found by e2e A16: the report of that pass
+     * cleared the endpoint the status showed, so the next pass no longer knew which endpoint it had handed over.
+     */
+    @Test
+    void anEndpointHandedOverAndTakenStaysHandedOverInTheNextPassesToo() {
+        Map<String, String> taken = Map.of(OWNER_TAG, OTHER);
+        MultiRegionEndpointStatus before = was(Reason.HandedOver, ID, "READY", null, S1);
+        Plan first = Decision.next(input(HANDING_OVER, before, 1, present("READY", ID, fresh(taken)), false));
+        assertThat(first.report().reason()).isEqualTo(Reason.HandedOver);
+        assertThat(first.report().message()).contains("no longer this object's");
+        // the status that pass writes, as the reconciler computes it (Act shows the endpoint only for OBSERVED)
+        Report r = first.report();
+        MultiRegionEndpointStatus written = StatusFactory.next(
+                before,
+                "global-mail",
+                "us-east-1",
+                1,
+                r.reason(),
+                r.message(),
+                r.failedProvisioningAttempts(),
+                r.track() == Track.OBSERVED
+                        ? new EndpointFacts(ID, "READY", List.of("us-east-1", "eu-west-1"), null, null, "arn")
+                        : null,
+                ACCOUNT,
+                r.track() == Track.NONE,
+                NOW);
+        for (KnownTags tags : List.of(remembered(taken, S1), fresh(taken))) {
+            Plan next = Decision.next(input(HANDING_OVER, written, 1, present("READY", ID, tags), false));
+            assertThat(next.report().reason()).as("%s", tags).isEqualTo(Reason.HandedOver);
+            assertThat(next.report().message()).as("%s", tags).contains("no longer this object's");
+            assertThat(next.action()).as("%s", tags).isEqualTo(Action.NONE);
+        }
+    }
+
     @Test
     void handoverAnnotationOnAnObjectThatDoesNotOwnTheEndpointChangesNothing() {
         Plan p = Decision.next(

@@ -91,6 +91,25 @@ public final class ControlPlane implements AutoCloseable {
                 .orElse(defaultWork)
                 .toAbsolutePath()
                 .normalize();
+        return testenvIn(repo, work, kind, toolsDir);
+    }
+
+    /**
+     * A testenv control plane (etcd + kube-apiserver) of the caller's own in {@code work}, whatever E2E_KUBECONFIG
+     * and TESTENV_WORK_DIR say: for a suite that needs a second cluster next to the one it runs on (A16, the cluster
+     * an endpoint is handed over to). Started there and stopped by {@link #close()}; one an aborted run left running
+     * there is reused and left running.
+     */
+    public static ControlPlane openOwn(Path repo, Path work) {
+        Path toolsDir = Path.of(testenv(repo, null, Duration.ofSeconds(30), "tools-dir")
+                .orThrow()
+                .stdout()
+                .trim());
+        return testenvIn(repo, work.toAbsolutePath().normalize(), Kind.APISERVER, toolsDir);
+    }
+
+    private static ControlPlane testenvIn(Path repo, Path work, Kind kind, Path toolsDir) {
+        boolean node = kind == Kind.NODE;
         String up = node ? "node-up" : "up";
         return Progress.value(
                 "control plane: e2e/testenv/testenv.sh " + up + " ("

@@ -261,6 +261,11 @@ public final class Emulator implements AutoCloseable {
         return new Counters(n.path("total").asLong(), by);
     }
 
+    /** {@code GET /_emulator/settings}: every setting as the emulator holds it (policies and roles included). */
+    public JsonNode currentSettings() {
+        return get("/_emulator/settings");
+    }
+
     /** {@code POST /_emulator/settings} with a partial JSON object, e.g. {"createDelay":"5s"}. */
     public JsonNode settings(Map<String, Object> settings) {
         Progress.log("  emulator: POST /_emulator/settings %s", Json.write(settings));

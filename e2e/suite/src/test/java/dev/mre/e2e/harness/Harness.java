@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The local-cluster harness every suite builds on (e2e, bench, chaos, and the suites added later). One object per
@@ -82,6 +83,25 @@ public final class Harness implements AutoCloseable {
      * where {@code make cluster-up} starts it (a running one is reused and left running).
      */
     public static Harness start(String suite, Path work, ControlPlane.Kind kind) {
+        return start(
+                suite,
+                work,
+                repo -> ControlPlane.open(
+                        repo,
+                        repo.resolve(kind == ControlPlane.Kind.NODE ? ".work/cluster" : ".work/testenv-" + suite),
+                        kind));
+    }
+
+    /**
+     * A harness on a control plane of its own ({@link ControlPlane#openOwn}: a testenv in .work/testenv-&lt;suite&gt;,
+     * whatever E2E_KUBECONFIG and TESTENV_WORK_DIR say), for a second cluster next to the suite's: the cluster an
+     * endpoint is handed over to (A16). Closed by its own {@link #close()}.
+     */
+    public static Harness startOwn(String suite, Path work) {
+        return start(suite, work, repo -> ControlPlane.openOwn(repo, repo.resolve(".work/testenv-" + suite)));
+    }
+
+    private static Harness start(String suite, Path work, Function<Path, ControlPlane> openControlPlane) {
         Harness h = new Harness(suite, work);
         Processes.onJvmExit(h::close);
         try {
@@ -92,10 +112,7 @@ public final class Harness implements AutoCloseable {
                     Files.deleteIfExists(f);
                 }
             }
-            h.controlPlane = ControlPlane.open(
-                    h.repo,
-                    h.repo.resolve(kind == ControlPlane.Kind.NODE ? ".work/cluster" : ".work/testenv-" + suite),
-                    kind);
+            h.controlPlane = openControlPlane.apply(h.repo);
             h.kubectl =
                     new Kubectl(Kubectl.binary(h.controlPlane.toolsDir()), h.controlPlane.adminKubeconfig(), h.repo);
             h.helm = new Helm(

@@ -20,6 +20,7 @@ public final class Mre {
     private final Map<String, String> labels = new LinkedHashMap<>();
     private String deletionPolicy;
     private String adoptionPolicy;
+    private String managementPolicy;
 
     private Mre(String namespace, String name) {
         this.namespace = namespace;
@@ -40,6 +41,7 @@ public final class Mre {
         c.labels.putAll(labels);
         c.deletionPolicy = deletionPolicy;
         c.adoptionPolicy = adoptionPolicy;
+        c.managementPolicy = managementPolicy;
         return c;
     }
 
@@ -81,6 +83,12 @@ public final class Mre {
 
     public Mre adoptionPolicy(String v) {
         adoptionPolicy = v;
+        return this;
+    }
+
+    /** spec.managementPolicy: Manage or ObserveOnly (null: not written, the operator's default Manage). */
+    public Mre managementPolicy(String v) {
+        managementPolicy = v;
         return this;
     }
 
@@ -146,6 +154,9 @@ public final class Mre {
         }
         if (adoptionPolicy != null) {
             sb.append("  adoptionPolicy: ").append(adoptionPolicy).append('\n');
+        }
+        if (managementPolicy != null) {
+            sb.append("  managementPolicy: ").append(managementPolicy).append('\n');
         }
         return sb.toString();
     }
