@@ -220,9 +220,9 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         return s;
     }
 
-    /** The status is written only when it changed; the SES status goes to the metrics in every pass. */
+    /** The status is written only when it changed; it goes to the metrics in every pass. */
     private void report(MultiRegionEndpoint mre, Context<MultiRegionEndpoint> ctx, Pass pass) {
-        statusListener.observed(mre.getMetadata().getUid(), pass.status().getEndpointStatus());
+        statusListener.observed(mre.getMetadata().getUid(), pass.status());
         if (!pass.status().equals(Objects.requireNonNullElseGet(mre.getStatus(), MultiRegionEndpointStatus::new))) {
             // a patch of the status subresource with optimistic locking, into JOSDK's cache too: the next pass never
             // decides on a stale status (a patch from a stale object is refused, and JOSDK retries)
