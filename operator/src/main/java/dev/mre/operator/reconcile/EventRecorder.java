@@ -3,6 +3,7 @@ package dev.mre.operator.reconcile;
 import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.MultiRegionEndpointStatus;
 import dev.mre.operator.aws.OwnerTag;
+import dev.mre.operator.reconcile.SendingDecision.SendingReason;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -11,8 +12,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public class EventRecorder {
 
     static final String COMPONENT = "ses-mre-operator";
+    /** The reason of the Event of SendingReady turning True (its condition reason, Ready, would read as Ready's). */
+    static final String SENDING_READY = "SendingReady";
     /** Events whose count is remembered; older ones are read back from the API server when they recur. */
     private static final int REMEMBERED = 4096;
 
@@ -60,13 +65,69 @@ public class EventRecorder {
         record(mre, after, message);
     }
 
-    public void record(MultiRegionEndpoint mre, Reason reason, String message) {
-        record(mre, reason, message, true);
+    /**
+     * An Event (and a log line) when the condition SendingReady of {@code next} differs in status or reason from
+     * that of {@code before}, the status the pass started from (so a restarted operator sends none for a condition
+     * already shown). Its reason is the condition's, {@value #SENDING_READY} when it is True; its message names the
+     * condition and its status, then the condition's message. None when the condition goes away (spec.sending
+     * removed). Normal or Warning as {@link SendingReason#eventType} says.
+     */
+    void sendingTransition(MultiRegionEndpoint mre, MultiRegionEndpointStatus before, MultiRegionEndpointStatus next) {
+        Condition after =
+                StatusFactory.condition(next, SendingDecision.CONDITION).orElse(null);
+        if (after == null) {
+            return;
+        }
+        SendingReason reason = Arrays.stream(SendingReason.values())
+                .filter(r -> r.name().equals(after.getReason()))
+                .findFirst()
+                .orElse(null);
+        if (reason == null) {
+            return;
+        }
+        Condition was =
+                StatusFactory.condition(before, SendingDecision.CONDITION).orElse(null);
+        if (was != null
+                && Objects.equals(was.getStatus(), after.getStatus())
+                && Objects.equals(was.getReason(), after.getReason())) {
+            return;
+        }
+        String eventReason = reason == SendingReason.Ready ? SENDING_READY : reason.name();
+        String message = SendingDecision.CONDITION + " " + after.getStatus() + ": "
+                + Objects.requireNonNullElse(after.getMessage(), "");
+        LOG.info(
+                "{} {}/{} -> {}/{}: {}",
+                SendingDecision.CONDITION,
+                was == null ? null : was.getStatus(),
+                was == null ? null : was.getReason(),
+                after.getStatus(),
+                after.getReason(),
+                after.getMessage());
+        var meta = mre.getMetadata();
+        record(
+                mre,
+                eventReason,
+                reason.eventType().name(),
+                message,
+                eventName(meta.getName(), meta.getUid(), SendingDecision.CONDITION + "/" + eventReason),
+                true);
     }
 
-    private void record(MultiRegionEndpoint mre, Reason reason, String message, boolean retryExpired) {
+    public void record(MultiRegionEndpoint mre, Reason reason, String message) {
         var meta = mre.getMetadata();
-        String name = eventName(meta.getName(), meta.getUid(), reason);
+        record(
+                mre,
+                reason.name(),
+                reason.eventType(),
+                message,
+                eventName(meta.getName(), meta.getUid(), reason.name()),
+                true);
+    }
+
+    /** {@code name}: the Event's name, one per object and reason (see {@link #eventName}). */
+    private void record(
+            MultiRegionEndpoint mre, String reason, String type, String message, String name, boolean retryExpired) {
+        var meta = mre.getMetadata();
         String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
         var events = client.v1().events().inNamespace(meta.getNamespace());
         try {
@@ -76,7 +137,8 @@ public class EventRecorder {
             }
             if (known == null) {
                 try {
-                    events.resource(newEvent(mre, name, reason, message, now)).create();
+                    events.resource(newEvent(mre, name, reason, type, message, now))
+                            .create();
                     remember(name, 1);
                     return;
                 } catch (KubernetesClientException e) {
@@ -100,7 +162,7 @@ public class EventRecorder {
             if (e instanceof KubernetesClientException k && k.getCode() == 404 && retryExpired) {
                 // the Event expired (the API server keeps Events for an hour): start a new one
                 forget(name);
-                record(mre, reason, message, false);
+                record(mre, reason, type, message, name, false);
                 return;
             }
             LOG.warn(
@@ -112,12 +174,16 @@ public class EventRecorder {
         }
     }
 
-    /** {@code <object name>.<hash of UID and reason>}: stable across restarts, unique per object and reason. */
-    static String eventName(String objectName, String uid, Reason reason) {
-        return objectName + "." + OwnerTag.sha256Hex(uid + "/" + reason.name()).substring(0, 16);
+    /**
+     * {@code <object name>.<hash of UID and key>}: stable across restarts, unique per object and key (a
+     * {@link Reason}'s name, or {@code SendingReady/<event reason>}).
+     */
+    static String eventName(String objectName, String uid, String key) {
+        return objectName + "." + OwnerTag.sha256Hex(uid + "/" + key).substring(0, 16);
     }
 
-    private Event newEvent(MultiRegionEndpoint mre, String name, Reason reason, String message, String now) {
+    private Event newEvent(
+            MultiRegionEndpoint mre, String name, String reason, String type, String message, String now) {
         var meta = mre.getMetadata();
         return new EventBuilder()
                 .withNewMetadata()
@@ -131,8 +197,8 @@ public class EventRecorder {
                         .withNamespace(meta.getNamespace())
                         .withUid(meta.getUid())
                         .build())
-                .withType(reason.eventType())
-                .withReason(reason.name())
+                .withType(type)
+                .withReason(reason)
                 .withMessage(message)
                 .withFirstTimestamp(now)
                 .withLastTimestamp(now)

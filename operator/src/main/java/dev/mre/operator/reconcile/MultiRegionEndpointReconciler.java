@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The JOSDK entry point, kept thin: resolve the account, observe SES ({@link SesEndpoints#observe}), decide once
  * ({@link Decision#next}), make the one SES change it chose, and report the status (written only when it changed)
- * and the Event of a new reason. Never waits for SES to change: polls are reschedules and events.
+ * and the Event of a new reason (Ready's, and SendingReady's). Never waits for SES to change: polls are reschedules
+ * and events.
  */
 @ControllerConfiguration(name = MultiRegionEndpointReconciler.NAME, finalizerName = MultiRegionEndpoint.FINALIZER)
 public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndpoint>, Cleaner<MultiRegionEndpoint> {
@@ -182,6 +183,7 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         Memory after = Memory.after(memory, next, failure != null, in, plan);
         state.remember(uid, id, after, in.desired());
         events.transition(mre, memory.reason(), after.reason(), next);
+        events.sendingTransition(mre, prev, next);
         Duration r = plan.requeueAfter();
         if (sendingOutcome.requeueAfter() != null
                 && (r == null || sendingOutcome.requeueAfter().compareTo(r) < 0)) {

@@ -58,6 +58,15 @@ public final class SendingDecision {
                 default -> Status.FALSE;
             };
         }
+
+        /**
+         * Kubernetes Event type of a transition into this reason: Normal for Ready and for EndpointNotReady (every
+         * new object passes through it while SES creates the endpoint, whose own trouble Ready's Events report),
+         * Warning for the rest, which need someone to act (or, CheckFailed, a read that failed).
+         */
+        public Reason.EventType eventType() {
+            return this == Ready || this == EndpointNotReady ? Reason.EventType.Normal : Reason.EventType.Warning;
+        }
     }
 
     public enum Status {

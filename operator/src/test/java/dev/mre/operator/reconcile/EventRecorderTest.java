@@ -3,6 +3,8 @@ package dev.mre.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mre.operator.api.MultiRegionEndpoint;
+import dev.mre.operator.api.MultiRegionEndpointStatus;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -74,5 +76,74 @@ class EventRecorderTest {
             assertThat(e.getCount()).isEqualTo(1);
             assertThat(e.getMessage()).isEqualTo("creating again");
         });
+    }
+
+    static MultiRegionEndpointStatus sending(String status, String reason, String message) {
+        MultiRegionEndpointStatus s = new MultiRegionEndpointStatus();
+        if (status != null) {
+            s.setConditions(List.of(new ConditionBuilder()
+                    .withType("SendingReady")
+                    .withStatus(status)
+                    .withReason(reason)
+                    .withMessage(message)
+                    .build()));
+        }
+        return s;
+    }
+
+    Event event(String reason) {
+        return events().stream()
+                .filter(e -> e.getReason().equals(reason))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no Event " + reason + " in " + events()));
+    }
+
+    /**
+     * SendingReady's transitions: Normal while the endpoint is being made and when it turns True, Warning when it
+     * turns False for a cause someone must fix (or Unknown); a new message under the same status and reason, a pass
+     * that keeps the condition, and its removal write nothing.
+     */
+    @Test
+    void eachSendingReadyTransitionIsAnEventOfItsReason() {
+        EventRecorder recorder = new EventRecorder(client, Clock.systemUTC());
+        MultiRegionEndpointStatus none = sending(null, null, null);
+        MultiRegionEndpointStatus creating =
+                sending("False", "EndpointNotReady", "the endpoint is not READY in SES yet");
+        MultiRegionEndpointStatus missing = sending("False", "ReplicaMissing", "eu-west-1: domain example.com ...");
+        MultiRegionEndpointStatus missingToo =
+                sending("False", "ReplicaMissing", "eu-west-1: domain example.com ...; and 1 more");
+        MultiRegionEndpointStatus ready = sending("True", "Ready", "both regions (us-east-1, eu-west-1) can send");
+
+        recorder.sendingTransition(object(), none, creating);
+        recorder.sendingTransition(object(), creating, missing);
+        recorder.sendingTransition(object(), missing, missing); // nothing changed
+        recorder.sendingTransition(object(), missing, missingToo); // same status and reason, other message
+        assertThat(events()).hasSize(2);
+        assertThat(event("EndpointNotReady").getType()).isEqualTo("Normal");
+        Event warning = event("ReplicaMissing");
+        assertThat(warning.getType()).isEqualTo("Warning");
+        assertThat(warning.getMessage()).isEqualTo("SendingReady False: eu-west-1: domain example.com ...");
+        assertThat(warning.getCount()).isEqualTo(1);
+        assertThat(warning.getInvolvedObject().getUid()).isEqualTo("uid-1");
+
+        recorder.sendingTransition(object(), missingToo, ready);
+        Event normal = event("SendingReady");
+        assertThat(normal.getType()).isEqualTo("Normal");
+        assertThat(normal.getMessage()).isEqualTo("SendingReady True: both regions (us-east-1, eu-west-1) can send");
+
+        recorder.sendingTransition(object(), ready, none); // spec.sending removed
+        recorder.sendingTransition(object(), ready, ready); // a restarted operator's first pass
+        recorder.sendingTransition(object(), ready, sending("Unknown", "CheckFailed", "us-east-1: could not read"));
+        recorder.sendingTransition(
+                object(), sending("Unknown", "CheckFailed", "us-east-1: could not read"), missing); // back again
+        assertThat(events()).hasSize(4);
+        assertThat(event("CheckFailed").getType()).isEqualTo("Warning");
+        assertThat(event("ReplicaMissing").getCount())
+                .as("aggregated per reason")
+                .isEqualTo(2);
+        assertThat(events().stream().map(Event::getMetadata).map(m -> m.getName()))
+                .as("SendingReady's Events are named apart from Ready's")
+                .doesNotContain(EventRecorder.eventName("flappy", "uid-1", "EndpointNotReady"))
+                .contains(EventRecorder.eventName("flappy", "uid-1", "SendingReady/EndpointNotReady"));
     }
 }
