@@ -36,7 +36,7 @@ def main():
     p.add_argument("--end", type=float, required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--title", default="ses-mre-operator dashboard")
-    p.add_argument("--panels", default="Objects by SES status;SES calls by outcome;"
+    p.add_argument("--panels", default="Objects by SES status;Objects by SendingReady reason;SES calls by outcome;"
                    "SES call rate: ceiling, made, throttled;Reconciliations;Reconcile latency;JVM memory")
     a = p.parse_args()
     wanted = [t for t in a.panels.split(";") if t]
