@@ -12,10 +12,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,49 +64,29 @@ public class EventRecorder {
     }
 
     /**
-     * An Event (and a log line) when the condition SendingReady of {@code next} differs in status or reason from
-     * that of {@code before}, the status the pass started from (so a restarted operator sends none for a condition
-     * already shown). Its reason is the condition's, {@value #SENDING_READY} when it is True; its message names the
+     * An Event (and a log line) when the object's SendingReady reason changed from {@code before} (what the last
+     * pass computed, as {@link Memory} keeps it, so a status write that failed does not repeat the Event; after a
+     * restart, what the object's status shows) to {@code after}, with the condition's status and message from
+     * {@code next}. Its reason is the condition's, {@value #SENDING_READY} when it is True; its message names the
      * condition and its status, then the condition's message. None when the condition goes away (spec.sending
      * removed). Normal or Warning as {@link SendingReason#eventType} says.
      */
-    void sendingTransition(MultiRegionEndpoint mre, MultiRegionEndpointStatus before, MultiRegionEndpointStatus next) {
-        Condition after =
-                StatusFactory.condition(next, SendingDecision.CONDITION).orElse(null);
-        if (after == null) {
+    void sendingTransition(
+            MultiRegionEndpoint mre, SendingReason before, SendingReason after, MultiRegionEndpointStatus next) {
+        if (after == null || after == before) {
             return;
         }
-        SendingReason reason = Arrays.stream(SendingReason.values())
-                .filter(r -> r.name().equals(after.getReason()))
-                .findFirst()
-                .orElse(null);
-        if (reason == null) {
-            return;
-        }
-        Condition was =
-                StatusFactory.condition(before, SendingDecision.CONDITION).orElse(null);
-        if (was != null
-                && Objects.equals(was.getStatus(), after.getStatus())
-                && Objects.equals(was.getReason(), after.getReason())) {
-            return;
-        }
-        String eventReason = reason == SendingReason.Ready ? SENDING_READY : reason.name();
-        String message = SendingDecision.CONDITION + " " + after.getStatus() + ": "
-                + Objects.requireNonNullElse(after.getMessage(), "");
-        LOG.info(
-                "{} {}/{} -> {}/{}: {}",
-                SendingDecision.CONDITION,
-                was == null ? null : was.getStatus(),
-                was == null ? null : was.getReason(),
-                after.getStatus(),
-                after.getReason(),
-                after.getMessage());
+        Condition c = StatusFactory.condition(next, SendingDecision.CONDITION).orElse(null);
+        String status = c == null ? after.status().text() : c.getStatus();
+        String text = c == null || c.getMessage() == null ? "" : c.getMessage();
+        String eventReason = after == SendingReason.Ready ? SENDING_READY : after.name();
+        LOG.info("{} {} -> {} {}: {}", SendingDecision.CONDITION, before, status, after, text);
         var meta = mre.getMetadata();
         record(
                 mre,
                 eventReason,
-                reason.eventType().name(),
-                message,
+                after.eventType().name(),
+                SendingDecision.CONDITION + " " + status + ": " + text,
                 eventName(meta.getName(), meta.getUid(), SendingDecision.CONDITION + "/" + eventReason),
                 true);
     }

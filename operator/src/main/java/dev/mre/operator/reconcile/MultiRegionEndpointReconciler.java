@@ -183,7 +183,7 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         Memory after = Memory.after(memory, next, failure != null, in, plan);
         state.remember(uid, id, after, in.desired());
         events.transition(mre, memory.reason(), after.reason(), next);
-        events.sendingTransition(mre, prev, next);
+        events.sendingTransition(mre, memory.sendingReason(), after.sendingReason(), next);
         Duration r = plan.requeueAfter();
         if (sendingOutcome.requeueAfter() != null
                 && (r == null || sendingOutcome.requeueAfter().compareTo(r) < 0)) {

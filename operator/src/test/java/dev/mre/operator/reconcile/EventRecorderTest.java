@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.MultiRegionEndpointStatus;
+import dev.mre.operator.reconcile.SendingDecision.SendingReason;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -100,24 +101,21 @@ class EventRecorderTest {
 
     /**
      * SendingReady's transitions: Normal while the endpoint is being made and when it turns True, Warning when it
-     * turns False for a cause someone must fix (or Unknown); a new message under the same status and reason, a pass
-     * that keeps the condition, and its removal write nothing.
+     * turns False for a cause someone must fix (or Unknown); a pass that keeps the reason (whatever its message) and
+     * the condition's removal write nothing.
      */
     @Test
     void eachSendingReadyTransitionIsAnEventOfItsReason() {
         EventRecorder recorder = new EventRecorder(client, Clock.systemUTC());
-        MultiRegionEndpointStatus none = sending(null, null, null);
         MultiRegionEndpointStatus creating =
                 sending("False", "EndpointNotReady", "the endpoint is not READY in SES yet");
         MultiRegionEndpointStatus missing = sending("False", "ReplicaMissing", "eu-west-1: domain example.com ...");
-        MultiRegionEndpointStatus missingToo =
-                sending("False", "ReplicaMissing", "eu-west-1: domain example.com ...; and 1 more");
         MultiRegionEndpointStatus ready = sending("True", "Ready", "both regions (us-east-1, eu-west-1) can send");
+        MultiRegionEndpointStatus unknown = sending("Unknown", "CheckFailed", "us-east-1: could not read");
 
-        recorder.sendingTransition(object(), none, creating);
-        recorder.sendingTransition(object(), creating, missing);
-        recorder.sendingTransition(object(), missing, missing); // nothing changed
-        recorder.sendingTransition(object(), missing, missingToo); // same status and reason, other message
+        recorder.sendingTransition(object(), null, SendingReason.EndpointNotReady, creating);
+        recorder.sendingTransition(object(), SendingReason.EndpointNotReady, SendingReason.ReplicaMissing, missing);
+        recorder.sendingTransition(object(), SendingReason.ReplicaMissing, SendingReason.ReplicaMissing, missing);
         assertThat(events()).hasSize(2);
         assertThat(event("EndpointNotReady").getType()).isEqualTo("Normal");
         Event warning = event("ReplicaMissing");
@@ -126,24 +124,33 @@ class EventRecorderTest {
         assertThat(warning.getCount()).isEqualTo(1);
         assertThat(warning.getInvolvedObject().getUid()).isEqualTo("uid-1");
 
-        recorder.sendingTransition(object(), missingToo, ready);
+        recorder.sendingTransition(object(), SendingReason.ReplicaMissing, SendingReason.Ready, ready);
         Event normal = event("SendingReady");
         assertThat(normal.getType()).isEqualTo("Normal");
         assertThat(normal.getMessage()).isEqualTo("SendingReady True: both regions (us-east-1, eu-west-1) can send");
 
-        recorder.sendingTransition(object(), ready, none); // spec.sending removed
-        recorder.sendingTransition(object(), ready, ready); // a restarted operator's first pass
-        recorder.sendingTransition(object(), ready, sending("Unknown", "CheckFailed", "us-east-1: could not read"));
-        recorder.sendingTransition(
-                object(), sending("Unknown", "CheckFailed", "us-east-1: could not read"), missing); // back again
+        recorder.sendingTransition(object(), SendingReason.Ready, null, sending(null, null, null)); // removed
+        recorder.sendingTransition(object(), SendingReason.Ready, SendingReason.CheckFailed, unknown);
+        recorder.sendingTransition(object(), SendingReason.CheckFailed, SendingReason.ReplicaMissing, missing);
         assertThat(events()).hasSize(4);
         assertThat(event("CheckFailed").getType()).isEqualTo("Warning");
+        assertThat(event("CheckFailed").getMessage()).isEqualTo("SendingReady Unknown: us-east-1: could not read");
         assertThat(event("ReplicaMissing").getCount())
                 .as("aggregated per reason")
                 .isEqualTo(2);
-        assertThat(events().stream().map(Event::getMetadata).map(m -> m.getName()))
+        assertThat(events().stream().map(e -> e.getMetadata().getName()))
                 .as("SendingReady's Events are named apart from Ready's")
                 .doesNotContain(EventRecorder.eventName("flappy", "uid-1", "EndpointNotReady"))
                 .contains(EventRecorder.eventName("flappy", "uid-1", "SendingReady/EndpointNotReady"));
+    }
+
+    /** What the reconciler compares: a status this operator wrote gives its SendingReady reason back after a restart. */
+    @Test
+    void theMemoryOfAStatusKeepsItsSendingReadyReason() {
+        assertThat(Memory.of(sending("False", "ReplicaMissing", "m")).sendingReason())
+                .isEqualTo(SendingReason.ReplicaMissing);
+        assertThat(Memory.of(sending(null, null, null)).sendingReason()).isNull();
+        assertThat(Memory.of(sending("False", "NoLongerAReason", "m")).sendingReason())
+                .isNull();
     }
 }
