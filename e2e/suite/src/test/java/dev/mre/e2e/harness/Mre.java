@@ -20,6 +20,7 @@ public final class Mre {
     private final Map<String, String> labels = new LinkedHashMap<>();
     private String deletionPolicy;
     private String adoptionPolicy;
+    private List<String> sendingIdentities;
 
     private Mre(String namespace, String name) {
         this.namespace = namespace;
@@ -40,6 +41,7 @@ public final class Mre {
         c.labels.putAll(labels);
         c.deletionPolicy = deletionPolicy;
         c.adoptionPolicy = adoptionPolicy;
+        c.sendingIdentities = sendingIdentities;
         return c;
     }
 
@@ -81,6 +83,12 @@ public final class Mre {
 
     public Mre adoptionPolicy(String v) {
         adoptionPolicy = v;
+        return this;
+    }
+
+    /** spec.sending.identities: the operator then reports SendingReady for these identities. */
+    public Mre sending(String... identities) {
+        sendingIdentities = List.of(identities);
         return this;
     }
 
@@ -146,6 +154,10 @@ public final class Mre {
         }
         if (adoptionPolicy != null) {
             sb.append("  adoptionPolicy: ").append(adoptionPolicy).append('\n');
+        }
+        if (sendingIdentities != null) {
+            sb.append("  sending:\n    identities:\n");
+            sendingIdentities.forEach(i -> sb.append("      - \"").append(i).append("\"\n"));
         }
         return sb.toString();
     }
