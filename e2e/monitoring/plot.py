@@ -84,6 +84,7 @@ def main():
                 plots.append('"%s" using 1:2 with lines lw 2 title "%s"' % (path, name.replace('"', "'")))
         script.append('set title "%s"' % title.replace('"', "'"))
         script.append('set ylabel "%s"' % UNITS.get(unit, unit))
+        script.append("set yrange [0:*]")  # every panel counts or measures from 0 (a flat count is not the axis)
         script.append("plot " + ", ".join(plots) if plots else 'plot NaN title "no data"')
     script.append("unset multiplot")
     gp = os.path.join(tmp, "plot.gp")
