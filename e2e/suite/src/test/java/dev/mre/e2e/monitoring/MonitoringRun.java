@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.sesv2.model.AlreadyExistsException;
  * The chart's alerts and dashboard against a real Prometheus (e2e/monitoring/README.md): prometheus, built from the
  * Prometheus module like promtool, runs on 127.0.0.1, scrapes the operator process every 2 s and evaluates the
  * rendered rules, while objects are created, retagged and deleted under SES faults (429, 500, dropped connections),
- * one endpoint ends FAILED, two objects name what they send with (one SendingReady=True, one False/ReplicaMissing,
+ * one endpoint ends FAILED, three objects name what they send with (one SendingReady=True, two False/ReplicaMissing,
  * which is also an Event), AWS refuses TagResource for a while and the operator's right to write status is taken
  * away for a while (reconciliations fail). Then every dashboard expression must return at least one series, and so
  * must every series selector of every alert and each alert's measure (its left side before the threshold); every
@@ -52,8 +52,8 @@ class MonitoringRun {
     static final String SENDING_DOMAIN = "mon.example.com";
 
     static final String HALF_DOMAIN = "half.example.com";
-    /** The objects that become Ready: the numbered ones and the two with spec.sending. */
-    static final int READY = OBJECTS + 2;
+    /** The objects that become Ready: the numbered ones and the three with spec.sending. */
+    static final int READY = OBJECTS + 3;
     /** How long each phase is held while Prometheus scrapes, so that the panels show it (monitoring.window). */
     static final Duration WINDOW = Params.duration("monitoring.window", Duration.ofSeconds(30));
 
@@ -127,6 +127,9 @@ class MonitoringRun {
                         Mre.of(NAMESPACE, "sending-ready").tag("team", "mon").sending(SENDING_DOMAIN));
                 objects.add(
                         Mre.of(NAMESPACE, "sending-missing").tag("team", "mon").sending(HALF_DOMAIN));
+                objects.add(Mre.of(NAMESPACE, "sending-missing-2")
+                        .tag("team", "mon")
+                        .sending(HALF_DOMAIN));
                 apply(h, work.resolve("objects.yaml"), objects);
                 Conditions.await(
                         READY + " objects Ready, one Stalled/ProvisioningFailed",
@@ -134,13 +137,14 @@ class MonitoringRun {
                         Duration.ofSeconds(2),
                         () -> readyCount(h) == READY,
                         () -> "Ready: " + readyCount(h));
-                // SendingReady through the gauge into Prometheus: True for one, False/ReplicaMissing for the other
+                // SendingReady through the gauge into Prometheus: True for one, False/ReplicaMissing for the others
+                String gauge = "max(ses_mre_sending_ready_objects{reason=\"%s\"})";
                 Conditions.await(
-                        "Prometheus sees one object SendingReady=True and one False/ReplicaMissing",
+                        "Prometheus sees one object SendingReady=True and two False/ReplicaMissing",
                         Duration.ofMinutes(2),
                         Duration.ofSeconds(2),
-                        () -> promValue(url, "max(ses_mre_sending_ready_objects{reason=\"Ready\"})") == 1
-                                && promValue(url, "max(ses_mre_sending_ready_objects{reason=\"ReplicaMissing\"})") == 1,
+                        () -> promValue(url, gauge.formatted("Ready")) == 1
+                                && promValue(url, gauge.formatted("ReplicaMissing")) == 2,
                         () -> sendingConditions(h));
                 assertThat(h.kubectl()
                                 .getJson(
@@ -248,7 +252,7 @@ class MonitoringRun {
                                 Long.toString(System.currentTimeMillis() / 1000),
                                 "--title",
                                 "ses-mre-operator dashboard, make monitoring-e2e: " + (READY + 1)
-                                        + " objects (2 with spec.sending) created under SES faults (8 % 429, 8 %"
+                                        + " objects (3 with spec.sending) created under SES faults (8 % 429, 8 %"
                                         + " 500, 3 % dropped),"
                                         + " retagged while AWS refuses TagResource, retagged while status writes are"
                                         + " refused, deleted",
@@ -307,7 +311,7 @@ class MonitoringRun {
 
     private static String sendingConditions(Harness h) {
         StringBuilder sb = new StringBuilder();
-        for (String name : List.of("sending-ready", "sending-missing")) {
+        for (String name : List.of("sending-ready", "sending-missing", "sending-missing-2")) {
             h.kubectl().getJson("mre", name, "-n", NAMESPACE).ifPresent(m -> {
                 for (JsonNode c : m.path("status").path("conditions")) {
                     if ("SendingReady".equals(c.path("type").asText())) {
