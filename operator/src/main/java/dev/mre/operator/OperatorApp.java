@@ -10,6 +10,8 @@ import dev.mre.operator.observe.BatchObserver;
 import dev.mre.operator.observe.EndpointEventSource;
 import dev.mre.operator.observe.EndpointInventory;
 import dev.mre.operator.ops.EndpointStatusGauge;
+import dev.mre.operator.ops.SendingReadyGauge;
+import dev.mre.operator.reconcile.EndpointStatusListener;
 import dev.mre.operator.reconcile.EventRecorder;
 import dev.mre.operator.reconcile.Jitter;
 import dev.mre.operator.reconcile.MultiRegionEndpointReconciler;
@@ -141,7 +143,7 @@ public final class OperatorApp {
                 new SendingCache(ses, clock, timing.tagResync(), timing.pollMax()),
                 endpointEvents,
                 new EventRecorder(client, clock),
-                new EndpointStatusGauge(registry),
+                EndpointStatusListener.all(new EndpointStatusGauge(registry), new SendingReadyGauge(registry)),
                 new Jitter(() -> ThreadLocalRandom.current().nextDouble()),
                 clock,
                 new ReconcileSettings(

@@ -1,5 +1,6 @@
 package dev.mre.operator.ops;
 
+import dev.mre.operator.api.MultiRegionEndpointStatus;
 import dev.mre.operator.reconcile.EndpointStatusListener;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,9 +27,10 @@ public final class EndpointStatusGauge implements EndpointStatusListener {
         }
     }
 
-    /** {@code endpointStatus} null means no endpoint (yet); a released object is {@link #forget}-ed. */
+    /** An endpoint status of null means no endpoint (yet); a released object is {@link #forget}-ed. */
     @Override
-    public void observed(String uid, String endpointStatus) {
+    public void observed(String uid, MultiRegionEndpointStatus status) {
+        String endpointStatus = status.getEndpointStatus();
         statusByObject.put(uid, endpointStatus == null || !STATUSES.contains(endpointStatus) ? "NONE" : endpointStatus);
     }
 

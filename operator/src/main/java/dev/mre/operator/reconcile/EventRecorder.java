@@ -3,6 +3,7 @@ package dev.mre.operator.reconcile;
 import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.MultiRegionEndpointStatus;
 import dev.mre.operator.aws.OwnerTag;
+import dev.mre.operator.reconcile.SendingDecision.SendingReason;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -26,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public class EventRecorder {
 
     static final String COMPONENT = "ses-mre-operator";
+    /** The reason of the Event of SendingReady turning True (its condition reason, Ready, would read as Ready's). */
+    static final String SENDING_READY = "SendingReady";
     /** Events whose count is remembered; older ones are read back from the API server when they recur. */
     private static final int REMEMBERED = 4096;
 
@@ -60,13 +63,49 @@ public class EventRecorder {
         record(mre, after, message);
     }
 
-    public void record(MultiRegionEndpoint mre, Reason reason, String message) {
-        record(mre, reason, message, true);
+    /**
+     * An Event (and a log line) when the object's SendingReady reason changed from {@code before} (what the last
+     * pass computed, as {@link Memory} keeps it, so a status write that failed does not repeat the Event; after a
+     * restart, what the object's status shows) to {@code after}, with the condition's status and message from
+     * {@code next}. Its reason is the condition's, {@value #SENDING_READY} when it is True; its message names the
+     * condition and its status, then the condition's message. None when the condition goes away (spec.sending
+     * removed). Normal or Warning as {@link SendingReason#eventType} says.
+     */
+    void sendingTransition(
+            MultiRegionEndpoint mre, SendingReason before, SendingReason after, MultiRegionEndpointStatus next) {
+        if (after == null || after == before) {
+            return;
+        }
+        Condition c = StatusFactory.condition(next, SendingDecision.CONDITION).orElse(null);
+        String status = c == null ? after.status().text() : c.getStatus();
+        String text = c == null || c.getMessage() == null ? "" : c.getMessage();
+        String eventReason = after == SendingReason.Ready ? SENDING_READY : after.name();
+        LOG.info("{} {} -> {} {}: {}", SendingDecision.CONDITION, before, status, after, text);
+        var meta = mre.getMetadata();
+        record(
+                mre,
+                eventReason,
+                after.eventType().name(),
+                SendingDecision.CONDITION + " " + status + ": " + text,
+                eventName(meta.getName(), meta.getUid(), SendingDecision.CONDITION + "/" + eventReason),
+                true);
     }
 
-    private void record(MultiRegionEndpoint mre, Reason reason, String message, boolean retryExpired) {
+    public void record(MultiRegionEndpoint mre, Reason reason, String message) {
         var meta = mre.getMetadata();
-        String name = eventName(meta.getName(), meta.getUid(), reason);
+        record(
+                mre,
+                reason.name(),
+                reason.eventType(),
+                message,
+                eventName(meta.getName(), meta.getUid(), reason.name()),
+                true);
+    }
+
+    /** {@code name}: the Event's name, one per object and reason (see {@link #eventName}). */
+    private void record(
+            MultiRegionEndpoint mre, String reason, String type, String message, String name, boolean retryExpired) {
+        var meta = mre.getMetadata();
         String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
         var events = client.v1().events().inNamespace(meta.getNamespace());
         try {
@@ -76,7 +115,8 @@ public class EventRecorder {
             }
             if (known == null) {
                 try {
-                    events.resource(newEvent(mre, name, reason, message, now)).create();
+                    events.resource(newEvent(mre, name, reason, type, message, now))
+                            .create();
                     remember(name, 1);
                     return;
                 } catch (KubernetesClientException e) {
@@ -100,7 +140,7 @@ public class EventRecorder {
             if (e instanceof KubernetesClientException k && k.getCode() == 404 && retryExpired) {
                 // the Event expired (the API server keeps Events for an hour): start a new one
                 forget(name);
-                record(mre, reason, message, false);
+                record(mre, reason, type, message, name, false);
                 return;
             }
             LOG.warn(
@@ -112,12 +152,16 @@ public class EventRecorder {
         }
     }
 
-    /** {@code <object name>.<hash of UID and reason>}: stable across restarts, unique per object and reason. */
-    static String eventName(String objectName, String uid, Reason reason) {
-        return objectName + "." + OwnerTag.sha256Hex(uid + "/" + reason.name()).substring(0, 16);
+    /**
+     * {@code <object name>.<hash of UID and key>}: stable across restarts, unique per object and key (a
+     * {@link Reason}'s name, or {@code SendingReady/<event reason>}).
+     */
+    static String eventName(String objectName, String uid, String key) {
+        return objectName + "." + OwnerTag.sha256Hex(uid + "/" + key).substring(0, 16);
     }
 
-    private Event newEvent(MultiRegionEndpoint mre, String name, Reason reason, String message, String now) {
+    private Event newEvent(
+            MultiRegionEndpoint mre, String name, String reason, String type, String message, String now) {
         var meta = mre.getMetadata();
         return new EventBuilder()
                 .withNewMetadata()
@@ -131,8 +175,8 @@ public class EventRecorder {
                         .withNamespace(meta.getNamespace())
                         .withUid(meta.getUid())
                         .build())
-                .withType(reason.eventType())
-                .withReason(reason.name())
+                .withType(type)
+                .withReason(reason)
                 .withMessage(message)
                 .withFirstTimestamp(now)
                 .withLastTimestamp(now)

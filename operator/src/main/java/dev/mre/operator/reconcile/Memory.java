@@ -3,12 +3,14 @@ package dev.mre.operator.reconcile;
 import dev.mre.operator.api.MultiRegionEndpointStatus;
 import dev.mre.operator.aws.EndpointStatus;
 import dev.mre.operator.aws.Observation;
+import dev.mre.operator.reconcile.SendingDecision.SendingReason;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
- * What the decision remembers of an object between passes, typed: the reason it last reported and since when its
+ * What the decision remembers of an object between passes, typed: the reason it last reported (and its SendingReady
+ * reason, for the Event of a change) and since when its
  * Reconciling and Stalled conditions hold (polls grow with the time waited, FAILED waits a backoff), the endpoint it
  * showed, the account it acted in, failures in a row. Held in memory by the reconciler and rewritten after every
  * pass from the status that pass computed; read from the object's status only once, after a restart. Nothing here
@@ -21,6 +23,7 @@ import java.time.Instant;
  */
 public record Memory(
         Reason reason,
+        SendingReason sendingReason,
         String endpointId,
         EndpointStatus endpointStatus,
         String accountId,
@@ -38,7 +41,7 @@ public record Memory(
     public record Refusal(String endpointId, int count, Instant lastRead) {}
 
     /** A new object: nothing reported yet. */
-    public static final Memory NEW = new Memory(null, null, null, null, null, null, null, null, 0, null);
+    public static final Memory NEW = new Memory(null, null, null, null, null, null, null, null, null, 0, null);
 
     /** From a status this operator wrote (or, after a restart, whatever the object's status says). */
     public static Memory of(MultiRegionEndpointStatus s) {
@@ -49,6 +52,10 @@ public record Memory(
                 StatusFactory.condition(s, StatusFactory.READY)
                         .map(Condition::getReason)
                         .map(Memory::reason)
+                        .orElse(null),
+                StatusFactory.condition(s, SendingDecision.CONDITION)
+                        .map(Condition::getReason)
+                        .map(Memory::sendingReason)
                         .orElse(null),
                 s.getEndpointId(),
                 s.getEndpointStatus() == null ? null : EndpointStatus.of(s.getEndpointStatus()),
@@ -77,6 +84,7 @@ public record Memory(
         }
         return new Memory(
                 m.reason,
+                m.sendingReason,
                 m.endpointId,
                 m.endpointStatus,
                 m.accountId,
@@ -135,6 +143,14 @@ public record Memory(
     private static Reason reason(String name) {
         try {
             return Reason.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static SendingReason sendingReason(String name) {
+        try {
+            return SendingReason.valueOf(name);
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * The JOSDK entry point, kept thin: the object's input ({@link ObjectInput}: account, spec checks, memory), observe
  * ({@link ObserveStep}: STS and SES, only what the decision needs), decide once ({@link Decision#next}), make the one
  * SES change it chose ({@link Act}), then the status ({@link StatusStep}; written only when it changed) and the
- * Event of a new reason. Never waits for SES to change: polls are reschedules and events.
+ * Event of a new reason (Ready's, and SendingReady's). Never waits for SES to change: polls are reschedules and events.
  */
 @ControllerConfiguration(name = MultiRegionEndpointReconciler.NAME, finalizerName = MultiRegionEndpoint.FINALIZER)
 public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndpoint>, Cleaner<MultiRegionEndpoint> {
@@ -166,6 +166,7 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         Memory after = Memory.after(memory, out.status(), failure != null, in, plan);
         state.remember(uid, id, after, in.desired());
         events.transition(mre, memory.reason(), after.reason(), out.status());
+        events.sendingTransition(mre, memory.sendingReason(), after.sendingReason(), out.status());
         return new Pass(out.status(), out.requeueAfter(), false);
     }
 
@@ -187,9 +188,9 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
         }
     }
 
-    /** The status is written only when it changed; the SES status goes to the metrics in every pass. */
+    /** The status is written only when it changed; it goes to the metrics in every pass. */
     private void report(MultiRegionEndpoint mre, Context<MultiRegionEndpoint> ctx, Pass pass) {
-        statusListener.observed(mre.getMetadata().getUid(), pass.status().getEndpointStatus());
+        statusListener.observed(mre.getMetadata().getUid(), pass.status());
         if (!pass.status().equals(Objects.requireNonNullElseGet(mre.getStatus(), MultiRegionEndpointStatus::new))) {
             // a patch of the status subresource with optimistic locking, into JOSDK's cache too: the next pass never
             // decides on a stale status (a patch from a stale object is refused, and JOSDK retries)

@@ -48,7 +48,25 @@ public final class SendingDecision {
         /** The account is in the SES sandbox in the region (verified recipients only, 200 messages a day). */
         Sandbox,
         /** A read failed (access denied, throttled, SES unavailable): the condition is Unknown. */
-        CheckFailed
+        CheckFailed;
+
+        /** The condition's status under this reason: True for Ready, Unknown for CheckFailed, else False. */
+        public Status status() {
+            return switch (this) {
+                case Ready -> Status.TRUE;
+                case CheckFailed -> Status.UNKNOWN;
+                default -> Status.FALSE;
+            };
+        }
+
+        /**
+         * Kubernetes Event type of a transition into this reason: Normal for Ready and for EndpointNotReady (every
+         * new object passes through it while SES creates the endpoint, whose own trouble Ready's Events report),
+         * Warning for the rest, which need someone to act (or, CheckFailed, a read that failed).
+         */
+        public Reason.EventType eventType() {
+            return this == Ready || this == EndpointNotReady ? Reason.EventType.Normal : Reason.EventType.Warning;
+        }
     }
 
     public enum Status {
@@ -164,7 +182,7 @@ public final class SendingDecision {
         }
         Problem first =
                 problems.stream().min(Comparator.comparing(Problem::reason)).orElseThrow();
-        Status status = first.reason() == SendingReason.CheckFailed ? Status.UNKNOWN : Status.FALSE;
+        Status status = first.reason().status();
         List<Problem> ordered =
                 problems.stream().sorted(Comparator.comparing(Problem::reason)).toList();
         StringBuilder m = new StringBuilder();

@@ -974,7 +974,8 @@ class DecisionTest {
                 .as("another endpoint")
                 .isTrue();
 
-        Memory twice = new Memory(null, null, null, null, null, null, null, null, 0, new Memory.Refusal(ID, 2, NOW));
+        Memory twice =
+                new Memory(null, null, null, null, null, null, null, null, null, 0, new Memory.Refusal(ID, 2, NOW));
         Decision.Input reread =
                 withMemory(input(D, NEW, 1, present("READY", ID, fresh(Map.of(OWNER_TAG, OTHER))), false), twice, NOW);
         assertThat(Decision.next(reread).requeueAfter()).isEqualTo(T.resync().multipliedBy(4));

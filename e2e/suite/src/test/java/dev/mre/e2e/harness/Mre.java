@@ -21,6 +21,7 @@ public final class Mre {
     private String deletionPolicy;
     private String adoptionPolicy;
     private String managementPolicy;
+    private List<String> sendingIdentities;
 
     private Mre(String namespace, String name) {
         this.namespace = namespace;
@@ -42,6 +43,7 @@ public final class Mre {
         c.deletionPolicy = deletionPolicy;
         c.adoptionPolicy = adoptionPolicy;
         c.managementPolicy = managementPolicy;
+        c.sendingIdentities = sendingIdentities;
         return c;
     }
 
@@ -89,6 +91,12 @@ public final class Mre {
     /** spec.managementPolicy: Manage or ObserveOnly (null: not written, the operator's default Manage). */
     public Mre managementPolicy(String v) {
         managementPolicy = v;
+        return this;
+    }
+
+    /** spec.sending.identities: the operator then reports SendingReady for these identities. */
+    public Mre sending(String... identities) {
+        sendingIdentities = List.of(identities);
         return this;
     }
 
@@ -157,6 +165,10 @@ public final class Mre {
         }
         if (managementPolicy != null) {
             sb.append("  managementPolicy: ").append(managementPolicy).append('\n');
+        }
+        if (sendingIdentities != null) {
+            sb.append("  sending:\n    identities:\n");
+            sendingIdentities.forEach(i -> sb.append("      - \"").append(i).append("\"\n"));
         }
         return sb.toString();
     }

@@ -2,6 +2,7 @@ package dev.mre.e2e.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.mre.e2e.harness.Cmd;
 import dev.mre.e2e.harness.Conditions;
 import dev.mre.e2e.harness.Emulator;
@@ -22,12 +23,20 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sesv2.model.AlreadyExistsException;
 
 /**
  * The chart's alerts and dashboard against a real Prometheus (e2e/monitoring/README.md): prometheus, built from the
  * Prometheus module like promtool, runs on 127.0.0.1, scrapes the operator process every 2 s and evaluates the
  * rendered rules, while objects are created, retagged and deleted under SES faults (429, 500, dropped connections),
- * one endpoint ends FAILED, AWS refuses TagResource for a while and the operator's right to write status is taken
+ * one endpoint ends FAILED, three objects name what they send with (one SendingReady=True, two False/ReplicaMissing,
+ * which is also an Event), AWS refuses TagResource for a while and the operator's right to write status is taken
  * away for a while (reconciliations fail). Then every dashboard expression must return at least one series, and so
  * must every series selector of every alert and each alert's measure (its left side before the threshold); every
  * rule must evaluate without error; the dashboard's key panels are drawn from this run's data (monitoring.png).
@@ -39,6 +48,12 @@ class MonitoringRun {
     static final String RELEASE = "ses-mre-operator-mon";
     static final String SYSTEM_NAMESPACE = "ses-mre-mon";
     static final int OBJECTS = Params.integer("monitoring.objects", 30);
+    /** A domain verified in both regions (objects naming it are SendingReady=True) and one only in the primary. */
+    static final String SENDING_DOMAIN = "mon.example.com";
+
+    static final String HALF_DOMAIN = "half.example.com";
+    /** The objects that become Ready: the numbered ones and the three with spec.sending. */
+    static final int READY = OBJECTS + 3;
     /** How long each phase is held while Prometheus scrapes, so that the panels show it (monitoring.window). */
     static final Duration WINDOW = Params.duration("monitoring.window", Duration.ofSeconds(30));
 
@@ -102,16 +117,47 @@ class MonitoringRun {
             Progress.log("  prometheus: %s", url);
             long start = System.currentTimeMillis() / 1000;
             try {
-                // ---- objects created under faults; one endpoint ends FAILED ----
+                // ---- objects created under faults; one endpoint ends FAILED; two name what they send with ----
+                createVerifiedIdentity(emu, Region.US_EAST_1, SENDING_DOMAIN);
+                createVerifiedIdentity(emu, Region.EU_WEST_1, SENDING_DOMAIN);
+                createVerifiedIdentity(emu, Region.US_EAST_1, HALF_DOMAIN);
                 List<Mre> objects = new ArrayList<>(Mre.numbered(NAMESPACE, "mon", OBJECTS));
                 objects.add(Mre.of(NAMESPACE, "failing-0").tag("team", "mon"));
+                objects.add(
+                        Mre.of(NAMESPACE, "sending-ready").tag("team", "mon").sending(SENDING_DOMAIN));
+                objects.add(
+                        Mre.of(NAMESPACE, "sending-missing").tag("team", "mon").sending(HALF_DOMAIN));
+                objects.add(Mre.of(NAMESPACE, "sending-missing-2")
+                        .tag("team", "mon")
+                        .sending(HALF_DOMAIN));
                 apply(h, work.resolve("objects.yaml"), objects);
                 Conditions.await(
-                        OBJECTS + " objects Ready, one Stalled/ProvisioningFailed",
+                        READY + " objects Ready, one Stalled/ProvisioningFailed",
                         Duration.ofMinutes(4),
                         Duration.ofSeconds(2),
-                        () -> readyCount(h) == OBJECTS,
+                        () -> readyCount(h) == READY,
                         () -> "Ready: " + readyCount(h));
+                // SendingReady through the gauge into Prometheus: True for one, False/ReplicaMissing for the others
+                String gauge = "max(ses_mre_sending_ready_objects{reason=\"%s\"})";
+                Conditions.await(
+                        "Prometheus sees one object SendingReady=True and two False/ReplicaMissing",
+                        Duration.ofMinutes(2),
+                        Duration.ofSeconds(2),
+                        () -> promValue(url, gauge.formatted("Ready")) == 1
+                                && promValue(url, gauge.formatted("ReplicaMissing")) == 2,
+                        () -> sendingConditions(h));
+                assertThat(h.kubectl()
+                                .getJson(
+                                        "events",
+                                        "-n",
+                                        NAMESPACE,
+                                        "--field-selector",
+                                        "involvedObject.name=sending-missing")
+                                .orElseThrow()
+                                .path("items")
+                                .findValuesAsText("reason"))
+                        .as("the transition to SendingReady=False/ReplicaMissing is an Event")
+                        .contains("ReplicaMissing");
                 Pacing.pause(WINDOW, "the converged state, scraped");
 
                 // ---- AWS refuses TagResource while every object is retagged ----
@@ -145,10 +191,10 @@ class MonitoringRun {
                         Json.parse(saved).toString().replaceFirst("\"resourceVersion\":\"[0-9]+\",?", ""));
                 h.kubectl().ok("replace", "-f", restore.toString());
                 Conditions.await(
-                        OBJECTS + " objects Ready at their generation again",
+                        READY + " objects Ready at their generation again",
                         Duration.ofMinutes(4),
                         Duration.ofSeconds(2),
-                        () -> readyCount(h) == OBJECTS,
+                        () -> readyCount(h) == READY,
                         () -> "Ready: " + readyCount(h));
                 Pacing.pause(WINDOW, "the converged state again, scraped");
 
@@ -205,8 +251,9 @@ class MonitoringRun {
                                 "--end",
                                 Long.toString(System.currentTimeMillis() / 1000),
                                 "--title",
-                                "ses-mre-operator dashboard, make monitoring-e2e: " + (OBJECTS + 1)
-                                        + " objects created under SES faults (8 % 429, 8 % 500, 3 % dropped),"
+                                "ses-mre-operator dashboard, make monitoring-e2e: " + (READY + 1)
+                                        + " objects (3 with spec.sending) created under SES faults (8 % 429, 8 %"
+                                        + " 500, 3 % dropped),"
                                         + " retagged while AWS refuses TagResource, retagged while status writes are"
                                         + " refused, deleted",
                                 "--out",
@@ -220,6 +267,60 @@ class MonitoringRun {
                         .run();
             }
         }
+    }
+
+    /** CreateEmailIdentity through the SDK (again while the emulator's faults refuse it), then marked verified. */
+    private static void createVerifiedIdentity(Emulator emu, Region region, String identity) {
+        try (SesV2Client ses = SesV2Client.builder()
+                .endpointOverride(emu.endpoint())
+                .region(region)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(Emulator.ACCESS_KEY, Emulator.SECRET_KEY)))
+                .httpClientBuilder(Apache5HttpClient.builder())
+                .build()) {
+            Conditions.await(
+                    "identity " + identity + " in " + region,
+                    Duration.ofMinutes(1),
+                    Duration.ofSeconds(1),
+                    () -> {
+                        try {
+                            ses.createEmailIdentity(r -> r.emailIdentity(identity));
+                            return true;
+                        } catch (AlreadyExistsException e) {
+                            return true;
+                        } catch (SdkException e) {
+                            Progress.log("  CreateEmailIdentity %s in %s: %s", identity, region, e.getMessage());
+                            return false;
+                        }
+                    },
+                    () -> "");
+        }
+        emu.verifyIdentity(region.id(), identity);
+    }
+
+    /** The value of an instant query that answers one series; NaN when it answers none. */
+    private static double promValue(String url, String expr) {
+        Cmd.Result r = Cmd.of("curl", "-fsS", "-G", url + "/api/v1/query", "--data-urlencode", "query=" + expr)
+                .run();
+        if (r.exitCode() != 0) {
+            return Double.NaN;
+        }
+        JsonNode result = Json.parse(r.stdout()).path("data").path("result");
+        return result.size() == 1 ? result.get(0).path("value").path(1).asDouble(Double.NaN) : Double.NaN;
+    }
+
+    private static String sendingConditions(Harness h) {
+        StringBuilder sb = new StringBuilder();
+        for (String name : List.of("sending-ready", "sending-missing", "sending-missing-2")) {
+            h.kubectl().getJson("mre", name, "-n", NAMESPACE).ifPresent(m -> {
+                for (JsonNode c : m.path("status").path("conditions")) {
+                    if ("SendingReady".equals(c.path("type").asText())) {
+                        sb.append(name).append(": ").append(c).append("; ");
+                    }
+                }
+            });
+        }
+        return sb.toString();
     }
 
     private static void apply(Harness h, Path file, List<Mre> objects) throws java.io.IOException {
