@@ -87,7 +87,20 @@ if isTrue(ready) and (generation == nil or observed == generation) then
   return hs
 end
 
--- 6. Work under way: creating, recreating, throttled, retrying a transient AWS error.
+-- 6. Idle on purpose: handed over to another cluster (only deleting the object is left to do here), or paused by the
+-- annotation (no SES call until it goes). ArgoCD's Suspended, not a Progressing that never ends.
+if ready ~= nil and ready.reason == "HandedOver" then
+  hs.status = "Suspended"
+  hs.message = describe(ready, "HandedOver")
+  return hs
+end
+if reconciling ~= nil and reconciling.reason == "Paused" then
+  hs.status = "Suspended"
+  hs.message = describe(reconciling, "Paused")
+  return hs
+end
+
+-- 7. Work under way: creating, recreating, throttled, retrying a transient AWS error.
 if isTrue(reconciling) then
   hs.status = "Progressing"
   hs.message = describe(reconciling, "Reconciling")
