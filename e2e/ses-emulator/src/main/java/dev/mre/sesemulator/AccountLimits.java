@@ -1,9 +1,12 @@
 package dev.mre.sesemulator;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * Per-account overrides of the global {@code quota}, {@code rateLimit} and {@code burst} settings; a null
  * field keeps the global value. The token bucket stays per account and region.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL) // the settings' JSON shows only the overrides
 public record AccountLimits(Integer quota, Double rateLimit, Integer burst) {
 
     public AccountLimits {

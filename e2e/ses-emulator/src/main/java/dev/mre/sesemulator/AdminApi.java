@@ -40,8 +40,7 @@ final class AdminApi {
                 case "GET /_emulator/settings" -> reply(exchange, 200, SettingsCodec.toJson(emulator.settings()));
                 case "POST /_emulator/settings" -> {
                     JsonNode update = request.body().length == 0 ? Json.object() : Json.MAPPER.readTree(request.body());
-                    SettingsCodec.apply(emulator.settings(), update);
-                    reply(exchange, 200, SettingsCodec.toJson(emulator.settings()));
+                    reply(exchange, 200, SettingsCodec.toJson(emulator.applySettings(update)));
                 }
                 case "POST /_emulator/reset" -> {
                     boolean alsoSettings = "true".equalsIgnoreCase(request.queryParameter("settings"));

@@ -25,15 +25,15 @@ final class Authorizer {
     /** Who asks for what, before the policy is consulted. */
     record Check(String action, String resource, Map<String, List<String>> context) {}
 
-    private final Settings settings;
+    private final LiveSettings settings;
     private final EndpointStore store;
     private final MailStore mail;
 
-    Authorizer(Settings settings, EndpointStore store) {
+    Authorizer(LiveSettings settings, EndpointStore store) {
         this(settings, store, new MailStore());
     }
 
-    Authorizer(Settings settings, EndpointStore store, MailStore mail) {
+    Authorizer(LiveSettings settings, EndpointStore store, MailStore mail) {
         this.settings = settings;
         this.store = store;
         this.mail = mail;
@@ -53,7 +53,7 @@ final class Authorizer {
     /** Refuses an SES call that {@code denyActions} lists or the caller's policy does not allow. */
     void authorizeSes(CallContext ctx) {
         Check check = sesCheck(ctx);
-        if (settings.denyActions().contains(ctx.operation())) {
+        if (settings.get().denyActions().contains(ctx.operation())) {
             throw accessDenied("AccessDeniedException", ctx, check, IamPolicy.Outcome.IMPLICIT_DENY);
         }
         IamPolicy.Outcome outcome = evaluate(ctx, check);
@@ -67,7 +67,7 @@ final class Authorizer {
         Map<String, List<String>> context = baseContext(ctx);
         context.putAll(extraContext);
         Check check = new Check(action, resource, context);
-        if (settings.denyActions().contains(ctx.operation())
+        if (settings.get().denyActions().contains(ctx.operation())
                 && action.equals(ctx.operation().iamAction())) {
             throw accessDenied("AccessDenied", ctx, check, IamPolicy.Outcome.IMPLICIT_DENY);
         }
@@ -78,7 +78,7 @@ final class Authorizer {
     }
 
     private IamPolicy.Outcome evaluate(CallContext ctx, Check check) {
-        IamPolicy policy = settings.policyFor(ctx.principal().identityArn(ctx.partition()));
+        IamPolicy policy = settings.get().policyFor(ctx.principal().identityArn(ctx.partition()));
         if (policy == null) {
             return IamPolicy.Outcome.ALLOWED;
         }
@@ -164,7 +164,7 @@ final class Authorizer {
         boolean tagAction = ctx.operation() == Operation.TAG_RESOURCE
                 || ctx.operation() == Operation.UNTAG_RESOURCE
                 || ctx.operation() == Operation.LIST_TAGS_FOR_RESOURCE;
-        if (endpointName != null && (!tagAction || settings.resourceTagsOnTagActions())) {
+        if (endpointName != null && (!tagAction || settings.get().resourceTagsOnTagActions())) {
             Optional<Map<String, String>> tags = store.findTags(ctx.scope(), endpointName, ctx.now());
             tags.ifPresent(t -> t.forEach((k, v) -> add(context, "aws:resourcetag/" + k, v)));
         }

@@ -1,5 +1,6 @@
 package dev.mre.sesemulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Locale;
@@ -32,6 +33,11 @@ final class DurationText {
             default -> throw new IllegalStateException(unit);
         };
         return Duration.ofMillis(millis.longValue());
+    }
+
+    /** A JSON number is milliseconds; anything else is read as text. */
+    static Duration parse(JsonNode n) {
+        return n.isNumber() ? Duration.ofMillis(n.asLong()) : parse(n.asText());
     }
 
     static String format(Duration d) {

@@ -13,36 +13,38 @@ final class FaultInjector {
         ERROR_500
     }
 
-    private final Settings settings;
+    private final LiveSettings settings;
 
-    FaultInjector(Settings settings) {
+    FaultInjector(LiveSettings settings) {
         this.settings = settings;
     }
 
     /** Fixed latency plus, by chance, a spike; zero for operations the faults do not cover. */
     Duration latencyFor(Operation operation) {
-        if (!settings.faultsApplyTo(operation)) {
+        Settings now = settings.get();
+        if (!now.faultsApplyTo(operation)) {
             return Duration.ZERO;
         }
-        Duration total = settings.latency();
-        if (settings.chance(settings.latencySpikeRate())) {
-            total = total.plus(settings.latencySpike());
+        Duration total = now.latency();
+        if (settings.chance(now.latencySpikeRate())) {
+            total = total.plus(now.latencySpike());
         }
         return total;
     }
 
     /** At most one fault per request, checked in a fixed order so a seed replays the same pattern. */
     Fault before(Operation operation) {
-        if (!settings.faultsApplyTo(operation)) {
+        Settings now = settings.get();
+        if (!now.faultsApplyTo(operation)) {
             return Fault.NONE;
         }
-        if (settings.chance(settings.dropConnectionRate())) {
+        if (settings.chance(now.dropConnectionRate())) {
             return Fault.DROP_CONNECTION;
         }
-        if (settings.chance(settings.throttleRate())) {
+        if (settings.chance(now.throttleRate())) {
             return Fault.THROTTLE;
         }
-        if (settings.chance(settings.errorRate500())) {
+        if (settings.chance(now.errorRate500())) {
             return Fault.ERROR_500;
         }
         return Fault.NONE;
@@ -50,6 +52,7 @@ final class FaultInjector {
 
     /** True when the answer of a processed request is to be lost (connection closed instead). */
     boolean dropResponse(Operation operation) {
-        return settings.faultsApplyTo(operation) && settings.chance(settings.dropResponseRate());
+        Settings now = settings.get();
+        return now.faultsApplyTo(operation) && settings.chance(now.dropResponseRate());
     }
 }

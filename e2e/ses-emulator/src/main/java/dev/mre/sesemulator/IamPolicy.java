@@ -1,5 +1,7 @@
 package dev.mre.sesemulator;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -197,6 +199,12 @@ public final class IamPolicy {
 
     static IamPolicy parse(JsonNode document) {
         return parse(document, Kind.IDENTITY);
+    }
+
+    /** A document as a JSON object, or as JSON text (how a command line or a file hands it over): the settings' form. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static IamPolicy fromJson(JsonNode document) {
+        return document.isTextual() ? parse(document.asText()) : parse(document);
     }
 
     static IamPolicy parse(JsonNode document, Kind kind) {
@@ -486,6 +494,7 @@ public final class IamPolicy {
     }
 
     /** The document as it was given (a copy). */
+    @JsonValue
     public JsonNode document() {
         return document.deepCopy();
     }

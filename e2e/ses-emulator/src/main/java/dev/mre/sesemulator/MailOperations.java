@@ -72,10 +72,10 @@ final class MailOperations {
 
     private final MailStore mail;
     private final EndpointStore endpoints;
-    private final Settings settings;
+    private final LiveSettings settings;
     private final Authorizer authorizer;
 
-    MailOperations(MailStore mail, EndpointStore endpoints, Settings settings, Authorizer authorizer) {
+    MailOperations(MailStore mail, EndpointStore endpoints, LiveSettings settings, Authorizer authorizer) {
         this.mail = mail;
         this.endpoints = endpoints;
         this.settings = settings;
@@ -342,7 +342,7 @@ final class MailOperations {
      */
     private ObjectNode listIdentities(CallContext ctx) {
         Violations v = new Violations();
-        int pageSize = settings.defaultPageSize();
+        int pageSize = settings.get().defaultPageSize();
         boolean inBody = ctx.request().method().equals("POST");
         JsonNode body = inBody ? jsonBody(ctx.request()) : Json.object();
         String rawPageSize = inBody

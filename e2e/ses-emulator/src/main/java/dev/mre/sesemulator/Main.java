@@ -68,7 +68,7 @@ public final class Main {
                 SesEmulator.builder().host(options.host()).port(options.port()).threads(options.threads());
         options.credentials().forEach(builder::credentials);
         SesEmulator emulator = builder.build();
-        SettingsCodec.apply(emulator.settings(), options.settings());
+        emulator.applySettings(options.settings());
         return emulator;
     }
 
@@ -146,7 +146,7 @@ public final class Main {
                 userName == null ? Credentials.DEFAULT_USER_NAME : userName));
         credentials.addAll(extra);
         // settings are checked now, so a typo fails at start-up rather than on the first request
-        SettingsCodec.apply(new Settings(), settings);
+        SettingsCodec.apply(Settings.DEFAULTS, settings);
         return new Options(host, port, threads, credentials, settings, help);
     }
 

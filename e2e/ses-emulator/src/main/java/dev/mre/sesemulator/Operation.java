@@ -1,7 +1,12 @@
 package dev.mre.sesemulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** The operations the emulator answers; {@link #wireName()} is the AWS operation name used in counters, logs and settings. */
 public enum Operation {
@@ -74,6 +79,32 @@ public enum Operation {
         return Arrays.stream(values())
                 .filter(op -> op.wireName.equalsIgnoreCase(wanted) || op.name().equalsIgnoreCase(wanted))
                 .findFirst();
+    }
+
+    /**
+     * Names as settings give them: a JSON array, or one comma-separated string (the command-line form); {@code *} or
+     * {@code ses:*} = every SES operation.
+     */
+    static Set<Operation> parseAll(JsonNode names) {
+        List<String> all = new ArrayList<>();
+        if (names.isArray()) {
+            names.forEach(item -> all.add(item.asText()));
+        } else if (!names.isNull()) {
+            Arrays.stream(names.asText().split(",")).filter(p -> !p.isBlank()).forEach(all::add);
+        }
+        Set<Operation> ops = new LinkedHashSet<>();
+        for (String name : all) {
+            if (name.trim().equals("*") || name.trim().equalsIgnoreCase("ses:*")) {
+                Arrays.stream(values())
+                        .filter(op -> op.service == Service.SES && op != UNKNOWN)
+                        .forEach(ops::add);
+            } else {
+                ops.add(parse(name)
+                        .filter(op -> op != UNKNOWN)
+                        .orElseThrow(() -> new IllegalArgumentException("unknown operation '" + name + "'")));
+            }
+        }
+        return ops;
     }
 
     @Override

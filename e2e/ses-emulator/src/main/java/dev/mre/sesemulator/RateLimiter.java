@@ -36,22 +36,23 @@ final class RateLimiter {
         }
     }
 
-    private final Settings settings;
+    private final LiveSettings settings;
     private final LongSupplier nanoTime;
     private final Map<EndpointStore.Scope, Bucket> buckets = new ConcurrentHashMap<>();
 
-    RateLimiter(Settings settings, LongSupplier nanoTime) {
+    RateLimiter(LiveSettings settings, LongSupplier nanoTime) {
         this.settings = settings;
         this.nanoTime = nanoTime;
     }
 
     /** True when the request may proceed. */
     boolean tryAcquire(EndpointStore.Scope scope) {
-        double rate = settings.rateLimitFor(scope.accountId());
+        Settings current = settings.get();
+        double rate = current.rateLimitFor(scope.accountId());
         if (rate <= 0) {
             return true;
         }
-        int size = settings.effectiveBurstFor(scope.accountId());
+        int size = current.effectiveBurstFor(scope.accountId());
         long now = nanoTime.getAsLong();
         Bucket bucket = buckets.compute(
                 scope, (k, b) -> b == null || b.rate != rate || b.size != size ? new Bucket(rate, size, now) : b);

@@ -25,7 +25,7 @@ final class RequestPipeline implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RequestPipeline.class);
     private static final Pattern ACCESS_KEY = Pattern.compile("Credential=([^/,\\s]+)/");
 
-    private final Settings settings;
+    private final LiveSettings settings;
     private final Clock clock;
     private final SigV4Verifier verifier;
     private final SigV4aVerifier sigV4aVerifier;
@@ -39,7 +39,7 @@ final class RequestPipeline implements HttpHandler {
     private final AdminApi admin;
 
     RequestPipeline(
-            Settings settings,
+            LiveSettings settings,
             Clock clock,
             SigV4Verifier verifier,
             SigV4aVerifier sigV4aVerifier,
@@ -136,13 +136,19 @@ final class RequestPipeline implements HttpHandler {
                 if (SigV4aVerifier.applies(request)) {
                     // SigV4a names no region: the call is answered in the region the multi-region endpoint routes to
                     SigV4aVerifier.Caller a = sigV4aVerifier.verify(
-                            request, route.service().signingName(), Instant.now(), settings.clockSkew());
+                            request,
+                            route.service().signingName(),
+                            Instant.now(),
+                            settings.get().clockSkew());
                     trace.accountId = a.principal().accountId();
                     caller = new SigV4Verifier.Caller(
                             a.principal(), mail.routeSigV4a(route, request, a, clock.instant()));
                 } else {
                     caller = verifier.verify(
-                            request, route.service().signingName(), Instant.now(), settings.clockSkew());
+                            request,
+                            route.service().signingName(),
+                            Instant.now(),
+                            settings.get().clockSkew());
                     MailOperations.refuseEndpointIdUnderSigV4(route, request);
                 }
             } catch (AuthFailure.Failed f) {

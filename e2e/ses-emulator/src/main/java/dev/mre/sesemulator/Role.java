@@ -1,8 +1,13 @@
 package dev.mre.sesemulator;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -103,6 +108,80 @@ public record Role(
     /** A role whose trust is decided by this trust policy document (see {@link IamPolicy#parseTrust}). */
     public static Role withTrustPolicy(String arn, IamPolicy trustPolicy, Duration maxSessionDuration) {
         return new Role(arn, List.of(), null, false, maxSessionDuration, Objects.requireNonNull(trustPolicy));
+    }
+
+    /**
+     * A role as the settings give it, its ARN being the key: {@code {"trustedPrincipals": [..] or "a,b",
+     * "externalId", "allowTagSession", "maxSessionDuration"}} or {@code {"trustPolicy": {..} or "..",
+     * "maxSessionDuration"}}.
+     */
+    static Role fromJson(String arn, JsonNode n) {
+        if (!n.isObject()) {
+            throw new IllegalArgumentException("must be an object {\"trustedPrincipals\":[...],\"externalId\":..,"
+                    + "\"allowTagSession\":..,\"maxSessionDuration\":..}");
+        }
+        List<String> known =
+                List.of("allowTagSession", "externalId", "maxSessionDuration", "trustPolicy", "trustedPrincipals");
+        n.fieldNames().forEachRemaining(field -> {
+            if (!known.contains(field)) {
+                throw new IllegalArgumentException(
+                        "unknown field '" + field + "' (known: " + String.join(", ", known) + ")");
+            }
+        });
+        Duration max = n.hasNonNull("maxSessionDuration") ? DurationText.parse(n.get("maxSessionDuration")) : null;
+        JsonNode trustPolicy = n.get("trustPolicy");
+        if (trustPolicy != null && !trustPolicy.isNull()) {
+            for (String simple : List.of("trustedPrincipals", "externalId", "allowTagSession")) {
+                if (n.hasNonNull(simple)) {
+                    throw new IllegalArgumentException("trustPolicy and " + simple
+                            + " exclude each other: the trust policy document says who may assume the role");
+                }
+            }
+            try {
+                String text = trustPolicy.isTextual() ? trustPolicy.asText() : Json.text(trustPolicy);
+                return withTrustPolicy(arn, IamPolicy.parseTrust(text), max);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("trustPolicy: " + e.getMessage(), e);
+            }
+        }
+        JsonNode t = n.get("trustedPrincipals");
+        if (t == null || t.isNull()) {
+            throw new IllegalArgumentException("trustedPrincipals is missing: who may assume the role");
+        }
+        List<String> trusted = new ArrayList<>();
+        if (t.isArray()) {
+            t.forEach(item -> trusted.add(item.asText()));
+        } else {
+            Arrays.stream(t.asText().split(","))
+                    .filter(p -> !p.isBlank())
+                    .map(String::trim)
+                    .forEach(trusted::add);
+        }
+        JsonNode tagSession = n.get("allowTagSession");
+        String tag = tagSession == null ? "false" : tagSession.asText().trim().toLowerCase(Locale.ROOT);
+        if (!tag.equals("true") && !tag.equals("false") && !tagSession.isNull()) {
+            throw new IllegalArgumentException("not a boolean: " + tagSession);
+        }
+        return new Role(
+                arn,
+                trusted,
+                n.hasNonNull("externalId") ? n.get("externalId").asText() : null,
+                tag.equals("true"),
+                max);
+    }
+
+    /** The settings' form of the role (without its ARN, the key). */
+    @JsonValue
+    ObjectNode toJson() {
+        ObjectNode o = Json.object();
+        if (trustPolicy != null) {
+            o.set("trustPolicy", trustPolicy.document());
+        } else {
+            trustedPrincipals.forEach(o.putArray("trustedPrincipals")::add);
+            o.put("externalId", externalId);
+            o.put("allowTagSession", allowTagSession);
+        }
+        return o.put("maxSessionDuration", DurationText.format(maxSessionDuration));
     }
 
     /** The account the role belongs to: sessions act in it. */

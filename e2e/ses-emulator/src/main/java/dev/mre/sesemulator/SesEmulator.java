@@ -1,5 +1,6 @@
 package dev.mre.sesemulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * An in-process stand-in for the SES v2 multi-region endpoint API and STS GetCallerIdentity/AssumeRole, speaking the
@@ -26,7 +27,7 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * try (SesEmulator emu = SesEmulator.builder().port(0).clock(clock).build().start()) {
- *     emu.settings().createDelay(Duration.ZERO);
+ *     emu.updateSettings(s -> s.withCreateDelay(Duration.ZERO));
  *     ... SesV2Client.builder().endpointOverride(emu.endpoint()) ...
  *     emu.endpoints(); emu.calls().count("CreateMultiRegionEndpoint");
  * }
@@ -38,8 +39,7 @@ public final class SesEmulator implements AutoCloseable {
     private final int requestedPort;
     private final int threads;
     private final Clock clock;
-    private final Settings settings;
-    private final Settings initialSettings;
+    private final LiveSettings settings;
     private final Map<String, Credentials> credentials = new ConcurrentHashMap<>();
     private final Credentials primaryCredentials;
     private final EndpointStore store = new EndpointStore();
@@ -57,8 +57,7 @@ public final class SesEmulator implements AutoCloseable {
         this.requestedPort = b.port;
         this.threads = b.threads;
         this.clock = b.clock;
-        this.settings = b.settings;
-        this.initialSettings = b.settings.copy();
+        this.settings = new LiveSettings(b.settings);
         List<Credentials> all = b.credentials.isEmpty() ? List.of(Credentials.defaults()) : b.credentials;
         all.forEach(c -> credentials.put(c.accessKeyId(), c));
         this.primaryCredentials = all.get(0);
@@ -132,17 +131,30 @@ public final class SesEmulator implements AutoCloseable {
         return endpoint().getPort();
     }
 
-    /** The live settings; a change applies to the next request. */
+    /** The settings now (an immutable value: {@link #updateSettings} changes them). */
     public Settings settings() {
-        return settings;
+        return settings.get();
     }
 
-    /** Changes several settings together, serialized with admin-API updates. */
-    public SesEmulator updateSettings(Consumer<Settings> change) {
-        synchronized (settings) {
-            change.accept(settings);
-        }
+    /**
+     * Replaces the settings by a changed copy, e.g. {@code s -> s.withQuota(3).withRateLimit(2)}, for the next
+     * request, serialized with admin-API updates; a value out of its bounds is refused (and nothing changes). A
+     * changed {@code seed} restarts the fault and endpoint-id sequences.
+     */
+    public SesEmulator updateSettings(UnaryOperator<Settings> change) {
+        settings.update(change, false);
         return this;
+    }
+
+    /** Restarts the fault and endpoint-id sequences from the seed, even an unchanged one: replays a fault pattern. */
+    public SesEmulator restartRandom() {
+        settings.update(s -> s, true);
+        return this;
+    }
+
+    /** A partial update in the admin API's JSON; one that names {@code seed} always restarts the sequences. */
+    Settings applySettings(JsonNode update) {
+        return settings.update(s -> SettingsCodec.apply(s, update), update.has("seed"));
     }
 
     /** Every endpoint of every account and region, with the status as of now (ordered by account, region, name). */
@@ -276,10 +288,7 @@ public final class SesEmulator implements AutoCloseable {
 
     /** Puts every setting back to what it was when the emulator was built. */
     public void resetSettings() {
-        synchronized (settings) {
-            settings.assign(initialSettings);
-            settings.seed(initialSettings.seed());
-        }
+        settings.reset();
     }
 
     /** The first configured credentials (the defaults unless the builder set others). */
@@ -349,7 +358,7 @@ public final class SesEmulator implements AutoCloseable {
         private int port = 0;
         private int threads = 32;
         private Clock clock = Clock.systemUTC();
-        private final Settings settings = new Settings();
+        private Settings settings = Settings.DEFAULTS;
         private final List<Credentials> credentials = new ArrayList<>();
 
         private Builder() {}
@@ -395,9 +404,9 @@ public final class SesEmulator implements AutoCloseable {
             return this;
         }
 
-        /** Initial settings, e.g. {@code s -> s.createDelay(Duration.ZERO).seed(42L)}. */
-        public Builder settings(Consumer<Settings> initial) {
-            initial.accept(settings);
+        /** Initial settings, e.g. {@code s -> s.withCreateDelay(Duration.ZERO).withSeed(42L)}. */
+        public Builder settings(UnaryOperator<Settings> initial) {
+            settings = initial.apply(settings);
             return this;
         }
 

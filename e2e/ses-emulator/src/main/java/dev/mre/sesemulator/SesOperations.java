@@ -14,11 +14,11 @@ import java.util.Optional;
 final class SesOperations {
 
     private final EndpointStore store;
-    private final Settings settings;
+    private final LiveSettings settings;
     /** Identities, configuration sets, account, SendEmail; also tags on identity and configuration-set ARNs. */
     private final MailOperations mail;
 
-    SesOperations(EndpointStore store, Settings settings, MailOperations mail) {
+    SesOperations(EndpointStore store, LiveSettings settings, MailOperations mail) {
         this.store = store;
         this.settings = settings;
         this.mail = mail;
@@ -122,18 +122,18 @@ final class SesOperations {
         Map<String, String> tags = InputRules.tags(body.get("Tags"), "Tags", v);
         v.throwIfAny();
 
-        var pattern = settings.failProvisioningNames();
-        boolean fail =
-                (pattern != null && pattern.matcher(name).find()) || settings.chance(settings.failProvisioningRate());
+        Settings now = settings.get();
+        var pattern = now.failProvisioningNames();
+        boolean fail = (pattern != null && pattern.matcher(name).find()) || settings.chance(now.failProvisioningRate());
         EndpointView created = store.create(
                 ctx.scope(),
                 name,
                 secondary,
                 tags == null ? Map.of() : tags,
                 ctx.now(),
-                settings.createDelay(),
-                settings.visibilityDelay(),
-                settings.quotaFor(ctx.accountId()),
+                now.createDelay(),
+                now.visibilityDelay(),
+                now.quotaFor(ctx.accountId()),
                 fail,
                 settings.idRandom());
         ObjectNode out = Json.object();
@@ -158,12 +158,9 @@ final class SesOperations {
 
     private ObjectNode delete(CallContext ctx) {
         String name = pathName(ctx);
+        Settings now = settings.get();
         EndpointStatus status = store.delete(
-                ctx.scope(),
-                name,
-                ctx.now(),
-                settings.deleteDelay(),
-                settings.concurrentModificationOnDeleteWhileCreating());
+                ctx.scope(), name, ctx.now(), now.deleteDelay(), now.concurrentModificationOnDeleteWhileCreating());
         ObjectNode out = Json.object();
         out.put("Status", status.name());
         return out;
@@ -171,7 +168,7 @@ final class SesOperations {
 
     private ObjectNode list(CallContext ctx) {
         Violations v = new Violations();
-        int pageSize = settings.defaultPageSize();
+        int pageSize = settings.get().defaultPageSize();
         String rawPageSize = ctx.request().queryParameter("PageSize");
         if (rawPageSize != null) {
             try {

@@ -1,248 +1,209 @@
 package dev.mre.sesemulator;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
- * Reads and writes {@link Settings} as JSON (admin API) and command-line flags (standalone jar).
- * One table of setting names serves both, so a flag is always the kebab-case of its JSON key
- * ({@code errorRate500} = {@code --error-rate-500}).
+ * Reads and writes {@link Settings} as JSON (admin API) and command-line flags (standalone jar), derived from the
+ * record's components: the JSON key is the component's name, the flag its kebab-case ({@code errorRate500} =
+ * {@code --error-rate-500}), the help text and bounds its {@link Setting}. Jackson converts every value (also from
+ * the text a flag gives), the JSON forms of {@link Role} and {@link IamPolicy} being theirs. Written by hand, in
+ * {@link #READERS} and {@link #WRITERS}, only what Jackson has no form for: durations as people type them
+ * ({@link DurationText}), operation names ({@link Operation#parseAll}, written sorted), and the map settings, whose
+ * update merges entries (null removes one, or clears the map) and whose entries are checked against their key.
  */
 final class SettingsCodec {
 
-    /**
-     * @param entryFlag for a map setting ({@code policies}, {@code roles}, {@code accounts}): the repeatable
-     *                  command-line flag that sets one entry as {@code KEY=JSON} or {@code KEY=@file.json}; else null
-     */
-    private record Field(
-            Function<Settings, Object> read, BiConsumer<Settings, JsonNode> write, String help, String entryFlag) {
-        Field(Function<Settings, Object> read, BiConsumer<Settings, JsonNode> write, String help) {
-            this(read, write, help, null);
+    /** What a setting is, for the help text and the checks; on each component of {@link Settings}. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.RECORD_COMPONENT)
+    @interface Setting {
+        /** The help text. */
+        String value();
+
+        /** Integral bounds of a number: outside, it is refused as "NAME must be RULE: VALUE" (0..1 = a probability). */
+        double min() default Double.NEGATIVE_INFINITY;
+
+        double max() default Double.POSITIVE_INFINITY;
+
+        /** The rule as a refusal states it, when not the bounds ({@code >= 0}, {@code 1..1000}). */
+        String rule() default "";
+
+        boolean nullable() default false;
+
+        /** For a map setting: the repeatable flag that sets one entry as {@code KEY=JSON} or {@code KEY=@FILE}. */
+        String entryFlag() default "";
+    }
+
+    /** Reads a value Jackson has no form for; a map merges into its current value. */
+    private interface Reader {
+        Object read(String name, JsonNode node, Object current);
+    }
+
+    /** Strict where Jackson is lenient by default: 7.5 is no int, 1 no boolean, null and "" no number. */
+    private static final ObjectMapper MAPPER = Json.MAPPER
+            .copy()
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+
+    static {
+        MAPPER.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+        MAPPER.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+    }
+
+    private static final RecordComponent[] COMPONENTS = Settings.class.getRecordComponents();
+    private static final Map<String, Integer> INDEX = new LinkedHashMap<>();
+
+    static {
+        for (int i = 0; i < COMPONENTS.length; i++) {
+            INDEX.put(COMPONENTS[i].getName(), i);
         }
     }
 
-    private static final Map<String, Field> FIELDS = new LinkedHashMap<>();
+    private static final JavaType OPERATIONS =
+            MAPPER.getTypeFactory().constructCollectionType(Set.class, Operation.class);
 
-    static {
-        duration(
-                "createDelay",
-                Settings::createDelay,
-                Settings::createDelay,
-                "time a new endpoint stays CREATING (default 2s)");
-        duration(
-                "deleteDelay",
-                Settings::deleteDelay,
-                Settings::deleteDelay,
-                "time a deleted endpoint stays DELETING (default 2s)");
-        integer("quota", Settings::quota, Settings::quota, "endpoints per account and region (default 100)");
-        decimal(
-                "rateLimit",
-                Settings::rateLimit,
-                Settings::rateLimit,
-                "SES requests/s per account and region, 0 = unlimited (default 0)");
-        integer("burst", Settings::burst, Settings::burst, "token bucket size, 0 = rate limit rounded up (default 0)");
-        integer(
-                "defaultPageSize",
-                Settings::defaultPageSize,
-                Settings::defaultPageSize,
-                "ListMultiRegionEndpoints page size without PageSize (default 100)");
-        decimal(
-                "errorRate500",
-                Settings::errorRate500,
-                Settings::errorRate500,
-                "probability of 500 InternalServiceErrorException");
-        decimal(
-                "throttleRate",
-                Settings::throttleRate,
-                Settings::throttleRate,
-                "probability of 429 TooManyRequestsException");
-        decimal(
-                "dropConnectionRate",
-                Settings::dropConnectionRate,
-                Settings::dropConnectionRate,
-                "probability of closing the connection unanswered, before the operation");
-        decimal(
-                "dropResponseRate",
-                Settings::dropResponseRate,
-                Settings::dropResponseRate,
-                "probability of closing the connection unanswered, after the operation");
-        duration("latency", Settings::latency, Settings::latency, "added to every request (default 0ms)");
-        decimal(
-                "latencySpikeRate",
-                Settings::latencySpikeRate,
-                Settings::latencySpikeRate,
-                "probability of an extra latency spike");
-        duration(
-                "latencySpike",
-                Settings::latencySpike,
-                Settings::latencySpike,
-                "length of a latency spike (default 2s)");
-        decimal(
-                "failProvisioningRate",
-                Settings::failProvisioningRate,
-                Settings::failProvisioningRate,
-                "probability that a new endpoint ends FAILED");
-        FIELDS.put(
-                "failProvisioningNames",
-                new Field(
-                        s -> s.failProvisioningNames() == null
-                                ? null
-                                : s.failProvisioningNames().pattern(),
-                        (s, n) -> s.failProvisioningNames(n.isNull() ? null : n.asText()),
-                        "regex: endpoints whose name contains a match end FAILED"));
-        FIELDS.put(
-                "concurrentModificationOnDeleteWhileCreating",
-                new Field(
-                        Settings::concurrentModificationOnDeleteWhileCreating,
-                        (s, n) -> s.concurrentModificationOnDeleteWhileCreating(bool(n)),
-                        "Delete while CREATING answers ConcurrentModificationException (default true)"));
-        operations(
-                "denyActions",
-                Settings::denyActions,
-                Settings::denyActions,
-                "operations answered with AccessDeniedException, comma-separated");
-        operations(
-                "faultOperations",
-                Settings::faultOperations,
-                Settings::faultOperations,
-                "operations faults apply to, comma-separated (default: all SES operations)");
-        duration(
-                "clockSkew",
-                Settings::clockSkew,
-                Settings::clockSkew,
-                "allowed X-Amz-Date skew, 0 = unchecked (default 15m)");
-        FIELDS.put(
-                "seed",
-                new Field(
-                        Settings::seed,
-                        (s, n) -> s.seed(
-                                n.isNull() ? null : Long.valueOf(n.asText().trim())),
-                        "seed of the fault and endpoint-id generators"));
-        duration(
-                "visibilityDelay",
-                Settings::visibilityDelay,
-                Settings::visibilityDelay,
-                "time a new endpoint is missing from List and Get after Create (default 0s)");
-        duration(
-                "sessionDuration",
-                Settings::sessionDuration,
-                Settings::sessionDuration,
-                "every AssumeRole session lasts this long, 0 = as requested (default 0s)");
-        FIELDS.put(
-                "resourceTagsOnTagActions",
-                new Field(
-                        Settings::resourceTagsOnTagActions,
-                        (s, n) -> s.resourceTagsOnTagActions(bool(n)),
-                        "IAM sees aws:ResourceTag on TagResource/UntagResource/ListTagsForResource too (default true)"));
-        FIELDS.put(
-                "accounts",
-                new Field(
-                        SettingsCodec::accountsJson,
-                        (s, n) -> mergeMap(
-                                n,
-                                "accounts",
-                                () -> s.accounts(Map.of()),
-                                (account, v) -> s.account(account, v == null ? null : accountLimits(v))),
-                        "per-account overrides, ACCOUNT_ID={\"quota\":5,\"rateLimit\":2,\"burst\":2} (repeatable)",
-                        "account"));
-        FIELDS.put(
-                "roles",
-                new Field(
-                        SettingsCodec::rolesJson,
-                        (s, n) -> mergeMap(n, "roles", () -> s.roles(Map.of()), (arn, v) -> {
-                            if (v == null) {
-                                s.removeRole(arn);
-                            } else {
-                                s.role(role(arn, v));
-                            }
-                        }),
-                        "IAM role for AssumeRole, ROLE_ARN={\"trustedPrincipals\":[..],\"externalId\":..,\"allowTagSession\":..,"
-                                + "\"maxSessionDuration\":\"1h\"} or ROLE_ARN={\"trustPolicy\":{..}} (a trust policy"
-                                + " document) or ROLE_ARN=@role.json (repeatable)",
-                        "role"));
-        FIELDS.put(
-                "policies",
-                new Field(
-                        SettingsCodec::policiesJson,
-                        (s, n) -> mergeMap(
-                                n,
-                                "policies",
-                                () -> s.policies(Map.of()),
-                                (principal, v) -> s.policy(
-                                        Settings.policyPrincipal(principal),
-                                        v == null ? null : policyOf(principal, v))),
-                        "identity-based IAM policy of a user or role, PRINCIPAL_ARN=@policy.json or PRINCIPAL_ARN={...} (repeatable)",
-                        "policy"));
-    }
+    private static final Map<JavaType, Reader> READERS = Map.of(
+            type(Duration.class),
+            (name, n, current) -> DurationText.parse(n),
+            OPERATIONS,
+            (name, n, current) -> Operation.parseAll(n),
+            mapOf(AccountLimits.class),
+            map(Settings::accountId, (id, n) -> convert(n, type(AccountLimits.class))),
+            mapOf(Role.class),
+            map(arn -> arn, Role::fromJson),
+            mapOf(IamPolicy.class),
+            map(Settings::policyPrincipal, (arn, n) -> convert(n, type(IamPolicy.class))));
+
+    private static final Map<JavaType, Function<Object, JsonNode>> WRITERS = Map.of(
+            type(Duration.class),
+            d -> TextNode.valueOf(DurationText.format((Duration) d)),
+            OPERATIONS,
+            ops -> MAPPER.valueToTree(
+                    ((Set<?>) ops).stream().map(String::valueOf).sorted().toList()));
+
+    private static final Constructor<Settings> CANONICAL = canonical();
 
     private SettingsCodec() {}
 
     static ObjectNode toJson(Settings settings) {
         ObjectNode node = Json.object();
-        FIELDS.forEach((name, field) ->
-                node.set(name, Json.MAPPER.valueToTree(field.read().apply(settings))));
+        Object[] values = values(settings);
+        for (int i = 0; i < COMPONENTS.length; i++) {
+            var writer = WRITERS.get(type(COMPONENTS[i].getGenericType()));
+            node.set(
+                    COMPONENTS[i].getName(),
+                    writer != null && values[i] != null ? writer.apply(values[i]) : MAPPER.valueToTree(values[i]));
+        }
         return node;
     }
 
-    /**
-     * Applies a partial update: all of it or nothing. A {@code seed} in the update always restarts the
-     * random sequences, even when it equals the current seed (that is how a test replays a fault pattern).
-     */
-    static void apply(Settings live, JsonNode update) {
+    /** A partial update of {@code current}: all of it or nothing (an exception naming the setting). */
+    static Settings apply(Settings current, JsonNode update) {
         if (!update.isObject()) {
             throw new IllegalArgumentException("settings must be a JSON object");
         }
-        Settings candidate = live.copy();
+        Object[] values = values(current);
         for (Map.Entry<String, JsonNode> e : update.properties()) {
-            Field field = FIELDS.get(e.getKey());
-            if (field == null) {
+            Integer i = INDEX.get(e.getKey());
+            if (i == null) {
                 throw new IllegalArgumentException(
-                        "unknown setting '" + e.getKey() + "'; known: " + String.join(", ", FIELDS.keySet()));
+                        "unknown setting '" + e.getKey() + "'; known: " + String.join(", ", INDEX.keySet()));
             }
+            JavaType type = type(COMPONENTS[i].getGenericType());
+            Reader reader = READERS.get(type);
             try {
-                field.write().accept(candidate, e.getValue());
+                Object value =
+                        reader != null ? reader.read(e.getKey(), e.getValue(), values[i]) : convert(e.getValue(), type);
+                values[i] = check(COMPONENTS[i], value);
             } catch (IllegalArgumentException ex) {
                 throw new IllegalArgumentException("invalid value for " + e.getKey() + ": " + ex.getMessage(), ex);
             }
         }
-        synchronized (live) {
-            live.assign(candidate);
-            if (update.has("seed")) {
-                live.seed(candidate.seed());
-            }
+        try {
+            return CANONICAL.newInstance(values);
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
         }
+    }
+
+    /** {@code settings}, when every component keeps its {@link Setting}'s rule. */
+    static Settings validate(Settings settings) {
+        Object[] values = values(settings);
+        for (int i = 0; i < COMPONENTS.length; i++) {
+            check(COMPONENTS[i], values[i]);
+        }
+        return settings;
+    }
+
+    private static Object check(RecordComponent c, Object value) {
+        Setting s = c.getAnnotation(Setting.class);
+        if (value == null && !s.nullable()) {
+            throw new IllegalArgumentException(c.getName() + " must not be null");
+        }
+        if (value instanceof Duration d && d.isNegative()) {
+            throw new IllegalArgumentException(c.getName() + " must not be negative: " + d);
+        }
+        if (value instanceof Number n
+                && !(n.doubleValue() >= s.min() && n.doubleValue() <= s.max() && !Double.isInfinite(n.doubleValue()))) {
+            String rule = !s.rule().isEmpty()
+                    ? s.rule()
+                    : s.min() == 0 && s.max() == 1
+                            ? "a probability between 0 and 1"
+                            : s.max() == Double.POSITIVE_INFINITY
+                                    ? ">= " + (long) s.min()
+                                    : (long) s.min() + ".." + (long) s.max();
+            throw new IllegalArgumentException(c.getName() + " must be " + rule + ": " + value);
+        }
+        return value;
     }
 
     /** The map setting whose repeatable entry flag this is ({@code policy} -> {@code policies}), or null. */
     static String mapKeyForEntryFlag(String flag) {
-        for (Map.Entry<String, Field> e : FIELDS.entrySet()) {
-            if (flag.equals(e.getValue().entryFlag())) {
-                return e.getKey();
-            }
-        }
-        return null;
+        return Arrays.stream(COMPONENTS)
+                .filter(c -> flag.equals(c.getAnnotation(Setting.class).entryFlag()))
+                .map(RecordComponent::getName)
+                .findFirst()
+                .orElse(null);
     }
 
     /** The JSON key for a kebab-case flag name, or null: {@code error-rate-500} -> {@code errorRate500}. */
     static String keyForFlag(String flag) {
-        for (String key : FIELDS.keySet()) {
-            if (flagFor(key).equals(flag)) {
-                return key;
-            }
-        }
-        return null;
+        return INDEX.keySet().stream()
+                .filter(key -> flagFor(key).equals(flag))
+                .findFirst()
+                .orElse(null);
     }
 
     static String flagFor(String key) {
@@ -252,259 +213,126 @@ final class SettingsCodec {
     }
 
     static List<String> helpLines() {
-        List<String> lines = new ArrayList<>();
-        FIELDS.forEach((key, field) -> lines.add(
-                field.entryFlag() == null
-                        ? String.format("  --%-44s %s", flagFor(key) + " VALUE", field.help())
-                        : String.format("  --%-44s %s", field.entryFlag() + " KEY=JSON|KEY=@FILE", field.help())));
-        return lines;
+        return Arrays.stream(COMPONENTS)
+                .map(c -> {
+                    Setting s = c.getAnnotation(Setting.class);
+                    String usage = s.entryFlag().isEmpty()
+                            ? flagFor(c.getName()) + " VALUE"
+                            : s.entryFlag() + " KEY=JSON|KEY=@FILE";
+                    return String.format("  --%-44s %s", usage, s.value());
+                })
+                .toList();
     }
 
-    private static void duration(
-            String name, Function<Settings, Duration> read, BiConsumer<Settings, Duration> write, String help) {
-        FIELDS.put(
-                name,
-                new Field(s -> DurationText.format(read.apply(s)), (s, n) -> write.accept(s, durationOf(n)), help));
+    private static Object[] values(Settings settings) {
+        Object[] values = new Object[COMPONENTS.length];
+        try {
+            for (int i = 0; i < COMPONENTS.length; i++) {
+                values[i] = COMPONENTS[i].getAccessor().invoke(settings);
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        return values;
     }
 
-    private static void integer(
-            String name, Function<Settings, Integer> read, BiConsumer<Settings, Integer> write, String help) {
-        FIELDS.put(name, new Field(read::apply, (s, n) -> write.accept(s, intOf(n)), help));
+    private static Constructor<Settings> canonical() {
+        try {
+            return Settings.class.getDeclaredConstructor(
+                    Arrays.stream(COMPONENTS).map(RecordComponent::getType).toArray(Class<?>[]::new));
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
-    private static void decimal(
-            String name, Function<Settings, Double> read, BiConsumer<Settings, Double> write, String help) {
-        FIELDS.put(name, new Field(read::apply, (s, n) -> write.accept(s, doubleOf(n)), help));
+    private static JavaType type(java.lang.reflect.Type type) {
+        return MAPPER.getTypeFactory().constructType(type);
     }
 
-    private static void operations(
-            String name,
-            Function<Settings, Set<Operation>> read,
-            BiConsumer<Settings, Set<Operation>> write,
-            String help) {
-        FIELDS.put(
-                name,
-                new Field(
-                        s -> read.apply(s).stream()
-                                .map(Operation::wireName)
-                                .sorted()
-                                .toList(),
-                        (s, n) -> write.accept(s, operationsOf(n)),
-                        help));
+    private static JavaType mapOf(Class<?> valueType) {
+        return MAPPER.getTypeFactory().constructMapType(Map.class, String.class, valueType);
     }
 
     /**
-     * A map setting in JSON: an object updates the entries it names (a null entry removes one), JSON null clears
-     * the map; the command line may pass the object as text.
+     * A map setting: an update names the entries it changes, {@code entry} reading each value (a null value removes
+     * the entry) after {@code checkKey}; null clears the map. The command line may pass the whole object as text.
      */
-    private static void mergeMap(JsonNode n, String name, Runnable clear, BiConsumer<String, JsonNode> setEntry) {
-        JsonNode node = n;
-        if (node.isTextual()) {
-            try {
-                node = Json.MAPPER.readTree(node.asText());
-            } catch (IOException e) {
-                throw new IllegalArgumentException(name + " must be a JSON object: " + e.getMessage());
-            }
-        }
-        if (node == null || node.isNull()) {
-            clear.run();
-            return;
-        }
-        if (!node.isObject()) {
-            throw new IllegalArgumentException(name + " must be a JSON object {key: value}, or null to clear it");
-        }
-        for (Map.Entry<String, JsonNode> e : node.properties()) {
-            try {
-                setEntry.accept(e.getKey(), e.getValue().isNull() ? null : e.getValue());
-            } catch (IllegalArgumentException ex) {
-                throw new IllegalArgumentException(name + "[" + e.getKey() + "]: " + ex.getMessage(), ex);
-            }
-        }
-    }
-
-    private static ObjectNode accountsJson(Settings s) {
-        ObjectNode out = Json.object();
-        s.accounts().forEach((account, limits) -> {
-            ObjectNode o = out.putObject(account);
-            if (limits.quota() != null) {
-                o.put("quota", limits.quota());
-            }
-            if (limits.rateLimit() != null) {
-                o.put("rateLimit", limits.rateLimit());
-            }
-            if (limits.burst() != null) {
-                o.put("burst", limits.burst());
-            }
-        });
-        return out;
-    }
-
-    private static AccountLimits accountLimits(JsonNode n) {
-        if (!n.isObject()) {
-            throw new IllegalArgumentException("must be an object {\"quota\":N,\"rateLimit\":R,\"burst\":B}");
-        }
-        for (Map.Entry<String, JsonNode> e : n.properties()) {
-            if (!Set.of("quota", "rateLimit", "burst").contains(e.getKey())) {
-                throw new IllegalArgumentException(
-                        "unknown field '" + e.getKey() + "' (known: quota, rateLimit, burst)");
-            }
-        }
-        return new AccountLimits(
-                n.hasNonNull("quota") ? intOf(n.get("quota")) : null,
-                n.hasNonNull("rateLimit") ? doubleOf(n.get("rateLimit")) : null,
-                n.hasNonNull("burst") ? intOf(n.get("burst")) : null);
-    }
-
-    private static ObjectNode rolesJson(Settings s) {
-        ObjectNode out = Json.object();
-        s.roles().forEach((arn, role) -> {
-            ObjectNode o = out.putObject(arn);
-            if (role.trustPolicy() != null) {
-                o.set("trustPolicy", role.trustPolicy().document());
-                o.put("maxSessionDuration", DurationText.format(role.maxSessionDuration()));
-                return;
-            }
-            ArrayNode trusted = o.putArray("trustedPrincipals");
-            role.trustedPrincipals().forEach(trusted::add);
-            o.put("externalId", role.externalId());
-            o.put("allowTagSession", role.allowTagSession());
-            o.put("maxSessionDuration", DurationText.format(role.maxSessionDuration()));
-        });
-        return out;
-    }
-
-    private static Role role(String arn, JsonNode n) {
-        if (!n.isObject()) {
-            throw new IllegalArgumentException(
-                    "must be an object {\"trustedPrincipals\":[...],\"externalId\":..,\"allowTagSession\":..,\"maxSessionDuration\":..}");
-        }
-        Set<String> known =
-                Set.of("trustedPrincipals", "externalId", "allowTagSession", "maxSessionDuration", "trustPolicy");
-        for (Map.Entry<String, JsonNode> e : n.properties()) {
-            if (!known.contains(e.getKey())) {
-                throw new IllegalArgumentException("unknown field '" + e.getKey() + "' (known: "
-                        + String.join(", ", known.stream().sorted().toList()) + ")");
-            }
-        }
-        JsonNode trustPolicy = n.get("trustPolicy");
-        if (trustPolicy != null && !trustPolicy.isNull()) {
-            for (String simple : List.of("trustedPrincipals", "externalId", "allowTagSession")) {
-                if (n.hasNonNull(simple)) {
-                    throw new IllegalArgumentException("trustPolicy and " + simple
-                            + " exclude each other: the trust policy document says who may assume the role");
+    @SuppressWarnings("unchecked")
+    private static Reader map(UnaryOperator<String> checkKey, BiFunction<String, JsonNode, Object> entry) {
+        return (name, n, current) -> {
+            JsonNode node = n;
+            if (node.isTextual()) {
+                try {
+                    node = Json.MAPPER.readTree(node.asText());
+                } catch (JsonProcessingException e) {
+                    throw new IllegalArgumentException(name + " must be a JSON object: " + e.getMessage());
                 }
             }
-            IamPolicy policy;
-            try {
-                policy = trustPolicy.isTextual()
-                        ? IamPolicy.parseTrust(trustPolicy.asText())
-                        : IamPolicy.parseTrust(Json.MAPPER.writeValueAsString(trustPolicy));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalArgumentException("trustPolicy: " + e.getOriginalMessage());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("trustPolicy: " + e.getMessage(), e);
+            if (node == null || node.isNull()) {
+                return Map.of();
             }
-            return Role.withTrustPolicy(
-                    arn, policy, n.hasNonNull("maxSessionDuration") ? durationOf(n.get("maxSessionDuration")) : null);
-        }
-        List<String> trusted = new ArrayList<>();
-        JsonNode t = n.get("trustedPrincipals");
-        if (t == null || t.isNull()) {
-            throw new IllegalArgumentException("trustedPrincipals is missing: who may assume the role");
-        } else if (t.isArray()) {
-            t.forEach(item -> trusted.add(item.asText()));
-        } else {
-            for (String part : t.asText().split(",")) {
-                if (!part.isBlank()) {
-                    trusted.add(part.trim());
-                }
+            if (!node.isObject()) {
+                throw new IllegalArgumentException(name + " must be a JSON object {key: value}, or null to clear it");
             }
-        }
-        return new Role(
-                arn,
-                trusted,
-                n.hasNonNull("externalId") ? n.get("externalId").asText() : null,
-                n.hasNonNull("allowTagSession") && bool(n.get("allowTagSession")),
-                n.hasNonNull("maxSessionDuration") ? durationOf(n.get("maxSessionDuration")) : null);
-    }
-
-    private static ObjectNode policiesJson(Settings s) {
-        ObjectNode out = Json.object();
-        s.policies().forEach((principal, policy) -> out.set(principal, policy.document()));
-        return out;
-    }
-
-    /** A policy document as a JSON object, or as JSON text (how a command line or a file hands it over). */
-    private static IamPolicy policyOf(String principal, JsonNode n) {
-        return n.isTextual() ? IamPolicy.parse(n.asText()) : IamPolicy.parse(n);
-    }
-
-    private static Duration durationOf(JsonNode n) {
-        if (n.isNumber()) {
-            return Duration.ofMillis(n.asLong());
-        }
-        return DurationText.parse(n.asText());
-    }
-
-    private static int intOf(JsonNode n) {
-        if (n.isIntegralNumber()) {
-            return n.asInt();
-        }
-        try {
-            return Integer.parseInt(n.asText().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not an integer: " + n);
-        }
-    }
-
-    private static double doubleOf(JsonNode n) {
-        if (n.isNumber()) {
-            return n.asDouble();
-        }
-        try {
-            return Double.parseDouble(n.asText().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a number: " + n);
-        }
-    }
-
-    private static boolean bool(JsonNode n) {
-        if (n.isBoolean()) {
-            return n.asBoolean();
-        }
-        String t = n.asText().trim().toLowerCase(Locale.ROOT);
-        if (t.equals("true") || t.equals("false")) {
-            return Boolean.parseBoolean(t);
-        }
-        throw new IllegalArgumentException("not a boolean: " + n);
-    }
-
-    /** A JSON array of names, or one comma-separated string (the command-line form). */
-    private static Set<Operation> operationsOf(JsonNode n) {
-        List<String> names = new ArrayList<>();
-        if (n.isArray()) {
-            ((ArrayNode) n).forEach(item -> names.add(item.asText()));
-        } else if (!n.isNull()) {
-            for (String part : n.asText().split(",")) {
-                if (!part.isBlank()) {
-                    names.add(part);
-                }
-            }
-        }
-        Set<Operation> ops = new LinkedHashSet<>();
-        for (String name : names) {
-            if (name.trim().equals("*") || name.trim().equalsIgnoreCase("ses:*")) {
-                for (Operation op : Operation.values()) {
-                    if (op.service() == Operation.Service.SES && op != Operation.UNKNOWN) {
-                        ops.add(op);
+            Map<String, Object> merged = new LinkedHashMap<>((Map<String, Object>) current);
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                try {
+                    String key = checkKey.apply(e.getKey());
+                    if (e.getValue().isNull()) {
+                        merged.remove(key);
+                    } else {
+                        merged.put(key, entry.apply(key, e.getValue()));
                     }
+                } catch (IllegalArgumentException ex) {
+                    throw new IllegalArgumentException(name + "[" + e.getKey() + "]: " + ex.getMessage(), ex);
                 }
-                continue;
             }
-            ops.add(Operation.parse(name)
-                    .filter(op -> op != Operation.UNKNOWN)
-                    .orElseThrow(() -> new IllegalArgumentException("unknown operation '" + name + "'")));
+            return merged;
+        };
+    }
+
+    /** What a refusal calls a scalar that did not convert: {@code not an integer: "x"}. */
+    private static final Map<Class<?>, String> SCALARS = Map.of(
+            int.class, "an integer",
+            Integer.class, "an integer",
+            Long.class, "an integer",
+            double.class, "a number",
+            Double.class, "a number",
+            boolean.class, "a boolean");
+
+    /** Jackson's conversion; its refusal in one line, in this codec's words. */
+    private static Object convert(JsonNode n, JavaType type) {
+        String fields = type.isRecordType()
+                ? String.join(
+                        ", ",
+                        Arrays.stream(type.getRawClass().getRecordComponents())
+                                .map(RecordComponent::getName)
+                                .toList())
+                : "";
+        if (type.isRecordType() && !n.isObject()) {
+            throw new IllegalArgumentException("must be an object {" + fields + "}");
         }
-        return ops;
+        try {
+            return MAPPER.convertValue(n, type);
+        } catch (IllegalArgumentException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof UnrecognizedPropertyException u) {
+                    throw new IllegalArgumentException(
+                            "unknown field '" + u.getPropertyName() + "' (known: " + fields + ")", e);
+                }
+                if (t instanceof ValueInstantiationException v && v.getCause() instanceof IllegalArgumentException a) {
+                    throw a;
+                }
+                if (t instanceof MismatchedInputException m && SCALARS.containsKey(m.getTargetType())) {
+                    JsonNode bad =
+                            m.getPath().isEmpty() ? n : n.get(m.getPath().get(0).getFieldName());
+                    throw new IllegalArgumentException("not " + SCALARS.get(m.getTargetType()) + ": " + bad, e);
+                }
+                if (t instanceof JsonMappingException m) {
+                    throw new IllegalArgumentException(m.getOriginalMessage(), e);
+                }
+            }
+            throw e;
+        }
     }
 }

@@ -28,11 +28,11 @@ final class StsOperations {
     /** Role chaining (a role session assuming a role) is limited to one hour by STS. */
     private static final Duration CHAINED_MAX = Duration.ofHours(1);
 
-    private final Settings settings;
+    private final LiveSettings settings;
     private final SessionStore sessions;
     private final Authorizer authorizer;
 
-    StsOperations(Settings settings, SessionStore sessions, Authorizer authorizer) {
+    StsOperations(LiveSettings settings, SessionStore sessions, Authorizer authorizer) {
         this.settings = settings;
         this.sessions = sessions;
         this.authorizer = authorizer;
@@ -43,7 +43,7 @@ final class StsOperations {
         return switch (ctx.operation()) {
             case GET_CALLER_IDENTITY -> {
                 // needs no permission on AWS (not even an explicit deny stops it); only denyActions can refuse it here
-                if (settings.denyActions().contains(Operation.GET_CALLER_IDENTITY)) {
+                if (settings.get().denyActions().contains(Operation.GET_CALLER_IDENTITY)) {
                     throw new ApiException(
                             403,
                             "AccessDenied",
@@ -135,7 +135,7 @@ final class StsOperations {
         }
 
         // then the role's trust: its trust policy document where it has one, else the simple rules
-        Role role = settings.roles().get(roleArn);
+        Role role = settings.get().roles().get(roleArn);
         if (role == null) {
             throw notTrusted(ctx, "sts:AssumeRole", roleArn);
         }
@@ -160,7 +160,8 @@ final class StsOperations {
             throw validationError(
                     "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
         }
-        Duration lasting = settings.sessionDuration().isZero() ? requested : settings.sessionDuration();
+        Duration fixed = settings.get().sessionDuration();
+        Duration lasting = fixed.isZero() ? requested : fixed;
         // the real clock: SDKs compare the Expiration with their own (real) time when they decide to refresh
         SessionStore.Session session =
                 sessions.issue(role, sessionName, tags, ctx.principal().arn(ctx.partition()), Instant.now(), lasting);

@@ -23,7 +23,7 @@ class AccountsTest extends EmulatorTestBase {
     @Test
     void listCallsCountAgainstTheRateLimitAndInTheCallStatistics() {
         // a refill of one token per 100 s: the burst of 4 is all there is during the test
-        emu.updateSettings(s -> s.rateLimit(0.01).burst(4));
+        emu.updateSettings(s -> s.withRateLimit(0.01).withBurst(4));
         ses.listMultiRegionEndpoints(r -> r.pageSize(1));
         assertThatThrownBy(() -> ses.getMultiRegionEndpoint(r -> r.endpointName("nope")))
                 .isInstanceOf(NotFoundException.class);
@@ -41,8 +41,9 @@ class AccountsTest extends EmulatorTestBase {
 
     @Test
     void perAccountRateLimitsDoNotAffectEachOther() {
-        emu.updateSettings(s -> s.role(Role.trusting(ROLE_B, AssumeRoleTest.USER))
-                .account(ACCOUNT_B, AccountLimits.inherit().withRateLimit(0.01).withBurst(2)));
+        emu.updateSettings(s -> s.withRole(Role.trusting(ROLE_B, AssumeRoleTest.USER))
+                .withAccount(
+                        ACCOUNT_B, AccountLimits.inherit().withRateLimit(0.01).withBurst(2)));
         try (StsClient sts = Sdk.sts(emu, emu.accessKeyId(), emu.secretAccessKey());
                 StsAssumeRoleCredentialsProvider asB =
                         Sdk.assumeRole(sts, ROLE_B, "throttled", Duration.ofSeconds(1), Duration.ofSeconds(2));
@@ -67,7 +68,7 @@ class AccountsTest extends EmulatorTestBase {
     void aThrottledAccountLeavesAnotherAccountsBucketAlone() {
         emu.addCredentials(new Credentials("AKIDACCOUNTB", "b-secret", ACCOUNT_B, "ops"));
         // both accounts get the global bucket of 3; they drain separately
-        emu.updateSettings(s -> s.rateLimit(0.01).burst(3));
+        emu.updateSettings(s -> s.withRateLimit(0.01).withBurst(3));
         try (SesV2Client b = Sdk.ses(
                 emu,
                 Region.US_EAST_1,
@@ -82,10 +83,8 @@ class AccountsTest extends EmulatorTestBase {
                 ses.listMultiRegionEndpoints(r -> {});
             }
             // an override for the primary account only: account B stays at the global limit
-            emu.settings()
-                    .account(
-                            emu.accountId(),
-                            AccountLimits.inherit().withRateLimit(1000).withBurst(1000));
+            emu.updateSettings(s -> s.withAccount(
+                    emu.accountId(), AccountLimits.inherit().withRateLimit(1000).withBurst(1000)));
             for (int i = 0; i < 10; i++) {
                 ses.listMultiRegionEndpoints(r -> {});
             }
@@ -96,7 +95,8 @@ class AccountsTest extends EmulatorTestBase {
     @Test
     void perAccountQuotas() {
         emu.addCredentials(new Credentials("AKIDACCOUNTB", "b-secret", ACCOUNT_B, "ops"));
-        emu.settings().quota(3).account(ACCOUNT_B, AccountLimits.inherit().withQuota(1));
+        emu.updateSettings(s ->
+                s.withQuota(3).withAccount(ACCOUNT_B, AccountLimits.inherit().withQuota(1)));
         try (SesV2Client b = Sdk.ses(
                 emu,
                 Region.US_EAST_1,

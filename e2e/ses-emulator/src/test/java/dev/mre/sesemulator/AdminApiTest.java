@@ -100,11 +100,11 @@ class AdminApiTest extends EmulatorTestBase {
 
     @Test
     void adminCallsAreNeverFaultedThrottledOrCounted() throws Exception {
-        emu.updateSettings(s -> s.errorRate500(1)
-                .dropConnectionRate(1)
-                .rateLimit(0.01)
-                .burst(1)
-                .denyActions(java.util.EnumSet.allOf(Operation.class)));
+        emu.updateSettings(s -> s.withErrorRate500(1)
+                .withDropConnectionRate(1)
+                .withRateLimit(0.01)
+                .withBurst(1)
+                .withDenyActions(java.util.EnumSet.allOf(Operation.class)));
         for (int i = 0; i < 3; i++) {
             assertThat(SignedHttp.admin(emu, "GET", "/_emulator/health", null).statusCode())
                     .isEqualTo(200);
@@ -115,7 +115,7 @@ class AdminApiTest extends EmulatorTestBase {
     @Test
     void resetForgetsEndpointsAndCountersAndOptionallySettings() throws Exception {
         create("gone-after-reset");
-        emu.settings().quota(1);
+        emu.updateSettings(s -> s.withQuota(1));
         assertThat(SignedHttp.admin(emu, "POST", "/_emulator/reset", null).statusCode())
                 .isEqualTo(200);
         assertThat(emu.endpoints()).isEmpty();
@@ -130,7 +130,7 @@ class AdminApiTest extends EmulatorTestBase {
     @Test
     void stateListsSessionsWithoutSecretsAndResetCanForgetThem() throws Exception {
         String role = "arn:aws:iam::210987654321:role/ses-mre-operator";
-        emu.settings().role(Role.trusting(role, "123456789012"));
+        emu.updateSettings(s -> s.withRole(Role.trusting(role, "123456789012")));
         String secret;
         try (var sts = Sdk.sts(emu, emu.accessKeyId(), emu.secretAccessKey())) {
             var credentials = sts.assumeRole(r -> r.roleArn(role).roleSessionName("state"))

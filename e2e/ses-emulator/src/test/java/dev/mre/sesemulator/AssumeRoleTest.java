@@ -44,7 +44,7 @@ class AssumeRoleTest extends EmulatorTestBase {
 
     @Test
     void sessionCredentialsActInTheRolesAccountAndShowTheAssumedRole() {
-        emu.settings().role(Role.trusting(ROLE_B, USER));
+        emu.updateSettings(s -> s.withRole(Role.trusting(ROLE_B, USER)));
         try (StsClient sts = userSts()) {
             Instant before = Instant.now();
             AssumeRoleResponse answer = sts.assumeRole(r -> r.roleArn(ROLE_B).roleSessionName("prod-eu.mail"));
@@ -100,7 +100,8 @@ class AssumeRoleTest extends EmulatorTestBase {
 
     @Test
     void twoAccountsCreateAnEndpointOfTheSameNameThroughTheSdksProvider() {
-        emu.updateSettings(s -> s.role(Role.trusting(ROLE_B, USER)).role(Role.trusting(ROLE_C, "123456789012")));
+        emu.updateSettings(
+                s -> s.withRole(Role.trusting(ROLE_B, USER)).withRole(Role.trusting(ROLE_C, "123456789012")));
         try (StsClient sts = userSts();
                 StsAssumeRoleCredentialsProvider asB =
                         Sdk.assumeRole(sts, ROLE_B, "cluster-a", Duration.ofSeconds(1), Duration.ofSeconds(2));
@@ -145,7 +146,7 @@ class AssumeRoleTest extends EmulatorTestBase {
 
     @Test
     void aRefusedTrustRuleIsAccessDeniedAndFixingItLiveRecovers() {
-        emu.settings().role(Role.trusting(ROLE_B, "arn:aws:iam::123456789012:user/somebody-else"));
+        emu.updateSettings(s -> s.withRole(Role.trusting(ROLE_B, "arn:aws:iam::123456789012:user/somebody-else")));
         try (StsClient sts = userSts();
                 StsAssumeRoleCredentialsProvider asB =
                         Sdk.assumeRole(sts, ROLE_B, "cluster-a", Duration.ofSeconds(1), Duration.ofSeconds(2));
@@ -161,7 +162,7 @@ class AssumeRoleTest extends EmulatorTestBase {
             assertThat(emu.calls().count("AssumeRole", "AccessDenied")).isEqualTo(1);
             assertThat(emu.calls().count("ListMultiRegionEndpoints")).isZero();
 
-            emu.settings().role(Role.trusting(ROLE_B, USER));
+            emu.updateSettings(s -> s.withRole(Role.trusting(ROLE_B, USER)));
             assertThat(b.listMultiRegionEndpoints(r -> {}).multiRegionEndpoints())
                     .isEmpty();
         }
@@ -175,7 +176,7 @@ class AssumeRoleTest extends EmulatorTestBase {
 
     @Test
     void unknownRolesAndOtherAccountsAreRefused() {
-        emu.settings().role(Role.trusting(ROLE_B, ACCOUNT_C));
+        emu.updateSettings(s -> s.withRole(Role.trusting(ROLE_B, ACCOUNT_C)));
         try (StsClient sts = userSts()) {
             assertThatThrownBy(() -> sts.assumeRole(r -> r.roleArn("arn:aws:iam::" + ACCOUNT_B + ":role/nope")
                             .roleSessionName("s1")))
@@ -194,7 +195,7 @@ class AssumeRoleTest extends EmulatorTestBase {
 
     @Test
     void anExternalIdIsRequiredWhenTheTrustRuleNamesOne() {
-        emu.settings().role(Role.trusting(ROLE_B, USER).withExternalId("prod-eu-7f3a"));
+        emu.updateSettings(s -> s.withRole(Role.trusting(ROLE_B, USER).withExternalId("prod-eu-7f3a")));
         try (StsClient sts = userSts()) {
             assertThatThrownBy(() -> sts.assumeRole(r -> r.roleArn(ROLE_B).roleSessionName("s1")))
                     .isInstanceOfSatisfying(
@@ -213,7 +214,7 @@ class AssumeRoleTest extends EmulatorTestBase {
 
     @Test
     void sessionTagsNeedTagSessionAndBecomePrincipalTags() {
-        emu.settings().role(Role.trusting(ROLE_B, USER));
+        emu.updateSettings(s -> s.withRole(Role.trusting(ROLE_B, USER)));
         try (StsClient sts = userSts()) {
             assertThatThrownBy(() -> sts.assumeRole(r -> r.roleArn(ROLE_B)
                             .roleSessionName("s1")
@@ -223,7 +224,7 @@ class AssumeRoleTest extends EmulatorTestBase {
                             e -> assertThat(e.awsErrorDetails().errorMessage())
                                     .isEqualTo("User: " + USER
                                             + " is not authorized to perform: sts:TagSession on resource: " + ROLE_B));
-            emu.settings().role(Role.trusting(ROLE_B, USER).withTagSession(true));
+            emu.updateSettings(s -> s.withRole(Role.trusting(ROLE_B, USER).withTagSession(true)));
             sts.assumeRole(r -> r.roleArn(ROLE_B)
                     .roleSessionName("s1")
                     .tags(t -> t.key("team").value("mail"), t -> t.key("env").value("prod")));
@@ -236,9 +237,9 @@ class AssumeRoleTest extends EmulatorTestBase {
     @Test
     void trustCanNameAnAccountARoleOrAnyone() {
         String chained = "arn:aws:iam::" + ACCOUNT_C + ":role/chained";
-        emu.updateSettings(s -> s.role(Role.trusting(ROLE_B, "arn:aws:iam::123456789012:root"))
-                .role(Role.trusting(chained, ROLE_B))
-                .role(Role.trusting("arn:aws:iam::" + ACCOUNT_C + ":role/open", "*")));
+        emu.updateSettings(s -> s.withRole(Role.trusting(ROLE_B, "arn:aws:iam::123456789012:root"))
+                .withRole(Role.trusting(chained, ROLE_B))
+                .withRole(Role.trusting("arn:aws:iam::" + ACCOUNT_C + ":role/open", "*")));
         try (StsClient sts = userSts();
                 StsAssumeRoleCredentialsProvider asB =
                         Sdk.assumeRole(sts, ROLE_B, "first", Duration.ofSeconds(1), Duration.ofSeconds(2));
@@ -267,7 +268,7 @@ class AssumeRoleTest extends EmulatorTestBase {
 
     @Test
     void badParametersAreValidationErrors() {
-        emu.settings().role(Role.trusting(ROLE_B, USER).withMaxSessionDuration(Duration.ofHours(2)));
+        emu.updateSettings(s -> s.withRole(Role.trusting(ROLE_B, USER).withMaxSessionDuration(Duration.ofHours(2))));
         try (StsClient sts = userSts()) {
             assertThatThrownBy(() -> sts.assumeRole(r -> r.roleArn(ROLE_B).roleSessionName("x")))
                     .isInstanceOfSatisfying(StsException.class, e -> {
@@ -315,7 +316,7 @@ class AssumeRoleTest extends EmulatorTestBase {
 
     @Test
     void sessionDurationSettingShortensSessionsBelowStsMinimum() {
-        emu.updateSettings(s -> s.role(Role.trusting(ROLE_B, USER)).sessionDuration(Duration.ofSeconds(5)));
+        emu.updateSettings(s -> s.withRole(Role.trusting(ROLE_B, USER)).withSessionDuration(Duration.ofSeconds(5)));
         try (StsClient sts = userSts()) {
             Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             Instant expiration = sts.assumeRole(r -> r.roleArn(ROLE_B).roleSessionName("short"))
@@ -368,7 +369,7 @@ class AssumeRoleTest extends EmulatorTestBase {
 
     @Test
     void anUnknownSessionKeyOrAWrongTokenIsRefused() {
-        emu.settings().role(Role.trusting(ROLE_B, USER));
+        emu.updateSettings(s -> s.withRole(Role.trusting(ROLE_B, USER)));
         try (StsClient sts = userSts()) {
             var creds =
                     sts.assumeRole(r -> r.roleArn(ROLE_B).roleSessionName("s1")).credentials();

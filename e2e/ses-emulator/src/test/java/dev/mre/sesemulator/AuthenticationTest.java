@@ -130,7 +130,7 @@ class AuthenticationTest extends EmulatorTestBase {
         assertThat(expired.statusCode()).isEqualTo(403);
         assertThat(expired.body()).contains("Signature expired");
 
-        emu.settings().clockSkew(Duration.ofHours(1));
+        emu.updateSettings(s -> s.withClockSkew(Duration.ofHours(1)));
         assertThat(SignedHttp.send(old, CREATE_BODY).statusCode()).isEqualTo(200);
     }
 
@@ -168,7 +168,7 @@ class AuthenticationTest extends EmulatorTestBase {
 
     @Test
     void deniedActionsAnswerAccessDeniedNamingUserActionAndResource() {
-        emu.settings().denyActions(Set.of(Operation.CREATE_MULTI_REGION_ENDPOINT));
+        emu.updateSettings(s -> s.withDenyActions(Set.of(Operation.CREATE_MULTI_REGION_ENDPOINT)));
         assertThatThrownBy(() -> create("forbidden")).isInstanceOfSatisfying(SesV2Exception.class, e -> {
             assertThat(e.statusCode()).isEqualTo(403);
             assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException");

@@ -80,7 +80,7 @@ class ConcurrencyTest extends EmulatorTestBase {
 
     @Test
     void theTokenBucketHoldsUnderConcurrency() throws Exception {
-        emu.updateSettings(s -> s.rateLimit(0.01).burst(20));
+        emu.updateSettings(s -> s.withRateLimit(0.01).withBurst(20));
         List<List<String>> outcomes = onAllThreads(5, (t, i) -> {
             ses.listMultiRegionEndpoints(r -> {});
             return "200";

@@ -28,7 +28,7 @@ abstract class EmulatorTestBase {
         clock = MutableClock.startingNow();
         emu = SesEmulator.builder()
                 .clock(clock)
-                .settings(s -> s.seed(42L))
+                .settings(s -> s.withSeed(42L))
                 .build()
                 .start();
         ses = Sdk.ses(emu, Region.US_EAST_1);
@@ -62,6 +62,6 @@ abstract class EmulatorTestBase {
     }
 
     static void instantLifecycle() {
-        emu.updateSettings(s -> s.createDelay(Duration.ZERO).deleteDelay(Duration.ZERO));
+        emu.updateSettings(s -> s.withCreateDelay(Duration.ZERO).withDeleteDelay(Duration.ZERO));
     }
 }

@@ -15,7 +15,7 @@ class EventualConsistencyTest extends EmulatorTestBase {
 
     @Test
     void aNewEndpointIsInvisibleToGetAndListUntilTheDelayHasPassed() {
-        emu.updateSettings(s -> s.visibilityDelay(Duration.ofSeconds(5)).createDelay(Duration.ZERO));
+        emu.updateSettings(s -> s.withVisibilityDelay(Duration.ofSeconds(5)).withCreateDelay(Duration.ZERO));
         create("seen-before");
         clock.advance(Duration.ofSeconds(5));
         create(ses, "late", "eu-west-1", Map.of("team", "mail"));
@@ -51,7 +51,7 @@ class EventualConsistencyTest extends EmulatorTestBase {
 
     @Test
     void pagesSkipInvisibleEndpoints() {
-        emu.settings().visibilityDelay(Duration.ofSeconds(1));
+        emu.updateSettings(s -> s.withVisibilityDelay(Duration.ofSeconds(1)));
         create("a");
         create("b");
         clock.advance(Duration.ofSeconds(1));

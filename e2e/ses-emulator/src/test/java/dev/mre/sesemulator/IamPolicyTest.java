@@ -43,7 +43,7 @@ class IamPolicyTest extends EmulatorTestBase {
     }
 
     private static void policy(String json) {
-        emu.settings().policy(USER, json.replace('\'', '"'));
+        emu.updateSettings(s -> s.withPolicy(USER, json.replace('\'', '"')));
     }
 
     /** A one-statement policy; {@code condition} is JSON without braces or empty. */
@@ -99,7 +99,7 @@ class IamPolicyTest extends EmulatorTestBase {
         try (InputStream in = IamPolicyTest.class.getResourceAsStream("/iam/scoped-operator-policy.json")) {
             document = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        emu.settings().policy(USER, document);
+        emu.updateSettings(s -> s.withPolicy(USER, document));
         instantLifecycle();
         String owner = "prod-eu/mail/global-mail";
 
@@ -303,7 +303,7 @@ class IamPolicyTest extends EmulatorTestBase {
                 "'*'",
                 "'StringEquals':{'aws:ResourceTag/owner':'me'}");
         ses.tagResource(r -> r.resourceArn(arn("owned")).tags(tag("a", "1")));
-        emu.settings().resourceTagsOnTagActions(false);
+        emu.updateSettings(s -> s.withResourceTagsOnTagActions(false));
         refused(() -> ses.tagResource(r -> r.resourceArn(arn("owned")).tags(tag("a", "2"))));
         refused(() -> ses.listTagsForResource(r -> r.resourceArn(arn("owned"))));
         ses.deleteMultiRegionEndpoint(r -> r.endpointName("owned"));
@@ -326,8 +326,8 @@ class IamPolicyTest extends EmulatorTestBase {
     void roleSessionsGetTheRolesPolicyAndTheirSessionTagsArePrincipalTags() {
         String role = AssumeRoleTest.ROLE_B;
         String session = "arn:aws:sts::" + AssumeRoleTest.ACCOUNT_B + ":assumed-role/ses-mre-operator/tagged";
-        emu.updateSettings(s -> s.role(Role.trusting(role, USER).withTagSession(true))
-                .policy(
+        emu.updateSettings(s -> s.withRole(Role.trusting(role, USER).withTagSession(true))
+                .withPolicy(
                         role,
                         ("{'Statement':[{'Effect':'Allow','Action':'ses:CreateMultiRegionEndpoint','Resource':'*',"
                                         + "'Condition':{'StringEquals':{'aws:PrincipalTag/team':'mail'}}},"
@@ -363,8 +363,8 @@ class IamPolicyTest extends EmulatorTestBase {
     @Test
     void theCallersPolicyGovernsAssumeRoleAndTagSession() {
         String role = AssumeRoleTest.ROLE_B;
-        emu.updateSettings(s -> s.role(Role.trusting(role, USER).withTagSession(true))
-                .policy(
+        emu.updateSettings(s -> s.withRole(Role.trusting(role, USER).withTagSession(true))
+                .withPolicy(
                         USER,
                         ("{'Statement':[{'Effect':'Allow','Action':'sts:AssumeRole','Resource':'arn:aws:iam::*:role/ses-*'}]}")
                                 .replace('\'', '"')));
@@ -379,7 +379,7 @@ class IamPolicyTest extends EmulatorTestBase {
                         assertThat(e.awsErrorDetails().errorMessage()).isEqualTo(noAllow(USER, "sts:TagSession", role));
                     });
             String other = "arn:aws:iam::" + AssumeRoleTest.ACCOUNT_B + ":role/admin";
-            emu.settings().role(Role.trusting(other, USER));
+            emu.updateSettings(s -> s.withRole(Role.trusting(other, USER)));
             assertThatThrownBy(() -> sts.assumeRole(r -> r.roleArn(other).roleSessionName("xy")))
                     .isInstanceOfSatisfying(
                             StsException.class,
@@ -393,7 +393,7 @@ class IamPolicyTest extends EmulatorTestBase {
     @Test
     void denyActionsStillRefusesWhateverThePolicy() {
         allow("'*'", "'*'", "");
-        emu.settings().denyActions(java.util.Set.of(Operation.DELETE_MULTI_REGION_ENDPOINT));
+        emu.updateSettings(s -> s.withDenyActions(java.util.Set.of(Operation.DELETE_MULTI_REGION_ENDPOINT)));
         instantLifecycle();
         create("kept");
         assertThat(refused(() -> ses.deleteMultiRegionEndpoint(r -> r.endpointName("kept"))))

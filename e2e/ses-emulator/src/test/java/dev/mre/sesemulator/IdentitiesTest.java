@@ -159,7 +159,7 @@ class IdentitiesTest extends EmulatorTestBase {
         ses.createEmailIdentity(r -> r.emailIdentity("denied.com"));
         emu.verifyIdentity("us-east-1", "denied.com");
         emu.updateSettings(
-                s -> s.policy(
+                s -> s.withPolicy(
                         emu.primaryCredentials().userArn(),
                         "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ses:*\",\"Resource\":\"*\"},"
                                 + "{\"Effect\":\"Deny\",\"Action\":\"ses:ReplicateEmailIdentityDkimSigningKey\",\"Resource\":\"*\"}]}"));

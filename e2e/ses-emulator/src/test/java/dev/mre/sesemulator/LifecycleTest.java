@@ -54,7 +54,7 @@ class LifecycleTest extends EmulatorTestBase {
 
     @Test
     void deletePassesThroughDeletingThenGetAnswersNotFound() {
-        emu.settings().createDelay(Duration.ZERO);
+        emu.updateSettings(s -> s.withCreateDelay(Duration.ZERO));
         create("to-delete");
         assertThat(get("to-delete").status()).isEqualTo(Status.READY);
 
@@ -87,20 +87,21 @@ class LifecycleTest extends EmulatorTestBase {
                         e -> assertThat(e.statusCode()).isEqualTo(500));
         assertThat(get("young").status()).isEqualTo(Status.CREATING);
 
-        emu.settings().concurrentModificationOnDeleteWhileCreating(false);
+        emu.updateSettings(s -> s.withConcurrentModificationOnDeleteWhileCreating(false));
         assertThat(ses.deleteMultiRegionEndpoint(r -> r.endpointName("young")).status())
                 .isEqualTo(Status.DELETING);
     }
 
     @Test
     void provisioningFailsForMatchingNamesOrByChanceAndFailedEndpointsCanBeDeleted() {
-        emu.updateSettings(s -> s.createDelay(Duration.ZERO).failProvisioningNames("^doomed-"));
+        emu.updateSettings(s -> s.withCreateDelay(Duration.ZERO)
+                .withFailProvisioningNames(java.util.regex.Pattern.compile("^doomed-")));
         create("doomed-1");
         create("fine-1");
         assertThat(get("doomed-1").status()).isEqualTo(Status.FAILED);
         assertThat(get("fine-1").status()).isEqualTo(Status.READY);
 
-        emu.settings().failProvisioningRate(1.0);
+        emu.updateSettings(s -> s.withFailProvisioningRate(1.0));
         create("unlucky");
         assertThat(get("unlucky").status()).isEqualTo(Status.FAILED);
 
@@ -122,7 +123,7 @@ class LifecycleTest extends EmulatorTestBase {
 
     @Test
     void quotaIsPerAccountAndRegionAndCountsEveryStatus() {
-        emu.settings().quota(2).createDelay(Duration.ZERO).deleteDelay(Duration.ofMinutes(1));
+        emu.updateSettings(s -> s.withQuota(2).withCreateDelay(Duration.ZERO).withDeleteDelay(Duration.ofMinutes(1)));
         create("q1");
         create("q2");
         ses.deleteMultiRegionEndpoint(r -> r.endpointName("q2"));
@@ -170,7 +171,7 @@ class LifecycleTest extends EmulatorTestBase {
 
     @Test
     void embeddedViewShowsWhatTheSdkCreated() {
-        emu.settings().createDelay(Duration.ZERO);
+        emu.updateSettings(s -> s.withCreateDelay(Duration.ZERO));
         CreateMultiRegionEndpointResponse created = create(ses, "viewed", "ap-southeast-2", Map.of("team", "mail"));
         EndpointView view = emu.findEndpoint("us-east-1", "viewed").orElseThrow();
         assertThat(view.endpointId()).isEqualTo(created.endpointId());

@@ -66,7 +66,7 @@ class PaginationTest extends EmulatorTestBase {
     @Test
     void defaultPageSizeIsASetting() {
         createMany(5);
-        emu.settings().defaultPageSize(3);
+        emu.updateSettings(s -> s.withDefaultPageSize(3));
         ListMultiRegionEndpointsResponse first = ses.listMultiRegionEndpoints(r -> {});
         assertThat(first.multiRegionEndpoints()).hasSize(3);
         assertThat(first.nextToken()).isNotNull();
@@ -74,7 +74,7 @@ class PaginationTest extends EmulatorTestBase {
 
     @Test
     void thePaginatorWalks2500EndpointsInThreePagesOf1000() throws Exception {
-        emu.settings().quota(3000);
+        emu.updateSettings(s -> s.withQuota(3000));
         List<String> names = IntStream.range(0, 2500)
                 .mapToObj(i -> String.format("bulk-%04d", i))
                 .toList();

@@ -177,7 +177,7 @@ class SendingTest extends EmulatorTestBase {
 
     @Test
     void anEndpointThatIsNotReadyTakesNoMail() {
-        emu.updateSettings(s -> s.createDelay(java.time.Duration.ofMinutes(1)));
+        emu.updateSettings(s -> s.withCreateDelay(java.time.Duration.ofMinutes(1)));
         String creating = create(ses, "later", "eu-west-1", Map.of()).endpointId();
         assertThatThrownBy(() -> ses.sendEmail(message(creating, "tx")))
                 .isInstanceOfSatisfying(
@@ -282,7 +282,7 @@ class SendingTest extends EmulatorTestBase {
     void sessionCredentialsSignWithSigV4aToo() {
         String roleArn = "arn:aws:iam::" + emu.accountId() + ":role/sender";
         emu.updateSettings(
-                s -> s.role(Role.trusting(roleArn, emu.primaryCredentials().userArn())));
+                s -> s.withRole(Role.trusting(roleArn, emu.primaryCredentials().userArn())));
         try (var sts = Sdk.sts(emu, emu.accessKeyId(), emu.secretAccessKey());
                 var provider = Sdk.assumeRole(
                         sts, roleArn, "send", java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2));
@@ -296,7 +296,7 @@ class SendingTest extends EmulatorTestBase {
 
     @Test
     void policyCanPinTheEndpointId() {
-        emu.updateSettings(s -> s.policy(
+        emu.updateSettings(s -> s.withPolicy(
                 emu.primaryCredentials().userArn(),
                 "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ses:*\",\"Resource\":\"*\"},"
                         + "{\"Effect\":\"Deny\",\"Action\":\"ses:SendEmail\",\"Resource\":\"*\",\"Condition\":"

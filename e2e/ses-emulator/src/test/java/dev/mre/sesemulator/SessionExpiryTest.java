@@ -25,7 +25,7 @@ class SessionExpiryTest extends EmulatorTestBase {
     @Test
     void shortSessionsAreRefreshedByTheSdksProviderWithoutAFailedCall() {
         emu.updateSettings(
-                s -> s.role(Role.trusting(ROLE, AssumeRoleTest.USER)).sessionDuration(Duration.ofSeconds(4)));
+                s -> s.withRole(Role.trusting(ROLE, AssumeRoleTest.USER)).withSessionDuration(Duration.ofSeconds(4)));
         AtomicInteger calls = new AtomicInteger();
         try (StsClient sts = Sdk.sts(emu, emu.accessKeyId(), emu.secretAccessKey());
                 StsAssumeRoleCredentialsProvider provider =
@@ -57,7 +57,7 @@ class SessionExpiryTest extends EmulatorTestBase {
     @Test
     void anExpiredTokenIsRefusedBySesAndSts() {
         emu.updateSettings(
-                s -> s.role(Role.trusting(ROLE, AssumeRoleTest.USER)).sessionDuration(Duration.ofSeconds(1)));
+                s -> s.withRole(Role.trusting(ROLE, AssumeRoleTest.USER)).withSessionDuration(Duration.ofSeconds(1)));
         try (StsClient sts = Sdk.sts(emu, emu.accessKeyId(), emu.secretAccessKey())) {
             Credentials c = sts.assumeRole(r -> r.roleArn(ROLE).roleSessionName("expiring"))
                     .credentials();
@@ -86,7 +86,7 @@ class SessionExpiryTest extends EmulatorTestBase {
 
     @Test
     void expireSessionsEndsEverySessionAtOnce() throws Exception {
-        emu.settings().role(Role.trusting(ROLE, AssumeRoleTest.USER));
+        emu.updateSettings(s -> s.withRole(Role.trusting(ROLE, AssumeRoleTest.USER)));
         try (StsClient sts = Sdk.sts(emu, emu.accessKeyId(), emu.secretAccessKey());
                 StsAssumeRoleCredentialsProvider provider =
                         Sdk.assumeRole(sts, ROLE, "forced", Duration.ofSeconds(1), Duration.ofSeconds(2));

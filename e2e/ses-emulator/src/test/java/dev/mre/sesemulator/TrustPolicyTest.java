@@ -33,7 +33,7 @@ class TrustPolicyTest extends EmulatorTestBase {
     @BeforeEach
     void teamARoleWithTheDocumentedTrustPolicy() throws IOException {
         IamPolicy trust = IamPolicy.parseTrust(documentedPolicyFor(USER));
-        emu.updateSettings(s -> s.role(Role.withTrustPolicy(TEAM_A_ROLE, trust, null)));
+        emu.updateSettings(s -> s.withRole(Role.withTrustPolicy(TEAM_A_ROLE, trust, null)));
     }
 
     private static AssumeRoleRequest request(String externalId, String cluster, String namespace, Tag... extra) {
@@ -97,7 +97,7 @@ class TrustPolicyTest extends EmulatorTestBase {
     @Test
     void aCallerTheTrustPolicyDoesNotNameIsRefused() throws IOException {
         IamPolicy trust = IamPolicy.parseTrust(documentedPolicyFor("arn:aws:iam::123456789012:role/someone-else"));
-        emu.updateSettings(s -> s.role(Role.withTrustPolicy(TEAM_A_ROLE, trust, null)));
+        emu.updateSettings(s -> s.withRole(Role.withTrustPolicy(TEAM_A_ROLE, trust, null)));
         assertThat(refused(request("EXAMPLE-EXTERNAL-ID", "prod-eu", "team-a"))
                         .awsErrorDetails()
                         .errorMessage())
@@ -123,12 +123,10 @@ class TrustPolicyTest extends EmulatorTestBase {
     void theAdminApiTakesATrustPolicyAndShowsItBack() throws IOException {
         String policy = documentedPolicyFor(USER);
         String json = "{\"roles\":{\"" + TEAM_A_ROLE + "\":{\"trustPolicy\":" + policy + "}}}";
-        SettingsCodec.apply(emu.settings(), Json.MAPPER.readTree(json));
+        emu.applySettings(Json.MAPPER.readTree(json));
         assertThat(emu.settings().roles().get(TEAM_A_ROLE).trustPolicy()).isEqualTo(IamPolicy.parseTrust(policy));
-        assertThatThrownBy(() -> SettingsCodec.apply(
-                        emu.settings(),
-                        Json.MAPPER.readTree("{\"roles\":{\"" + TEAM_A_ROLE + "\":{\"trustPolicy\":" + policy
-                                + ",\"externalId\":\"x1\"}}}")))
+        assertThatThrownBy(() -> emu.applySettings(Json.MAPPER.readTree("{\"roles\":{\"" + TEAM_A_ROLE
+                        + "\":{\"trustPolicy\":" + policy + ",\"externalId\":\"x1\"}}}")))
                 .hasMessageContaining("trustPolicy and externalId exclude each other");
     }
 }

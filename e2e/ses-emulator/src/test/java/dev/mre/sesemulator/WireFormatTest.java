@@ -45,7 +45,7 @@ class WireFormatTest extends EmulatorTestBase {
                         .body())
                 .doesNotContain("\"MultiRegionEndpoints\":[{")
                 .contains("\"MultiRegionEndpoints\":[]");
-        emu.settings().deleteDelay(Duration.ofMinutes(1));
+        emu.updateSettings(s -> s.withDeleteDelay(Duration.ofMinutes(1)));
         SignedHttp.ses(
                 emu,
                 "POST",

@@ -37,7 +37,7 @@ class CallPacerTest {
     void start() {
         ses = SesEmulator.builder()
                 .port(0)
-                .settings(s -> s.createDelay(Duration.ZERO))
+                .settings(s -> s.withCreateDelay(Duration.ZERO))
                 .build()
                 .start();
         registry = new SimpleMeterRegistry();

@@ -25,7 +25,7 @@ class AccountLimitsScenariosTest extends TwoAccountsFixture {
     @Test
     void oneThrottledAccountDoesNotSlowAnother() {
         twoAccounts();
-        h.ses.updateSettings(s -> s.account(
+        h.ses.updateSettings(s -> s.withAccount(
                 ACCOUNT_A, AccountLimits.inherit().withRateLimit(1 / HELD).withBurst(1)));
         h.start();
         selector("slow", ROLE_A, null, List.of("slow"), null);
@@ -44,7 +44,7 @@ class AccountLimitsScenariosTest extends TwoAccountsFixture {
                 .as("the held account has had one call: not one object can be Available (Create, then a read)")
                 .isZero();
 
-        h.ses.updateSettings(s -> s.account(ACCOUNT_A, null)); // let go: A converges at its pacer's own pace
+        h.ses.updateSettings(s -> s.withAccount(ACCOUNT_A, null)); // let go: A converges at its pacer's own pace
         await().atMost(Duration.ofSeconds(90))
                 .until(() -> IntStream.range(0, n).allMatch(i -> "Available".equals(h.reason("slow", "s-" + i))));
     }

@@ -129,8 +129,8 @@ class AccountsScenariosTest extends TwoAccountsFixture {
     @Test
     void aRefusedAssumeRoleIsAccessDeniedWithoutNamingTheRoleAndRecoversWhenTheTrustIsFixed() {
         twoAccounts().start();
-        h.ses.updateSettings(s ->
-                s.role(Role.trusting(ROLE_A, "arn:aws:iam::999999999999:root").withTagSession(true)));
+        h.ses.updateSettings(s -> s.withRole(
+                Role.trusting(ROLE_A, "arn:aws:iam::999999999999:root").withTagSession(true)));
         selector("team-a", ROLE_A, null, List.of("team-a"), null);
         h.create(mre("team-a", "mail", s -> {}));
         h.awaitReason("team-a", "mail", "AccessDenied", Duration.ofSeconds(20));
@@ -140,7 +140,7 @@ class AccountsScenariosTest extends TwoAccountsFixture {
         assertThat(h.ses.endpoints()).isEmpty();
 
         String operatorUser = h.ses.primaryCredentials().userArn();
-        h.ses.updateSettings(s -> s.role(Role.trusting(ROLE_A, operatorUser).withTagSession(true)));
+        h.ses.updateSettings(s -> s.withRole(Role.trusting(ROLE_A, operatorUser).withTagSession(true)));
         // the stalled retry is 1 s doubling to 4 s in these timings
         h.awaitReady("team-a", "mail");
         assertThat(h.ses.findEndpoint(ACCOUNT_A, "us-east-1", "mail")).isPresent();

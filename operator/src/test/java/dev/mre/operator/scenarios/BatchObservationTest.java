@@ -43,7 +43,7 @@ class BatchObservationTest extends ScenarioTest {
 
     @Test
     void manyObjectsCostOneCreateEachAndShareTheirObservation() {
-        h = new OperatorHarness(client, s -> {}).timing(NO_SWEEP).start();
+        h = new OperatorHarness(client, s -> s).timing(NO_SWEEP).start();
         int n = 20;
         IntStream.range(0, n).forEach(i -> h.create(mre("mail", "batch-" + i, s -> {})));
         IntStream.range(0, n).forEach(i -> h.awaitReady("mail", "batch-" + i));
@@ -69,7 +69,7 @@ class BatchObservationTest extends ScenarioTest {
 
     @Test
     void aNewObjectCreatesWithoutAskingSesFirst() {
-        h = new OperatorHarness(client, s -> {}).timing(NO_SWEEP).start();
+        h = new OperatorHarness(client, s -> s).timing(NO_SWEEP).start();
         h.create(mre("mail", "first", s -> {}));
         h.awaitReady("mail", "first");
         List<CallRecord> sesCalls = h.ses.calls().log().stream()
@@ -83,7 +83,7 @@ class BatchObservationTest extends ScenarioTest {
 
     @Test
     void aTakenNameIsJudgedAfterAlreadyExistsAndNeverTouched() {
-        h = new OperatorHarness(client, s -> {}).timing(NO_SWEEP).start();
+        h = new OperatorHarness(client, s -> s).timing(NO_SWEEP).start();
         try (SesV2Client outsider = SesClientsForTests.outsider(h.ses, "us-east-1")) {
             outsider.createMultiRegionEndpoint(
                     b -> b.endpointName("taken").details(d -> d.routesDetails(r -> r.region("eu-west-1"))));
@@ -104,7 +104,7 @@ class BatchObservationTest extends ScenarioTest {
 
     @Test
     void aRestartedOperatorReobservesSettledObjectsWithListsOnly() {
-        h = new OperatorHarness(client, s -> {}).timing(NO_SWEEP).start();
+        h = new OperatorHarness(client, s -> s).timing(NO_SWEEP).start();
         int n = 10;
         IntStream.range(0, n).forEach(i -> h.create(mre("mail", "settled-" + i, s -> {})));
         IntStream.range(0, n).forEach(i -> h.awaitReady("mail", "settled-" + i));
@@ -132,7 +132,7 @@ class BatchObservationTest extends ScenarioTest {
 
     @Test
     void theSharedListNoticesAnEndpointDeletedOutOfBandAndRecreatesIt() {
-        h = new OperatorHarness(client, s -> {}).timing(NO_SWEEP).start();
+        h = new OperatorHarness(client, s -> s).timing(NO_SWEEP).start();
         String first = h.awaitReady(
                         "mail",
                         h.create(mre("mail", "drift", s -> {})).getMetadata().getName())
@@ -153,7 +153,7 @@ class BatchObservationTest extends ScenarioTest {
 
     @Test
     void perObjectObservationStillWorksForComparison() {
-        h = new OperatorHarness(client, s -> {})
+        h = new OperatorHarness(client, s -> s)
                 .timing(NO_SWEEP)
                 .setting(Setting.OBSERVATION, "per-object")
                 .start();
@@ -168,7 +168,7 @@ class BatchObservationTest extends ScenarioTest {
 
     @Test
     void aLabelSelectorLimitsTheOperatorToItsShard() {
-        h = new OperatorHarness(client, s -> {})
+        h = new OperatorHarness(client, s -> s)
                 .timing(NO_SWEEP)
                 .setting(Setting.WATCH_LABEL_SELECTOR, "shard=a")
                 .start();

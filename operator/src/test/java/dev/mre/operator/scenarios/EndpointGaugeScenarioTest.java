@@ -21,7 +21,7 @@ class EndpointGaugeScenarioTest extends ScenarioTest {
 
     @Test
     void anEndpointBeingDeletedCountsAsDeleting() {
-        h = new OperatorHarness(client, s -> s.deleteDelay(Duration.ofSeconds(4))).start();
+        h = new OperatorHarness(client, s -> s.withDeleteDelay(Duration.ofSeconds(4))).start();
         h.create(mre("mail", "gauged", s -> {}));
         h.awaitReady("mail", "gauged");
         await().atMost(Duration.ofSeconds(10))

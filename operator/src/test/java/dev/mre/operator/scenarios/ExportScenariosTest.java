@@ -29,7 +29,7 @@ class ExportScenariosTest extends ScenarioTest {
 
     @Test
     void theConfigMapHoldsWhatSesReportedAndIsOwnedByTheObject() {
-        h = new OperatorHarness(client, s -> {});
+        h = new OperatorHarness(client, s -> s);
         h.setting(Setting.ALLOW_EXPORT, "true").start();
         h.create(mre("mail", "send", s -> s.setExport(new Export("ses-endpoint"))));
         MultiRegionEndpoint ready = h.awaitReady("mail", "send");
@@ -70,7 +70,7 @@ class ExportScenariosTest extends ScenarioTest {
 
     @Test
     void aForeignConfigMapOfThatNameIsLeftAlone() {
-        h = new OperatorHarness(client, s -> {});
+        h = new OperatorHarness(client, s -> s);
         h.setting(Setting.ALLOW_EXPORT, "true").start();
         h.namespaceUid("mail");
         client.configMaps()

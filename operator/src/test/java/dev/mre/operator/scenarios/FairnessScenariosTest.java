@@ -27,7 +27,7 @@ class FairnessScenariosTest extends ScenarioTest {
      */
     @Test
     void aFewObjectsOfOneNamespaceAreNotQueuedBehindAnothersMany() {
-        h = new OperatorHarness(client, s -> {}).maxCallRate(2).adaptive(false).start();
+        h = new OperatorHarness(client, s -> s).maxCallRate(2).adaptive(false).start();
         IntStream.rangeClosed(1, BULK).forEach(i -> h.create(mre("bulk", "bulk-" + i, s -> {})));
         IntStream.rangeClosed(1, FEW).forEach(i -> h.create(mre("few", "few-" + i, s -> {})));
         await().atMost(Duration.ofSeconds(60))

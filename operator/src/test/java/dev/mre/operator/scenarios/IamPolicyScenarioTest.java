@@ -62,13 +62,13 @@ class IamPolicyScenarioTest extends ScenarioTest {
     @Test
     void aHandoverWorksUnderEachClustersDocumentedPolicy() throws Exception {
         String shard = "test.ses.mre.dev/cluster";
-        h = new OperatorHarness(client, s -> {})
+        h = new OperatorHarness(client, s -> s)
                 .setting(dev.mre.operator.config.Setting.CLUSTER_ID, "cluster-a")
                 .setting(dev.mre.operator.config.Setting.WATCH_LABEL_SELECTOR, shard + "=a");
         Credentials userB = new Credentials("AKIDCLUSTERB", "cluster-b-secret", h.ses.accountId(), "operator-b");
         h.ses.addCredentials(userB);
-        h.ses.updateSettings(s -> s.policy(h.ses.primaryCredentials().userArn(), policyUnchecked("cluster-a"))
-                .policy(userB.userArn(), policyUnchecked("cluster-b")));
+        h.ses.updateSettings(s -> s.withPolicy(h.ses.primaryCredentials().userArn(), policyUnchecked("cluster-a"))
+                .withPolicy(userB.userArn(), policyUnchecked("cluster-b")));
         OperatorHarness b = h.sharingTheEmulator()
                 .setting(dev.mre.operator.config.Setting.CLUSTER_ID, "cluster-b")
                 .setting(dev.mre.operator.config.Setting.WATCH_LABEL_SELECTOR, shard + "=b");
@@ -155,8 +155,8 @@ class IamPolicyScenarioTest extends ScenarioTest {
 
     @Test
     void theOperatorWorksUnderTheDocumentedPolicy() throws Exception {
-        h = new OperatorHarness(client, s -> {});
-        h.ses.updateSettings(s -> s.policy(h.ses.primaryCredentials().userArn(), policyUnchecked()));
+        h = new OperatorHarness(client, s -> s);
+        h.ses.updateSettings(s -> s.withPolicy(h.ses.primaryCredentials().userArn(), policyUnchecked()));
         outsider = outsider("us-east-1");
         outsider.createMultiRegionEndpoint(b -> b.endpointName("handed-over")
                 .details(d -> d.routesDetails(r -> r.region("eu-west-1")))
@@ -201,8 +201,8 @@ class IamPolicyScenarioTest extends ScenarioTest {
 
     @Test
     void whatTheOperatorMustNeverDoIsRefusedByThePolicyToo() throws Exception {
-        h = new OperatorHarness(client, s -> {});
-        h.ses.updateSettings(s -> s.policy(h.ses.primaryCredentials().userArn(), policyUnchecked()));
+        h = new OperatorHarness(client, s -> s);
+        h.ses.updateSettings(s -> s.withPolicy(h.ses.primaryCredentials().userArn(), policyUnchecked()));
         outsider = outsider("us-east-1");
         outsider.createMultiRegionEndpoint(b -> b.endpointName("theirs")
                 .details(d -> d.routesDetails(r -> r.region("eu-west-1")))

@@ -152,7 +152,7 @@ class LifecycleScenariosTest extends ScenarioTest {
     @Test
     void failedProvisioningIsStalledAndRecreatedOnlyWithBackoff() {
         harness();
-        h.ses.updateSettings(s -> s.failProvisioningNames("^doomed$"));
+        h.ses.updateSettings(s -> s.withFailProvisioningNames(java.util.regex.Pattern.compile("^doomed$")));
         h.start();
         recordGolden().collapseCycles(); // the rounds of recreation while SES fails depend on timing
         h.create(mre("mail", "doomed", s -> {}));
@@ -170,7 +170,7 @@ class LifecycleScenariosTest extends ScenarioTest {
                 .atMost(Duration.ofSeconds(6))
                 .until(() -> h.ses.calls().count(Operation.CREATE_MULTI_REGION_ENDPOINT) <= 4);
 
-        h.ses.updateSettings(s -> s.failProvisioningNames(null));
+        h.ses.updateSettings(s -> s.withFailProvisioningNames(null));
         MultiRegionEndpoint ready = h.awaitReady("mail", "doomed");
         assertThat(ready.getStatus().getFailedProvisioningAttempts()).isNull();
         assertThat(h.ses.endpoints()).hasSize(1);

@@ -90,15 +90,13 @@ final class OperatorHarness implements AutoCloseable {
         return other;
     }
 
-    OperatorHarness(KubernetesClient client, Consumer<dev.mre.sesemulator.Settings> emulatorSettings) {
+    OperatorHarness(KubernetesClient client, UnaryOperator<dev.mre.sesemulator.Settings> emulatorSettings) {
         this.ownsEmulator = true;
         this.client = client;
         this.ses = SesEmulator.builder()
                 .port(0)
-                .settings(s -> {
-                    s.createDelay(Duration.ofMillis(500)).deleteDelay(Duration.ofMillis(500));
-                    emulatorSettings.accept(s);
-                })
+                .settings(s -> emulatorSettings.apply(
+                        s.withCreateDelay(Duration.ofMillis(500)).withDeleteDelay(Duration.ofMillis(500))))
                 .build()
                 .start();
         installCrd(client);

@@ -27,7 +27,7 @@ class OpsEndpointsTest extends ScenarioTest {
 
     @Test
     void probesAndMetricsReflectTheOperator() throws Exception {
-        h = new OperatorHarness(client, s -> {}).start();
+        h = new OperatorHarness(client, s -> s).start();
         OperatorConfig config = h.config();
         AtomicBoolean stopping = new AtomicBoolean();
         try (OpsServer ops = new OpsServer(

@@ -114,7 +114,7 @@ class OwnershipScenariosTest extends ScenarioTest {
      */
     @Test
     void anEndpointMarkedAdoptableAfterTheRefusalIsAdoptedAtTheNextRetry() {
-        h = new OperatorHarness(client, s -> {})
+        h = new OperatorHarness(client, s -> s)
                 .timing(BatchObservationTest.NO_SWEEP)
                 .start();
         try (SesV2Client outsider = SesClientsForTests.outsider(h.ses, "us-east-1")) {
@@ -225,7 +225,7 @@ class OwnershipScenariosTest extends ScenarioTest {
     @Test
     void anAccessDeniedMessageKeepsTheCodeButNoArnOrAccountId() {
         harness();
-        h.ses.updateSettings(s -> s.denyActions(Set.of(Operation.CREATE_MULTI_REGION_ENDPOINT)));
+        h.ses.updateSettings(s -> s.withDenyActions(Set.of(Operation.CREATE_MULTI_REGION_ENDPOINT)));
         h.start();
         h.create(mre("mail", "refused", s -> {}));
         h.awaitReason("mail", "refused", "AccessDenied", Duration.ofSeconds(20));

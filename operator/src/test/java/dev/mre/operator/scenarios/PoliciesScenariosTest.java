@@ -42,10 +42,10 @@ class PoliciesScenariosTest extends ScenarioTest {
      */
     @Test
     void anObserveOnlyObjectReportsAnEndpointMadeElsewhereWithAReadOnlyPolicy() throws Exception {
-        h = new OperatorHarness(client, s -> {});
+        h = new OperatorHarness(client, s -> s);
         String policy = Files.readString(Path.of("../docs/iam/observe-only-policy.json"))
                 .replace("111122223333", h.ses.accountId());
-        h.ses.updateSettings(s -> s.policy(h.ses.primaryCredentials().userArn(), policy));
+        h.ses.updateSettings(s -> s.withPolicy(h.ses.primaryCredentials().userArn(), policy));
         h.start();
         h.create(mre("mail", "made-by-terraform", s -> s.setManagementPolicy(ManagementPolicy.ObserveOnly)));
         h.awaitReason("mail", "made-by-terraform", "NotFound", Duration.ofSeconds(20));
@@ -110,7 +110,7 @@ class PoliciesScenariosTest extends ScenarioTest {
      */
     @Test
     void aNewRequestedAtValueIsHandledOnceWithAGetAndATagRead() {
-        h = new OperatorHarness(client, s -> {})
+        h = new OperatorHarness(client, s -> s)
                 .timing(BatchObservationTest.NO_SWEEP)
                 .start();
         h.create(mre("mail", "refreshed", s -> {}));

@@ -20,7 +20,7 @@ class RepeatedWorkScenariosTest extends ScenarioTest {
      */
     @Test
     void aRefusedObjectReadsTheOthersTagsAtABackoffNotAtEveryResync() {
-        h = new OperatorHarness(client, s -> {})
+        h = new OperatorHarness(client, s -> s)
                 .timing(BatchObservationTest.NO_SWEEP)
                 .start();
         h.create(mre("mail", "taken", s -> {}));
@@ -45,7 +45,7 @@ class RepeatedWorkScenariosTest extends ScenarioTest {
     @Test
     void aScopeThatCannotBeListedIsListedAtABackoff() {
         harness();
-        h.ses.updateSettings(s -> s.denyActions(Set.of(Operation.LIST_MULTI_REGION_ENDPOINTS)));
+        h.ses.updateSettings(s -> s.withDenyActions(Set.of(Operation.LIST_MULTI_REGION_ENDPOINTS)));
         h.start();
         h.create(mre("mail", "unlisted", s -> {}));
         await().atMost(Duration.ofSeconds(20))

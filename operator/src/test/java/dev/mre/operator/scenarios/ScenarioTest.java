@@ -38,7 +38,7 @@ abstract class ScenarioTest {
 
     /** A harness with the fast test timings and no extra settings, kept in {@link #h}. */
     OperatorHarness harness() {
-        h = new OperatorHarness(client, s -> {});
+        h = new OperatorHarness(client, s -> s);
         return h;
     }
 

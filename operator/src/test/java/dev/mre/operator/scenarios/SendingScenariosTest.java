@@ -33,7 +33,7 @@ class SendingScenariosTest extends ScenarioTest {
 
     @Test
     void replicaMissingThenCreatedThenPausedInTheSecondary() {
-        h = new OperatorHarness(client, s -> {});
+        h = new OperatorHarness(client, s -> s);
         h.setting(Setting.ALLOW_REPLICA_IDENTITIES, "true").start();
         try (SesV2Client us = client(Region.US_EAST_1);
                 SesV2Client eu = client(Region.EU_WEST_1)) {
@@ -85,7 +85,7 @@ class SendingScenariosTest extends ScenarioTest {
 
     @Test
     void aParentWithoutEasyDkimGetsNoReplicaCall() {
-        h = new OperatorHarness(client, s -> {});
+        h = new OperatorHarness(client, s -> s);
         h.setting(Setting.ALLOW_REPLICA_IDENTITIES, "true").start();
         try (SesV2Client us = client(Region.US_EAST_1)) {
             us.createEmailIdentity(r -> r.emailIdentity("byo.example.com")

@@ -17,7 +17,7 @@ class SessionRenewalScenarioTest extends TwoAccountsFixture {
     @Test
     void sessionsExpiringDuringABurstAreRenewedAndNothingFails() {
         twoAccounts();
-        h.ses.updateSettings(s -> s.sessionDuration(Duration.ofSeconds(3)).createDelay(Duration.ofSeconds(1)));
+        h.ses.updateSettings(s -> s.withSessionDuration(Duration.ofSeconds(3)).withCreateDelay(Duration.ofSeconds(1)));
         h.start();
         selector("team-a", ROLE_A, null, List.of("burst"), null);
         int n = 60;

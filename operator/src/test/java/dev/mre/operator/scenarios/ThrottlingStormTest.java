@@ -31,10 +31,10 @@ class ThrottlingStormTest extends ScenarioTest {
     void aBurstOfObjectsAgainstATightSesLimitAllBecomeReadyWithoutAStorm() throws Exception {
         h = new OperatorHarness(
                 client,
-                s -> s.rateLimit(RATE)
-                        .burst((int) Math.max(1, RATE))
-                        .quota(10 * OBJECTS)
-                        .createDelay(Duration.ofSeconds(1)));
+                s -> s.withRateLimit(RATE)
+                        .withBurst((int) Math.max(1, RATE))
+                        .withQuota(10 * OBJECTS)
+                        .withCreateDelay(Duration.ofSeconds(1)));
         h.timing(Timing.defaults(Duration.ofMinutes(10), Duration.ofHours(6)))
                 .maxCallRate(Double.parseDouble(System.getProperty("storm.ceiling", "50")))
                 .adaptive(Boolean.parseBoolean(System.getProperty("storm.adaptive", "true")))

@@ -25,10 +25,10 @@ abstract class TwoAccountsFixture extends ScenarioTest {
 
     /** An emulator with two team accounts whose roles trust the operator's user. */
     OperatorHarness twoAccounts() {
-        h = new OperatorHarness(client, s -> {});
+        h = new OperatorHarness(client, s -> s);
         String operatorUser = h.ses.primaryCredentials().userArn();
-        h.ses.updateSettings(s -> s.role(Role.trusting(ROLE_A, operatorUser).withTagSession(true))
-                .role(Role.trusting(ROLE_B, operatorUser)
+        h.ses.updateSettings(s -> s.withRole(Role.trusting(ROLE_A, operatorUser).withTagSession(true))
+                .withRole(Role.trusting(ROLE_B, operatorUser)
                         .withExternalId("team-b-secret")
                         .withTagSession(true)));
         return h;

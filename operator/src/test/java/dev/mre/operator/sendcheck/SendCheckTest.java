@@ -29,7 +29,7 @@ class SendCheckTest {
     @BeforeAll
     static void endpointWithIdentities() {
         emu = SesEmulator.builder()
-                .settings(s -> s.createDelay(Duration.ZERO).seed(7L))
+                .settings(s -> s.withCreateDelay(Duration.ZERO).withSeed(7L))
                 .build()
                 .start();
         credentials =
