@@ -4,6 +4,7 @@ import io.javaoperatorsdk.operator.RegisteredController;
 import io.javaoperatorsdk.operator.processing.Controller;
 import io.javaoperatorsdk.operator.processing.event.EventProcessor;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.ManagedInformerEventSource;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.Map;
@@ -23,8 +24,15 @@ import org.slf4j.LoggerFactory;
  * of the public {@code EventProcessor}, its {@code states}, and two getters of the package-private
  * {@code ResourceState}). What is removed is exactly what JOSDK would have
  * removed itself: a state marked processed-for-deletion, not under processing, of an object the informer cache no
- * longer holds; under the processor's own lock, so no event is handled meanwhile. Written by hand because no library
- * does it; if a JOSDK version changes the fields, {@link #of} says so in the log and the operator runs without it.
+ * longer holds; under the processor's own lock, so no event is handled meanwhile.
+ *
+ * <p>The same sweep drops the expired entries of JOSDK's deletion tombstones (the controller event source's
+ * {@code TemporaryResourceCache}: the UID of every deleted object for 20 minutes, so that a late status patch does not
+ * bring a deleted object back into the cache). JOSDK removes expired ones only ten at a time when a later event or
+ * patch passes by, so after a mass deletion an idle operator keeps them all (about 150 bytes each, measured by
+ * {@code make bench-churn}); only entries past JOSDK's own expiry are removed, by JOSDK's own {@code clean()}, under
+ * the cache's lock. Written by hand because no library does either; if a JOSDK version changes the fields,
+ * {@link #of} says so in the log and the operator runs without it.
  */
 public final class ProcessorStatePruning {
 
@@ -34,31 +42,61 @@ public final class ProcessorStatePruning {
     private final Map<ResourceID, Object> states;
     private final Method processedForDeletion;
     private final Method underProcessing;
+    /**
+     * The controller's event source and the way to its TemporaryResourceCache (made anew at each start of the event
+     * source, so looked up at each sweep), the cache's tombstones, their map and their clean().
+     */
+    private final Object controllerEvents;
+
+    private final Field temporaryCacheField;
+    private final Field tombstonesField;
+    private final Field entriesField;
+    private final Method cleanExpired;
 
     private ProcessorStatePruning(
             EventProcessor<?> processor,
             Map<ResourceID, Object> states,
             Method processedForDeletion,
-            Method underProcessing) {
+            Method underProcessing,
+            Object controllerEvents,
+            Field temporaryCacheField,
+            Field tombstonesField,
+            Field entriesField,
+            Method cleanExpired) {
         this.processor = processor;
         this.states = states;
         this.processedForDeletion = processedForDeletion;
         this.underProcessing = underProcessing;
+        this.controllerEvents = controllerEvents;
+        this.temporaryCacheField = temporaryCacheField;
+        this.tombstonesField = tombstonesField;
+        this.entriesField = entriesField;
+        this.cleanExpired = cleanExpired;
     }
 
     /** The pruning for {@code registered}, or null when this JOSDK's internals are not what it expects. */
     @SuppressWarnings("unchecked")
     public static ProcessorStatePruning of(RegisteredController<?> registered) {
         try {
-            EventProcessor<?> processor = ((Controller<?>) registered).getEventProcessor();
+            Controller<?> controller = (Controller<?>) registered;
+            EventProcessor<?> processor = controller.getEventProcessor();
             Object manager = field(EventProcessor.class, "resourceStateManager").get(processor);
             Object states = field(manager.getClass(), "states").get(manager);
             Class<?> state = Class.forName("io.javaoperatorsdk.operator.processing.event.ResourceState");
+            Object events = controller.getEventSourceManager().getControllerEventSource();
+            Class<?> temporaryCache = Class.forName(
+                    "io.javaoperatorsdk.operator.processing.event.source.informer.TemporaryResourceCache");
+            Class<?> expiration = Class.forName(temporaryCache.getName() + "$ExpirationCache");
             return new ProcessorStatePruning(
                     processor,
                     (Map<ResourceID, Object>) states,
                     method(state, "processedMarkForDeletionPresent"),
-                    method(state, "isUnderProcessing"));
+                    method(state, "isUnderProcessing"),
+                    events,
+                    field(ManagedInformerEventSource.class, "temporaryResourceCache"),
+                    field(temporaryCache, "tombstones"),
+                    field(expiration, "cache"),
+                    method(expiration, "clean"));
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn(
                     "JOSDK's per-object event state cannot be pruned with this JOSDK version ({}); deleted objects"
@@ -83,10 +121,49 @@ public final class ProcessorStatePruning {
                             && !present.test(e.getKey()));
             removed = before - states.size();
         }
-        if (removed > 0) {
-            LOG.debug("pruned {} event states of deleted objects", removed);
+        int expired = dropExpiredTombstones();
+        if (removed > 0 || expired > 0) {
+            LOG.debug("pruned {} event states and {} expired tombstones of deleted objects", removed, expired);
         }
         return removed;
+    }
+
+    /** JOSDK's clean() of the tombstones until it finds nothing more past expiry. */
+    private int dropExpiredTombstones() {
+        try {
+            Object temporaryCache = temporaryCacheField.get(controllerEvents);
+            if (temporaryCache == null) {
+                return 0; // the event source has not started
+            }
+            Object tombstones = tombstonesField.get(temporaryCache);
+            synchronized (temporaryCache) {
+                Map<?, ?> entries = (Map<?, ?>) entriesField.get(tombstones);
+                int start = entries.size();
+                int before;
+                do {
+                    before = entries.size();
+                    cleanExpired.invoke(tombstones);
+                } while (entries.size() < before);
+                return start - entries.size();
+            }
+        } catch (ReflectiveOperationException e) {
+            return 0;
+        }
+    }
+
+    /** How many deleted objects' UIDs JOSDK's temporary cache remembers (for tests and benchmarks). */
+    public int tombstones() {
+        try {
+            Object temporaryCache = temporaryCacheField.get(controllerEvents);
+            if (temporaryCache == null) {
+                return 0;
+            }
+            synchronized (temporaryCache) {
+                return ((Map<?, ?>) entriesField.get(tombstonesField.get(temporaryCache))).size();
+            }
+        } catch (ReflectiveOperationException e) {
+            return 0;
+        }
     }
 
     /** How many objects JOSDK's event processor keeps a state for (for tests and benchmarks). */
