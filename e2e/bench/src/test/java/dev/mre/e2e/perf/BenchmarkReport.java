@@ -856,9 +856,18 @@ class BenchmarkReport {
                                     : (mib >= base ? "+" : "") + f(100 * (mib - base) / base, 1) + " %")
                     .append(" |\n");
         }
+        if (run.has("finalIdleSeconds") && run.path("finalIdleSeconds").asLong() > 0) {
+            sb.append("| end | after ")
+                    .append(run.path("finalIdleSeconds").asLong() / 60)
+                    .append(" min idle (JOSDK keeps deleted objects' UIDs 20 min) | | | | | ")
+                    .append(f(run.path("finalLiveHeapMiB").asDouble(), 2))
+                    .append(" | ")
+                    .append(f(100 * run.path("finalDrift").asDouble(), 1))
+                    .append(" % |\n");
+        }
         List<String> problems = new ArrayList<>();
         run.path("problems").forEach(p -> problems.add(p.asText()));
-        sb.append("\nPass (heap after the last round within ")
+        sb.append("\nPass (heap at the end within ")
                 .append(f(100 * run.path("heapTolerance").asDouble(), 0))
                 .append(" % of the baseline, no series left): ")
                 .append(problems.isEmpty() ? "**yes**" : "**no**: " + String.join("; ", problems))
