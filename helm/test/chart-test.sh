@@ -295,8 +295,8 @@ check "render with metrics.prometheusRule.enabled and metrics.grafanaDashboard.e
   --set metrics.prometheusRule.enabled=true --set metrics.grafanaDashboard.enabled=true \
   --set metrics.grafanaDashboard.namespace=grafana --set metrics.prometheusRule.labels.release=prometheus \
   --set metrics.prometheusRule.runbookBaseUrl=https://example.com/docs/operations.md
-expect mon "PrometheusRule: 9 alerts, each with a severity, summary, description and runbook_url; extra label" \
-  'len([r for g in one("PrometheusRule")["spec"]["groups"] for r in g["rules"]]) == 9 and all(r["labels"]["severity"] in ("warning", "critical") and r["annotations"]["summary"] and r["annotations"]["description"] and r["annotations"]["runbook_url"] == "https://example.com/docs/operations.md#" + r["alert"].lower() for g in one("PrometheusRule")["spec"]["groups"] for r in g["rules"]) and labels(one("PrometheusRule"))["release"] == "prometheus"'
+expect mon "PrometheusRule: 11 alerts, each with a severity, summary, description and runbook_url; extra label" \
+  'len([r for g in one("PrometheusRule")["spec"]["groups"] for r in g["rules"]]) == 11 and all(r["labels"]["severity"] in ("warning", "critical") and r["annotations"]["summary"] and r["annotations"]["description"] and r["annotations"]["runbook_url"] == "https://example.com/docs/operations.md#" + r["alert"].lower() for g in one("PrometheusRule")["spec"]["groups"] for r in g["rules"]) and labels(one("PrometheusRule"))["release"] == "prometheus"'
 expect mon "PrometheusRule: every expression selects the release (job and namespace), none groups by an object's name" \
   'all(r["expr"].count("job=\"rel-ses-mre-operator\",namespace=\"ops\"") >= 1 and "by (name" not in r["expr"] and "exported_namespace" not in r["expr"] for g in one("PrometheusRule")["spec"]["groups"] for r in g["rules"])'
 expect mon "dashboard ConfigMap in namespace grafana, label grafana_dashboard=1, its JSON a dashboard with panels" \
