@@ -16,10 +16,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.CreateMultiRegionEndpointResponse;
 import software.amazon.awssdk.services.sesv2.model.Details;
@@ -50,13 +46,7 @@ class A11TenantIsolationTest extends E2eTest {
     static void namespacesAndAnAwsUser() {
         harness().namespace(NS_OWNER);
         harness().namespace(NS_INTRUDER);
-        awsUser = SesV2Client.builder()
-                .endpointOverride(emulator().endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(Emulator.ACCESS_KEY, Emulator.SECRET_KEY)))
-                .httpClientBuilder(Apache5HttpClient.builder())
-                .build();
+        awsUser = emulator().awsUser();
     }
 
     @AfterAll

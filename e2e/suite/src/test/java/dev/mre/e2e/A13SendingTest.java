@@ -3,7 +3,6 @@ package dev.mre.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mre.e2e.harness.Emulator;
 import dev.mre.e2e.harness.Json;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,10 +10,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
@@ -34,13 +29,7 @@ class A13SendingTest extends E2eTest {
     @Test
     @Order(1)
     void replicaMissing_then_replica_created_True_then_paused_in_the_secondary() {
-        try (SesV2Client us = SesV2Client.builder()
-                .endpointOverride(emulator().endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(Emulator.ACCESS_KEY, Emulator.SECRET_KEY)))
-                .httpClientBuilder(Apache5HttpClient.builder())
-                .build()) {
+        try (SesV2Client us = emulator().awsUser()) {
             us.createEmailIdentity(r -> r.emailIdentity(DOMAIN));
         }
         emulator().verifyIdentity("us-east-1", DOMAIN);

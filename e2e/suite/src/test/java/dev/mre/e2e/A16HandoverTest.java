@@ -30,10 +30,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.Details;
 import software.amazon.awssdk.services.sesv2.model.RouteDetails;
@@ -418,13 +414,7 @@ class A16HandoverTest extends E2eTest {
 
         // forged: a handover tag naming exactly B's object, written by an AWS user on an endpoint no owner tag claims
         String forgedName = "e2e-handover-forged";
-        try (SesV2Client awsUser = SesV2Client.builder()
-                .endpointOverride(emulator().endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(Emulator.ACCESS_KEY, Emulator.SECRET_KEY)))
-                .httpClientBuilder(Apache5HttpClient.builder())
-                .build()) {
+        try (SesV2Client awsUser = emulator().awsUser()) {
             awsUser.createMultiRegionEndpoint(r -> r.endpointName(forgedName)
                     .details(Details.builder()
                             .routesDetails(

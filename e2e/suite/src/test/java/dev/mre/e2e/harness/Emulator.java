@@ -24,6 +24,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
  * The standalone SES emulator jar as a child process, and the one client of its admin API ({@code /_emulator/}):
@@ -187,6 +192,20 @@ public final class Emulator implements AutoCloseable {
         Emulator emu = new Emulator(p, log, URI.create(url.get()));
         emu.health();
         return emu;
+    }
+
+    /**
+     * An AWS SDK client of an AWS user outside the cluster (Terraform, an administrator), with the emulator's
+     * primary key, in us-east-1: what a test uses to make, tag or delete endpoints behind the operator's back.
+     */
+    public SesV2Client awsUser() {
+        return SesV2Client.builder()
+                .endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .httpClientBuilder(Apache5HttpClient.builder())
+                .build();
     }
 
     /** The SES (and STS) endpoint: {@code http://host:port}. */
