@@ -68,11 +68,24 @@ public final class SesEmulator implements AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * TCP_NODELAY on the JDK HTTP server's connections, unless the JVM was started with a choice of its own. Without
+     * it every answer written in two parts (headers, then body) waits for the client's delayed ACK: about 40 ms per
+     * request on Linux loopback, which made a request-bound test 50 times slower than its work. The JDK reads the
+     * property once, when its server first loads, so it is set before the first server is made.
+     */
+    private static void noDelay() {
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     /** Binds and starts serving; answers {@code this} for chaining. */
     public synchronized SesEmulator start() {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
+        noDelay();
         try {
             server = HttpServer.create(new InetSocketAddress(host, requestedPort), 128);
         } catch (IOException e) {
