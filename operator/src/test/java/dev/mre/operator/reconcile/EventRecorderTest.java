@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Events aggregate per object and reason, as client-go's event correlator does, across restarts too. */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class EventRecorderTest {
 
     KubernetesClient client;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * one call in all (a refill of one call per {@link #HELD} seconds: none in a test's lifetime), so account B must
  * converge while A cannot, however fast or slow the machine is; then A is let go and converges too.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class AccountLimitsScenariosTest extends TwoAccountsFixture {
 
     /** Seconds per call of the held account: about thirty years. */

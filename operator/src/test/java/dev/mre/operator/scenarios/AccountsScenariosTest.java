@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * emulator plays STS with trust rules and expiring sessions), the operator never acts in two accounts for one
  * object, and the pause annotation stops every SES call.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class AccountsScenariosTest extends TwoAccountsFixture {
 
     @Test

@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
  * Batch observation: SES is observed through one shared ListMultiRegionEndpoints per account and region, a new
  * object creates without asking first, and a settled object costs no SES call of its own.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class BatchObservationTest extends ScenarioTest {
 
     /** The harness's fast polling, but a tag sweep far away, so that only observation is counted. */

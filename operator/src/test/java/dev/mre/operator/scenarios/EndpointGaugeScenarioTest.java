@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * The {@code ses_mre_endpoints} gauge follows an endpoint through its deletion: while SES deletes it the object
  * counts as DELETING (not READY until it is gone), and once released it counts nowhere.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class EndpointGaugeScenarioTest extends ScenarioTest {
 
     @Test

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * never written (Stalled/ExportConflict, Ready stays True) until it is gone; without the administrator's setting,
  * Stalled/ExportNotAllowed and no ConfigMap.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class ExportScenariosTest extends ScenarioTest {
 
     @Test

@@ -12,7 +12,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** One account's call budget is shared between namespaces: a namespace's many new objects do not starve another's few. */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class FairnessScenariosTest extends ScenarioTest {
 
     static final int BULK = 40;

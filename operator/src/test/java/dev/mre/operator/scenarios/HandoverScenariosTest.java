@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * namespace and name of A's is created after A's object is gone (one API server cannot hold both at once), which is
  * the order of a blue/green migration where A's object is deleted once B's Git sync is ready.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class HandoverScenariosTest extends ScenarioTest {
 
     static final String A = "cluster-a";

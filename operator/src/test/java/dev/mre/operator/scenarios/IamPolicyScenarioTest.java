@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.sesv2.model.SesV2Exception;
  * operator's IAM user: everything the operator does works under it, and what it must never do is refused by it
  * too (defense in depth: the operator's own rules are tested elsewhere; this proves the documented policy).
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class IamPolicyScenarioTest extends ScenarioTest {
 
     static final Path POLICY = Path.of("../docs/iam/operator-policy.json");

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** /healthz, /readyz and /metrics of a running operator, as the chart's probes and Prometheus read them. */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class OpsEndpointsTest extends ScenarioTest {
 
     static HttpResponse<String> get(int port, String path) throws Exception {

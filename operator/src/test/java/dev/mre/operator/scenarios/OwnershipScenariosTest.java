@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
  * another object, adoption, forged status, re-created namespaces, old-form owner tags, what messages reveal, and the
  * administrator's rules (regions, name prefix).
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class OwnershipScenariosTest extends ScenarioTest {
 
     @Test

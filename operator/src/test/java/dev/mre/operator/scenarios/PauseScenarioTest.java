@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The pause annotation stops every SES call for an object, deletion included, until it is removed. */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class PauseScenarioTest extends TwoAccountsFixture {
 
     @Test

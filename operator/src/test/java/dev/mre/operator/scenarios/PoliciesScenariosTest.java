@@ -22,7 +22,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /** managementPolicy: ObserveOnly and the refresh annotation, through JOSDK and the real SDK against the emulator. */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class PoliciesScenariosTest extends ScenarioTest {
 
     static final Set<Operation> CHANGES = Set.of(

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.TestInfo;
 
 /**
  * What every reconciler scenario has: the fabric8 mock API server's client (injected by
- * {@code @EnableKubernetesMockClient(crud = true)} on the concrete class) and the operator harness it starts, closed
+ * {@code @EnableKubernetesMockClient(crud = true, https = false)} on the concrete class: plain HTTP, because a TLS mock
+ * server makes a new RSA key at every start, which was a fifth of the unit phase's CPU; TLS to a real API server is
+ * the end-to-end suites' part) and the operator harness it starts, closed
  * after each test whatever the test did; for the scenarios that have one, the golden record of their condition and
  * Event sequences ({@link GoldenRecord}).
  */

@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
  * parent. Ready is True throughout: SendingReady is not part of it. The gauge of objects by SendingReady reason and
  * the Events of its transitions.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class SendingScenariosTest extends ScenarioTest {
 
     @Test

@@ -11,7 +11,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** Assumed-role sessions that expire in the middle of a burst are renewed without a single failed call. */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class SessionRenewalScenarioTest extends TwoAccountsFixture {
 
     @Test

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * The tenant boundary through JOSDK and the real SDK against the emulator: what a tenant can create or name (a
  * namespace, an object) never makes the operator touch an endpoint another object owns.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class TenantBoundaryScenariosTest extends ScenarioTest {
 
     /**

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * proved in simulated time by AdaptiveCallRateTest. Prints the SES calls made against the minimum convergence
  * needs (and writes them to target/throttling-storm.txt). The production timing is used, not the fast test timing.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false)
 class ThrottlingStormTest extends ScenarioTest {
 
     // -Dstorm.objects / -Dstorm.rate / -Dstorm.adaptive / -Dstorm.ceiling for experiments; the defaults are the test
