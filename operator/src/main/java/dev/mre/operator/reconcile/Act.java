@@ -2,14 +2,19 @@ package dev.mre.operator.reconcile;
 
 import dev.mre.operator.aws.DesiredEndpoint;
 import dev.mre.operator.aws.EndpointStatus;
+import dev.mre.operator.aws.Observation.Failed;
 import dev.mre.operator.aws.Observation.Present;
 import dev.mre.operator.aws.SesEndpoints;
+import dev.mre.operator.aws.SesFailure;
 import dev.mre.operator.reconcile.Plan.Track;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Makes the plan's one SES change through {@link SesEndpoints}, and says what the status should show of it. */
+/**
+ * Makes the plan's one SES change through {@link SesEndpoints}, and says what the status should show of it; a failed
+ * call (or a failed observation, when the plan makes no call) is part of what it says.
+ */
 final class Act {
 
     private static final Logger LOG = LoggerFactory.getLogger(Act.class);
@@ -17,13 +22,24 @@ final class Act {
     /**
      * @param facts the endpoint fields the status should show (null: keep them)
      * @param taken Create found the name taken: the next pass decides on what it found
+     * @param plan the plan to report: the one applied, or after a failed call {@link Failures}'s
+     * @param failure the failed call, or null
      */
-    record Done(EndpointFacts facts, boolean taken) {}
+    record Done(EndpointFacts facts, boolean taken, Plan plan, SesFailure failure) {}
 
     private Act() {}
 
-    /** @throws dev.mre.operator.aws.SesFailure when the SES call failed */
+    /** Never throws for a failed SES call: the failure and its plan are in the result. */
     static Done apply(SesEndpoints endpoints, ResourceID id, Decision.Input in, Plan plan) {
+        try {
+            return change(endpoints, id, in, plan);
+        } catch (SesFailure f) {
+            return new Done(null, false, Failures.plan(f, in.memory().failuresInARow() + 1, in), f);
+        }
+    }
+
+    private static Done change(SesEndpoints endpoints, ResourceID id, Decision.Input in, Plan plan) {
+        SesFailure observed = in.seen() instanceof Failed f ? f.failure() : null;
         DesiredEndpoint d = in.desired();
         Present seen = in.seen() instanceof Present p ? p : null;
         switch (plan.action()) {
@@ -33,9 +49,9 @@ final class Act {
                             "created endpoint {} ({})",
                             d.name(),
                             made.endpoint().endpointId());
-                    return new Done(EndpointFacts.of(made.endpoint(), endpoints.arn(d)), false);
+                    return new Done(EndpointFacts.of(made.endpoint(), endpoints.arn(d)), false, plan, observed);
                 }
-                return new Done(null, true);
+                return new Done(null, true, plan, observed);
             }
             case DELETE -> {
                 EndpointStatus status = endpoints.delete(id, d, seen);
@@ -44,7 +60,8 @@ final class Act {
                         d.name(),
                         seen.endpoint().endpointId(),
                         status);
-                return new Done(EndpointFacts.of(seen.endpoint().withStatus(status), endpoints.arn(d)), false);
+                return new Done(
+                        EndpointFacts.of(seen.endpoint().withStatus(status), endpoints.arn(d)), false, plan, observed);
             }
             case UPDATE_TAGS -> {
                 endpoints.updateTags(d, seen);
@@ -57,6 +74,6 @@ final class Act {
             case NONE, RELEASE -> {}
         }
         boolean showsIt = plan.report() != null && plan.report().track() == Track.OBSERVED && seen != null;
-        return new Done(showsIt ? EndpointFacts.of(seen.endpoint(), endpoints.arn(d)) : null, false);
+        return new Done(showsIt ? EndpointFacts.of(seen.endpoint(), endpoints.arn(d)) : null, false, plan, observed);
     }
 }

@@ -96,8 +96,7 @@ public final class Decision {
     public static Plan next(Input in) {
         if (in.paused()) {
             // nothing, not even a delete: the finalizer stays until the annotation goes
-            return Plan.wait(
-                    Plan.report(Message.PAUSED, Track.LAST_KNOWN, in.memory().failedProvisioningAttempts()), null);
+            return Plan.wait(report(in, Message.PAUSED, Track.LAST_KNOWN), null);
         }
         if (in.seen() instanceof Observation.Failed f) {
             return Failures.plan(f.failure(), in.memory().failuresInARow() + 1, in);
@@ -112,12 +111,7 @@ public final class Decision {
         if (!in.violations().isEmpty()) {
             // never call AWS for an invalid spec; a spec edit brings the object back
             return Plan.wait(
-                    Plan.report(
-                            Message.INVALID_SPEC,
-                            Track.LAST_KNOWN,
-                            in.memory().failedProvisioningAttempts(),
-                            String.join("; ", in.violations())),
-                    null);
+                    report(in, Message.INVALID_SPEC, Track.LAST_KNOWN, String.join("; ", in.violations())), null);
         }
         if (in.desired().observeOnly()) {
             return ObserveOnlyDecision.next(in);
@@ -135,12 +129,11 @@ public final class Decision {
         AccountResolver.Account a = in.account();
         Plan.Report problem = null;
         if (a.resolution() instanceof AccountResolver.NoSelector) {
-            problem = Plan.report(Message.NO_ROLE_SELECTOR, Track.LAST_KNOWN, m.failedProvisioningAttempts());
+            problem = report(in, Message.NO_ROLE_SELECTOR, Track.LAST_KNOWN);
         } else if (a.resolution() instanceof AccountResolver.Ambiguous) {
-            problem = Plan.report(Message.AMBIGUOUS_ROLE_SELECTOR, Track.LAST_KNOWN, m.failedProvisioningAttempts());
+            problem = report(in, Message.AMBIGUOUS_ROLE_SELECTOR, Track.LAST_KNOWN);
         } else if (m.accountId() != null && a.id() != null && !m.accountId().equals(a.id())) {
-            problem = Plan.report(
-                    Message.ACCOUNT_CHANGED, Track.LAST_KNOWN, m.failedProvisioningAttempts(), m.accountId(), a.id());
+            problem = report(in, Message.ACCOUNT_CHANGED, Track.LAST_KNOWN, m.accountId(), a.id());
         }
         if (problem == null) {
             return null;
@@ -156,42 +149,27 @@ public final class Decision {
         DesiredEndpoint d = in.desired();
         if (m.endpointId() == null) {
             return create(
-                    in,
-                    Plan.report(
-                            Message.CREATE,
-                            Track.OBSERVED,
-                            m.failedProvisioningAttempts(),
-                            d.name(),
-                            d.primaryRegion(),
-                            d.secondaryRegion()));
+                    in, report(in, Message.CREATE, Track.OBSERVED, d.name(), d.primaryRegion(), d.secondaryRegion()));
         }
         if (m.justCreated(in.now(), in.timing().createGrace())) {
             // SES may not show an endpoint right after Create answered: not a deletion yet
             return Plan.wait(
-                    Plan.report(
-                            Message.CREATING,
-                            Track.LAST_KNOWN,
-                            m.failedProvisioningAttempts(),
-                            d.name(),
-                            d.primaryRegion(),
-                            d.secondaryRegion()),
+                    report(in, Message.CREATING, Track.LAST_KNOWN, d.name(), d.primaryRegion(), d.secondaryRegion()),
                     in.timing().poll(m.reconcilingFor(in.now())));
         }
         if (m.reason() == Reason.DeletedOutOfBand
                 || m.reason() == Reason.Recreating
                 || m.reason() == Reason.ProvisioningFailed) {
-            return create(
-                    in,
-                    Plan.report(
-                            Message.RECREATE,
-                            Track.OBSERVED,
-                            m.failedProvisioningAttempts(),
-                            d.name(),
-                            d.primaryRegion()));
+            return create(in, report(in, Message.RECREATE, Track.OBSERVED, d.name(), d.primaryRegion()));
         }
         return Plan.wait(
-                Plan.report(Message.GONE, Track.LAST_KNOWN, m.failedProvisioningAttempts(), d.name(), m.endpointId()),
+                report(in, Message.GONE, Track.LAST_KNOWN, d.name(), m.endpointId()),
                 in.timing().pollMin());
+    }
+
+    /** A report that keeps the remembered count of failed provisioning attempts. */
+    private static Plan.Report report(Input in, Message message, Track track, Object... args) {
+        return Plan.report(message, track, in.memory().failedProvisioningAttempts(), args);
     }
 
     private static Plan create(Input in, Plan.Report report) {
@@ -278,41 +256,16 @@ public final class Decision {
         return switch (ep.status()) {
             case CREATING ->
                 Plan.wait(
-                        Plan.report(
-                                Message.CREATING,
-                                Track.OBSERVED,
-                                m.failedProvisioningAttempts(),
-                                d.name(),
-                                d.primaryRegion(),
-                                d.secondaryRegion()),
+                        report(in, Message.CREATING, Track.OBSERVED, d.name(), d.primaryRegion(), d.secondaryRegion()),
                         transitionPoll);
             case READY -> ready(in, p);
             case FAILED -> FailedEndpointDecision.next(in);
             case DELETING ->
                 m.reason() == Reason.Recreating
-                        ? Plan.wait(
-                                Plan.report(
-                                        Message.AWAIT_FAILED_DELETION,
-                                        Track.OBSERVED,
-                                        m.failedProvisioningAttempts(),
-                                        d.name()),
-                                transitionPoll)
-                        : Plan.wait(
-                                Plan.report(
-                                        Message.BEING_DELETED,
-                                        Track.OBSERVED,
-                                        m.failedProvisioningAttempts(),
-                                        d.name()),
-                                transitionPoll);
+                        ? Plan.wait(report(in, Message.AWAIT_FAILED_DELETION, Track.OBSERVED, d.name()), transitionPoll)
+                        : Plan.wait(report(in, Message.BEING_DELETED, Track.OBSERVED, d.name()), transitionPoll);
             case UNKNOWN ->
-                Plan.wait(
-                        Plan.report(
-                                Message.UNKNOWN_STATUS,
-                                Track.OBSERVED,
-                                m.failedProvisioningAttempts(),
-                                ep.statusText(),
-                                d.name()),
-                        t.pollMax());
+                Plan.wait(report(in, Message.UNKNOWN_STATUS, Track.OBSERVED, ep.statusText(), d.name()), t.pollMax());
         };
     }
 

@@ -3,10 +3,8 @@ package dev.mre.operator.reconcile;
 import dev.mre.operator.api.MultiRegionEndpoint;
 import dev.mre.operator.api.MultiRegionEndpointStatus;
 import dev.mre.operator.api.RoleSelector;
-import dev.mre.operator.aws.Observation;
 import dev.mre.operator.aws.SendingCache;
 import dev.mre.operator.aws.SesEndpoints;
-import dev.mre.operator.aws.SesFailure;
 import dev.mre.operator.observe.EndpointEventSource;
 import dev.mre.operator.reconcile.Plan.Action;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -15,7 +13,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -29,8 +26,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The JOSDK entry point, kept thin: the object's input ({@link ObjectInput}: account, spec checks, memory), observe
@@ -42,7 +37,6 @@ import org.slf4j.LoggerFactory;
 public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndpoint>, Cleaner<MultiRegionEndpoint> {
 
     public static final String NAME = "multiregionendpoint";
-    private static final Logger LOG = LoggerFactory.getLogger(MultiRegionEndpointReconciler.class);
     /** After Create found the name taken: decide on what it found in a pass of its own, right away. */
     private static final Duration AT_ONCE = Duration.ofMillis(1);
 
@@ -53,7 +47,6 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
     private final StatusStep status;
     private final EndpointEventSource endpointEvents;
     private final EventRecorder events;
-    private final EndpointStatusListener statusListener;
     private final Clock clock;
     private final ReconcileSettings settings;
     private final Instant started;
@@ -73,10 +66,9 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
             Clock clock,
             ReconcileSettings settings) {
         this.endpoints = endpoints;
-        this.status = new StatusStep(sendingCache, settings, jitter);
+        this.status = new StatusStep(sendingCache, settings, jitter, statusListener);
         this.endpointEvents = endpointEvents;
         this.events = events;
-        this.statusListener = statusListener;
         this.clock = clock;
         this.settings = settings;
         this.started = clock.instant();
@@ -103,7 +95,7 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
     public UpdateControl<MultiRegionEndpoint> reconcile(MultiRegionEndpoint mre, Context<MultiRegionEndpoint> ctx) {
         try (var ignored = LogKeys.put(mre)) {
             Pass pass = run(mre, ctx, false);
-            report(mre, ctx, pass);
+            status.publish(mre, ctx, pass.status());
             UpdateControl<MultiRegionEndpoint> control = UpdateControl.noUpdate();
             return pass.requeueAfter() == null ? control : control.rescheduleAfter(pass.requeueAfter());
         }
@@ -116,7 +108,7 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
             if (pass.release()) {
                 return DeleteControl.defaultDelete();
             }
-            report(mre, ctx, pass);
+            status.publish(mre, ctx, pass.status());
             return DeleteControl.noFinalizerRemoval()
                     .rescheduleAfter(Objects.requireNonNullElse(
                             pass.requeueAfter(), settings.timing().resync()));
@@ -143,61 +135,21 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
                 clock.instant(),
                 started);
         in = ObserveStep.observe(endpoints, in, id);
-        Plan plan = Decision.next(in);
-        SesFailure failure = in.seen() instanceof Observation.Failed f ? f.failure() : null;
-        Act.Done done;
-        try {
-            done = Act.apply(endpoints, id, in, plan);
-        } catch (SesFailure f) {
-            failure = f;
-            plan = Failures.plan(f, memory.failuresInARow() + 1, in);
-            done = new Act.Done(null, false);
-        }
+        Act.Done done = Act.apply(endpoints, id, in, Decision.next(in));
         if (done.taken()) {
             return new Pass(prev, AT_ONCE, false);
         }
-        logProblems(mre, in, failure, memory.failuresInARow() + 1);
-        if (plan.action() == Action.RELEASE) {
-            LOG.info("releasing finalizer: {}", plan.report().message());
+        AdminLog.problems(mre, in, done.failure());
+        if (done.plan().action() == Action.RELEASE) {
+            AdminLog.released(done.plan());
             state.forget(uid, id, in.desired());
             return new Pass(prev, null, true);
         }
-        StatusStep.Outcome out = status.apply(ctx.getClient(), mre, prev, in, plan, done.facts());
-        Memory after = Memory.after(memory, out.status(), failure != null, in, plan);
+        StatusStep.Outcome out = status.apply(ctx.getClient(), mre, prev, in, done.plan(), done.facts());
+        Memory after = Memory.after(memory, out.status(), done.failure() != null, in, done.plan());
         state.remember(uid, id, after, in.desired());
         events.transition(mre, memory.reason(), after.reason(), out.status());
         events.sendingTransition(mre, memory.sendingReason(), after.sendingReason(), out.status());
         return new Pass(out.status(), out.requeueAfter(), false);
-    }
-
-    /** For the administrator's log only: tenants' messages name neither the role nor the selectors. */
-    private static void logProblems(MultiRegionEndpoint mre, Decision.Input in, SesFailure failure, int attempt) {
-        if (failure != null) {
-            LOG.info(
-                    "SES call failed ({} {}) as {}, attempt {}",
-                    failure.kind(),
-                    failure.errorCode(),
-                    in.account().identity(),
-                    attempt);
-        }
-        if (in.account().resolution() instanceof AccountResolver.Ambiguous amb) {
-            LOG.info(
-                    "several RoleSelectors match namespace {}: {}",
-                    mre.getMetadata().getNamespace(),
-                    amb.selectors());
-        }
-    }
-
-    /** The status is written only when it changed; it goes to the metrics in every pass. */
-    private void report(MultiRegionEndpoint mre, Context<MultiRegionEndpoint> ctx, Pass pass) {
-        statusListener.observed(mre.getMetadata().getUid(), pass.status());
-        if (!pass.status().equals(Objects.requireNonNullElseGet(mre.getStatus(), MultiRegionEndpointStatus::new))) {
-            // a patch of the status subresource with optimistic locking, into JOSDK's cache too: the next pass never
-            // decides on a stale status (a patch from a stale object is refused, and JOSDK retries)
-            PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(mre, ctx, m -> {
-                m.setStatus(pass.status());
-                return m;
-            });
-        }
     }
 }

@@ -5,13 +5,16 @@ import dev.mre.operator.api.MultiRegionEndpointStatus;
 import dev.mre.operator.aws.Observation;
 import dev.mre.operator.aws.SendingCache;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * What a pass shows after its one SES change, in the order each part depends on the last: the conditions of the
  * plan's reason ({@link StatusFactory}), the refresh annotation's value once SES was asked, SendingReady
  * ({@link SendingStep}), the exported ConfigMap ({@link ExportStep}); and when to look again (the sooner of the plan's
- * schedule and the sending check's, with jitter).
+ * schedule and the sending check's, with jitter). {@link #publish} writes it.
  */
 final class StatusStep {
 
@@ -22,8 +25,13 @@ final class StatusStep {
     private final ExportStep export;
     private final Jitter jitter;
     private final String defaultRegion;
+    private final EndpointStatusListener statusListener;
 
-    StatusStep(SendingCache sendingCache, ReconcileSettings settings, Jitter jitter) {
+    StatusStep(
+            SendingCache sendingCache,
+            ReconcileSettings settings,
+            Jitter jitter,
+            EndpointStatusListener statusListener) {
         this.sending = new SendingStep(
                 sendingCache,
                 settings.allowReplicaIdentities(),
@@ -31,6 +39,7 @@ final class StatusStep {
         this.export = new ExportStep(settings.allowExport());
         this.jitter = jitter;
         this.defaultRegion = settings.rules().defaultRegion();
+        this.statusListener = statusListener;
     }
 
     Outcome apply(
@@ -48,6 +57,19 @@ final class StatusStep {
         SendingStep.Outcome sent = sending.apply(mre, in, next);
         next = export.apply(client, mre, in, prev, sent.status());
         return new Outcome(next, requeue(plan, sent.requeueAfter()));
+    }
+
+    /** The status goes to the metrics in every pass; to the API server only when it changed. */
+    void publish(MultiRegionEndpoint mre, Context<MultiRegionEndpoint> ctx, MultiRegionEndpointStatus status) {
+        statusListener.observed(mre.getMetadata().getUid(), status);
+        if (!status.equals(Objects.requireNonNullElseGet(mre.getStatus(), MultiRegionEndpointStatus::new))) {
+            // a patch of the status subresource with optimistic locking, into JOSDK's cache too: the next pass never
+            // decides on a stale status (a patch from a stale object is refused, and JOSDK retries)
+            PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(mre, ctx, m -> {
+                m.setStatus(status);
+                return m;
+            });
+        }
     }
 
     private Duration requeue(Plan plan, Duration sendingCheck) {
