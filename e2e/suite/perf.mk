@@ -23,7 +23,8 @@
 #   make soak-smoke     the same code for 3 minutes with 100 objects (part of make test); e2e/suite/target/soak/smoke/
 #
 # Knobs: BENCH_OBJECTS BENCH_RUNS BENCH_RATE BENCH_CREATE_DELAY BENCH_MODES BENCH_STEADY_K BENCH_ACCOUNTS
-# BENCH_ACCOUNT_OBJECTS_A BENCH_ACCOUNT_OBJECTS_B, BENCH_LARGE_SIZES BENCH_RESTARTS BENCH_SHARD_OBJECTS BENCH_SHARD_RATE, CHAOS_OBJECTS CHAOS_SEED;
+# BENCH_ACCOUNT_OBJECTS_A BENCH_ACCOUNT_OBJECTS_B, BENCH_LARGE_SIZES BENCH_RESTARTS BENCH_JVM_VARIANTS BENCH_SHARD_OBJECTS
+# BENCH_SHARD_RATE, CHAOS_OBJECTS CHAOS_SEED;
 # PERF_BUILD=false skips building the jars and the control plane (make test builds them once).
 # Control plane: each run starts a fresh one of its own (.work/testenv-bench-<variant>, .work/testenv-chaos-<variant>)
 # and stops it, unless TESTENV_WORK_DIR names a running one (make test shares one across its suites) or
@@ -52,6 +53,9 @@ BENCH_JSON ?= docs/benchmarks.json
 BENCH_SMOKE_OBJECTS ?= 20
 BENCH_LARGE_SIZES ?= 1000,10000
 BENCH_RESTARTS ?= 3
+# JVM variants of bench-restart, NAME or NAME=FLAGS separated by ";" (flags added to the chart's; @WORK@ = its work
+# folder), e.g. "chart;c2=-XX:TieredStopAtLevel=4 -XX:CICompilerCount=2": each restart round starts one of each
+BENCH_JVM_VARIANTS ?= chart
 BENCH_SHARD_OBJECTS ?= 10000
 BENCH_SHARD_RATE ?= $(BENCH_RATE)
 # extra -D settings for every run, e.g. -Dbench.timeout=20m (see the run classes)
@@ -129,7 +133,7 @@ bench-restart: perf-build ## out of make test: restart with 1,000 and 10,000 REA
 	@$(call snapshot_jars,$(call bench_dir,large)/jars)
 	@rc=0; mkdir -p "$(call bench_dir,large)/results"; rm -f "$(call bench_dir,large)/results/restart.json"; \
 	$(call bench_run,large) -Dtest=RestartBenchmarkRun -Dbench.sizes=$(BENCH_LARGE_SIZES) -Dbench.rate=$(BENCH_RATE) \
-	  -Dbench.restarts=$(BENCH_RESTARTS) $(LARGE_TIMEOUT) $(BENCH_EXTRA) || rc=1; \
+	  -Dbench.restarts=$(BENCH_RESTARTS) -Dbench.jvmVariants="$(BENCH_JVM_VARIANTS)" $(LARGE_TIMEOUT) $(BENCH_EXTRA) || rc=1; \
 	$(call bench_report,large,$(BENCH_DOC),$(BENCH_JSON)) || rc=1; exit $$rc
 
 bench-shards: perf-build ## out of make test: two shards of 5,000 objects against one operator with the same ceiling

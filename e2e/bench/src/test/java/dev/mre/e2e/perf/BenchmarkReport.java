@@ -568,6 +568,10 @@ class BenchmarkReport {
                         .append(s.path("objects").asInt())
                         .append(" | ")
                         .append(++i)
+                        .append(
+                                x.path("jvmVariant").asText("chart").equals("chart")
+                                        ? ""
+                                        : " (JVM " + x.path("jvmVariant").asText() + ")")
                         .append(" | ")
                         .append(f(x.path("startToReadySeconds").asDouble(), 2))
                         .append(" | ")

@@ -49,7 +49,13 @@ import org.junit.jupiter.api.Test;
  * <pre>
  * bench.sizes "1000,10000"   bench.rate R (10)   bench.restarts per size (3)   bench.setupCeiling (1000)
  * bench.idleSeconds after the restart pass, before memory is read (30)
+ * bench.jvmVariants "chart" (NAME or NAME=FLAGS, separated by ";"): JVM flags added to the chart's for some restarts
  * </pre>
+ *
+ * <p>With several JVM variants each restart round starts the operator once per variant, in the order given (so
+ * machine noise spreads over them alike); the size's medians and the rows are the first variant's, and each
+ * variant's start → ready median is reported beside them ({@code startToReadyByJvm}): the way to weigh a JVM flag
+ * (C2 for the TLS crypto path, a class-data-sharing archive) against the chart's, on the same objects.
  */
 @Tag("bench")
 class RestartBenchmarkRun {
@@ -67,6 +73,8 @@ class RestartBenchmarkRun {
         int restarts = Params.integer("bench.restarts", 3);
         int setupCeiling = Params.integer("bench.setupCeiling", 1000);
         int idleSeconds = Params.integer("bench.idleSeconds", 30);
+        Map<String, String> jvmVariants = jvmVariants(Params.str("bench.jvmVariants", "chart"));
+        String mainVariant = jvmVariants.keySet().iterator().next();
         int max = sizes.get(sizes.size() - 1);
         Path results = Path.of(Params.str(
                 "bench.results",
@@ -83,6 +91,7 @@ class RestartBenchmarkRun {
         r.put("rate", rate);
         r.put("restarts", restarts);
         r.put("setupCeiling", setupCeiling);
+        r.put("jvmVariants", jvmVariants);
         List<String> problems = new ArrayList<>();
         List<Map<String, Object>> rows = new ArrayList<>();
         List<Map<String, Object>> perSize = new ArrayList<>();
@@ -108,11 +117,36 @@ class RestartBenchmarkRun {
 
                     // ---- the realistic limits for what is measured ----
                     emu.settings(Map.of("rateLimit", rate, "burst", rate));
-                    List<Map<String, Object>> runs = new ArrayList<>();
+                    List<Map<String, Object>> all = new ArrayList<>();
                     for (int i = 1; i <= restarts; i++) {
-                        runs.add(restartOnce(h, id, emu, jar, measured, size, i, idleSeconds, work, problems));
+                        for (Map.Entry<String, String> v : jvmVariants.entrySet()) {
+                            Map<String, String> env = new LinkedHashMap<>(measured);
+                            if (!v.getValue().isEmpty()) {
+                                env.put(
+                                        "JAVA_TOOL_OPTIONS",
+                                        OperatorProcess.JAVA_TOOL_OPTIONS + " "
+                                                + v.getValue().replace("@WORK@", work.toString()));
+                            }
+                            Map<String, Object> run =
+                                    restartOnce(h, id, emu, jar, env, size, i, v.getKey(), idleSeconds, work, problems);
+                            run.put("jvmVariant", v.getKey());
+                            all.add(run);
+                        }
                     }
-                    s.put("restarts", runs);
+                    s.put("restarts", all);
+                    Map<String, Double> byJvm = new LinkedHashMap<>();
+                    jvmVariants
+                            .keySet()
+                            .forEach(v -> byJvm.put(
+                                    v,
+                                    Stats.median(all.stream()
+                                            .filter(x -> v.equals(x.get("jvmVariant")))
+                                            .map(x -> (Double) x.get("startToReadySeconds"))
+                                            .toList())));
+                    s.put("startToReadyByJvm", byJvm);
+                    List<Map<String, Object>> runs = all.stream()
+                            .filter(x -> mainVariant.equals(x.get("jvmVariant")))
+                            .toList();
                     double startReady = Stats.median(runs.stream()
                             .map(x -> (Double) x.get("startToReadySeconds"))
                             .toList());
@@ -143,6 +177,9 @@ class RestartBenchmarkRun {
                             "restart_calls_per_region",
                             runs.get(runs.size() - 1).get("sesCallsByRegion"));
                     row.put("restarts", restarts);
+                    if (byJvm.size() > 1) {
+                        row.put("start_ready_s_by_jvm", byJvm);
+                    }
                     rows.add(row);
                     emu.settings(Map.of("rateLimit", 0, "burst", 0));
                 }
@@ -242,6 +279,7 @@ class RestartBenchmarkRun {
             Map<String, String> env,
             int n,
             int i,
+            String jvm,
             int idleSeconds,
             Path work,
             List<String> problems)
@@ -250,7 +288,7 @@ class RestartBenchmarkRun {
         m.put("loadBefore", Machine.loadAverage());
         Counters c0 = emu.counters();
         Instant started = Instant.now();
-        OperatorProcess op = h.startOperator("operator-restart-" + n + "-" + i, jar, id, emu, env);
+        OperatorProcess op = h.startOperator("operator-restart-" + n + "-" + i + "-" + jvm, jar, id, emu, env);
         try (op;
                 ResourceSampler sampler = new ResourceSampler(op)) {
             Duration startToReady = op.awaitReady(Duration.ofSeconds(180));
@@ -308,15 +346,16 @@ class RestartBenchmarkRun {
             m.put("threadsIdle", idle.threads());
             m.put("heapPeakSampledMiB", sampler.maxHeapUsedMiB());
             // a class histogram (full GC first): the live heap, and what it is made of, kept for the analysis
-            Histogram histo = Histogram.of(op.pid(), work.resolve("histogram-" + n + "-" + i + ".txt"));
+            Histogram histo = Histogram.of(op.pid(), work.resolve("histogram-" + n + "-" + i + "-" + jvm + ".txt"));
             m.put("liveHeapMiB", histo.totalBytes / 1048576.0);
             m.put("histogramTop", histo.top);
             m.put("loadAfter", Machine.loadAverage());
             Progress.log(
-                    "  restart %d with %d objects: start -> ready %.2f s, ready -> all re-observed %.2f s, %d SES calls"
+                    "  restart %d (JVM %s) with %d objects: start -> ready %.2f s, ready -> all re-observed %.2f s, %d SES calls"
                             + " in the pass (%s, by region %s), %d up to the end of the idle window (%s); RSS peak %.0f MiB,"
                             + " idle %.0f MiB, live heap %.1f MiB; load %s",
                     i,
+                    jvm,
                     n,
                     startToReady.toMillis() / 1000.0,
                     observeS,
@@ -331,6 +370,24 @@ class RestartBenchmarkRun {
                     m.get("loadAfter"));
         }
         return m;
+    }
+
+    /** {@code chart;c2=-XX:TieredStopAtLevel=4} -> {chart="", c2="-XX:TieredStopAtLevel=4"}, in order. */
+    static Map<String, String> jvmVariants(String spec) {
+        Map<String, String> variants = new LinkedHashMap<>();
+        for (String part : spec.split(";")) {
+            String p = part.trim();
+            if (!p.isEmpty()) {
+                int eq = p.indexOf('=');
+                variants.put(
+                        eq < 0 ? p : p.substring(0, eq).trim(),
+                        eq < 0 ? "" : p.substring(eq + 1).trim());
+            }
+        }
+        if (variants.isEmpty()) {
+            throw new IllegalArgumentException("bench.jvmVariants names no variant: '" + spec + "'");
+        }
+        return variants;
     }
 
     /** A mutable double for lambdas. */
