@@ -76,11 +76,12 @@ PERF_SUREFIRE :=
 
 .PHONY: soak soak-smoke perf-build bench bench-smoke bench-large bench-restart bench-shards bench-fairness bench-churn chaos chaos-smoke perf-smoke
 
-perf-build: ## jars (Maven) and the local control plane (Go), both cached when up to date
+perf-build: ## jars (Maven) and the local control plane (Go), both cached when up to date; gnuplot for the plots
 ifeq ($(PERF_BUILD),true)
 	$(PERF_MVN) -q -DskipTests package
 	bash e2e/testenv/testenv.sh build
 endif
+	@bash -c 'source hack/lib/debian-packages.sh && ensure_debian_packages "the benchmark plots" gnuplot=gnuplot-nox'
 
 OPERATOR_JAR := operator/target/ses-mre-operator-all.jar
 EMULATOR_JAR := e2e/ses-emulator/target/ses-emulator-all.jar

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mre.e2e.perf.support.GeneratedDoc;
+import dev.mre.e2e.perf.support.Plot;
 import dev.mre.e2e.perf.support.Row;
 import dev.mre.e2e.perf.support.Stats;
 import java.io.IOException;
@@ -84,7 +85,7 @@ class BenchmarkReport {
             List<JsonNode> runs = byScenario.get("converge");
             runs.sort(Comparator.comparing((JsonNode r) -> r.path("run").asInt())
                     .thenComparing(r -> r.path("mode").asText()));
-            sections.put("bench converge", converge(runs, rows));
+            sections.put("bench converge", converge(runs, rows) + convergePlot(runs, doc));
             List<JsonNode> steady = runs.stream().filter(r -> r.has("steady")).toList();
             if (!steady.isEmpty()) {
                 sections.put("bench steady", steady(steady.get(steady.size() - 1), rows));
@@ -94,7 +95,7 @@ class BenchmarkReport {
             JsonNode r = byScenario.get("restart").get(0);
             sections.put("bench restart", restart(r, rows));
             if (r.path("sizesMeasured").size() >= 2) {
-                sections.put("bench memory", memory(r, rows));
+                sections.put("bench memory", memory(r, rows) + memoryPlot(r, doc));
             }
         }
         if (byScenario.containsKey("shards")) {
@@ -162,6 +163,102 @@ class BenchmarkReport {
                 })
                 .thenComparing(r -> ((Number) r.get("objects")).intValue()));
         return out;
+    }
+
+    // ---- plots ------------------------------------------------------------------------------------------------
+
+    /**
+     * {@code <doc>-converge.png} from the last batch run that has the time series: objects Ready over time against
+     * the bound's line (R per second from the provisioning delay P on, up to N), and SES calls per second; the
+     * markdown that shows it, or a line saying why there is none.
+     */
+    static String convergePlot(List<JsonNode> runs, Path doc) {
+        JsonNode run = null;
+        for (JsonNode r : runs) {
+            if ("batch".equals(r.path("mode").asText()) && r.has("readyAtSeconds")) {
+                run = r;
+            }
+        }
+        if (run == null) {
+            return "";
+        }
+        int n = run.path("objects").asInt();
+        double rate = run.path("rate").asDouble();
+        double p = run.path("createDelaySeconds").asDouble();
+        List<double[]> ready = new ArrayList<>();
+        ready.add(new double[] {0, 0});
+        int i = 0;
+        for (JsonNode t : run.path("readyAtSeconds")) {
+            ready.add(new double[] {t.asDouble(), ++i});
+        }
+        List<double[]> bound = List.of(new double[] {0, 0}, new double[] {p, 0}, new double[] {p + n / rate, n});
+        List<double[]> calls = new ArrayList<>();
+        int sec = 0;
+        for (JsonNode c : run.path("sesCallsPerSecond")) {
+            calls.add(new double[] {sec++, c.asDouble()});
+        }
+        Path png = plotPath(doc, "converge");
+        String problem = Plot.png(
+                png,
+                900,
+                700,
+                List.of(
+                        new Plot.Panel(
+                                n + " objects applied at once, SES at " + f(rate, 0) + " calls/s (run "
+                                        + run.path("run").asInt() + ", "
+                                        + run.path("operatorCommit").asText() + ")",
+                                "seconds after the apply",
+                                "objects Ready",
+                                List.of(
+                                        new Plot.Series("Ready", "lines lw 2 lc rgb 'blue'", ready),
+                                        new Plot.Series(
+                                                "bound: R per second after P", "lines dt 2 lc rgb 'red'", bound))),
+                        new Plot.Panel(
+                                "SES calls answered per second (STS not counted)",
+                                "seconds after the apply",
+                                "calls/s",
+                                List.of(new Plot.Series("SES calls", "steps lc rgb 'dark-green'", calls)))));
+        return problem == null
+                ? "\n![objects Ready over time against the bound, and SES calls per second](" + png.getFileName()
+                        + ")\n"
+                : "\nNo plot: " + problem + "\n";
+    }
+
+    /** {@code <doc>-memory.png}: peak and idle RSS and the live heap against the number of objects. */
+    static String memoryPlot(JsonNode restart, Path doc) {
+        List<double[]> peak = new ArrayList<>();
+        List<double[]> idle = new ArrayList<>();
+        List<double[]> live = new ArrayList<>();
+        for (JsonNode s : restart.path("sizesMeasured")) {
+            double n = s.path("objects").asDouble();
+            peak.add(new double[] {n, s.path("rssPeakMiBMax").asDouble()});
+            idle.add(new double[] {n, s.path("rssIdleMiBMedian").asDouble()});
+            live.add(new double[] {n, s.path("liveHeapMiBMedian").asDouble()});
+        }
+        Path png = plotPath(doc, "memory");
+        String problem = Plot.png(
+                png,
+                800,
+                450,
+                List.of(new Plot.Panel(
+                        "operator memory against the objects present (restart runs, "
+                                + restart.path("operatorCommit").asText() + ")",
+                        "objects",
+                        "MiB",
+                        List.of(
+                                new Plot.Series("peak RSS (VmHWM)", "linespoints lw 2 pt 7 lc rgb 'blue'", peak),
+                                new Plot.Series("idle RSS", "linespoints pt 5 lc rgb 'dark-green'", idle),
+                                new Plot.Series(
+                                        "live heap after a full GC", "linespoints pt 9 lc rgb 'orange'", live)))));
+        return problem == null
+                ? "\n![RSS and live heap against the number of objects](" + png.getFileName() + ")\n"
+                : "\nNo plot: " + problem + "\n";
+    }
+
+    /** {@code docs/benchmarks.md} -> {@code docs/benchmarks-<what>.png}. */
+    static Path plotPath(Path doc, String what) {
+        String base = doc.getFileName().toString().replaceAll("\\.md$", "");
+        return doc.toAbsolutePath().resolveSibling(base + "-" + what + ".png");
     }
 
     // ---- converge ---------------------------------------------------------------------------------------------

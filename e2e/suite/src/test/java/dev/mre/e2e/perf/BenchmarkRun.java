@@ -182,6 +182,15 @@ class BenchmarkRun {
                     }
                     r.put("applyToFirstCreate", BenchSetup.pcts(toCreate));
                     r.put("applyToReady", BenchSetup.pcts(toReady));
+                    // the time series the report plots: each object's Ready, SES calls per second, from the apply
+                    r.put(
+                            "readyAtSeconds",
+                            watch.snapshot().stream()
+                                    .filter(o -> o.readyAt > 0)
+                                    .map(o -> Row.round((o.readyAt - t0) / 1000.0, 2))
+                                    .sorted()
+                                    .toList());
+                    r.put("sesCallsPerSecond", perSecond(log, t0, seconds));
 
                     checkEndpoints(
                             emu.state(),
@@ -458,5 +467,17 @@ class BenchmarkRun {
         double ok = OperatorProcess.metricSum(m, "operator_sdk_reconciliations_success_total");
         double failed = OperatorProcess.metricSum(m, "operator_sdk_reconciliations_failed_total");
         return (Double.isNaN(ok) ? 0 : ok) + (Double.isNaN(failed) ? 0 : failed);
+    }
+
+    /** SES calls (STS's left out) answered in each second from {@code t0}, for {@code seconds} (rounded up). */
+    static List<Integer> perSecond(List<Emulator.Call> log, long t0, double seconds) {
+        int[] buckets = new int[(int) Math.ceil(seconds) + 1];
+        for (Emulator.Call c : log) {
+            long at = c.instant().toEpochMilli() - t0;
+            if (at >= 0 && at / 1000 < buckets.length && !BenchSetup.STS_OPERATIONS.contains(c.operation())) {
+                buckets[(int) (at / 1000)]++;
+            }
+        }
+        return Arrays.stream(buckets).boxed().toList();
     }
 }
