@@ -29,8 +29,8 @@ import java.util.function.Predicate;
 
 /**
  * The JOSDK entry point, kept thin: the object's input ({@link ObjectInput}: account, spec checks, memory), observe
- * ({@link ObserveStep}: STS and SES, only what the decision needs), decide once ({@link Decision#next}), make the one
- * SES change it chose ({@link Act}), then the status ({@link StatusStep}; written only when it changed) and the
+ * ({@link SesStep#observe}: STS and SES, only what the decision needs), decide once ({@link Decision#next}), make the one
+ * SES change it chose ({@link SesStep#act}), then the status ({@link StatusStep}; written only when it changed) and the
  * Event of a new reason (Ready's, and SendingReady's). Never waits for SES to change: polls are reschedules and events.
  */
 @ControllerConfiguration(name = MultiRegionEndpointReconciler.NAME, finalizerName = MultiRegionEndpoint.FINALIZER)
@@ -134,8 +134,8 @@ public class MultiRegionEndpointReconciler implements Reconciler<MultiRegionEndp
                 settings,
                 clock.instant(),
                 started);
-        in = ObserveStep.observe(endpoints, in, id);
-        Act.Done done = Act.apply(endpoints, id, in, Decision.next(in));
+        in = SesStep.observe(endpoints, in, id);
+        SesStep.Done done = SesStep.act(endpoints, id, in, Decision.next(in));
         if (done.taken()) {
             return new Pass(prev, AT_ONCE, false);
         }

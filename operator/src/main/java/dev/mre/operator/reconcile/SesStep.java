@@ -2,6 +2,7 @@ package dev.mre.operator.reconcile;
 
 import dev.mre.operator.aws.DesiredEndpoint;
 import dev.mre.operator.aws.EndpointStatus;
+import dev.mre.operator.aws.Observation;
 import dev.mre.operator.aws.Observation.Failed;
 import dev.mre.operator.aws.Observation.Present;
 import dev.mre.operator.aws.SesEndpoints;
@@ -12,12 +13,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the plan's one SES change through {@link SesEndpoints}, and says what the status should show of it; a failed
- * call (or a failed observation, when the plan makes no call) is part of what it says.
+ * The two steps of a pass that talk to AWS, on either side of the pure decision, in the shape of an external-resource
+ * client (crossplane's Observe, then one Create, Update or Delete):
+ *
+ * <ul>
+ *   <li>{@link #observe}: the account (STS; for a role the first AssumeRole, so a refused one stops before any SES
+ *       call) and SES's view of the endpoint, each only when {@link FetchRules} says the decision needs it. A failure
+ *       becomes the observation ({@link Observation.Failed}), which the decision maps like any other.</li>
+ *   <li>{@link #act}: the plan's one SES change through {@link SesEndpoints}, and what the status should show of it;
+ *       a failed call (or a failed observation, when the plan makes no call) is part of what it answers.</li>
+ * </ul>
  */
-final class Act {
+final class SesStep {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Act.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SesStep.class);
 
     /**
      * @param facts the endpoint fields the status should show (null: keep them)
@@ -27,10 +36,8 @@ final class Act {
      */
     record Done(EndpointFacts facts, boolean taken, Plan plan, SesFailure failure) {}
 
-    private Act() {}
-
     /** Never throws for a failed SES call: the failure and its plan are in the result. */
-    static Done apply(SesEndpoints endpoints, ResourceID id, Decision.Input in, Plan plan) {
+    static Done act(SesEndpoints endpoints, ResourceID id, Decision.Input in, Plan plan) {
         try {
             return change(endpoints, id, in, plan);
         } catch (SesFailure f) {
@@ -76,4 +83,23 @@ final class Act {
         boolean showsIt = plan.report() != null && plan.report().track() == Track.OBSERVED && seen != null;
         return new Done(showsIt ? EndpointFacts.of(seen.endpoint(), endpoints.arn(d)) : null, false, plan, observed);
     }
+
+    static Decision.Input observe(SesEndpoints endpoints, Decision.Input in, ResourceID id) {
+        try {
+            if (FetchRules.wantsAccount(in)) {
+                in = in.withAccount(
+                        in.account().withId(endpoints.account(in.account().identity())));
+            }
+        } catch (SesFailure f) {
+            return in.seeing(new Observation.Failed(f));
+        }
+        if (!FetchRules.wantsSes(in)) {
+            return in;
+        }
+        Decision.Input asked = in;
+        return in.seeing(endpoints.observe(
+                id, in.account().id(), in.desired(), FetchRules.lookup(in), p -> FetchRules.wantsProof(asked, p)));
+    }
+
+    private SesStep() {}
 }
