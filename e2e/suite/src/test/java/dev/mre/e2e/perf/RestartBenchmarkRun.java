@@ -49,11 +49,12 @@ import org.junit.jupiter.api.Test;
  * <pre>
  * bench.sizes "1000,10000"   bench.rate R (10)   bench.restarts per size (3)   bench.setupCeiling (1000)
  * bench.idleSeconds after the restart pass, before memory is read (30)
+ * bench.settleSeconds after a setup, before the first measured start (30)
  * bench.jvmVariants "chart" (NAME or NAME=FLAGS, separated by ";"): JVM flags added to the chart's for some restarts
  * </pre>
  *
- * <p>With several JVM variants each restart round starts the operator once per variant, in the order given (so
- * machine noise spreads over them alike); the size's medians and the rows are the first variant's, and each
+ * <p>With several JVM variants each restart round starts the operator once per variant, the first round in the
+ * order given and each later one beginning with the next variant (so machine noise spreads over them alike); the size's medians and the rows are the first variant's, and each
  * variant's start → ready median is reported beside them ({@code startToReadyByJvm}): the way to weigh a JVM flag
  * (C2 for the TLS crypto path, a class-data-sharing archive) against the chart's, on the same objects.
  */
@@ -73,6 +74,7 @@ class RestartBenchmarkRun {
         int restarts = Params.integer("bench.restarts", 3);
         int setupCeiling = Params.integer("bench.setupCeiling", 1000);
         int idleSeconds = Params.integer("bench.idleSeconds", 30);
+        int settleSeconds = Params.integer("bench.settleSeconds", 30);
         Map<String, String> jvmVariants = jvmVariants(Params.str("bench.jvmVariants", "chart"));
         String mainVariant = jvmVariants.keySet().iterator().next();
         int max = sizes.get(sizes.size() - 1);
@@ -117,9 +119,17 @@ class RestartBenchmarkRun {
 
                     // ---- the realistic limits for what is measured ----
                     emu.settings(Map.of("rateLimit", rate, "burst", rate));
+                    // the setup operator's last work and its exit settle first: the first measured start must
+                    // not be the only one that runs on a busy machine
+                    Pacing.pause(Duration.ofSeconds(settleSeconds), "settle after the setup, before the first start");
                     List<Map<String, Object>> all = new ArrayList<>();
+                    List<Map.Entry<String, String>> order = new ArrayList<>(jvmVariants.entrySet());
                     for (int i = 1; i <= restarts; i++) {
-                        for (Map.Entry<String, String> v : jvmVariants.entrySet()) {
+                        // each round starts with the next variant, so that no variant always runs first
+                        if (i > 1) {
+                            order.add(order.remove(0));
+                        }
+                        for (Map.Entry<String, String> v : order) {
                             Map<String, String> env = new LinkedHashMap<>(measured);
                             if (!v.getValue().isEmpty()) {
                                 env.put(

@@ -51,7 +51,7 @@ public final class Plot {
                         .append(p.xLabel())
                         .append("'\nset ylabel '")
                         .append(p.yLabel())
-                        .append("'\nset yrange [0:*]\nplot ");
+                        .append("'\nset xrange [0:*]\nset yrange [0:*]\nplot ");
                 List<String> plots = new ArrayList<>();
                 for (Series s : p.series()) {
                     for (double[] xy : s.points()) {
